@@ -1,0 +1,40 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { AuthGuard, AuthModule } from '@tocsin/auth';
+import { DatabaseModule } from '@tocsin/database';
+import { DeclarationsModule } from '@tocsin/declarations';
+import { QueueModule } from '@tocsin/queue';
+import { SchemesModule } from '@tocsin/schemes';
+import { ApiKeysController } from './api-keys/api-keys.controller';
+import { AreasController } from './areas/areas.controller';
+import { DeclarationsController } from './declarations/declarations.controller';
+import { HealthController } from './health/health.controller';
+import { ProblemFilter } from './http/problem.filter';
+import { LevelsController } from './levels/levels.controller';
+import { SchemesController } from './schemes/schemes.controller';
+
+/** The HTTP face. The process that hosts it brings ConfigModule and LoggerModule (see `hostModule`). */
+@Module({
+  imports: [
+    DatabaseModule,
+    QueueModule,
+    TerminusModule.forRoot({ logger: false }),
+    AuthModule,
+    SchemesModule,
+    DeclarationsModule,
+  ],
+  controllers: [
+    HealthController,
+    AreasController,
+    SchemesController,
+    LevelsController,
+    DeclarationsController,
+    ApiKeysController,
+  ],
+  providers: [
+    { provide: APP_GUARD, useExisting: AuthGuard },
+    { provide: APP_FILTER, useClass: ProblemFilter },
+  ],
+})
+export class ApiModule {}

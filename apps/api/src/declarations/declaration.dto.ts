@@ -1,0 +1,149 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { findArea } from '@tocsin/areas';
+import { Declaration, DECLARATION_STATUSES, DeclarationStatus } from '@tocsin/declarations';
+import { Transform } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Length,
+  Matches,
+  MaxLength,
+} from 'class-validator';
+import { AreaDto, IsInstant, LevelDto, PageQuery } from '../http/shared.dto';
+
+const AREA_CODE = /^([A-Za-z]{2})(-[A-Za-z0-9]{1,3})?$/;
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class PublishDeclarationDto {
+  @ApiProperty({ example: 'kz-terror' }) @IsString() @Length(1, 40) scheme!: string;
+  @ApiProperty({ example: 'red' }) @IsString() @Length(1, 40) level!: string;
+
+  @ApiProperty({
+    type: [String],
+    example: ['KZ'],
+    description: 'ISO 3166 codes; old codes are accepted and stored as current ones.',
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(500)
+  @Matches(AREA_CODE, { each: true, message: 'each must be an ISO 3166 code such as KZ or KZ-75' })
+  areas!: string[];
+
+  @ApiProperty({ example: 'Critical (red) terrorism threat level across Kazakhstan' })
+  @Transform(trim)
+  @IsString()
+  @Length(1, 200)
+  headline!: string;
+
+  @ApiProperty() @Transform(trim) @IsString() @Length(1, 5000) summary!: string;
+
+  @ApiPropertyOptional({ type: [String], description: "Default: the level's typical measures." })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @Length(1, 1000, { each: true })
+  measures?: string[];
+
+  @ApiProperty({ example: 'Anti-Terrorist Centre of the Republic of Kazakhstan' })
+  @Transform(trim)
+  @IsString()
+  @Length(1, 300)
+  authority!: string;
+
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'https://www.gov.kz/' })
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true }, { message: 'must be an http(s) URL' })
+  @MaxLength(2000)
+  sourceUrl?: string | null;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'Default now; future = scheduled; past = recording history.',
+  })
+  @IsOptional()
+  @IsInstant()
+  effectiveAt?: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Default: until further notice.' })
+  @IsOptional()
+  @IsInstant()
+  expiresAt?: string | null;
+}
+
+export class CancelDeclarationDto {
+  @ApiPropertyOptional({ example: 'Published for the wrong region.' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 1000)
+  reason?: string;
+}
+
+export class DeclarationQueryDto extends PageQuery {
+  @ApiPropertyOptional({ example: 'KZ-75', description: 'Declarations naming this area.' })
+  @IsOptional()
+  @Matches(AREA_CODE, { message: 'must be an ISO 3166 code such as KZ or KZ-75' })
+  area?: string;
+
+  @ApiPropertyOptional({ enum: DECLARATION_STATUSES })
+  @IsOptional()
+  @IsIn(DECLARATION_STATUSES)
+  status?: DeclarationStatus;
+
+  @ApiPropertyOptional({ example: 'kz-terror' }) @IsOptional() @IsString() scheme?: string;
+}
+
+export class DeclarationDto {
+  @ApiProperty({ example: 'dcl_0190d7e4-…' }) id!: string;
+  @ApiProperty({ enum: DECLARATION_STATUSES }) status!: DeclarationStatus;
+  @ApiProperty() scheme!: string;
+  @ApiProperty({ type: LevelDto }) level!: LevelDto;
+  @ApiProperty({ type: [AreaDto] }) areas!: AreaDto[];
+  @ApiProperty() headline!: string;
+  @ApiProperty() summary!: string;
+  @ApiProperty({ type: [String] }) measures!: string[];
+  @ApiProperty() authority!: string;
+  @ApiProperty({ type: String, nullable: true }) sourceUrl!: string | null;
+  @ApiProperty() effectiveAt!: string;
+  @ApiProperty({ type: String, nullable: true }) expiresAt!: string | null;
+  @ApiProperty() createdAt!: string;
+  @ApiProperty({ description: 'Name of the API key that published it.' }) createdBy!: string;
+  @ApiProperty({ type: String, nullable: true }) cancelledAt!: string | null;
+  @ApiProperty({ type: String, nullable: true }) cancelledBy!: string | null;
+  @ApiProperty({ type: String, nullable: true }) cancelReason!: string | null;
+}
+
+export class DeclarationListDto {
+  @ApiProperty({ type: [DeclarationDto] }) items!: DeclarationDto[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+}
+
+export function renderDeclaration(d: Declaration): DeclarationDto {
+  return {
+    id: d.id,
+    status: d.status,
+    scheme: d.schemeId,
+    level: d.level,
+    areas: d.areaCodes.map(
+      (code) => findArea(code) ?? { code, name: code, type: 'subdivision', parent: code.slice(0, 2) },
+    ),
+    headline: d.headline,
+    summary: d.summary,
+    measures: d.measures,
+    authority: d.authority,
+    sourceUrl: d.sourceUrl,
+    effectiveAt: d.effectiveAt.toISOString(),
+    expiresAt: d.expiresAt?.toISOString() ?? null,
+    createdAt: d.createdAt.toISOString(),
+    createdBy: d.createdBy,
+    cancelledAt: d.cancelledAt?.toISOString() ?? null,
+    cancelledBy: d.cancelledBy,
+    cancelReason: d.cancelReason,
+  };
+}

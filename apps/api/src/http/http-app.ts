@@ -1,0 +1,45 @@
+import { DynamicModule, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppConfig } from '@tocsin/config';
+import { Logger } from 'nestjs-pino';
+import { validationPipe } from './validation';
+
+/** Builds the Fastify app around `module`: limits, errors, validation, logging and the OpenAPI document. */
+export async function createHttpApp(
+  module: Type | DynamicModule,
+  config: AppConfig,
+): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: true,
+    return503OnClosing: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
+    bufferLogs: true,
+    abortOnError: false,
+    logger: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.useGlobalPipes(validationPipe());
+  app.enableShutdownHooks();
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Tocsin')
+      .setDescription(
+        'Threat levels of countries and their subdivisions, their history, and the declarations that set them. ' +
+          'Errors are application/problem+json (RFC 9457).',
+      )
+      .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key, tk_…' })
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, {
+    jsonDocumentUrl: 'openapi.json',
+    yamlDocumentUrl: 'openapi.yaml',
+  });
+  return app;
+}

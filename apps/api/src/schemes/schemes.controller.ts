@@ -1,0 +1,46 @@
+import { Body, Controller, Get, Param, Patch, Post, UnprocessableEntityException } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { findArea } from '@tocsin/areas';
+import { RequireRole } from '@tocsin/auth';
+import { SchemesService } from '@tocsin/schemes';
+import { CreateSchemeDto, renderScheme, SchemeDto, SchemeListDto, UpdateSchemeDto } from './scheme.dto';
+
+@ApiTags('schemes')
+@Controller('v1/schemes')
+export class SchemesController {
+  constructor(private readonly schemes: SchemesService) {}
+
+  @Get()
+  @ApiOkResponse({ type: SchemeListDto })
+  async list(): Promise<SchemeListDto> {
+    return { items: (await this.schemes.list()).map(renderScheme), nextCursor: null };
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: SchemeDto })
+  async one(@Param('id') id: string): Promise<SchemeDto> {
+    return renderScheme(await this.schemes.get(id));
+  }
+
+  @Post()
+  @RequireRole('admin')
+  @ApiBearerAuth()
+  @ApiCreatedResponse({ type: SchemeDto, description: 'A custom scheme; its levels must be ranked 1..n.' })
+  async create(@Body() body: CreateSchemeDto): Promise<SchemeDto> {
+    if (body.country && findArea(body.country)?.type !== 'country') {
+      throw new UnprocessableEntityException(`There is no country "${body.country}".`);
+    }
+    const levels = [...body.levels]
+      .sort((a, b) => a.rank - b.rank)
+      .map((l) => ({ ...l, color: l.color ?? null }));
+    return renderScheme(await this.schemes.create({ ...body, country: body.country ?? null, levels }));
+  }
+
+  @Patch(':id')
+  @RequireRole('admin')
+  @ApiBearerAuth()
+  @ApiOkResponse({ type: SchemeDto, description: 'Changes texts and colours; level codes and ranks stay.' })
+  async update(@Param('id') id: string, @Body() body: UpdateSchemeDto): Promise<SchemeDto> {
+    return renderScheme(await this.schemes.update(id, body));
+  }
+}

@@ -1,0 +1,62 @@
+import { ConfigError, loadConfig } from './config';
+
+describe('loadConfig', () => {
+  it('uses the embedded defaults when nothing is set', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 3000,
+      host: '0.0.0.0',
+      publicUrl: 'http://localhost:3000',
+      databaseUrl: undefined,
+      dataDir: './data',
+      redisUrl: 'redis://127.0.0.1:6379',
+      queuePrefix: 'tocsin',
+      webhookAllowPrivate: false,
+      webhookTimeoutMs: 10000,
+      webhookRetryScheduleSeconds: [5, 300, 1800, 7200, 18000, 36000, 36000],
+      logLevel: 'info',
+    });
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: '' })).toMatchObject({ port: 3000, databaseUrl: undefined });
+  });
+
+  it('parses the retry schedule and boolean flags', () => {
+    const config = loadConfig({ WEBHOOK_RETRY_SCHEDULE: '1, 1,1', WEBHOOK_ALLOW_PRIVATE: 'true' });
+    expect(config.webhookRetryScheduleSeconds).toEqual([1, 1, 1]);
+    expect(config.webhookAllowPrivate).toBe(true);
+  });
+
+  it('strips a trailing slash from PUBLIC_URL', () => {
+    expect(loadConfig({ PUBLIC_URL: 'https://tocsin.example.org/' }).publicUrl).toBe(
+      'https://tocsin.example.org',
+    );
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['DATABASE_URL', 'mysql://localhost/x'],
+    ['DATABASE_URL', 'not a url'],
+    ['REDIS_URL', 'http://localhost:6379'],
+    ['WEBHOOK_RETRY_SCHEDULE', '5,,10'],
+    ['LOG_LEVEL', 'loud'],
+    ['QUEUE_PREFIX', 'has space'],
+  ])('rejects %s=%s with a one-line reason naming the setting', (key, value) => {
+    expect(() => loadConfig({ [key]: value })).toThrow(ConfigError);
+    try {
+      loadConfig({ [key]: value });
+    } catch (error) {
+      const message = (error as Error).message;
+      expect(message).toContain(key);
+      expect(message).not.toContain('\n');
+    }
+  });
+
+  it('never prints the admin key it rejects', () => {
+    expect(() => loadConfig({ ADMIN_API_KEY: 'secret-but-badly-formed' })).toThrow(
+      /ADMIN_API_KEY .*\(hidden\)/,
+    );
+  });
+});

@@ -1,0 +1,108 @@
+import { z } from 'zod';
+
+/** Seconds before each webhook retry; `1,1,1` = four attempts in all. */
+const retrySchedule = z
+  .string()
+  .regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, 'must be whole seconds separated by commas, e.g. "5,300,1800"')
+  .transform((s) => s.split(',').map((part) => Number(part.trim())));
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const url = (protocols: string[]) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
+  );
+
+const environment = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PUBLIC_URL: url(['http:', 'https:']).optional(),
+  DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]+$/, 'may hold only letters, digits and _ . : -')
+    .default('tocsin'),
+  SMTP_URL: url(['smtp:', 'smtps:']).optional(),
+  MAIL_FROM: z.string().min(3).default('Tocsin <alerts@tocsin.invalid>'),
+  ADMIN_API_KEY: z
+    .string()
+    .regex(/^tk_[A-Za-z0-9_-]{24,}$/, 'must be "tk_" followed by at least 24 letters, digits, _ or -')
+    .optional(),
+  WEBHOOK_ALLOW_PRIVATE: booleanFlag.default(false),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120000).default(10000),
+  WEBHOOK_RETRY_SCHEDULE: retrySchedule.default([5, 300, 1800, 7200, 18000, 36000, 36000]),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10485760).default(262144),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+/** The validated settings. Injected by this class as a token, built by `loadConfig`. */
+export abstract class AppConfig {
+  abstract readonly port: number;
+  abstract readonly host: string;
+  abstract readonly publicUrl: string;
+  /** Unset: the embedded PGlite database in `dataDir`. */
+  abstract readonly databaseUrl: string | undefined;
+  abstract readonly dataDir: string;
+  abstract readonly redisUrl: string;
+  abstract readonly queuePrefix: string;
+  abstract readonly smtpUrl: string | undefined;
+  abstract readonly mailFrom: string;
+  abstract readonly adminApiKey: string | undefined;
+  abstract readonly webhookAllowPrivate: boolean;
+  abstract readonly webhookTimeoutMs: number;
+  abstract readonly webhookRetryScheduleSeconds: readonly number[];
+  abstract readonly bodyLimitBytes: number;
+  abstract readonly logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+/**
+ * Reads and validates the settings. An empty variable counts as unset, so `FOO=` in a compose file
+ * means "the default". Throws a ConfigError whose message is one line naming every bad setting.
+ */
+export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+  const present = Object.fromEntries(
+    Object.keys(environment.shape)
+      .map((key) => [key, env[key]?.trim()])
+      .filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const parsed = environment.safeParse(present);
+  if (!parsed.success) {
+    const reasons = parsed.error.issues.map((issue) => {
+      const key = String(issue.path[0]);
+      const shown = key === 'ADMIN_API_KEY' ? '(hidden)' : JSON.stringify(present[key]);
+      return `${key} ${issue.message} (got ${shown})`;
+    });
+    throw new ConfigError(`Invalid configuration: ${reasons.join('; ')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR,
+    redisUrl: e.REDIS_URL,
+    queuePrefix: e.QUEUE_PREFIX,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    adminApiKey: e.ADMIN_API_KEY,
+    webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
+    webhookTimeoutMs: e.WEBHOOK_TIMEOUT_MS,
+    webhookRetryScheduleSeconds: e.WEBHOOK_RETRY_SCHEDULE,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,97 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { SQL, sql } from 'drizzle-orm';
+import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
+import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { Pool } from 'pg';
+import * as schema from './schema';
+
+/** The one query interface over both PostgreSQL and PGlite: same schema, same SQL. */
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+/** A database a test or the app opened: the query interface and how to close it. */
+export interface OpenDatabase {
+  db: Database;
+  driver: 'postgres' | 'pglite';
+  /** Where it lives, for log lines: the URL without its password, or the PGlite folder. */
+  location: string;
+  close(): Promise<void>;
+}
+
+export const MIGRATIONS_FOLDER = resolve(__dirname, '..', 'migrations');
+
+/** Serialises migrations when several processes (API, workers) start at once against one PostgreSQL. */
+const MIGRATION_LOCK = 7_401_336_610;
+
+export type DatabaseTarget = { databaseUrl: string } | { pgliteDir: string | null };
+
+/** Opens PostgreSQL at `databaseUrl`, or PGlite in `pgliteDir` (null = in memory), and brings its schema up to date. */
+export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase> {
+  if ('databaseUrl' in target) {
+    const pool = new Pool({ connectionString: target.databaseUrl, max: 10, connectionTimeoutMillis: 5000 });
+    pool.on('error', () => undefined); // an idle client's error is reported on its next use
+    const location = redactUrl(target.databaseUrl);
+    try {
+      const client = await pool.connect();
+      try {
+        await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+        await migrateNodePg(drizzleNodePg(client, { schema }), { migrationsFolder: MIGRATIONS_FOLDER });
+      } finally {
+        await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+        client.release();
+      }
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      throw new Error(`cannot open the database at ${location}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    const db = drizzleNodePg(pool, { schema }) as unknown as Database;
+    return { db, driver: 'postgres', location, close: () => pool.end() };
+  }
+
+  let client: PGlite;
+  if (target.pgliteDir) mkdirSync(target.pgliteDir, { recursive: true });
+  try {
+    client = await PGlite.create(target.pgliteDir ?? undefined);
+    await migratePglite(drizzlePglite(client, { schema }), { migrationsFolder: MIGRATIONS_FOLDER });
+  } catch (error) {
+    throw new Error(
+      `cannot open the embedded database in ${target.pgliteDir ?? 'memory'}: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  const db = drizzlePglite(client, { schema }) as unknown as Database;
+  return { db, driver: 'pglite', location: target.pgliteDir ?? 'memory', close: () => client.close() };
+}
+
+/** The embedded database lives in `<dataDir>/pglite`. */
+export function pgliteDirIn(dataDir: string): string {
+  return join(resolve(dataDir), 'pglite');
+}
+
+export async function ping(db: Database): Promise<void> {
+  await db.execute(sql`select 1`);
+}
+
+/** Runs raw SQL and returns its rows; both drivers answer `{ rows }`. */
+export async function queryRows<T>(db: Pick<Database, 'execute'>, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as { rows: T[] };
+  return result.rows;
+}
+
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable url)';
+  }
+}

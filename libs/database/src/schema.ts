@@ -1,0 +1,150 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+} from 'drizzle-orm/pg-core';
+
+const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const apiKeys = pgTable('api_keys', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  role: text('role').notNull(),
+  /** SHA-256 of the whole key: keys are 192-bit random, so a slow hash would add nothing. */
+  keyHash: text('key_hash').notNull().unique(),
+  /** The first characters of the key, so an admin can tell keys apart. */
+  keyPrefix: text('key_prefix').notNull(),
+  createdAt: instant('created_at').notNull().defaultNow(),
+  createdBy: text('created_by'),
+  revokedAt: instant('revoked_at'),
+});
+
+export const schemes = pgTable('schemes', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  event: text('event').notNull(),
+  description: text('description').notNull(),
+  authority: text('authority').notNull(),
+  country: text('country'),
+  builtin: boolean('builtin').notNull().default(false),
+  createdAt: instant('created_at').notNull().defaultNow(),
+  updatedAt: instant('updated_at').notNull().defaultNow(),
+});
+
+export const schemeLevels = pgTable(
+  'scheme_levels',
+  {
+    schemeId: text('scheme_id')
+      .notNull()
+      .references(() => schemes.id, { onDelete: 'cascade' }),
+    code: text('code').notNull(),
+    rank: integer('rank').notNull(),
+    name: text('name').notNull(),
+    color: text('color'),
+    description: text('description').notNull(),
+    measures: jsonb('measures').$type<string[]>().notNull(),
+    capSeverity: text('cap_severity').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.schemeId, t.code] }),
+    unique('scheme_levels_rank_unique').on(t.schemeId, t.rank),
+  ],
+);
+
+export const declarations = pgTable(
+  'declarations',
+  {
+    id: text('id').primaryKey(),
+    schemeId: text('scheme_id').notNull(),
+    levelCode: text('level_code').notNull(),
+    headline: text('headline').notNull(),
+    summary: text('summary').notNull(),
+    measures: jsonb('measures').$type<string[]>().notNull(),
+    authority: text('authority').notNull(),
+    sourceUrl: text('source_url'),
+    effectiveAt: instant('effective_at').notNull(),
+    expiresAt: instant('expires_at'),
+    createdAt: instant('created_at').notNull(),
+    /** API key id and name at the time, so history still says who after a key is revoked. */
+    createdBy: text('created_by').notNull(),
+    createdByName: text('created_by_name').notNull(),
+    cancelledAt: instant('cancelled_at'),
+    cancelledBy: text('cancelled_by'),
+    cancelledByName: text('cancelled_by_name'),
+    cancelReason: text('cancel_reason'),
+  },
+  (t) => [
+    foreignKey({
+      columns: [t.schemeId, t.levelCode],
+      foreignColumns: [schemeLevels.schemeId, schemeLevels.code],
+    }),
+    index('declarations_created_idx').on(t.createdAt, t.id),
+  ],
+);
+
+/** The areas a declaration covers. Scheme and start are copied here so a level look-up is one index scan. */
+export const declarationAreas = pgTable(
+  'declaration_areas',
+  {
+    declarationId: text('declaration_id')
+      .notNull()
+      .references(() => declarations.id, { onDelete: 'cascade' }),
+    areaCode: text('area_code').notNull(),
+    countryCode: text('country_code').notNull(),
+    schemeId: text('scheme_id').notNull(),
+    effectiveAt: instant('effective_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.declarationId, t.areaCode] }),
+    index('declaration_areas_area_idx').on(t.areaCode, t.schemeId, t.effectiveAt),
+    index('declaration_areas_country_idx').on(t.countryCode, t.schemeId, t.effectiveAt),
+  ],
+);
+
+/** Per (area, scheme) counter, so a receiver can drop an event that arrives after a newer one. */
+export const areaSequences = pgTable(
+  'area_sequences',
+  {
+    areaCode: text('area_code').notNull(),
+    schemeId: text('scheme_id').notNull(),
+    sequence: bigint('sequence', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.areaCode, t.schemeId] })],
+);
+
+/**
+ * Transactional outbox: one row per `threat_level.changed` event, written in the same transaction as the
+ * change. `dueAt` in the future marks a change that will happen then (a scheduled start or an expiry); its
+ * payload is rendered when it falls due, because what it changes depends on what happens meanwhile.
+ */
+export const outbox = pgTable(
+  'outbox',
+  {
+    position: bigserial('position', { mode: 'number' }).primaryKey(),
+    eventId: text('event_id').notNull().unique(),
+    type: text('type').notNull(),
+    declarationId: text('declaration_id')
+      .notNull()
+      .references(() => declarations.id),
+    cause: text('cause').notNull(),
+    dueAt: instant('due_at').notNull(),
+    payload: jsonb('payload'),
+    createdAt: instant('created_at').notNull().defaultNow(),
+    relayedAt: instant('relayed_at'),
+  },
+  (t) => [
+    index('outbox_pending_idx')
+      .on(t.dueAt)
+      .where(sql`${t.relayedAt} is null`),
+  ],
+);

@@ -1,0 +1,326 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DATABASE, Database, queryRows, tables } from '@tocsin/database';
+import { SQL, sql } from 'drizzle-orm';
+import { Actor, Declaration, DeclarationStatus, NewDeclaration } from './declaration';
+import { TimelineEntry } from './effective-level';
+
+const { declarations, declarationAreas, outbox, areaSequences } = tables;
+
+/** A transaction or the database: repository methods run in either. */
+export type Queryable = Pick<Database, 'execute' | 'insert' | 'update' | 'delete' | 'select'>;
+
+export interface OutboxEvent {
+  eventId: string;
+  declarationId: string;
+  cause: 'declared' | 'expired' | 'cancelled';
+  dueAt: Date;
+  payload: unknown;
+}
+
+export interface DeclarationFilter {
+  areaCodes?: string[];
+  status?: DeclarationStatus;
+  schemeId?: string;
+  before?: { createdAt: Date; id: string };
+  limit: number;
+}
+
+/** Which (area, scheme) pairs a timeline query covers. */
+export type AreaScope =
+  { kind: 'all' } | { kind: 'areas'; codes: string[] } | { kind: 'country'; code: string };
+
+interface TimelineRow {
+  declaration_id: string;
+  area_code: string;
+  scheme_id: string;
+  level_code: string;
+  rank: number;
+  level_name: string;
+  color: string | null;
+  effective_at: string | Date;
+  expires_at: string | Date | null;
+  created_at: string | Date;
+  created_by_name: string;
+  cancelled_at: string | Date | null;
+  cancelled_by_name: string | null;
+}
+
+interface DeclarationRow {
+  id: string;
+  status: DeclarationStatus;
+  scheme_id: string;
+  level_code: string;
+  rank: number;
+  level_name: string;
+  color: string | null;
+  area_codes: string[];
+  headline: string;
+  summary: string;
+  measures: string[];
+  authority: string;
+  source_url: string | null;
+  effective_at: string | Date;
+  expires_at: string | Date | null;
+  created_at: string | Date;
+  created_by_name: string;
+  cancelled_at: string | Date | null;
+  cancelled_by_name: string | null;
+  cancel_reason: string | null;
+}
+
+/** Serialises every write that changes levels, so two publishers never compute events from the same "before". */
+const LEVEL_WRITE_LOCK = 7_401_336_611;
+
+// A declaration cancelled before its start never took effect (see effective-level.ts).
+const tookEffect = (d: string) =>
+  sql.raw(`(${d}.cancelled_at is null or ${d}.cancelled_at > ${d}.effective_at)`);
+
+/** The status of declaration `d` at instant `now`, in SQL, so lists can filter on it. */
+function statusAt(now: Date): SQL {
+  const horizon = sql`least(${now}::timestamptz, coalesce(d.expires_at, ${now}::timestamptz))`;
+  return sql`case
+    when d.cancelled_at is not null then 'cancelled'
+    when d.effective_at > ${now}::timestamptz then 'scheduled'
+    when not exists (
+      select 1 from declaration_areas da
+      where da.declaration_id = d.id and not exists (
+        select 1 from declaration_areas da2 join declarations d2 on d2.id = da2.declaration_id
+        where da2.area_code = da.area_code and da2.scheme_id = da.scheme_id and ${tookEffect('d2')}
+          and d2.effective_at <= ${horizon}
+          and (d2.effective_at, d2.created_at, d2.id) > (d.effective_at, d.created_at, d.id)
+      )
+    ) then 'superseded'
+    when d.expires_at <= ${now}::timestamptz then 'expired'
+    else 'active' end`;
+}
+
+@Injectable()
+export class DeclarationsRepository {
+  constructor(@Inject(DATABASE) private readonly db: Database) {}
+
+  /** Runs `work` in one transaction that holds the level-write lock. */
+  inLevelWriteTransaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    return this.db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(${LEVEL_WRITE_LOCK})`);
+      return work(tx);
+    });
+  }
+
+  async insert(
+    tx: Queryable,
+    id: string,
+    declaration: NewDeclaration,
+    actor: Actor,
+    now: Date,
+  ): Promise<void> {
+    await tx.insert(declarations).values({
+      id,
+      schemeId: declaration.schemeId,
+      levelCode: declaration.levelCode,
+      headline: declaration.headline,
+      summary: declaration.summary,
+      measures: declaration.measures,
+      authority: declaration.authority,
+      sourceUrl: declaration.sourceUrl,
+      effectiveAt: declaration.effectiveAt,
+      expiresAt: declaration.expiresAt,
+      createdAt: now,
+      createdBy: actor.id,
+      createdByName: actor.name,
+    });
+    await tx.insert(declarationAreas).values(
+      declaration.areaCodes.map((areaCode) => ({
+        declarationId: id,
+        areaCode,
+        countryCode: areaCode.slice(0, 2),
+        schemeId: declaration.schemeId,
+        effectiveAt: declaration.effectiveAt,
+      })),
+    );
+  }
+
+  async markCancelled(
+    tx: Queryable,
+    id: string,
+    actor: Actor,
+    reason: string | null,
+    now: Date,
+  ): Promise<void> {
+    await tx.execute(sql`
+      update declarations set cancelled_at = ${now}, cancelled_by = ${actor.id}, cancelled_by_name = ${actor.name},
+        cancel_reason = ${reason}
+      where id = ${id}`);
+  }
+
+  async insertOutboxEvents(tx: Queryable, events: OutboxEvent[]): Promise<void> {
+    if (!events.length) return;
+    await tx.insert(outbox).values(
+      events.map((e) => ({
+        eventId: e.eventId,
+        type: 'threat_level.changed',
+        declarationId: e.declarationId,
+        cause: e.cause,
+        dueAt: e.dueAt,
+        payload: e.payload,
+      })),
+    );
+  }
+
+  /** Drops the not-yet-due events of a declaration (its start or expiry) once it is cancelled. */
+  async deleteFutureOutboxEvents(tx: Queryable, declarationId: string, now: Date): Promise<void> {
+    await tx.execute(sql`
+      delete from outbox where declaration_id = ${declarationId} and relayed_at is null and due_at > ${now}`);
+  }
+
+  /** Next sequence numbers of the given (area, scheme) pairs, in the order given. */
+  async nextSequences(tx: Queryable, schemeId: string, areaCodes: string[]): Promise<Map<string, number>> {
+    const sequences = new Map<string, number>();
+    for (const areaCode of areaCodes) {
+      const [row] = await tx
+        .insert(areaSequences)
+        .values({ areaCode, schemeId, sequence: 1 })
+        .onConflictDoUpdate({
+          target: [areaSequences.areaCode, areaSequences.schemeId],
+          set: { sequence: sql`${areaSequences.sequence} + 1` },
+        })
+        .returning({ sequence: areaSequences.sequence });
+      sequences.set(areaCode, row.sequence);
+    }
+    return sequences;
+  }
+
+  /** Every timeline entry of the given areas in one scheme (for computing a change's before and after). */
+  async timelineOf(tx: Queryable, areaCodes: string[], schemeId?: string): Promise<TimelineEntry[]> {
+    const rows = await queryRows<TimelineRow>(
+      tx,
+      sql`${timelineSelect()} where da.area_code in ${sql`(${sql.join(
+        areaCodes.map((c) => sql`${c}`),
+        sql`, `,
+      )})`} ${schemeId ? sql`and da.scheme_id = ${schemeId}` : sql``}`,
+    );
+    return rows.map(toEntry);
+  }
+
+  /**
+   * The entries that decide the levels at `at` within a scope: per (area, scheme), the declaration that started
+   * last by then (which may have ended) and the first one that starts after (for "until").
+   */
+  async timelineAround(scope: AreaScope, at: Date): Promise<TimelineEntry[]> {
+    const where =
+      scope.kind === 'all'
+        ? sql`true`
+        : scope.kind === 'country'
+          ? sql`da.country_code = ${scope.code}`
+          : sql`da.area_code in (${sql.join(
+              scope.codes.map((c) => sql`${c}`),
+              sql`, `,
+            )})`;
+    const [latest, next] = await Promise.all([
+      queryRows<TimelineRow>(
+        this.db,
+        sql`select distinct on (da.area_code, da.scheme_id) t.* from (${timelineSelect()}) t
+          join declaration_areas da on da.declaration_id = t.declaration_id and da.area_code = t.area_code
+          where ${where} and t.effective_at <= ${at}
+            and (t.cancelled_at is null or t.cancelled_at > t.effective_at)
+          order by da.area_code, da.scheme_id, t.effective_at desc, t.created_at desc, t.declaration_id desc`,
+      ),
+      queryRows<TimelineRow>(
+        this.db,
+        sql`select distinct on (da.area_code, da.scheme_id) t.* from (${timelineSelect()}) t
+          join declaration_areas da on da.declaration_id = t.declaration_id and da.area_code = t.area_code
+          where ${where} and t.effective_at > ${at} and t.cancelled_at is null
+          order by da.area_code, da.scheme_id, t.effective_at asc`,
+      ),
+    ]);
+    return [...latest, ...next].map(toEntry);
+  }
+
+  async findById(id: string, now: Date, tx: Queryable = this.db): Promise<Declaration | null> {
+    const [row] = await queryRows<DeclarationRow>(tx, sql`${declarationSelect(now)} where d.id = ${id}`);
+    return row ? toDeclaration(row) : null;
+  }
+
+  async findMany(filter: DeclarationFilter, now: Date): Promise<Declaration[]> {
+    const conditions: SQL[] = [];
+    if (filter.schemeId) conditions.push(sql`d.scheme_id = ${filter.schemeId}`);
+    if (filter.areaCodes?.length) {
+      conditions.push(
+        sql`exists (select 1 from declaration_areas fa where fa.declaration_id = d.id and fa.area_code in (${sql.join(
+          filter.areaCodes.map((c) => sql`${c}`),
+          sql`, `,
+        )}))`,
+      );
+    }
+    if (filter.before) {
+      conditions.push(
+        sql`(d.created_at, d.id) < (${filter.before.createdAt}::timestamptz, ${filter.before.id})`,
+      );
+    }
+    const where = conditions.length ? sql`where ${sql.join(conditions, sql` and `)}` : sql``;
+    const statusFilter = filter.status ? sql`where x.status = ${filter.status}` : sql``;
+    const rows = await queryRows<DeclarationRow>(
+      this.db,
+      sql`select * from (${declarationSelect(now)} ${where}) x ${statusFilter}
+        order by x.created_at desc, x.id desc limit ${filter.limit}`,
+    );
+    return rows.map(toDeclaration);
+  }
+}
+
+function timelineSelect(): SQL {
+  return sql`select da.declaration_id, da.area_code, da.scheme_id, d.level_code, l.rank, l.name as level_name, l.color,
+      d.effective_at, d.expires_at, d.created_at, d.created_by_name, d.cancelled_at, d.cancelled_by_name
+    from declaration_areas da
+    join declarations d on d.id = da.declaration_id
+    join scheme_levels l on l.scheme_id = d.scheme_id and l.code = d.level_code`;
+}
+
+function declarationSelect(now: Date): SQL {
+  return sql`select d.id, ${statusAt(now)} as status, d.scheme_id, d.level_code, l.rank, l.name as level_name, l.color,
+      (select array_agg(a.area_code order by a.area_code) from declaration_areas a where a.declaration_id = d.id) as area_codes,
+      d.headline, d.summary, d.measures, d.authority, d.source_url, d.effective_at, d.expires_at, d.created_at,
+      d.created_by_name, d.cancelled_at, d.cancelled_by_name, d.cancel_reason
+    from declarations d
+    join scheme_levels l on l.scheme_id = d.scheme_id and l.code = d.level_code`;
+}
+
+// node-postgres parses timestamptz into Date, PGlite too; raw SQL may still hand back strings.
+const toDate = (value: string | Date): Date => (value instanceof Date ? value : new Date(value));
+const toNullableDate = (value: string | Date | null): Date | null => (value === null ? null : toDate(value));
+
+function toEntry(row: TimelineRow): TimelineEntry {
+  return {
+    declarationId: row.declaration_id,
+    areaCode: row.area_code,
+    schemeId: row.scheme_id,
+    level: { code: row.level_code, rank: Number(row.rank), name: row.level_name, color: row.color },
+    effectiveAt: toDate(row.effective_at),
+    expiresAt: toNullableDate(row.expires_at),
+    createdAt: toDate(row.created_at),
+    createdBy: row.created_by_name,
+    cancelledAt: toNullableDate(row.cancelled_at),
+    cancelledBy: row.cancelled_by_name,
+  };
+}
+
+function toDeclaration(row: DeclarationRow): Declaration {
+  return {
+    id: row.id,
+    status: row.status,
+    schemeId: row.scheme_id,
+    level: { code: row.level_code, rank: Number(row.rank), name: row.level_name, color: row.color },
+    areaCodes: row.area_codes,
+    headline: row.headline,
+    summary: row.summary,
+    measures: row.measures,
+    authority: row.authority,
+    sourceUrl: row.source_url,
+    effectiveAt: toDate(row.effective_at),
+    expiresAt: toNullableDate(row.expires_at),
+    createdAt: toDate(row.created_at),
+    createdBy: row.created_by_name,
+    cancelledAt: toNullableDate(row.cancelled_at),
+    cancelledBy: row.cancelled_by_name,
+    cancelReason: row.cancel_reason,
+  };
+}

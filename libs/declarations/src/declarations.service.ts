@@ -1,0 +1,218 @@
+import {
+  ConflictException,
+  Injectable,
+  NotFoundException,
+  UnprocessableEntityException,
+} from '@nestjs/common';
+import { findArea } from '@tocsin/areas';
+import { Clock } from '@tocsin/config';
+import { SchemesService } from '@tocsin/schemes';
+import { uuidv7 } from 'uuidv7';
+import { Actor, Declaration, DeclarationStatus, NewDeclaration } from './declaration';
+import { DeclarationsRepository, OutboxEvent, Queryable } from './declarations.repository';
+import { ChangeCause, effectiveLevels, sameLevel, TimelineEntry } from './effective-level';
+import { AreaChange, buildLevelChangedEvent } from './level-changed-event';
+
+export interface PublishRequest {
+  scheme: string;
+  level: string;
+  areas: string[];
+  headline: string;
+  summary: string;
+  measures?: string[];
+  authority: string;
+  sourceUrl?: string | null;
+  effectiveAt?: Date | null;
+  expiresAt?: Date | null;
+}
+
+export interface DeclarationQuery {
+  area?: string;
+  status?: DeclarationStatus;
+  scheme?: string;
+  before?: { createdAt: Date; id: string };
+  limit: number;
+}
+
+@Injectable()
+export class DeclarationsService {
+  constructor(
+    private readonly repository: DeclarationsRepository,
+    private readonly schemes: SchemesService,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Publishes a declaration. Its rows, and the event of any level it changes now, are written in one
+   * transaction; a start or expiry still to come is written as an event due then.
+   */
+  async publish(request: PublishRequest, actor: Actor): Promise<Declaration> {
+    const areaCodes = resolveAreaCodes(request.areas);
+    const scheme = await this.schemes.get(request.scheme).catch(() => {
+      throw new UnprocessableEntityException(`There is no scheme "${request.scheme}".`);
+    });
+    const level = scheme.levels.find((l) => l.code === request.level);
+    if (!level) {
+      throw new UnprocessableEntityException(
+        `Scheme "${scheme.id}" has no level "${request.level}"; its levels are ${scheme.levels.map((l) => l.code).join(', ')}.`,
+      );
+    }
+    const now = this.clock.now();
+    const effectiveAt = request.effectiveAt ?? now;
+    const expiresAt = request.expiresAt ?? null;
+    if (expiresAt && expiresAt <= effectiveAt) {
+      throw new UnprocessableEntityException('expiresAt must be later than effectiveAt.');
+    }
+    const declaration: NewDeclaration = {
+      schemeId: scheme.id,
+      levelCode: level.code,
+      areaCodes,
+      headline: request.headline,
+      summary: request.summary,
+      measures: request.measures ?? level.measures,
+      authority: request.authority,
+      sourceUrl: request.sourceUrl ?? null,
+      effectiveAt,
+      expiresAt,
+    };
+    const id = `dcl_${uuidv7()}`;
+    const published: Declaration = {
+      ...declaration,
+      id,
+      status: effectiveAt > now ? 'scheduled' : expiresAt && expiresAt <= now ? 'expired' : 'active',
+      level: { code: level.code, rank: level.rank, name: level.name, color: level.color },
+      createdAt: now,
+      createdBy: actor.name,
+      cancelledAt: null,
+      cancelledBy: null,
+      cancelReason: null,
+    };
+
+    await this.repository.inLevelWriteTransaction(async (tx) => {
+      const before = await this.repository.timelineOf(tx, withCountries(areaCodes), scheme.id);
+      await this.repository.insert(tx, id, declaration, actor, now);
+      const added: TimelineEntry[] = areaCodes.map((areaCode) => ({
+        declarationId: id,
+        areaCode,
+        schemeId: scheme.id,
+        level: published.level,
+        effectiveAt,
+        expiresAt,
+        createdAt: now,
+        createdBy: actor.name,
+        cancelledAt: null,
+        cancelledBy: null,
+      }));
+      const events: OutboxEvent[] = [];
+      const immediate = await this.eventFor(tx, 'declared', published, before, [...before, ...added], now);
+      if (immediate) events.push(immediate);
+      // Recording history (a validity wholly in the past) announces nothing; what is still to come is due later.
+      if (effectiveAt > now) events.push(dueEvent(id, 'declared', effectiveAt));
+      if (expiresAt && expiresAt > now) events.push(dueEvent(id, 'expired', expiresAt));
+      await this.repository.insertOutboxEvents(tx, events);
+    });
+    return (await this.repository.findById(id, this.clock.now())) ?? published;
+  }
+
+  async cancel(id: string, actor: Actor, reason: string | null): Promise<Declaration> {
+    const now = this.clock.now();
+    await this.repository.inLevelWriteTransaction(async (tx) => {
+      const declaration = await this.repository.findById(id, now, tx);
+      if (!declaration) throw new NotFoundException(`There is no declaration "${id}".`);
+      if (
+        declaration.status === 'cancelled' ||
+        declaration.status === 'expired' ||
+        declaration.status === 'superseded'
+      ) {
+        throw new ConflictException(
+          `Declaration "${id}" is ${declaration.status} and can no longer be cancelled.`,
+        );
+      }
+      const before = await this.repository.timelineOf(
+        tx,
+        withCountries(declaration.areaCodes),
+        declaration.schemeId,
+      );
+      await this.repository.markCancelled(tx, id, actor, reason, now);
+      const after = before.map((e) =>
+        e.declarationId === id ? { ...e, cancelledAt: now, cancelledBy: actor.name } : e,
+      );
+      const event = await this.eventFor(tx, 'cancelled', declaration, before, after, now);
+      await this.repository.deleteFutureOutboxEvents(tx, id, now);
+      await this.repository.insertOutboxEvents(tx, event ? [event] : []);
+    });
+    return (await this.repository.findById(id, this.clock.now()))!;
+  }
+
+  async get(id: string): Promise<Declaration> {
+    const declaration = await this.repository.findById(id, this.clock.now());
+    if (!declaration) throw new NotFoundException(`There is no declaration "${id}".`);
+    return declaration;
+  }
+
+  async list(query: DeclarationQuery): Promise<Declaration[]> {
+    const areaCodes = query.area ? [resolveAreaCodes([query.area])[0]] : undefined;
+    return this.repository.findMany(
+      { areaCodes, status: query.status, schemeId: query.scheme, before: query.before, limit: query.limit },
+      this.clock.now(),
+    );
+  }
+
+  /** The event for what a change does to the declaration's areas now, or null when no level changes. */
+  private async eventFor(
+    tx: Queryable,
+    cause: ChangeCause,
+    declaration: Declaration,
+    before: TimelineEntry[],
+    after: TimelineEntry[],
+    now: Date,
+  ): Promise<OutboxEvent | null> {
+    const levelIn = (entries: TimelineEntry[], areaCode: string) =>
+      effectiveLevels(areaCode, areaCode.slice(0, 2), entries, now).find(
+        (l) => l.schemeId === declaration.schemeId,
+      ) ?? null;
+    const changed = declaration.areaCodes
+      .map((areaCode) => ({
+        areaCode,
+        previous: levelIn(before, areaCode),
+        current: levelIn(after, areaCode),
+      }))
+      .filter((change) => !sameLevel(change.previous, change.current));
+    if (!changed.length) return null;
+    const sequences = await this.repository.nextSequences(
+      tx,
+      declaration.schemeId,
+      changed.map((c) => c.areaCode),
+    );
+    const changes: AreaChange[] = changed.map((c) => ({ ...c, sequence: sequences.get(c.areaCode)! }));
+    const eventId = `evt_${uuidv7()}`;
+    return {
+      eventId,
+      declarationId: declaration.id,
+      cause,
+      dueAt: now,
+      payload: buildLevelChangedEvent(eventId, cause, now, declaration, changes),
+    };
+  }
+}
+
+function dueEvent(declarationId: string, cause: ChangeCause, dueAt: Date): OutboxEvent {
+  return { eventId: `evt_${uuidv7()}`, declarationId, cause, dueAt, payload: null };
+}
+
+/** Canonical codes for the given ones (aliases resolved, duplicates dropped); every unknown one is named. */
+export function resolveAreaCodes(inputs: string[]): string[] {
+  const unknown = inputs.filter((input) => !findArea(input));
+  if (unknown.length) {
+    throw new UnprocessableEntityException(
+      `Unknown area code${unknown.length > 1 ? 's' : ''}: ${unknown.map((u) => JSON.stringify(u)).join(', ')}. ` +
+        'Use ISO 3166-1 alpha-2 (e.g. "KZ") or ISO 3166-2 (e.g. "KZ-75"); GET /v1/areas lists them.',
+    );
+  }
+  return [...new Set(inputs.map((input) => findArea(input)!.code))];
+}
+
+/** The areas and their countries: a subdivision's level depends on its country's. */
+function withCountries(areaCodes: string[]): string[] {
+  return [...new Set(areaCodes.flatMap((code) => [code, code.slice(0, 2)]))];
+}

@@ -1,0 +1,18 @@
+export { Actor, Declaration, DECLARATION_STATUSES, DeclarationStatus } from './declaration';
+export { DeclarationsModule } from './declarations.module';
+export {
+  DeclarationQuery,
+  DeclarationsService,
+  PublishRequest,
+  resolveAreaCodes,
+} from './declarations.service';
+export {
+  ChangeCause,
+  Direction,
+  directionOf,
+  EffectiveLevel,
+  LevelChange,
+  LevelRef,
+} from './effective-level';
+export { LevelChangedEvent } from './level-changed-event';
+export { AreaLevels, LevelsService } from './levels.service';

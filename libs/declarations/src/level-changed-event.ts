@@ -1,0 +1,81 @@
+// Pure: the `threat_level.changed` event as DESIGN.md ("Alerts") shapes it. Receivers de-duplicate on
+// `eventId` and drop stale events with `sequence`.
+import { findArea } from '@tocsin/areas';
+import { Declaration } from './declaration';
+import { ChangeCause, Direction, directionOf, EffectiveLevel, LevelRef } from './effective-level';
+
+export interface AreaChange {
+  areaCode: string;
+  previous: EffectiveLevel | null;
+  current: EffectiveLevel | null;
+  sequence: number;
+}
+
+export interface LevelChangedEvent {
+  type: 'threat_level.changed';
+  timestamp: string;
+  data: {
+    eventId: string;
+    cause: ChangeCause;
+    declaration: {
+      id: string;
+      scheme: string;
+      level: LevelRef;
+      headline: string;
+      summary: string;
+      measures: string[];
+      authority: string;
+      sourceUrl: string | null;
+      effectiveAt: string;
+      expiresAt: string | null;
+    };
+    changes: {
+      area: { code: string; name: string };
+      scheme: string;
+      previous: { code: string; rank: number; declarationId: string } | null;
+      current: { code: string; rank: number; declarationId: string } | null;
+      direction: Direction;
+      sequence: number;
+    }[];
+  };
+}
+
+const levelOf = (level: EffectiveLevel | null) =>
+  level ? { code: level.level.code, rank: level.level.rank, declarationId: level.declarationId } : null;
+
+export function buildLevelChangedEvent(
+  eventId: string,
+  cause: ChangeCause,
+  at: Date,
+  declaration: Declaration,
+  changes: AreaChange[],
+): LevelChangedEvent {
+  return {
+    type: 'threat_level.changed',
+    timestamp: at.toISOString(),
+    data: {
+      eventId,
+      cause,
+      declaration: {
+        id: declaration.id,
+        scheme: declaration.schemeId,
+        level: declaration.level,
+        headline: declaration.headline,
+        summary: declaration.summary,
+        measures: declaration.measures,
+        authority: declaration.authority,
+        sourceUrl: declaration.sourceUrl,
+        effectiveAt: declaration.effectiveAt.toISOString(),
+        expiresAt: declaration.expiresAt?.toISOString() ?? null,
+      },
+      changes: changes.map((change) => ({
+        area: { code: change.areaCode, name: findArea(change.areaCode)?.name ?? change.areaCode },
+        scheme: declaration.schemeId,
+        previous: levelOf(change.previous),
+        current: levelOf(change.current),
+        direction: directionOf(change.previous?.level ?? null, change.current?.level ?? null),
+        sequence: change.sequence,
+      })),
+    },
+  };
+}

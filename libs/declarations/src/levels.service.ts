@@ -1,0 +1,74 @@
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { Area, countryCodeOf, findArea } from '@tocsin/areas';
+import { Clock } from '@tocsin/config';
+import { DATABASE, Database } from '@tocsin/database';
+import { DeclarationsRepository } from './declarations.repository';
+import { EffectiveLevel, effectiveLevels, LevelChange, levelHistory } from './effective-level';
+
+export interface AreaLevels {
+  area: Area;
+  levels: EffectiveLevel[];
+  /** For a country: its subdivisions that have a level of their own. */
+  subdivisions: { area: Area; levels: EffectiveLevel[] }[];
+}
+
+@Injectable()
+export class LevelsService {
+  constructor(
+    private readonly repository: DeclarationsRepository,
+    private readonly clock: Clock,
+    @Inject(DATABASE) private readonly db: Database,
+  ) {}
+
+  /** Every area with a level of its own at `at` (default now), each with its effective level per scheme. */
+  async all(at: Date = this.clock.now()): Promise<{ area: Area; level: EffectiveLevel }[]> {
+    const entries = await this.repository.timelineAround({ kind: 'all' }, at);
+    const result: { area: Area; level: EffectiveLevel }[] = [];
+    for (const areaCode of [...new Set(entries.map((e) => e.areaCode))].sort()) {
+      const area = findArea(areaCode);
+      if (!area) continue; // an area retired from ISO 3166 after it was declared for; its history stays readable
+      const country = countryCodeOf(areaCode);
+      const ownSchemes = new Set(entries.filter((e) => e.areaCode === areaCode).map((e) => e.schemeId));
+      for (const level of effectiveLevels(areaCode, country, entries, at)) {
+        if (ownSchemes.has(level.schemeId)) result.push({ area, level });
+      }
+    }
+    return result;
+  }
+
+  /** The effective levels of one area at `at`; for a country, also those of its subdivisions with levels of their own. */
+  async of(areaInput: string, at: Date = this.clock.now()): Promise<AreaLevels> {
+    const area = this.area(areaInput);
+    const country = countryCodeOf(area.code);
+    if (area.type === 'subdivision') {
+      const entries = await this.repository.timelineAround(
+        { kind: 'areas', codes: [area.code, country] },
+        at,
+      );
+      return { area, levels: effectiveLevels(area.code, country, entries, at), subdivisions: [] };
+    }
+    const entries = await this.repository.timelineAround({ kind: 'country', code: country }, at);
+    const subdivisions = [...new Set(entries.map((e) => e.areaCode))]
+      .filter((code) => code !== country)
+      .sort()
+      .map((code) => ({ area: findArea(code), levels: effectiveLevels(code, country, entries, at) }))
+      .filter(
+        (s): s is { area: Area; levels: EffectiveLevel[] } => s.area !== undefined && s.levels.length > 0,
+      );
+    return { area, levels: effectiveLevels(country, country, entries, at), subdivisions };
+  }
+
+  /** Every change of the area's effective level up to now, newest first. */
+  async history(areaInput: string): Promise<{ area: Area; changes: LevelChange[] }> {
+    const area = this.area(areaInput);
+    const country = countryCodeOf(area.code);
+    const entries = await this.repository.timelineOf(this.db, [...new Set([area.code, country])]);
+    return { area, changes: levelHistory(area.code, country, entries, this.clock.now()).reverse() };
+  }
+
+  private area(input: string): Area {
+    const area = findArea(input);
+    if (!area) throw new NotFoundException(`There is no area "${input}". GET /v1/areas lists them.`);
+    return area;
+  }
+}

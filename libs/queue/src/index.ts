@@ -1,0 +1,2 @@
+export { QueueModule, REDIS } from './queue.module';
+export { connectRedis } from './redis';

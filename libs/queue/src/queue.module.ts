@@ -1,0 +1,25 @@
+import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig } from '@tocsin/config';
+import type Redis from 'ioredis';
+import { connectRedis } from './redis';
+
+/** Injection token of the shared Redis connection (health checks, later the queues). */
+export const REDIS = Symbol('REDIS');
+
+@Injectable()
+class RedisLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  onApplicationShutdown(): void {
+    this.redis.disconnect();
+  }
+}
+
+@Global()
+@Module({
+  providers: [
+    { provide: REDIS, inject: [AppConfig], useFactory: (config: AppConfig) => connectRedis(config.redisUrl) },
+    RedisLifecycle,
+  ],
+  exports: [REDIS],
+})
+export class QueueModule {}

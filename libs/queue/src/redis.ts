@@ -1,0 +1,44 @@
+import Redis from 'ioredis';
+
+/**
+ * Opens a Redis connection and waits until it answers, so a wrong REDIS_URL or a Redis that is down stops
+ * start-up with a reason instead of failing later. After start-up the client reconnects by itself; with no
+ * offline queue a command fails at once while Redis is away, rather than hanging.
+ */
+export async function connectRedis(url: string, timeoutMs = 5000): Promise<Redis> {
+  const client = new Redis(url, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: timeoutMs,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 5000),
+  });
+  // After start-up, errors are reported by the health check and by the commands that fail.
+  let lastError: Error | undefined;
+  client.on('error', (error: Error) => (lastError = error));
+  try {
+    await withTimeout(client.connect(), timeoutMs);
+    await client.ping();
+    return client;
+  } catch (error) {
+    client.disconnect();
+    const reason = lastError?.message || (error as Error).message || 'no answer';
+    throw new Error(`cannot reach Redis at ${redactUrl(url)}: ${reason}`, { cause: error });
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    promise.then(
+      (value) => (clearTimeout(timer), resolve(value)),
+      (error: unknown) => (clearTimeout(timer), reject(error)),
+    );
+  });
+}
+
+function redactUrl(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
+}

@@ -1,0 +1,31 @@
+/** CAP 1.2 `severity` values a level maps to. */
+export const CAP_SEVERITIES = ['Extreme', 'Severe', 'Moderate', 'Minor', 'Unknown'] as const;
+export type CapSeverity = (typeof CAP_SEVERITIES)[number];
+
+export interface SchemeLevel {
+  /** Stable machine code within the scheme, e.g. `red`, `substantial`. Lowercase, `[a-z0-9-]+`. */
+  code: string;
+  /** 1 = lowest. Ranks within a scheme are 1..n without gaps. */
+  rank: number;
+  name: string;
+  /** `#rrggbb`, or null where the scheme has no official colour. */
+  color: string | null;
+  description: string;
+  /** Typical measures taken at this level, one sentence each. */
+  measures: string[];
+  capSeverity: CapSeverity;
+}
+
+export interface Scheme {
+  /** e.g. `kz-terror`. Lowercase, `[a-z0-9-]+`. */
+  id: string;
+  name: string;
+  /** What a level of this scheme is about, in words that fit "<area> — <event> <LEVEL>", e.g. "terrorism threat level". */
+  event: string;
+  description: string;
+  /** Who sets levels of this scheme in real life, e.g. "National Security Committee of the Republic of Kazakhstan". */
+  authority: string;
+  /** ISO 3166-1 alpha-2 code of the country the scheme belongs to, or null for an international scheme. */
+  country: string | null;
+  levels: SchemeLevel[];
+}

@@ -1,0 +1,146 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DATABASE, Database, tables } from '@tocsin/database';
+import { asc, eq, sql } from 'drizzle-orm';
+import { CapSeverity, Scheme, SchemeLevel } from './scheme';
+
+const { schemes, schemeLevels } = tables;
+
+export interface StoredScheme extends Scheme {
+  builtin: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+@Injectable()
+export class SchemesRepository {
+  constructor(@Inject(DATABASE) private readonly db: Database) {}
+
+  /** Inserts the schemes that are missing; never overwrites one an admin may have edited. */
+  async insertMissing(builtins: readonly Scheme[]): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      const inserted = await tx
+        .insert(schemes)
+        .values(builtins.map((s) => ({ ...schemeRow(s), builtin: true })))
+        .onConflictDoNothing()
+        .returning({ id: schemes.id });
+      const fresh = new Set(inserted.map((row) => row.id));
+      const levels = builtins
+        .filter((s) => fresh.has(s.id))
+        .flatMap((s) => s.levels.map((l) => levelRow(s.id, l)));
+      if (levels.length) await tx.insert(schemeLevels).values(levels);
+      return fresh.size;
+    });
+  }
+
+  /** Inserts a new scheme; false when its id is taken. */
+  async insert(scheme: Scheme): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const inserted = await tx
+        .insert(schemes)
+        .values(schemeRow(scheme))
+        .onConflictDoNothing()
+        .returning({ id: schemes.id });
+      if (!inserted.length) return false;
+      await tx.insert(schemeLevels).values(scheme.levels.map((l) => levelRow(scheme.id, l)));
+      return true;
+    });
+  }
+
+  /** Replaces a scheme's texts and its levels' texts; codes and ranks stay as they are. */
+  async update(scheme: Scheme): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const { id, ...fields } = schemeRow(scheme);
+      await tx
+        .update(schemes)
+        .set({ ...fields, updatedAt: sql`now()` })
+        .where(eq(schemes.id, id));
+      for (const level of scheme.levels) {
+        const { schemeId, code, ...texts } = levelRow(scheme.id, level);
+        await tx
+          .update(schemeLevels)
+          .set({
+            name: texts.name,
+            color: texts.color,
+            description: texts.description,
+            measures: texts.measures,
+            capSeverity: texts.capSeverity,
+          })
+          .where(sql`${schemeLevels.schemeId} = ${schemeId} and ${schemeLevels.code} = ${code}`);
+      }
+    });
+  }
+
+  async findAll(): Promise<StoredScheme[]> {
+    const [schemeRows, levelRows] = await Promise.all([
+      this.db.select().from(schemes).orderBy(asc(schemes.id)),
+      this.db.select().from(schemeLevels).orderBy(asc(schemeLevels.schemeId), asc(schemeLevels.rank)),
+    ]);
+    return schemeRows.map((row) =>
+      toScheme(
+        row,
+        levelRows.filter((l) => l.schemeId === row.id),
+      ),
+    );
+  }
+
+  async findById(id: string): Promise<StoredScheme | null> {
+    const [row] = await this.db.select().from(schemes).where(eq(schemes.id, id));
+    if (!row) return null;
+    const levels = await this.db
+      .select()
+      .from(schemeLevels)
+      .where(eq(schemeLevels.schemeId, id))
+      .orderBy(asc(schemeLevels.rank));
+    return toScheme(row, levels);
+  }
+}
+
+function schemeRow(s: Scheme) {
+  return {
+    id: s.id,
+    name: s.name,
+    event: s.event,
+    description: s.description,
+    authority: s.authority,
+    country: s.country,
+  };
+}
+
+function levelRow(schemeId: string, l: SchemeLevel) {
+  return {
+    schemeId,
+    code: l.code,
+    rank: l.rank,
+    name: l.name,
+    color: l.color,
+    description: l.description,
+    measures: l.measures,
+    capSeverity: l.capSeverity,
+  };
+}
+
+function toScheme(
+  row: typeof schemes.$inferSelect,
+  levels: (typeof schemeLevels.$inferSelect)[],
+): StoredScheme {
+  return {
+    id: row.id,
+    name: row.name,
+    event: row.event,
+    description: row.description,
+    authority: row.authority,
+    country: row.country,
+    builtin: row.builtin,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    levels: levels.map((l) => ({
+      code: l.code,
+      rank: l.rank,
+      name: l.name,
+      color: l.color,
+      description: l.description,
+      measures: l.measures,
+      capSeverity: l.capSeverity as CapSeverity,
+    })),
+  };
+}

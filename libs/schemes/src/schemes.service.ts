@@ -1,0 +1,85 @@
+import {
+  ConflictException,
+  Injectable,
+  Logger,
+  NotFoundException,
+  OnModuleInit,
+  UnprocessableEntityException,
+} from '@nestjs/common';
+import { BUILTIN_SCHEMES } from './builtin-schemes';
+import { Scheme, SchemeLevel } from './scheme';
+import { SchemesRepository, StoredScheme } from './schemes.repository';
+
+/** A change to a scheme's texts; levels are matched by code. Codes and ranks never change once declared against. */
+export interface SchemeChanges {
+  name?: string;
+  event?: string;
+  description?: string;
+  authority?: string;
+  levels?: (Partial<Omit<SchemeLevel, 'rank'>> & { code: string })[];
+}
+
+@Injectable()
+export class SchemesService implements OnModuleInit {
+  private readonly logger = new Logger(SchemesService.name);
+
+  constructor(private readonly repository: SchemesRepository) {}
+
+  /** Seeds the built-in schemes on first start; later starts leave admins' edits alone. */
+  async onModuleInit(): Promise<void> {
+    const inserted = await this.repository.insertMissing(BUILTIN_SCHEMES);
+    if (inserted) this.logger.log(`seeded ${inserted} built-in schemes`);
+  }
+
+  list(): Promise<StoredScheme[]> {
+    return this.repository.findAll();
+  }
+
+  async get(id: string): Promise<StoredScheme> {
+    const scheme = await this.repository.findById(id);
+    if (!scheme) throw new NotFoundException(`There is no scheme "${id}".`);
+    return scheme;
+  }
+
+  /** Creates a custom scheme; its levels must be ranked 1..n with unique codes. */
+  async create(scheme: Scheme): Promise<StoredScheme> {
+    const ranks = scheme.levels.map((l) => l.rank).sort((a, b) => a - b);
+    if (ranks.some((rank, i) => rank !== i + 1)) {
+      throw new UnprocessableEntityException('Level ranks must be 1, 2, … n without gaps or repeats.');
+    }
+    if (new Set(scheme.levels.map((l) => l.code)).size !== scheme.levels.length) {
+      throw new UnprocessableEntityException('Level codes must be unique within a scheme.');
+    }
+    if (!(await this.repository.insert(scheme)))
+      throw new ConflictException(`A scheme "${scheme.id}" already exists.`);
+    return this.get(scheme.id);
+  }
+
+  async update(id: string, changes: SchemeChanges): Promise<StoredScheme> {
+    const current = await this.get(id);
+    const levelsByCode = new Map(current.levels.map((l) => [l.code, l]));
+    for (const level of changes.levels ?? []) {
+      if (!levelsByCode.has(level.code))
+        throw new UnprocessableEntityException(`Scheme "${id}" has no level "${level.code}".`);
+    }
+    const updated: Scheme = {
+      ...current,
+      ...stripUndefined({
+        name: changes.name,
+        event: changes.event,
+        description: changes.description,
+        authority: changes.authority,
+      }),
+      levels: current.levels.map((level) => {
+        const change = changes.levels?.find((l) => l.code === level.code);
+        return change ? { ...level, ...stripUndefined(change), code: level.code, rank: level.rank } : level;
+      }),
+    };
+    await this.repository.update(updated);
+    return this.get(id);
+  }
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
