@@ -16,7 +16,10 @@ const shared = {
   rootDir: __dirname,
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': swc },
-  moduleNameMapper: { '^@tocsin/(.*)$': '<rootDir>/libs/$1/src' },
+  moduleNameMapper: {
+    '^@tocsin/database/testing$': '<rootDir>/libs/database/src/testing/test-database',
+    '^@tocsin/(.*)$': '<rootDir>/libs/$1/src',
+  },
   moduleFileExtensions: ['ts', 'js', 'json'],
 };
 module.exports = {
