@@ -23,6 +23,7 @@ const shared = {
   moduleFileExtensions: ['ts', 'js', 'json'],
 };
 module.exports = {
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
     {

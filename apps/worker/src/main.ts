@@ -12,7 +12,6 @@ runProcess(async () => {
     logger: false,
   });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
   await app.init();
   return app;
 });

@@ -41,6 +41,15 @@ export class ApiKeysRepository {
     return row ? toKey(row) : null;
   }
 
+  async hasActiveAdmin(): Promise<boolean> {
+    const [row] = await this.db
+      .select({ id: apiKeys.id })
+      .from(apiKeys)
+      .where(and(eq(apiKeys.role, 'admin'), isNull(apiKeys.revokedAt)))
+      .limit(1);
+    return row !== undefined;
+  }
+
   async findById(id: string): Promise<StoredApiKey | null> {
     const [row] = await this.db.select().from(apiKeys).where(eq(apiKeys.id, id));
     return row ? toKey(row) : null;

@@ -1,3 +1,5 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { Injectable, Logger, NotFoundException, OnModuleInit } from '@nestjs/common';
 import { AppConfig, Clock } from '@tocsin/config';
 import { uuidv7 } from 'uuidv7';
@@ -21,13 +23,16 @@ export class ApiKeysService implements OnModuleInit {
     private readonly clock: Clock,
   ) {}
 
-  /** Registers ADMIN_API_KEY, so a fresh install has a first admin. */
+  /**
+   * Gives a fresh install its first admin: the key in ADMIN_API_KEY, or, when that is unset and there is no
+   * admin yet, a new key written to a file in DATA_DIR that only this user can read (never to the log).
+   */
   async onModuleInit(): Promise<void> {
-    const key = this.config.adminApiKey;
+    const key = this.config.adminApiKey ?? (await this.firstAdminKeyFile());
     if (!key) return;
     const inserted = await this.repository.insertIfAbsent({
       id: `key_${uuidv7()}`,
-      name: 'bootstrap admin (ADMIN_API_KEY)',
+      name: this.config.adminApiKey ? 'bootstrap admin (ADMIN_API_KEY)' : 'first admin',
       role: 'admin',
       keyHash: hashApiKey(key),
       keyPrefix: apiKeyPrefix(key),
@@ -35,7 +40,19 @@ export class ApiKeysService implements OnModuleInit {
       createdBy: null,
       revokedAt: null,
     });
-    if (inserted) this.logger.log('registered the admin key from ADMIN_API_KEY');
+    if (inserted && this.config.adminApiKey) this.logger.log('registered the admin key from ADMIN_API_KEY');
+  }
+
+  private async firstAdminKeyFile(): Promise<string | null> {
+    if (await this.repository.hasActiveAdmin()) return null;
+    const key = generateApiKey();
+    const path = join(resolve(this.config.dataDir), 'admin-api-key');
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, `${key}\n`, { mode: 0o600 });
+    this.logger.warn(
+      `no admin API key existed: created one in ${path}; store it elsewhere and delete the file`,
+    );
+    return key;
   }
 
   /** Creates a key; the plain key is in the answer once and never stored. */

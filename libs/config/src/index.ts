@@ -2,5 +2,5 @@ export { AppConfig, ConfigError, loadConfig } from './config';
 export { ConfigModule } from './config.module';
 export { Clock } from './clock';
 export { runProcess } from './run-process';
-export { loggerParams } from './logging';
+export { loggerParams, requestIdOf } from './logging';
 export { hostModule } from './host-module';

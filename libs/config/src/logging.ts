@@ -5,13 +5,15 @@ import type { Params } from 'nestjs-pino';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** Keeps a caller's `x-request-id` when it is sane, else makes one; either way the answer carries it. */
-export function requestIdOf(req: IncomingMessage, res: ServerResponse): string {
+/** Keeps a caller's `x-request-id` when it is sane, else makes one. */
+export function requestIdOf(req: IncomingMessage): string {
   const incoming = req.headers['x-request-id'];
-  const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-  res.setHeader('x-request-id', id);
-  return id;
+  return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
 }
+
+/** The HTTP server sets the id first (see createHttpApp); the log line reuses it. */
+const loggedRequestId = (req: IncomingMessage & { id?: unknown }, _res: ServerResponse): string =>
+  typeof req.id === 'string' ? req.id : requestIdOf(req);
 
 /** Query parameters whose values are secrets (confirmation and unsubscribe tokens). */
 const SECRET_QUERY = /([?&](?:token|key|secret)=)[^&]*/gi;
@@ -20,7 +22,7 @@ export function loggerParams(config: AppConfig): Params {
   return {
     pinoHttp: {
       level: config.logLevel,
-      genReqId: requestIdOf,
+      genReqId: loggedRequestId,
       redact: {
         paths: [
           'req.headers.authorization',

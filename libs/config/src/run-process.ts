@@ -4,12 +4,34 @@ interface Closable {
 
 /**
  * Starts a process's app. A failure to start (bad setting, unreachable database or Redis) ends the process
- * with one line on stderr and exit code 1, not a stack trace.
+ * with one line on stderr and exit code 1, not a stack trace. SIGTERM or SIGINT closes the app (in-flight
+ * requests and jobs finish, connections close) and exits 0.
  */
 export function runProcess(start: () => Promise<Closable>): void {
-  start().catch((error: unknown) => {
-    const reason = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`tocsin: cannot start: ${reason.split('\n')[0]}\n`);
-    process.exit(1);
-  });
+  start().then(
+    (app) => {
+      let closing = false;
+      const stop = (signal: NodeJS.Signals) => {
+        if (closing) return;
+        closing = true;
+        process.stderr.write(`tocsin: ${signal} received, shutting down\n`);
+        app.close().then(
+          () => process.exit(0),
+          (error: unknown) => {
+            process.stderr.write(
+              `tocsin: unclean shutdown: ${error instanceof Error ? error.message : String(error)}\n`,
+            );
+            process.exit(1);
+          },
+        );
+      };
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    },
+    (error: unknown) => {
+      const reason = error instanceof Error ? error.message : String(error);
+      process.stderr.write(`tocsin: cannot start: ${reason.split('\n')[0]}\n`);
+      process.exit(1);
+    },
+  );
 }

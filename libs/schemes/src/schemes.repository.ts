@@ -144,3 +144,8 @@ function toScheme(
     })),
   };
 }
+
+/** Seeds the built-in schemes into `db` outside Nest (tests of other capabilities, scripts). */
+export function seedBuiltinSchemes(db: Database, builtins: readonly Scheme[]): Promise<number> {
+  return new SchemesRepository(db).insertMissing(builtins);
+}

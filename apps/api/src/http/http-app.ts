@@ -2,7 +2,7 @@ import { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { AppConfig } from '@tocsin/config';
+import { AppConfig, requestIdOf } from '@tocsin/config';
 import { Logger } from 'nestjs-pino';
 import { validationPipe } from './validation';
 
@@ -12,6 +12,7 @@ export async function createHttpApp(
   config: AppConfig,
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
+    genReqId: requestIdOf,
     bodyLimit: config.bodyLimitBytes,
     trustProxy: true,
     return503OnClosing: true,
@@ -23,7 +24,14 @@ export async function createHttpApp(
   });
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(validationPipe());
-  app.enableShutdownHooks();
+  // Write routes take JSON only; Fastify would otherwise hand a text/plain body to validation as a string.
+  adapter.getInstance().removeContentTypeParser('text/plain');
+  // Every answer carries its request id, and the log line of the request shows the same one.
+  adapter.getInstance().addHook('onRequest', (request, reply, done) => {
+    (request.raw as typeof request.raw & { id: string }).id = request.id;
+    void reply.header('x-request-id', request.id);
+    done();
+  });
 
   const document = SwaggerModule.createDocument(
     app,

@@ -52,15 +52,18 @@ export class ProblemFilter implements ExceptionFilter {
         errors: exception.errors,
       };
     }
+    const fastifyError = exception as FastifyError;
+    if (fastifyError?.code?.startsWith('FST_') && fastifyError.statusCode && fastifyError.statusCode < 500) {
+      return problemFor(fastifyError.statusCode, fastifyDetail(fastifyError));
+    }
     if (exception instanceof HttpException) {
       const response = exception.getResponse();
       const detail =
         typeof response === 'string'
           ? response
           : String((response as { message?: unknown }).message ?? exception.message);
-      return problemFor(exception.getStatus(), detail);
+      return problemFor(exception.getStatus(), BODY_PARSER_DETAILS[exception.getStatus()] ?? detail);
     }
-    const fastifyError = exception as FastifyError;
     if (fastifyError?.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
       return problemFor(fastifyError.statusCode, fastifyDetail(fastifyError));
     }
@@ -85,6 +88,12 @@ function fastifyDetail(error: FastifyError): string {
         : error.message;
   }
 }
+
+// Nest turns Fastify's body-parser failures into bare HttpExceptions; only these two statuses come from there.
+const BODY_PARSER_DETAILS: Record<number, string> = {
+  413: 'The request body is larger than this server accepts.',
+  415: 'The request body must be application/json.',
+};
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',

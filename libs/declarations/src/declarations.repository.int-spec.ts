@@ -1,0 +1,195 @@
+import { tables } from '@tocsin/database';
+import { createTestDatabase, DATABASE_DRIVERS, TestDatabase } from '@tocsin/database/testing';
+import { BUILTIN_SCHEMES, seedBuiltinSchemes } from '@tocsin/schemes';
+import { NewDeclaration } from './declaration';
+import { DeclarationsRepository } from './declarations.repository';
+
+const actor = { id: 'key_1', name: 'duty desk' };
+const at = (iso: string) => new Date(iso);
+
+function declaration(
+  areaCodes: string[],
+  levelCode: string,
+  effectiveAt: string,
+  expiresAt?: string,
+): NewDeclaration {
+  return {
+    schemeId: 'kz-terror',
+    levelCode,
+    areaCodes,
+    headline: `${levelCode} for ${areaCodes.join(', ')}`,
+    summary: 'Summary.',
+    measures: ['Measure.'],
+    authority: 'Anti-Terrorist Centre',
+    sourceUrl: null,
+    effectiveAt: at(effectiveAt),
+    expiresAt: expiresAt ? at(expiresAt) : null,
+  };
+}
+
+describe.each(DATABASE_DRIVERS)('DeclarationsRepository on %s', (driver) => {
+  let database: TestDatabase;
+  let repository: DeclarationsRepository;
+  const created = at('2022-02-01T00:00:00Z');
+
+  beforeAll(async () => {
+    database = await createTestDatabase(driver);
+    await seedBuiltinSchemes(database.db, BUILTIN_SCHEMES);
+    repository = new DeclarationsRepository(database.db);
+    const insert = (id: string, d: NewDeclaration) =>
+      repository.inLevelWriteTransaction((tx) => repository.insert(tx, id, d, actor, created));
+    await insert('d-red', declaration(['KZ'], 'red', '2022-01-07T00:00:00Z', '2022-01-13T06:00:00Z'));
+    await insert(
+      'd-south',
+      declaration(['KZ-75', 'KZ-19'], 'red', '2022-01-13T06:00:00Z', '2022-01-25T18:00:00Z'),
+    );
+    await insert('d-orange', declaration(['KZ-75', 'KZ-19'], 'orange', '2022-01-25T18:00:00Z'));
+    await insert('d-never', declaration(['KZ-71'], 'yellow', '2030-01-01T00:00:00Z'));
+    await repository.inLevelWriteTransaction((tx) =>
+      repository.markCancelled(tx, 'd-never', actor, 'mistake', created),
+    );
+  });
+  afterAll(() => database?.close());
+
+  it('reads back every timeline entry of the given areas, with its level', async () => {
+    const entries = await repository.timelineOf(database.db, ['KZ-75', 'KZ']);
+    expect(entries.map((e) => [e.declarationId, e.areaCode, e.level.code, e.level.rank]).sort()).toEqual([
+      ['d-orange', 'KZ-75', 'orange', 2],
+      ['d-red', 'KZ', 'red', 3],
+      ['d-south', 'KZ-75', 'red', 3],
+    ]);
+    const red = entries.find((e) => e.declarationId === 'd-red')!;
+    expect(red.effectiveAt).toEqual(at('2022-01-07T00:00:00Z'));
+    expect(red.expiresAt).toEqual(at('2022-01-13T06:00:00Z'));
+    expect(red.createdBy).toBe('duty desk');
+  });
+
+  it('finds, per area and scheme, the last started declaration and the next one to start', async () => {
+    const entries = await repository.timelineAround(
+      { kind: 'country', code: 'KZ' },
+      at('2022-01-20T00:00:00Z'),
+    );
+    expect(entries.map((e) => `${e.areaCode}:${e.declarationId}`).sort()).toEqual([
+      'KZ-19:d-orange',
+      'KZ-19:d-south',
+      'KZ-75:d-orange',
+      'KZ-75:d-south',
+      'KZ:d-red',
+    ]);
+  });
+
+  it('leaves out a declaration cancelled before it started', async () => {
+    const entries = await repository.timelineAround(
+      { kind: 'areas', codes: ['KZ-71'] },
+      at('2031-01-01T00:00:00Z'),
+    );
+    expect(entries).toEqual([]);
+  });
+
+  it('derives each status at an instant', async () => {
+    const statusAt = async (iso: string) =>
+      Object.fromEntries((await repository.findMany({ limit: 10 }, at(iso))).map((d) => [d.id, d.status]));
+    expect(await statusAt('2022-01-10T00:00:00Z')).toEqual({
+      'd-red': 'active',
+      'd-south': 'scheduled',
+      'd-orange': 'scheduled',
+      'd-never': 'cancelled',
+    });
+    expect(await statusAt('2022-01-20T00:00:00Z')).toMatchObject({
+      'd-red': 'expired',
+      'd-south': 'active',
+      'd-orange': 'scheduled',
+    });
+    expect(await statusAt('2022-02-01T00:00:00Z')).toMatchObject({
+      'd-red': 'expired',
+      'd-south': 'superseded',
+      'd-orange': 'active',
+    });
+  });
+
+  it('filters by status, area and scheme, and pages newest first', async () => {
+    const now = at('2022-02-01T00:00:00Z');
+    expect((await repository.findMany({ status: 'active', limit: 10 }, now)).map((d) => d.id)).toEqual([
+      'd-orange',
+    ]);
+    expect(
+      (await repository.findMany({ areaCodes: ['KZ-19'], limit: 10 }, now)).map((d) => d.id).sort(),
+    ).toEqual(['d-orange', 'd-south']);
+    expect(await repository.findMany({ schemeId: 'uk-terror', limit: 10 }, now)).toEqual([]);
+    const first = await repository.findMany({ limit: 2 }, now);
+    const rest = await repository.findMany(
+      { limit: 10, before: { createdAt: first[1].createdAt, id: first[1].id } },
+      now,
+    );
+    expect([...first, ...rest].map((d) => d.id).sort()).toEqual(['d-never', 'd-orange', 'd-red', 'd-south']);
+  });
+
+  it('numbers events per area and scheme', async () => {
+    const first = await repository.inLevelWriteTransaction((tx) =>
+      repository.nextSequences(tx, 'kz-terror', ['KZ', 'KZ-75']),
+    );
+    const second = await repository.inLevelWriteTransaction((tx) =>
+      repository.nextSequences(tx, 'kz-terror', ['KZ']),
+    );
+    const other = await repository.inLevelWriteTransaction((tx) =>
+      repository.nextSequences(tx, 'uk-terror', ['KZ']),
+    );
+    expect([...first]).toEqual([
+      ['KZ', 1],
+      ['KZ-75', 1],
+    ]);
+    expect(second.get('KZ')).toBe(2);
+    expect(other.get('KZ')).toBe(1);
+  });
+
+  it('writes nothing of a transaction that fails', async () => {
+    await expect(
+      repository.inLevelWriteTransaction(async (tx) => {
+        await repository.insert(
+          tx,
+          'd-rolled-back',
+          declaration(['KZ-10'], 'red', '2022-01-07T00:00:00Z'),
+          actor,
+          created,
+        );
+        await repository.insertOutboxEvents(tx, [
+          {
+            eventId: 'evt_1',
+            declarationId: 'd-rolled-back',
+            cause: 'declared',
+            dueAt: created,
+            payload: {},
+          },
+        ]);
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(await repository.findById('d-rolled-back', created)).toBeNull();
+    expect(await database.db.select().from(tables.outbox)).toEqual([]);
+  });
+
+  it('deletes only the not-yet-due outbox events of a declaration', async () => {
+    await repository.inLevelWriteTransaction((tx) =>
+      repository.insertOutboxEvents(tx, [
+        {
+          eventId: 'evt_past',
+          declarationId: 'd-orange',
+          cause: 'declared',
+          dueAt: at('2022-01-25T18:00:00Z'),
+          payload: { x: 1 },
+        },
+        {
+          eventId: 'evt_future',
+          declarationId: 'd-orange',
+          cause: 'expired',
+          dueAt: at('2030-01-01T00:00:00Z'),
+          payload: null,
+        },
+      ]),
+    );
+    await repository.inLevelWriteTransaction((tx) =>
+      repository.deleteFutureOutboxEvents(tx, 'd-orange', created),
+    );
+    expect((await database.db.select().from(tables.outbox)).map((e) => e.eventId)).toEqual(['evt_past']);
+  });
+});

@@ -1,0 +1,306 @@
+import { tables } from '@tocsin/database';
+import { sql } from 'drizzle-orm';
+import { createKey, startTestApp, TestApp } from './support/test-app';
+
+const valid = {
+  scheme: 'kz-terror',
+  level: 'red',
+  areas: ['KZ'],
+  headline: 'Critical',
+  summary: 'Summary.',
+  authority: 'Anti-Terrorist Centre',
+};
+
+const customScheme = {
+  id: 'acme-alert',
+  name: 'ACME alert levels',
+  event: 'site alert level',
+  description: 'Internal.',
+  authority: 'ACME security desk',
+  levels: [
+    {
+      code: 'low',
+      rank: 1,
+      name: 'Low',
+      color: '#388e3c',
+      description: 'Normal.',
+      measures: ['Carry on.'],
+      capSeverity: 'Minor',
+    },
+    {
+      code: 'high',
+      rank: 2,
+      name: 'High',
+      color: '#d32f2f',
+      description: 'Alert.',
+      measures: ['Stay in.'],
+      capSeverity: 'Extreme',
+    },
+  ],
+};
+
+/** Row counts of every table: a rejected request must change none of them. */
+async function snapshot(test: TestApp): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const [name, table] of Object.entries({
+    declarations: tables.declarations,
+    declarationAreas: tables.declarationAreas,
+    outbox: tables.outbox,
+    schemes: tables.schemes,
+    schemeLevels: tables.schemeLevels,
+    apiKeys: tables.apiKeys,
+    areaSequences: tables.areaSequences,
+  })) {
+    const [row] = await test.db.select({ n: sql<number>`count(*)::int` }).from(table);
+    counts[name] = row.n;
+  }
+  return counts;
+}
+
+describe('bad input on every write route', () => {
+  let test: TestApp;
+  let activeId: string;
+
+  beforeAll(async () => {
+    test = await startTestApp('postgres', { BODY_LIMIT_BYTES: '16384' });
+    activeId = (await test.http.post('/v1/declarations').set(test.as()).send(valid).expect(201)).body.id;
+    await test.http.post('/v1/schemes').set(test.as()).send(customScheme).expect(201);
+  });
+  afterAll(() => test?.close());
+
+  const cases: [string, 'post' | 'patch' | 'delete', string | (() => string), unknown, number, RegExp][] = [
+    [
+      'unknown area',
+      'post',
+      '/v1/declarations',
+      { ...valid, areas: ['KZ', 'XX', 'KZ-99'] },
+      422,
+      /Unknown area codes: "XX", "KZ-99"/,
+    ],
+    [
+      'malformed area code',
+      'post',
+      '/v1/declarations',
+      { ...valid, areas: ['Kazakhstan'] },
+      400,
+      /areas each must be an ISO 3166 code/,
+    ],
+    ['no areas', 'post', '/v1/declarations', { ...valid, areas: [] }, 400, /areas/],
+    ['unknown scheme', 'post', '/v1/declarations', { ...valid, scheme: 'nope' }, 422, /no scheme "nope"/],
+    [
+      'unknown level',
+      'post',
+      '/v1/declarations',
+      { ...valid, level: 'purple' },
+      422,
+      /no level "purple"; its levels are yellow, orange, red/,
+    ],
+    [
+      'expiry before start',
+      'post',
+      '/v1/declarations',
+      { ...valid, effectiveAt: '2022-01-10T00:00:00+06:00', expiresAt: '2022-01-09T00:00:00+06:00' },
+      422,
+      /expiresAt must be later than effectiveAt/,
+    ],
+    [
+      'a date without time zone',
+      'post',
+      '/v1/declarations',
+      { ...valid, effectiveAt: '2022-01-10T00:00:00' },
+      400,
+      /effectiveAt must be an ISO 8601 date-time with a time zone/,
+    ],
+    [
+      'an impossible date',
+      'post',
+      '/v1/declarations',
+      { ...valid, effectiveAt: '2022-02-30T00:00:00Z' },
+      400,
+      /effectiveAt/,
+    ],
+    ['a missing headline', 'post', '/v1/declarations', { ...valid, headline: undefined }, 400, /headline/],
+    ['a blank headline', 'post', '/v1/declarations', { ...valid, headline: '   ' }, 400, /headline/],
+    ['a wrong type', 'post', '/v1/declarations', { ...valid, measures: 'search vehicles' }, 400, /measures/],
+    [
+      'an unknown field',
+      'post',
+      '/v1/declarations',
+      { ...valid, severity: 'Extreme' },
+      400,
+      /severity should not exist/,
+    ],
+    [
+      'a source that is not a URL',
+      'post',
+      '/v1/declarations',
+      { ...valid, sourceUrl: 'javascript:alert(1)' },
+      400,
+      /sourceUrl must be an http\(s\) URL/,
+    ],
+    ['an array body', 'post', '/v1/declarations', [valid], 400, /./],
+    [
+      'cancel of an unknown declaration',
+      'post',
+      '/v1/declarations/dcl_nope/cancel',
+      {},
+      404,
+      /no declaration "dcl_nope"/,
+    ],
+    [
+      'cancel with an unknown field',
+      'post',
+      () => `/v1/declarations/${activeId}/cancel`,
+      { why: 'x' },
+      400,
+      /why should not exist/,
+    ],
+    [
+      'a scheme with gaps in its ranks',
+      'post',
+      '/v1/schemes',
+      {
+        ...customScheme,
+        id: 'gappy',
+        levels: customScheme.levels.map((l, i) => ({ ...l, rank: i * 2 + 1 })),
+      },
+      422,
+      /ranks must be 1, 2/,
+    ],
+    [
+      'a scheme with duplicate codes',
+      'post',
+      '/v1/schemes',
+      { ...customScheme, id: 'dupes', levels: customScheme.levels.map((l) => ({ ...l, code: 'same' })) },
+      422,
+      /codes must be unique/,
+    ],
+    ['a scheme id that is taken', 'post', '/v1/schemes', customScheme, 409, /already exists/],
+    [
+      'a scheme id with capitals',
+      'post',
+      '/v1/schemes',
+      { ...customScheme, id: 'ACME' },
+      400,
+      /id must be lowercase/,
+    ],
+    [
+      'a scheme with a bad colour',
+      'post',
+      '/v1/schemes',
+      {
+        ...customScheme,
+        id: 'colours',
+        levels: [{ ...customScheme.levels[0], color: 'red' }, customScheme.levels[1]],
+      },
+      400,
+      /levels\.0\.color must be a colour/,
+    ],
+    [
+      'a scheme with an unknown country',
+      'post',
+      '/v1/schemes',
+      { ...customScheme, id: 'nowhere', country: 'XX' },
+      422,
+      /no country "XX"/,
+    ],
+    [
+      'a level that the scheme lacks',
+      'patch',
+      '/v1/schemes/acme-alert',
+      { levels: [{ code: 'purple', name: 'Purple' }] },
+      422,
+      /has no level "purple"/,
+    ],
+    [
+      'a change of rank',
+      'patch',
+      '/v1/schemes/acme-alert',
+      { levels: [{ code: 'low', rank: 5 }] },
+      400,
+      /rank should not exist/,
+    ],
+    ['an unknown scheme', 'patch', '/v1/schemes/nope', { name: 'x' }, 404, /no scheme "nope"/],
+    ['an unknown role', 'post', '/v1/api-keys', { name: 'x', role: 'root' }, 400, /role must be one of/],
+    ['a key without a name', 'post', '/v1/api-keys', { role: 'viewer' }, 400, /name/],
+    ['revoking an unknown key', 'delete', '/v1/api-keys/key_nope', undefined, 404, /no API key "key_nope"/],
+  ];
+
+  it.each(cases)(
+    'answers %s with a problem and changes nothing',
+    async (_name, method, path, payload, status, detail) => {
+      const before = await snapshot(test);
+      const url = typeof path === 'function' ? path() : path;
+      const call = test.http[method](url).set(test.as());
+      const response = await (payload === undefined ? call : call.send(payload as object)).expect(status);
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(response.body).toMatchObject({ type: expect.any(String), title: expect.any(String), status });
+      expect(response.body.detail).toMatch(detail);
+      expect(await snapshot(test)).toEqual(before);
+    },
+  );
+
+  it('lists each bad field in `errors`', async () => {
+    const response = await test.http
+      .post('/v1/declarations')
+      .set(test.as())
+      .send({ ...valid, headline: '', areas: 'KZ' })
+      .expect(400);
+    expect(response.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(
+      expect.arrayContaining(['areas', 'headline']),
+    );
+  });
+
+  it('answers malformed JSON with 400 and changes nothing', async () => {
+    const before = await snapshot(test);
+    const response = await test.http
+      .post('/v1/declarations')
+      .set({ ...test.as(), 'content-type': 'application/json' })
+      .send('{"scheme": "kz-terror",')
+      .expect(400);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.body.detail).toMatch(/not valid JSON/);
+    expect(await snapshot(test)).toEqual(before);
+  });
+
+  it('answers an oversized body with 413 and changes nothing', async () => {
+    const before = await snapshot(test);
+    const response = await test.http
+      .post('/v1/declarations')
+      .set(test.as())
+      .send({ ...valid, summary: 'x'.repeat(20000) })
+      .expect(413);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.body.detail).toMatch(/larger than this server accepts/);
+    expect(await snapshot(test)).toEqual(before);
+  });
+
+  it('answers a body that is not JSON with 415 and changes nothing', async () => {
+    const before = await snapshot(test);
+    const response = await test.http
+      .post('/v1/declarations')
+      .set({ ...test.as(), 'content-type': 'text/plain' })
+      .send('red for KZ')
+      .expect(415);
+    expect(response.body.detail).toMatch(/application\/json/);
+    expect(await snapshot(test)).toEqual(before);
+  });
+
+  it.each([
+    ['an unknown area', '/v1/levels/XX', 404, /no area "XX"/],
+    ['an at without time zone', '/v1/levels?at=2022-01-01', 400, /at must be an ISO 8601 date-time/],
+    [
+      'a cursor it did not hand out',
+      '/v1/declarations?cursor=garbage',
+      400,
+      /cursor is not one this API handed out/,
+    ],
+    ['a limit out of range', '/v1/declarations?limit=1000', 400, /limit must not be greater than 200/],
+    ['an unknown status', '/v1/declarations?status=lost', 400, /status must be one of/],
+    ['an unknown route', '/v1/nothing-here', 404, /Cannot GET \/v1\/nothing-here/],
+  ])('answers a read with %s with a problem', async (_name, url, status, detail) => {
+    const response = await test.http.get(url).expect(status);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.body.detail).toMatch(detail);
+  });
+});

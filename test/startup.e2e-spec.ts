@@ -1,0 +1,127 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createPostgresDatabase, dropPostgresDatabase } from '@tocsin/database/testing';
+
+// These start the built processes exactly as `npm start`, `start:api` and `start:worker` do.
+const DIST = resolve(__dirname, '..', 'dist', 'apps');
+const MAIN = {
+  tocsin: join(DIST, 'tocsin/src/main.js'),
+  api: join(DIST, 'api/src/main.js'),
+  worker: join(DIST, 'worker/src/main.js'),
+};
+
+interface Exit {
+  code: number | null;
+  stderr: string;
+}
+
+function run(entry: string, env: Record<string, string>): { child: ChildProcess; exit: Promise<Exit> } {
+  const child = spawn(process.execPath, [entry], {
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exit = new Promise<Exit>((done) => child.on('exit', (code) => done({ code, stderr })));
+  return { child, exit };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as { port: number };
+  await new Promise((done) => server.close(done));
+  return port;
+}
+
+async function waitReady(port: number, deadline = Date.now() + 30000): Promise<void> {
+  while (Date.now() < deadline) {
+    const ok = await fetch(`http://127.0.0.1:${port}/health/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((done) => setTimeout(done, 200));
+  }
+  throw new Error(`not ready on ${port} within 30 s`);
+}
+
+describe('starting the processes', () => {
+  let dataDir: string;
+
+  beforeAll(() => {
+    if (!existsSync(MAIN.tocsin))
+      throw new Error('dist/ is missing: `npm test` builds it first (npm run build)');
+    dataDir = mkdtempSync(join(tmpdir(), 'tocsin-start-'));
+  });
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it.each([
+    ['PORT', 'abc', /^tocsin: cannot start: Invalid configuration: PORT /],
+    [
+      'DATABASE_URL',
+      'mysql://127.0.0.1/test',
+      /^tocsin: cannot start: Invalid configuration: DATABASE_URL must be a URL starting with postgres:/,
+    ],
+    [
+      'DATABASE_URL',
+      'postgres://127.0.0.1:1/test',
+      /^tocsin: cannot start: cannot open the database at postgres:\/\/127\.0\.0\.1:1\/test: .*ECONNREFUSED/,
+    ],
+    [
+      'REDIS_URL',
+      'redis://127.0.0.1:1',
+      /^tocsin: cannot start: cannot reach Redis at redis:\/\/127\.0\.0\.1:1: .*ECONNREFUSED/,
+    ],
+    [
+      'WEBHOOK_RETRY_SCHEDULE',
+      '5,soon',
+      /^tocsin: cannot start: Invalid configuration: WEBHOOK_RETRY_SCHEDULE /,
+    ],
+  ])('stops on a bad %s=%s with one line saying why', async (key, value, reason) => {
+    const { exit } = run(MAIN.tocsin, { DATA_DIR: dataDir, [key]: value });
+    const { code, stderr } = await exit;
+    expect(code).toBe(1);
+    expect(stderr).toMatch(reason);
+    expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+
+  it('runs on the embedded defaults, serves until SIGTERM, then exits cleanly', async () => {
+    const port = await freePort();
+    const { child, exit } = run(MAIN.tocsin, { DATA_DIR: dataDir, PORT: String(port) });
+    await waitReady(port);
+    const levels = await fetch(`http://127.0.0.1:${port}/v1/levels`).then((r) => r.json());
+    expect(levels).toEqual({ items: [], nextCursor: null });
+    // With no ADMIN_API_KEY and no admin yet, the first admin key is in a file only this user can read.
+    const keyFile = join(dataDir, 'admin-api-key');
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    const key = readFileSync(keyFile, 'utf8').trim();
+    const keys = await fetch(`http://127.0.0.1:${port}/v1/api-keys`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    expect(keys.status).toBe(200);
+    child.kill('SIGTERM');
+    expect((await exit).code).toBe(0);
+  });
+
+  it('runs the API and a worker apart against one PostgreSQL', async () => {
+    const databaseUrl = await createPostgresDatabase();
+    try {
+      const port = await freePort();
+      const env = { DATABASE_URL: databaseUrl, PORT: String(port) };
+      const api = run(MAIN.api, env);
+      const worker = run(MAIN.worker, env);
+      await waitReady(port);
+      expect(worker.child.exitCode).toBeNull();
+      api.child.kill('SIGTERM');
+      worker.child.kill('SIGTERM');
+      expect((await api.exit).code).toBe(0);
+      expect((await worker.exit).code).toBe(0);
+    } finally {
+      await dropPostgresDatabase(databaseUrl);
+    }
+  });
+});
