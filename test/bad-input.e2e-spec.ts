@@ -1,6 +1,6 @@
 import { tables } from '@tocsin/database';
 import { sql } from 'drizzle-orm';
-import { createKey, startTestApp, TestApp } from './support/test-app';
+import { startTestApp, TestApp } from './support/test-app';
 
 const valid = {
   scheme: 'kz-terror',
