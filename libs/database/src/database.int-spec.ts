@@ -15,9 +15,12 @@ describe.each(DATABASE_DRIVERS)('database on %s', (driver) => {
         'area_sequences',
         'declaration_areas',
         'declarations',
+        'email_subscriptions',
+        'instance_secrets',
         'outbox',
         'scheme_levels',
         'schemes',
+        'webhook_endpoints',
       ]);
     } finally {
       await test.close();
@@ -48,7 +51,7 @@ describe('openDatabase', () => {
         test.db,
         sql`select count(*)::text as count from drizzle.__drizzle_migrations`,
       );
-      expect(migrations.count).toBe('1');
+      expect(migrations.count).toBe('2');
     } finally {
       await test.close();
     }

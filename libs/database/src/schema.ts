@@ -148,3 +148,63 @@ export const outbox = pgTable(
       .where(sql`${t.relayedAt} is null`),
   ],
 );
+
+/** What a subscriber wants to hear about; the one matching rule is in libs/subscribers (subscription-filter.ts). */
+const subscriptionFilter = {
+  /** `KZ`, `KZ-75` or `*`. */
+  areas: text('areas').array().notNull(),
+  schemeId: text('scheme_id'),
+  minRank: integer('min_rank'),
+  /** `escalated`, `deescalated`; null = both. */
+  events: text('events').array(),
+};
+
+export const emailSubscriptions = pgTable(
+  'email_subscriptions',
+  {
+    id: text('id').primaryKey(),
+    /** Lower-cased; one subscription per address. */
+    email: text('email').notNull().unique(),
+    ...subscriptionFilter,
+    /** pending → confirmed → unsubscribed; disabled by an admin or by bounces. */
+    status: text('status').notNull(),
+    /** Bumped to void every link sent so far (tokens are HMACs over it). */
+    tokenVersion: integer('token_version').notNull().default(1),
+    createdAt: instant('created_at').notNull(),
+    updatedAt: instant('updated_at').notNull(),
+    confirmedAt: instant('confirmed_at'),
+    unsubscribedAt: instant('unsubscribed_at'),
+    /** Rate limit per address: when the last confirmation went out and how many in the current day. */
+    confirmationSentAt: instant('confirmation_sent_at'),
+    confirmationsToday: integer('confirmations_today').notNull().default(0),
+  },
+  (t) => [index('email_subscriptions_status_idx').on(t.status, t.createdAt)],
+);
+
+export const webhookEndpoints = pgTable(
+  'webhook_endpoints',
+  {
+    id: text('id').primaryKey(),
+    /** The API key that owns it; an integrator sees only its own. */
+    ownerKeyId: text('owner_key_id').notNull(),
+    url: text('url').notNull(),
+    description: text('description'),
+    ...subscriptionFilter,
+    enabled: boolean('enabled').notNull().default(true),
+    disabledReason: text('disabled_reason'),
+    /** `whsec_…`, kept to sign with; never shown again after creation or rotation. */
+    secret: text('secret').notNull(),
+    previousSecret: text('previous_secret'),
+    previousSecretExpiresAt: instant('previous_secret_expires_at'),
+    createdAt: instant('created_at').notNull(),
+    updatedAt: instant('updated_at').notNull(),
+  },
+  (t) => [index('webhook_endpoints_owner_idx').on(t.ownerKeyId, t.createdAt)],
+);
+
+/** Secrets of this installation made at first start, e.g. the key of the HMACs in email links. */
+export const instanceSecrets = pgTable('instance_secrets', {
+  name: text('name').primaryKey(),
+  value: text('value').notNull(),
+  createdAt: instant('created_at').notNull().defaultNow(),
+});
