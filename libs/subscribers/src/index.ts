@@ -10,3 +10,4 @@ export {
   filterMatchesSql,
   SubscriptionFilter,
 } from './subscription-filter';
+export { SubscribersModule } from './subscribers.module';
