@@ -16,16 +16,19 @@ const MAIN = {
 interface Exit {
   code: number | null;
   stderr: string;
+  stdout: string;
 }
 
 function run(entry: string, env: Record<string, string>): { child: ChildProcess; exit: Promise<Exit> } {
   const child = spawn(process.execPath, [entry], {
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
+  let stdout = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exit = new Promise<Exit>((done) => child.on('exit', (code) => done({ code, stderr })));
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  const exit = new Promise<Exit>((done) => child.on('exit', (code) => done({ code, stderr, stdout })));
   return { child, exit };
 }
 
@@ -123,5 +126,39 @@ describe('starting the processes', () => {
     } finally {
       await dropPostgresDatabase(databaseUrl);
     }
+  });
+
+  it('keeps email addresses and secrets out of its logs, even at trace level', async () => {
+    const port = await freePort();
+    const logDir = mkdtempSync(join(tmpdir(), 'tocsin-logs-'));
+    const { child, exit } = run(MAIN.tocsin, { DATA_DIR: logDir, PORT: String(port), LOG_LEVEL: 'trace' });
+    try {
+      await waitReady(port);
+      const key = readFileSync(join(logDir, 'admin-api-key'), 'utf8').trim();
+      const base = `http://127.0.0.1:${port}/v1/email-subscriptions`;
+      const json = { 'content-type': 'application/json' };
+      await fetch(base, {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ email: 'private.person@ngo.example', areas: ['KZ'] }),
+      });
+      const listed = await fetch(`${base}?q=private`, { headers: { authorization: `Bearer ${key}` } }).then(
+        (r) => r.json(),
+      );
+      const erased = await fetch(`${base}/${listed.items[0].id}`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${key}` },
+      });
+      expect(erased.status).toBe(204);
+      await fetch(`${base}/confirm?token=sub_01a21e24-acf7-7a41-be65-786f48f19c67.${'x'.repeat(43)}`);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    const { stdout, stderr } = await exit;
+    rmSync(logDir, { recursive: true, force: true });
+    expect(stdout).toContain('request completed');
+    expect(stdout + stderr).not.toContain('private.person');
+    expect(stdout + stderr).not.toContain('x'.repeat(43));
+    expect(stdout + stderr).not.toMatch(/tk_[A-Za-z0-9_-]{40}/);
   });
 });

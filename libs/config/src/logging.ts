@@ -33,6 +33,7 @@ export function loggerParams(config: AppConfig): Params {
           '*.key',
           '*.password',
           '*.token',
+          '*.email',
         ],
         censor: '[redacted]',
       },

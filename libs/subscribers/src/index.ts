@@ -1,4 +1,12 @@
+export { ClientRateLimit, RateVerdict } from './client-rate-limit';
+export {
+  EMAIL_SUBSCRIPTION_STATUSES,
+  EmailSubscription,
+  EmailSubscriptionStatus,
+} from './email-subscriptions.repository';
+export { EmailSubscriptionsService, normalizeEmail, SubscriberLinks } from './email-subscriptions.service';
 export { FilterInput, FilterInputs } from './filter-input';
+export { SubscribersModule } from './subscribers.module';
 export {
   ChangeColumns,
   FILTER_EVENTS,
@@ -10,4 +18,3 @@ export {
   filterMatchesSql,
   SubscriptionFilter,
 } from './subscription-filter';
-export { SubscribersModule } from './subscribers.module';

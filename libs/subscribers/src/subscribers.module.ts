@@ -1,10 +1,21 @@
 import { Module } from '@nestjs/common';
+import { MailModule } from '@tocsin/mail';
 import { SchemesModule } from '@tocsin/schemes';
+import { ClientRateLimit } from './client-rate-limit';
+import { EmailSubscriptionsRepository } from './email-subscriptions.repository';
+import { EmailSubscriptionsService } from './email-subscriptions.service';
 import { FilterInputs } from './filter-input';
+import { InstanceSecrets } from './instance-secrets';
 
 @Module({
-  imports: [SchemesModule],
-  providers: [FilterInputs],
-  exports: [FilterInputs],
+  imports: [SchemesModule, MailModule],
+  providers: [
+    FilterInputs,
+    InstanceSecrets,
+    EmailSubscriptionsRepository,
+    EmailSubscriptionsService,
+    ClientRateLimit,
+  ],
+  exports: [FilterInputs, EmailSubscriptionsService, ClientRateLimit],
 })
 export class SubscribersModule {}

@@ -14,7 +14,7 @@ export async function createHttpApp(
   const adapter = new FastifyAdapter({
     genReqId: requestIdOf,
     bodyLimit: config.bodyLimitBytes,
-    trustProxy: true,
+    trustProxy: config.trustProxy,
     return503OnClosing: true,
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {

@@ -1,0 +1,280 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpException,
+  HttpStatus,
+  Param,
+  Patch,
+  Post,
+  Put,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import { principalOf, RequireRole } from '@tocsin/auth';
+import { SchemesService } from '@tocsin/schemes';
+import { ClientRateLimit, EmailSubscription, EmailSubscriptionsService } from '@tocsin/subscribers';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { decodeCreatedCursor, page } from '../http/cursor';
+import { renderFilter, SubscriptionFilterDto } from '../http/subscription-filter.dto';
+import {
+  AcceptedDto,
+  EmailSubscriptionDto,
+  EmailSubscriptionListDto,
+  EmailSubscriptionQueryDto,
+  formToFilter,
+  PreferencesFormDto,
+  renderSubscription,
+  SetEnabledDto,
+  SignUpDto,
+  SubscriberViewDto,
+  TokenQuery,
+} from './email-subscription.dto';
+import { messagePage, preferencesPage, unsubscribeQuestionPage } from './pages';
+
+/** Sign-ups a client may make in an hour; requests with an admin key (bulk imports) are exempt. */
+const SIGNUPS_PER_CLIENT_PER_HOUR = 20;
+
+const wantsHtml = (request: FastifyRequest) => (request.headers.accept ?? '').includes('text/html');
+const isAdmin = (request: FastifyRequest) => {
+  try {
+    return principalOf(request).role === 'admin';
+  } catch {
+    return false;
+  }
+};
+
+@ApiTags('email subscriptions')
+@Controller('v1/email-subscriptions')
+export class EmailSubscriptionsController {
+  constructor(
+    private readonly subscriptions: EmailSubscriptionsService,
+    private readonly schemes: SchemesService,
+    private readonly rateLimit: ClientRateLimit,
+  ) {}
+
+  @Post()
+  @HttpCode(202)
+  @ApiAcceptedResponse({
+    type: AcceptedDto,
+    description:
+      'The same answer whether or not the address is known; a confirmation email follows if it may be sent.',
+  })
+  async signUp(
+    @Body() body: SignUpDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AcceptedDto> {
+    if (!isAdmin(request)) {
+      const verdict = await this.rateLimit.hit('signup', request.ip, SIGNUPS_PER_CLIENT_PER_HOUR, 3600);
+      if (!verdict.allowed) {
+        void reply.header('retry-after', String(verdict.retryAfterSeconds));
+        throw new HttpException(
+          'Too many sign-ups from this client; try again later.',
+          HttpStatus.TOO_MANY_REQUESTS,
+        );
+      }
+    }
+    const { email, ...filter } = body;
+    await this.subscriptions.signUp(email, filter);
+    return {
+      status: 'accepted',
+      message: 'If this address can receive alerts, a confirmation email is on its way.',
+    };
+  }
+
+  @Get('confirm')
+  @ApiProduces('application/json', 'text/html')
+  @ApiOkResponse({ type: SubscriberViewDto })
+  confirm(
+    @Query() query: TokenQuery,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.answer(request, reply, async () => {
+      const subscription = await this.subscriptions.confirm(query.token);
+      return view(
+        subscription,
+        'Subscription confirmed',
+        'You will now receive Tocsin alerts for the areas you chose.',
+      );
+    });
+  }
+
+  @Get('unsubscribe')
+  @ApiProduces('application/json', 'text/html')
+  @ApiOkResponse({
+    type: SubscriberViewDto,
+    description: 'Asks; it does not unsubscribe (mail scanners follow links).',
+  })
+  askUnsubscribe(
+    @Query() query: TokenQuery,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.answer(request, reply, async () => {
+      const subscription = await this.subscriptions.peekUnsubscribe(query.token);
+      return {
+        json: { status: subscription.status, message: 'POST to this URL to unsubscribe.' },
+        html: unsubscribeQuestionPage(query.token, subscription),
+      };
+    });
+  }
+
+  @Post('unsubscribe')
+  @HttpCode(200)
+  @ApiProduces('application/json', 'text/html')
+  @ApiOkResponse({
+    type: SubscriberViewDto,
+    description: 'Unsubscribes; RFC 8058 one-click (List-Unsubscribe=One-Click) lands here.',
+  })
+  unsubscribe(
+    @Query() query: TokenQuery,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.answer(request, reply, async () => {
+      const subscription = await this.subscriptions.unsubscribe(query.token);
+      return view(subscription, 'Unsubscribed', 'No more Tocsin alerts will be sent to this address.');
+    });
+  }
+
+  @Get('manage')
+  @ApiProduces('application/json', 'text/html')
+  @ApiOkResponse({
+    type: SubscriberViewDto,
+    description: 'The subscription’s filter, as a form for a browser.',
+  })
+  preferences(
+    @Query() query: TokenQuery,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.answer(request, reply, async () =>
+      this.preferencesView(query.token, await this.subscriptions.preferences(query.token), false),
+    );
+  }
+
+  @Post('manage')
+  @HttpCode(200)
+  @ApiProduces('text/html')
+  @ApiOkResponse({ description: 'The preferences form of the page (application/x-www-form-urlencoded).' })
+  savePreferencesForm(
+    @Query() query: TokenQuery,
+    @Body() form: PreferencesFormDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.answer(request, reply, async () =>
+      this.preferencesView(
+        query.token,
+        await this.subscriptions.updatePreferences(query.token, formToFilter(form)),
+        true,
+      ),
+    );
+  }
+
+  @Put('manage')
+  @ApiOkResponse({ type: SubscriberViewDto, description: 'Replaces the subscription’s filter.' })
+  async savePreferences(
+    @Query() query: TokenQuery,
+    @Body() body: SubscriptionFilterDto,
+  ): Promise<SubscriberViewDto> {
+    const subscription = await this.subscriptions.updatePreferences(query.token, body);
+    return { status: subscription.status, message: 'Saved.', filter: renderFilter(subscription.filter) };
+  }
+
+  @Get()
+  @RequireRole('admin')
+  @ApiBearerAuth()
+  @ApiOkResponse({ type: EmailSubscriptionListDto, description: 'Newest first; `q` searches addresses.' })
+  async list(@Query() query: EmailSubscriptionQueryDto): Promise<EmailSubscriptionListDto> {
+    const items = await this.subscriptions.list({
+      status: query.status,
+      search: query.q,
+      before: decodeCreatedCursor(query.cursor),
+      limit: query.limit + 1,
+    });
+    return page(items, query.limit, renderSubscription, (s) => [s.createdAt.toISOString(), s.id]);
+  }
+
+  @Get(':id')
+  @RequireRole('admin')
+  @ApiBearerAuth()
+  @ApiOkResponse({ type: EmailSubscriptionDto })
+  async one(@Param('id') id: string): Promise<EmailSubscriptionDto> {
+    return renderSubscription(await this.subscriptions.get(id));
+  }
+
+  @Patch(':id')
+  @RequireRole('admin')
+  @ApiBearerAuth()
+  @ApiOkResponse({ type: EmailSubscriptionDto })
+  async setEnabled(@Param('id') id: string, @Body() body: SetEnabledDto): Promise<EmailSubscriptionDto> {
+    return renderSubscription(await this.subscriptions.setEnabled(id, body.enabled));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @RequireRole('admin')
+  @ApiBearerAuth()
+  @ApiNoContentResponse({ description: 'Erases the subscriber and its address (right to erasure).' })
+  async erase(@Param('id') id: string): Promise<void> {
+    await this.subscriptions.erase(id);
+  }
+
+  private async preferencesView(token: string, subscription: EmailSubscription, saved: boolean) {
+    const [schemes, links] = await Promise.all([
+      this.schemes.list(),
+      this.subscriptions.linksFor(subscription),
+    ]);
+    return {
+      json: {
+        status: subscription.status,
+        message: saved ? 'Saved.' : 'Your alert preferences.',
+        filter: renderFilter(subscription.filter),
+      },
+      html: preferencesPage({
+        token,
+        subscription,
+        schemeIds: schemes.map((s) => s.id),
+        unsubscribeUrl: links.unsubscribeUrl,
+        saved,
+      }),
+    };
+  }
+
+  /** JSON for programs, a page for people; a page's error is a page too, with the same status. */
+  private async answer(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    work: () => Promise<{ json: SubscriberViewDto; html: string }>,
+  ): Promise<SubscriberViewDto | string> {
+    const html = wantsHtml(request);
+    try {
+      const result = await work();
+      if (!html) return result.json;
+      void reply.type('text/html; charset=utf-8');
+      return result.html;
+    } catch (error) {
+      if (!html || !(error instanceof HttpException)) throw error;
+      void reply.status(error.getStatus()).type('text/html; charset=utf-8');
+      return messagePage('This link did not work', error.message);
+    }
+  }
+}
+
+function view(subscription: EmailSubscription, title: string, message: string) {
+  return { json: { status: subscription.status, message }, html: messagePage(title, message) };
+}

@@ -1,0 +1,2 @@
+export { MailModule } from './mail.module';
+export { MailError, MailMessage, MailTransport, SentMail } from './mail-transport';

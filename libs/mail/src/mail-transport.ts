@@ -1,0 +1,88 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig } from '@tocsin/config';
+import { createTransport, Transporter } from 'nodemailer';
+
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  /** Stable per logical message (e.g. per delivery), so a resend is recognisably the same mail. */
+  messageId?: string;
+  headers?: Record<string, string>;
+}
+
+export interface SentMail {
+  messageId: string;
+  /** Where it went: `smtp` or the .eml file. */
+  via: string;
+}
+
+/** An SMTP reply code, so callers can retry a 4xx and give up on a 5xx. */
+export class MailError extends Error {
+  constructor(
+    message: string,
+    readonly responseCode: number | null,
+  ) {
+    super(message);
+  }
+
+  get transient(): boolean {
+    return this.responseCode === null || (this.responseCode >= 400 && this.responseCode < 500);
+  }
+}
+
+/**
+ * The one way out for email: a pooled SMTP transport when SMTP_URL is set, else `.eml` files in
+ * DATA_DIR/outbox (the embedded default, so a fresh install works without a mail server).
+ */
+@Injectable()
+export class MailTransport implements OnApplicationShutdown {
+  private readonly logger = new Logger(MailTransport.name);
+  private readonly transporter: Transporter;
+  private readonly outboxDir: string | null;
+
+  constructor(private readonly config: AppConfig) {
+    if (config.smtpUrl) {
+      const url = new URL(config.smtpUrl);
+      if (!url.searchParams.has('pool')) url.searchParams.set('pool', 'true');
+      this.transporter = createTransport(url.toString());
+      this.outboxDir = null;
+    } else {
+      this.transporter = createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+      this.outboxDir = join(resolve(config.dataDir), 'outbox');
+    }
+  }
+
+  async send(message: MailMessage): Promise<SentMail> {
+    try {
+      const info = await this.transporter.sendMail({
+        from: this.config.mailFrom,
+        to: message.to,
+        subject: message.subject,
+        text: message.text,
+        html: message.html,
+        messageId: message.messageId,
+        headers: message.headers,
+      });
+      if (!this.outboxDir) return { messageId: info.messageId, via: 'smtp' };
+      await mkdir(this.outboxDir, { recursive: true });
+      const file = join(
+        this.outboxDir,
+        `${Date.now()}-${info.messageId.replace(/[^A-Za-z0-9.@-]/g, '_')}.eml`,
+      );
+      await writeFile(file, info.message as Buffer);
+      this.logger.log(`wrote ${file} (no SMTP_URL set)`);
+      return { messageId: info.messageId, via: file };
+    } catch (error) {
+      const code = (error as { responseCode?: number }).responseCode ?? null;
+      throw new MailError(`sending mail failed: ${(error as Error).message}`, code);
+    }
+  }
+
+  onApplicationShutdown(): void {
+    this.transporter.close();
+  }
+}

@@ -1,0 +1,155 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DATABASE, Database, tables } from '@tocsin/database';
+import { and, desc, eq, ilike, isNull, lt, or, SQL } from 'drizzle-orm';
+import { FilterEvent, SubscriptionFilter } from './subscription-filter';
+
+const { emailSubscriptions } = tables;
+
+export const EMAIL_SUBSCRIPTION_STATUSES = ['pending', 'confirmed', 'unsubscribed', 'disabled'] as const;
+export type EmailSubscriptionStatus = (typeof EMAIL_SUBSCRIPTION_STATUSES)[number];
+
+export interface EmailSubscription {
+  id: string;
+  email: string;
+  filter: SubscriptionFilter;
+  status: EmailSubscriptionStatus;
+  tokenVersion: number;
+  createdAt: Date;
+  updatedAt: Date;
+  confirmedAt: Date | null;
+  unsubscribedAt: Date | null;
+  confirmationSentAt: Date | null;
+  confirmationsToday: number;
+}
+
+export type EmailSubscriptionChanges = Partial<Omit<EmailSubscription, 'id' | 'email' | 'createdAt'>>;
+
+export interface EmailSubscriptionQuery {
+  status?: EmailSubscriptionStatus;
+  /** A part of the address. */
+  search?: string;
+  before?: { createdAt: Date; id: string };
+  limit: number;
+}
+
+@Injectable()
+export class EmailSubscriptionsRepository {
+  constructor(@Inject(DATABASE) private readonly db: Database) {}
+
+  /** Inserts unless the address exists; false when it does (two sign-ups racing). */
+  async insert(subscription: EmailSubscription): Promise<boolean> {
+    const inserted = await this.db
+      .insert(emailSubscriptions)
+      .values(toRow(subscription))
+      .onConflictDoNothing()
+      .returning({ id: emailSubscriptions.id });
+    return inserted.length > 0;
+  }
+
+  async update(id: string, changes: EmailSubscriptionChanges): Promise<void> {
+    const { filter, ...rest } = changes;
+    await this.db
+      .update(emailSubscriptions)
+      .set({ ...rest, ...(filter ? filterColumns(filter) : {}) })
+      .where(eq(emailSubscriptions.id, id));
+  }
+
+  /**
+   * Records that a sign-up mail goes out now, unless another sign-up recorded one since `previous` was read:
+   * two racing sign-ups then mail once.
+   */
+  async claimMailSlot(
+    id: string,
+    previous: Date | null,
+    now: Date,
+    confirmationsToday: number,
+  ): Promise<boolean> {
+    const claimed = await this.db
+      .update(emailSubscriptions)
+      .set({ confirmationSentAt: now, confirmationsToday })
+      .where(
+        and(
+          eq(emailSubscriptions.id, id),
+          previous
+            ? eq(emailSubscriptions.confirmationSentAt, previous)
+            : isNull(emailSubscriptions.confirmationSentAt),
+        ),
+      )
+      .returning({ id: emailSubscriptions.id });
+    return claimed.length > 0;
+  }
+
+  async findByEmail(email: string): Promise<EmailSubscription | null> {
+    const [row] = await this.db.select().from(emailSubscriptions).where(eq(emailSubscriptions.email, email));
+    return row ? fromRow(row) : null;
+  }
+
+  async findById(id: string): Promise<EmailSubscription | null> {
+    const [row] = await this.db.select().from(emailSubscriptions).where(eq(emailSubscriptions.id, id));
+    return row ? fromRow(row) : null;
+  }
+
+  async findMany(query: EmailSubscriptionQuery): Promise<EmailSubscription[]> {
+    const conditions: (SQL | undefined)[] = [];
+    if (query.status) conditions.push(eq(emailSubscriptions.status, query.status));
+    if (query.search)
+      conditions.push(ilike(emailSubscriptions.email, `%${query.search.replace(/[\\%_]/g, '\\$&')}%`));
+    if (query.before) {
+      conditions.push(
+        or(
+          lt(emailSubscriptions.createdAt, query.before.createdAt),
+          and(
+            eq(emailSubscriptions.createdAt, query.before.createdAt),
+            lt(emailSubscriptions.id, query.before.id),
+          ),
+        ),
+      );
+    }
+    const rows = await this.db
+      .select()
+      .from(emailSubscriptions)
+      .where(and(...conditions))
+      .orderBy(desc(emailSubscriptions.createdAt), desc(emailSubscriptions.id))
+      .limit(query.limit);
+    return rows.map(fromRow);
+  }
+
+  /** Erases the subscription and with it the address. */
+  async delete(id: string): Promise<boolean> {
+    const deleted = await this.db
+      .delete(emailSubscriptions)
+      .where(eq(emailSubscriptions.id, id))
+      .returning({ id: emailSubscriptions.id });
+    return deleted.length > 0;
+  }
+}
+
+function filterColumns(filter: SubscriptionFilter) {
+  return { areas: filter.areas, schemeId: filter.schemeId, minRank: filter.minRank, events: filter.events };
+}
+
+function toRow(s: EmailSubscription): typeof emailSubscriptions.$inferInsert {
+  const { filter, ...rest } = s;
+  return { ...rest, ...filterColumns(filter) };
+}
+
+function fromRow(row: typeof emailSubscriptions.$inferSelect): EmailSubscription {
+  return {
+    id: row.id,
+    email: row.email,
+    filter: {
+      areas: row.areas,
+      schemeId: row.schemeId,
+      minRank: row.minRank,
+      events: row.events as FilterEvent[] | null,
+    },
+    status: row.status as EmailSubscriptionStatus,
+    tokenVersion: row.tokenVersion,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    confirmedAt: row.confirmedAt,
+    unsubscribedAt: row.unsubscribedAt,
+    confirmationSentAt: row.confirmationSentAt,
+    confirmationsToday: row.confirmationsToday,
+  };
+}

@@ -1,0 +1,227 @@
+import { GoneException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { AppConfig, Clock } from '@tocsin/config';
+import { MailTransport } from '@tocsin/mail';
+import { uuidv7 } from 'uuidv7';
+import {
+  EmailSubscription,
+  EmailSubscriptionQuery,
+  EmailSubscriptionsRepository,
+  EmailSubscriptionStatus,
+} from './email-subscriptions.repository';
+import { FilterInput, FilterInputs } from './filter-input';
+import { InstanceSecrets } from './instance-secrets';
+import { linkTokenMatches, makeLinkToken, subscriptionIdOf, TokenPurpose } from './link-token';
+import { CONFIRMATION_VALID_MS, signupMailAllowance } from './signup-limits';
+import { alreadySubscribedEmail, confirmationEmail, SubscriberEmail } from './subscriber-emails';
+
+const LINK_SECRET = 'email-link-hmac';
+
+/** The links every email to a subscriber carries. */
+export interface SubscriberLinks {
+  unsubscribeUrl: string;
+  manageUrl: string;
+}
+
+/**
+ * Email subscriptions with double opt-in. Sign-up answers the same whatever the address's state, and mails
+ * in the background, so neither the answer nor its timing tells whether an address is known.
+ */
+@Injectable()
+export class EmailSubscriptionsService {
+  private readonly logger = new Logger(EmailSubscriptionsService.name);
+
+  constructor(
+    private readonly repository: EmailSubscriptionsRepository,
+    private readonly filters: FilterInputs,
+    private readonly secrets: InstanceSecrets,
+    private readonly mail: MailTransport,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Validates the filter (so bad input is an error), then does what the address's state calls for. */
+  async signUp(emailInput: string, filterInput: FilterInput): Promise<void> {
+    const filter = await this.filters.normalize(filterInput);
+    const email = normalizeEmail(emailInput);
+    const now = this.clock.now();
+    let subscription = await this.repository.findByEmail(email);
+    if (!subscription) {
+      const fresh: EmailSubscription = {
+        id: `sub_${uuidv7()}`,
+        email,
+        filter,
+        status: 'pending',
+        tokenVersion: 1,
+        createdAt: now,
+        updatedAt: now,
+        confirmedAt: null,
+        unsubscribedAt: null,
+        confirmationSentAt: null,
+        confirmationsToday: 0,
+      };
+      subscription = (await this.repository.insert(fresh)) ? fresh : await this.repository.findByEmail(email);
+      if (!subscription) return;
+    } else if (subscription.status === 'pending' || subscription.status === 'unsubscribed') {
+      // The latest wishes count; coming back after unsubscribing voids every old link.
+      const tokenVersion =
+        subscription.status === 'unsubscribed' ? subscription.tokenVersion + 1 : subscription.tokenVersion;
+      await this.repository.update(subscription.id, {
+        filter,
+        status: 'pending',
+        tokenVersion,
+        updatedAt: now,
+      });
+      subscription = { ...subscription, filter, status: 'pending', tokenVersion };
+    }
+    if (subscription.status === 'disabled') return;
+
+    const allowance = signupMailAllowance(subscription, now);
+    if (!allowance.allowed) return;
+    await this.repository.update(subscription.id, {
+      confirmationSentAt: now,
+      confirmationsToday: allowance.confirmationsToday,
+    });
+    void this.mailInBackground(subscription);
+  }
+
+  async confirm(token: string): Promise<EmailSubscription> {
+    const subscription = await this.byToken(token, 'confirm');
+    if (subscription.status === 'confirmed') return subscription;
+    if (subscription.status !== 'pending')
+      throw new GoneException('This confirmation link is no longer valid.');
+    const sentAt = subscription.confirmationSentAt?.getTime() ?? 0;
+    if (this.clock.now().getTime() - sentAt > CONFIRMATION_VALID_MS) {
+      throw new GoneException('This confirmation link has expired; sign up again to get a new one.');
+    }
+    const now = this.clock.now();
+    await this.repository.update(subscription.id, { status: 'confirmed', confirmedAt: now, updatedAt: now });
+    this.logger.log(`subscription ${subscription.id} confirmed`);
+    return { ...subscription, status: 'confirmed', confirmedAt: now };
+  }
+
+  /** Idempotent: a second click on an unsubscribe link still says "unsubscribed". */
+  async unsubscribe(token: string): Promise<EmailSubscription> {
+    const subscription = await this.byToken(token, 'unsubscribe');
+    if (subscription.status === 'unsubscribed') return subscription;
+    const now = this.clock.now();
+    await this.repository.update(subscription.id, {
+      status: 'unsubscribed',
+      unsubscribedAt: now,
+      updatedAt: now,
+    });
+    this.logger.log(`subscription ${subscription.id} unsubscribed`);
+    return { ...subscription, status: 'unsubscribed', unsubscribedAt: now };
+  }
+
+  /** Checks an unsubscribe link without acting on it (the page that asks "unsubscribe?"). */
+  async peekUnsubscribe(token: string): Promise<EmailSubscription> {
+    return this.byToken(token, 'unsubscribe');
+  }
+
+  async preferences(token: string): Promise<EmailSubscription> {
+    return this.activeByManageToken(token);
+  }
+
+  async updatePreferences(token: string, filterInput: FilterInput): Promise<EmailSubscription> {
+    const subscription = await this.activeByManageToken(token);
+    const filter = await this.filters.normalize(filterInput);
+    const now = this.clock.now();
+    await this.repository.update(subscription.id, { filter, updatedAt: now });
+    return { ...subscription, filter, updatedAt: now };
+  }
+
+  /** The unsubscribe and manage links for a subscription, for every email sent to it. */
+  async linksFor(subscription: Pick<EmailSubscription, 'id' | 'tokenVersion'>): Promise<SubscriberLinks> {
+    return {
+      unsubscribeUrl: await this.link('unsubscribe', subscription),
+      manageUrl: await this.link('manage', subscription),
+    };
+  }
+
+  list(query: EmailSubscriptionQuery): Promise<EmailSubscription[]> {
+    return this.repository.findMany(query);
+  }
+
+  async get(id: string): Promise<EmailSubscription> {
+    const subscription = await this.repository.findById(id);
+    if (!subscription) throw new NotFoundException(`There is no email subscription "${id}".`);
+    return subscription;
+  }
+
+  /** An admin disables a subscription (nothing is sent to it) or enables it again. */
+  async setEnabled(id: string, enabled: boolean): Promise<EmailSubscription> {
+    const subscription = await this.get(id);
+    const status: EmailSubscriptionStatus = enabled
+      ? subscription.confirmedAt
+        ? 'confirmed'
+        : 'pending'
+      : 'disabled';
+    if (enabled && subscription.status !== 'disabled') return subscription;
+    await this.repository.update(id, { status, updatedAt: this.clock.now() });
+    return { ...subscription, status };
+  }
+
+  /** Erases a subscriber: the row and the address go; logs never held the address. */
+  async erase(id: string): Promise<void> {
+    if (!(await this.repository.delete(id)))
+      throw new NotFoundException(`There is no email subscription "${id}".`);
+    this.logger.log(`subscription ${id} erased`);
+  }
+
+  private async mailInBackground(subscription: EmailSubscription): Promise<void> {
+    try {
+      let email: SubscriberEmail;
+      if (subscription.status === 'confirmed') {
+        const links = await this.linksFor(subscription);
+        email = alreadySubscribedEmail(subscription.filter, links.manageUrl, links.unsubscribeUrl);
+      } else {
+        email = confirmationEmail(subscription.filter, await this.link('confirm', subscription));
+      }
+      await this.mail.send({ to: subscription.email, ...email });
+    } catch (error) {
+      this.logger.error(`mail to subscription ${subscription.id} failed: ${(error as Error).message}`);
+    }
+  }
+
+  private async link(
+    purpose: TokenPurpose,
+    subscription: Pick<EmailSubscription, 'id' | 'tokenVersion'>,
+  ): Promise<string> {
+    const token = makeLinkToken(
+      await this.secrets.get(LINK_SECRET),
+      purpose,
+      subscription.id,
+      subscription.tokenVersion,
+    );
+    const path = purpose === 'confirm' ? 'confirm' : purpose === 'unsubscribe' ? 'unsubscribe' : 'manage';
+    return `${this.config.publicUrl}/v1/email-subscriptions/${path}?token=${encodeURIComponent(token)}`;
+  }
+
+  private async byToken(token: string, purpose: TokenPurpose): Promise<EmailSubscription> {
+    const invalid = new NotFoundException(
+      'This link is not valid: it may be mistyped, or it was replaced by a newer one.',
+    );
+    const id = subscriptionIdOf(token);
+    if (!id) throw invalid;
+    const subscription = await this.repository.findById(id);
+    if (!subscription) throw invalid;
+    const secret = await this.secrets.get(LINK_SECRET);
+    if (!linkTokenMatches(secret, token, purpose, subscription.id, subscription.tokenVersion)) throw invalid;
+    return subscription;
+  }
+
+  private async activeByManageToken(token: string): Promise<EmailSubscription> {
+    const subscription = await this.byToken(token, 'manage');
+    if (subscription.status !== 'confirmed') {
+      throw new GoneException(
+        `This subscription is ${subscription.status}; sign up again to receive alerts.`,
+      );
+    }
+    return subscription;
+  }
+}
+
+/** Addresses compare case-insensitively here: one subscription per mailbox, however it is typed. */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}

@@ -1,0 +1,260 @@
+import { tables } from '@tocsin/database';
+import { eq, sql } from 'drizzle-orm';
+import { linkIn, SmtpSink } from './support/smtp-sink';
+import { startTestApp, TestApp } from './support/test-app';
+
+const PUBLIC_URL = 'https://alerts.tocsin.test';
+const relative = (link: string) => link.slice(PUBLIC_URL.length);
+
+describe('email subscriptions', () => {
+  let smtp: SmtpSink;
+  let test: TestApp;
+
+  beforeAll(async () => {
+    smtp = await SmtpSink.start();
+    test = await startTestApp('postgres', { SMTP_URL: smtp.url, PUBLIC_URL });
+  });
+  afterAll(async () => {
+    await test?.close();
+    await smtp?.close();
+  });
+
+  const signUp = (email: string, filter: Record<string, unknown> = { areas: ['KZ'] }) =>
+    test.http.post('/v1/email-subscriptions').send({ email, ...filter });
+  const rowOf = async (email: string) =>
+    (
+      await test.db.select().from(tables.emailSubscriptions).where(eq(tables.emailSubscriptions.email, email))
+    )[0];
+  /** Lets the per-address limit pass again, as if the last mail went out eleven minutes ago. */
+  const ageLastMail = (email: string) =>
+    test.db
+      .update(tables.emailSubscriptions)
+      .set({ confirmationSentAt: sql`now() - interval '11 minutes'` })
+      .where(eq(tables.emailSubscriptions.email, email));
+
+  it('signs up, confirms by the emailed link, and unsubscribes with an RFC 8058 one-click POST', async () => {
+    const accepted = await signUp('Desk@NGO.example', {
+      areas: ['KZ', 'kz-ala'],
+      scheme: 'kz-terror',
+      minRank: 2,
+    }).expect(202);
+    expect(accepted.body).toEqual({
+      status: 'accepted',
+      message: expect.stringContaining('confirmation email'),
+    });
+    const row = await rowOf('desk@ngo.example');
+    expect(row).toMatchObject({
+      status: 'pending',
+      areas: ['KZ', 'KZ-75'],
+      schemeId: 'kz-terror',
+      minRank: 2,
+      events: null,
+    });
+
+    const [confirmation] = await smtp.waitFor('desk@ngo.example');
+    expect(confirmation.subject).toBe('Confirm your Tocsin threat-level alerts');
+    expect(confirmation.text).toContain('Kazakhstan (KZ), Almaty (KZ-75)');
+    expect(confirmation.html).toContain('Confirm my subscription');
+    const confirmLink = linkIn(confirmation, `${PUBLIC_URL}/v1/email-subscriptions/confirm?token=`);
+
+    const confirmed = await test.http.get(relative(confirmLink)).expect(200);
+    expect(confirmed.body).toEqual({ status: 'confirmed', message: expect.any(String) });
+    const page = await test.http.get(relative(confirmLink)).set('accept', 'text/html').expect(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.text).toContain('Subscription confirmed');
+    expect((await rowOf('desk@ngo.example')).status).toBe('confirmed');
+
+    // Signing up again mails the links to manage and to leave, not a second subscription.
+    await ageLastMail('desk@ngo.example');
+    await signUp('desk@ngo.example').expect(202);
+    const [, reminder] = await smtp.waitFor('desk@ngo.example', 2);
+    expect(reminder.subject).toBe('Your Tocsin threat-level alerts');
+    const unsubscribeLink = linkIn(reminder, `${PUBLIC_URL}/v1/email-subscriptions/unsubscribe?token=`);
+
+    const question = await test.http.get(relative(unsubscribeLink)).set('accept', 'text/html').expect(200);
+    expect(question.text).toContain('<form method="post"');
+    expect((await rowOf('desk@ngo.example')).status).toBe('confirmed');
+
+    const oneClick = await test.http
+      .post(relative(unsubscribeLink))
+      .set('content-type', 'application/x-www-form-urlencoded')
+      .send('List-Unsubscribe=One-Click')
+      .expect(200);
+    expect(oneClick.body).toEqual({ status: 'unsubscribed', message: expect.any(String) });
+    expect((await rowOf('desk@ngo.example')).status).toBe('unsubscribed');
+    await test.http.post(relative(unsubscribeLink)).expect(200);
+  });
+
+  it('answers a second sign-up of the same address exactly like the first, and keeps one subscription', async () => {
+    const first = await signUp('twice@ngo.example', { areas: ['FR'] }).expect(202);
+    const second = await signUp('TWICE@ngo.example ', { areas: ['GB'] }).expect(202);
+    expect(second.body).toEqual(first.body);
+    const [{ n }] = await test.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(tables.emailSubscriptions)
+      .where(eq(tables.emailSubscriptions.email, 'twice@ngo.example'));
+    expect(n).toBe(1);
+    // Within ten minutes the address is not mailed again.
+    await smtp.waitFor('twice@ngo.example');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(smtp.to('twice@ngo.example')).toHaveLength(1);
+  });
+
+  it('sends nothing but the confirmation until confirmed, and refuses a link used for another purpose', async () => {
+    await signUp('pending@ngo.example').expect(202);
+    const [confirmation] = await smtp.waitFor('pending@ngo.example');
+    const token = new URL(
+      linkIn(confirmation, `${PUBLIC_URL}/v1/email-subscriptions/confirm?token=`),
+    ).searchParams.get('token')!;
+    const wrong = await test.http
+      .post(`/v1/email-subscriptions/unsubscribe?token=${encodeURIComponent(token)}`)
+      .expect(404);
+    expect(wrong.headers['content-type']).toMatch(/^application\/problem\+json/);
+    await test.http.get(`/v1/email-subscriptions/manage?token=${encodeURIComponent(token)}`).expect(404);
+    const tampered = token.slice(0, -2) + (token.endsWith('AA') ? 'BB' : 'AA');
+    await test.http.get(`/v1/email-subscriptions/confirm?token=${encodeURIComponent(tampered)}`).expect(404);
+    const brokenPage = await test.http
+      .get('/v1/email-subscriptions/confirm?token=nonsense')
+      .set('accept', 'text/html')
+      .expect(404);
+    expect(brokenPage.text).toContain('This link did not work');
+    expect((await rowOf('pending@ngo.example')).status).toBe('pending');
+  });
+
+  it('lets a subscriber change areas and thresholds from the manage link, as JSON or with the page form', async () => {
+    await signUp('manage@ngo.example', { areas: ['KZ'] }).expect(202);
+    const [confirmation] = await smtp.waitFor('manage@ngo.example');
+    await test.http
+      .get(relative(linkIn(confirmation, `${PUBLIC_URL}/v1/email-subscriptions/confirm?token=`)))
+      .expect(200);
+    await ageLastMail('manage@ngo.example');
+    await signUp('manage@ngo.example').expect(202);
+    const [, reminder] = await smtp.waitFor('manage@ngo.example', 2);
+    const manageLink = relative(linkIn(reminder, `${PUBLIC_URL}/v1/email-subscriptions/manage?token=`));
+
+    expect((await test.http.get(manageLink).expect(200)).body.filter).toEqual({
+      areas: ['KZ'],
+      scheme: null,
+      minRank: null,
+      events: null,
+    });
+    const saved = await test.http
+      .put(manageLink)
+      .send({ areas: ['KZ-75', 'KZ-ALM'], scheme: 'kz-terror', minRank: 3, events: ['escalated'] })
+      .expect(200);
+    expect(saved.body.filter).toEqual({
+      areas: ['KZ-19', 'KZ-75'],
+      scheme: 'kz-terror',
+      minRank: 3,
+      events: ['escalated'],
+    });
+    await test.http
+      .put(manageLink)
+      .send({ areas: ['XX'] })
+      .expect(422);
+
+    const form = await test.http.get(manageLink).set('accept', 'text/html').expect(200);
+    expect(form.text).toContain('<label for="areas">Areas</label>');
+    const posted = await test.http
+      .post(manageLink)
+      .set('accept', 'text/html')
+      .set('content-type', 'application/x-www-form-urlencoded')
+      .send('areas=GB%2C+FR&scheme=&minRank=&events=deescalated')
+      .expect(200);
+    expect(posted.text).toContain('Saved.');
+    expect(await rowOf('manage@ngo.example')).toMatchObject({
+      areas: ['FR', 'GB'],
+      schemeId: null,
+      minRank: null,
+      events: ['deescalated'],
+    });
+  });
+
+  it('rejects bad sign-ups with a problem and writes nothing', async () => {
+    const count = async () =>
+      (await test.db.select({ n: sql<number>`count(*)::int` }).from(tables.emailSubscriptions))[0].n;
+    const before = await count();
+    for (const [body, status] of [
+      [{ email: 'not-an-address', areas: ['KZ'] }, 400],
+      [{ email: 'a@b.example', areas: [] }, 400],
+      [{ email: 'a@b.example', areas: ['XX'] }, 422],
+      [{ email: 'a@b.example', areas: ['KZ'], scheme: 'nope' }, 422],
+      [{ email: 'a@b.example', areas: ['KZ'], scheme: 'kz-terror', minRank: 4 }, 422],
+      [{ email: 'a@b.example', areas: ['KZ'], events: ['sideways'] }, 400],
+    ] as const) {
+      const response = await test.http.post('/v1/email-subscriptions').send(body).expect(status);
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    }
+    expect(await count()).toBe(before);
+  });
+
+  it('lets an admin list, search, disable and erase subscribers', async () => {
+    await signUp('erase-me@ngo.example').expect(202);
+    const listed = await test.http.get('/v1/email-subscriptions?q=erase-me').set(test.as()).expect(200);
+    expect(listed.body.items).toEqual([
+      expect.objectContaining({ email: 'erase-me@ngo.example', status: 'pending' }),
+    ]);
+    const id = listed.body.items[0].id;
+    expect(
+      (
+        await test.http.get('/v1/email-subscriptions?status=unsubscribed').set(test.as()).expect(200)
+      ).body.items.map((s: { email: string }) => s.email),
+    ).toEqual(['desk@ngo.example']);
+    expect(
+      (
+        await test.http
+          .patch(`/v1/email-subscriptions/${id}`)
+          .set(test.as())
+          .send({ enabled: false })
+          .expect(200)
+      ).body.status,
+    ).toBe('disabled');
+    expect(
+      (
+        await test.http
+          .patch(`/v1/email-subscriptions/${id}`)
+          .set(test.as())
+          .send({ enabled: true })
+          .expect(200)
+      ).body.status,
+    ).toBe('pending');
+    await test.http.delete(`/v1/email-subscriptions/${id}`).set(test.as()).expect(204);
+    await test.http.get(`/v1/email-subscriptions/${id}`).set(test.as()).expect(404);
+    expect(await rowOf('erase-me@ngo.example')).toBeUndefined();
+    await test.http.get('/v1/email-subscriptions').expect(401);
+  });
+});
+
+describe('sign-up rate limits', () => {
+  let smtp: SmtpSink;
+  let test: TestApp;
+
+  beforeAll(async () => {
+    smtp = await SmtpSink.start();
+    test = await startTestApp('postgres', { SMTP_URL: smtp.url });
+  });
+  afterAll(async () => {
+    await test?.close();
+    await smtp?.close();
+  });
+
+  it('answers a client that signs up too often with 429 and Retry-After, but not an admin', async () => {
+    for (let i = 0; i < 20; i += 1) {
+      await test.http
+        .post('/v1/email-subscriptions')
+        .send({ email: `bulk${i}@ngo.example`, areas: ['KZ'] })
+        .expect(202);
+    }
+    const refused = await test.http
+      .post('/v1/email-subscriptions')
+      .send({ email: 'one-more@ngo.example', areas: ['KZ'] })
+      .expect(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    await test.http
+      .post('/v1/email-subscriptions')
+      .set(test.as())
+      .send({ email: 'import@ngo.example', areas: ['KZ'] })
+      .expect(202);
+  });
+});

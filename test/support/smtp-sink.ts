@@ -1,0 +1,66 @@
+import { AddressInfo } from 'node:net';
+import { ParsedMail, simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+
+/** A real SMTP server on a free local port that keeps every message it receives, parsed. */
+export class SmtpSink {
+  readonly messages: ParsedMail[] = [];
+  private readonly server: SMTPServer;
+
+  private constructor() {
+    this.server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onData: (stream, _session, done) => {
+        simpleParser(stream).then(
+          (mail) => {
+            this.messages.push(mail);
+            done();
+          },
+          (error: Error) => done(error),
+        );
+      },
+    });
+  }
+
+  static async start(): Promise<SmtpSink> {
+    const sink = new SmtpSink();
+    await new Promise<void>((resolve) => sink.server.listen(0, '127.0.0.1', resolve));
+    return sink;
+  }
+
+  get url(): string {
+    return `smtp://127.0.0.1:${(this.server.server.address() as AddressInfo).port}`;
+  }
+
+  /** Messages to `address`, waiting until there are at least `count`. */
+  async waitFor(address: string, count = 1, timeoutMs = 5000): Promise<ParsedMail[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.to(address);
+      if (found.length >= count) return found;
+      if (Date.now() > deadline)
+        throw new Error(`expected ${count} message(s) to ${address}, got ${found.length}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  to(address: string): ParsedMail[] {
+    return this.messages.filter((m) => {
+      const to = Array.isArray(m.to) ? m.to : m.to ? [m.to] : [];
+      return to.some((t) => t.value.some((v) => v.address === address));
+    });
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+/** The first link in a message's text that starts with `prefix`. */
+export function linkIn(mail: ParsedMail, prefix: string): string {
+  const link = (mail.text ?? '').split(/\s+/).find((word) => word.startsWith(prefix));
+  if (!link) throw new Error(`no link starting with ${prefix} in: ${mail.text}`);
+  return link;
+}
