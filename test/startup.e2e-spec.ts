@@ -142,9 +142,8 @@ describe('starting the processes', () => {
         headers: json,
         body: JSON.stringify({ email: 'private.person@ngo.example', areas: ['KZ'] }),
       });
-      const listed = await fetch(`${base}?q=private`, { headers: { authorization: `Bearer ${key}` } }).then(
-        (r) => r.json(),
-      );
+      const response = await fetch(`${base}?q=private`, { headers: { authorization: `Bearer ${key}` } });
+      const listed = (await response.json()) as { items: { id: string }[] };
       const erased = await fetch(`${base}/${listed.items[0].id}`, {
         method: 'DELETE',
         headers: { authorization: `Bearer ${key}` },
