@@ -15,6 +15,8 @@ describe.each(DATABASE_DRIVERS)('database on %s', (driver) => {
         'area_sequences',
         'declaration_areas',
         'declarations',
+        'deliveries',
+        'delivery_attempts',
         'email_subscriptions',
         'instance_secrets',
         'outbox',
@@ -51,7 +53,7 @@ describe('openDatabase', () => {
         test.db,
         sql`select count(*)::text as count from drizzle.__drizzle_migrations`,
       );
-      expect(migrations.count).toBe('2');
+      expect(migrations.count).toBe('3');
     } finally {
       await test.close();
     }

@@ -140,7 +140,12 @@ export const outbox = pgTable(
     dueAt: instant('due_at').notNull(),
     payload: jsonb('payload'),
     createdAt: instant('created_at').notNull().defaultNow(),
+    /** Handed to the queue as a fan-out job. */
     relayedAt: instant('relayed_at'),
+    /** Every matching subscriber has its delivery row; until then the reconciler may relay it again. */
+    fannedOutAt: instant('fanned_out_at'),
+    /** Why a due event announced nothing (e.g. its declaration was superseded before it started). */
+    skippedReason: text('skipped_reason'),
   },
   (t) => [
     index('outbox_pending_idx')
@@ -208,3 +213,55 @@ export const instanceSecrets = pgTable('instance_secrets', {
   value: text('value').notNull(),
   createdAt: instant('created_at').notNull().defaultNow(),
 });
+
+/**
+ * One row per (event, subscriber): the truth about a delivery. Jobs carry only its id. A subscriber's erasure
+ * removes its deliveries with it.
+ */
+export const deliveries = pgTable(
+  'deliveries',
+  {
+    id: text('id').primaryKey(),
+    eventId: text('event_id')
+      .notNull()
+      .references(() => outbox.eventId),
+    channel: text('channel').notNull(),
+    webhookEndpointId: text('webhook_endpoint_id').references(() => webhookEndpoints.id, { onDelete: 'cascade' }),
+    emailSubscriptionId: text('email_subscription_id').references(() => emailSubscriptions.id, { onDelete: 'cascade' }),
+    /** pending → delivered | failed | skipped. */
+    status: text('status').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: instant('next_attempt_at'),
+    lastStatusCode: integer('last_status_code'),
+    lastError: text('last_error'),
+    lastLatencyMs: integer('last_latency_ms'),
+    responseExcerpt: text('response_excerpt'),
+    createdAt: instant('created_at').notNull().defaultNow(),
+    updatedAt: instant('updated_at').notNull().defaultNow(),
+    deliveredAt: instant('delivered_at'),
+  },
+  (t) => [
+    unique('deliveries_event_webhook_unique').on(t.eventId, t.webhookEndpointId),
+    unique('deliveries_event_email_unique').on(t.eventId, t.emailSubscriptionId),
+    index('deliveries_webhook_idx').on(t.webhookEndpointId, t.createdAt),
+    index('deliveries_status_idx').on(t.status, t.nextAttemptAt),
+  ],
+);
+
+/** Every attempt of a delivery, for the delivery log. */
+export const deliveryAttempts = pgTable(
+  'delivery_attempts',
+  {
+    deliveryId: text('delivery_id')
+      .notNull()
+      .references(() => deliveries.id, { onDelete: 'cascade' }),
+    attempt: integer('attempt').notNull(),
+    at: instant('at').notNull(),
+    ok: boolean('ok').notNull(),
+    statusCode: integer('status_code'),
+    error: text('error'),
+    latencyMs: integer('latency_ms'),
+    responseExcerpt: text('response_excerpt'),
+  },
+  (t) => [primaryKey({ columns: [t.deliveryId, t.attempt] })],
+);

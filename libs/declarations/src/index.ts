@@ -14,5 +14,5 @@ export {
   LevelChange,
   LevelRef,
 } from './effective-level';
-export { LevelChangedEvent } from './level-changed-event';
+export { ChangedLevel, LevelChangedEvent } from './level-changed-event';
 export { AreaLevels, LevelsService } from './levels.service';

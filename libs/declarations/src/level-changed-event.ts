@@ -32,16 +32,21 @@ export interface LevelChangedEvent {
     changes: {
       area: { code: string; name: string };
       scheme: string;
-      previous: { code: string; rank: number; declarationId: string } | null;
-      current: { code: string; rank: number; declarationId: string } | null;
+      previous: ChangedLevel | null;
+      current: ChangedLevel | null;
       direction: Direction;
       sequence: number;
     }[];
   };
 }
 
-const levelOf = (level: EffectiveLevel | null) =>
-  level ? { code: level.level.code, rank: level.level.rank, declarationId: level.declarationId } : null;
+/** A level in a change, with the declaration it comes from. */
+export interface ChangedLevel extends LevelRef {
+  declarationId: string;
+}
+
+const levelOf = (level: EffectiveLevel | null): ChangedLevel | null =>
+  level ? { ...level.level, declarationId: level.declarationId } : null;
 
 export function buildLevelChangedEvent(
   eventId: string,

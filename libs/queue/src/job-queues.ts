@@ -1,0 +1,56 @@
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig } from '@tocsin/config';
+import { Queue } from 'bullmq';
+import { JOB, JobData, JobName, jobOptions, QUEUE, QUEUE_OF, QueueName } from './jobs';
+
+/** Producers for every queue, shared by the API and the worker. */
+@Injectable()
+export class JobQueues implements OnApplicationShutdown {
+  private readonly queues: Map<QueueName, Queue>;
+
+  constructor(config: AppConfig) {
+    const connection = redisConnectionOptions(config.redisUrl);
+    this.queues = new Map(
+      Object.values(QUEUE).map((name) => [name, new Queue(name, { connection, prefix: config.queuePrefix })]),
+    );
+  }
+
+  queue(name: QueueName): Queue {
+    return this.queues.get(name)!;
+  }
+
+  async add<N extends JobName>(name: N, data: JobData[N], delayMs = 0): Promise<void> {
+    await this.queue(QUEUE_OF[name]).add(name, data, jobOptions(name, data, delayMs));
+  }
+
+  async addBulk<N extends JobName>(name: N, items: JobData[N][]): Promise<void> {
+    if (!items.length) return;
+    await this.queue(QUEUE_OF[name]).addBulk(
+      items.map((data) => ({ name, data, opts: jobOptions(name, data) })),
+    );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((queue) => queue.close()));
+  }
+}
+
+/**
+ * BullMQ connections: fail fast while Redis is away (so the outbox relay notices and retries later) rather
+ * than queueing commands in memory.
+ */
+export function redisConnectionOptions(url: string) {
+  const parsed = new URL(url);
+  return {
+    host: parsed.hostname,
+    port: Number(parsed.port || 6379),
+    username: parsed.username ? decodeURIComponent(parsed.username) : undefined,
+    password: parsed.password ? decodeURIComponent(parsed.password) : undefined,
+    db: parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : 0,
+    tls: parsed.protocol === 'rediss:' ? {} : undefined,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: null,
+  };
+}
+
+export { JOB };
