@@ -1,0 +1,149 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DATABASE, Database, tables } from '@tocsin/database';
+import { FilterEvent, SubscriptionFilter } from '@tocsin/subscribers';
+import { and, desc, eq, lt, or, SQL, sql } from 'drizzle-orm';
+import { StoredWebhookEndpoint } from './webhook-endpoint';
+
+const { webhookEndpoints } = tables;
+
+/** What an update may change; `updatedAt` always. */
+export type WebhookEndpointChanges = Partial<
+  Pick<StoredWebhookEndpoint, 'url' | 'description' | 'filter' | 'enabled' | 'disabledReason'>
+> & { updatedAt: Date };
+
+export interface WebhookEndpointPageQuery {
+  /** Only endpoints of this key; undefined = every owner. */
+  ownedBy?: string;
+  limit: number;
+  /** Keyset position: endpoints created before this one, newest first. */
+  before?: { createdAt: Date; id: string };
+}
+
+/**
+ * Every query takes `ownedBy`: when given, a row of another owner is as good as absent, so the caller
+ * cannot tell "not yours" from "not there".
+ */
+@Injectable()
+export class WebhookEndpointsRepository {
+  constructor(@Inject(DATABASE) private readonly db: Database) {}
+
+  async insert(endpoint: StoredWebhookEndpoint): Promise<void> {
+    await this.db.insert(webhookEndpoints).values(toRow(endpoint));
+  }
+
+  async findById(id: string, ownedBy?: string): Promise<StoredWebhookEndpoint | null> {
+    const [row] = await this.db.select().from(webhookEndpoints).where(byId(id, ownedBy));
+    return row ? toEndpoint(row) : null;
+  }
+
+  async findPage(query: WebhookEndpointPageQuery): Promise<StoredWebhookEndpoint[]> {
+    const { before, ownedBy } = query;
+    const rows = await this.db
+      .select()
+      .from(webhookEndpoints)
+      .where(
+        and(
+          ownedBy === undefined ? undefined : eq(webhookEndpoints.ownerKeyId, ownedBy),
+          before
+            ? or(
+                lt(webhookEndpoints.createdAt, before.createdAt),
+                and(eq(webhookEndpoints.createdAt, before.createdAt), lt(webhookEndpoints.id, before.id)),
+              )
+            : undefined,
+        ),
+      )
+      .orderBy(desc(webhookEndpoints.createdAt), desc(webhookEndpoints.id))
+      .limit(query.limit);
+    return rows.map(toEndpoint);
+  }
+
+  async update(
+    id: string,
+    changes: WebhookEndpointChanges,
+    ownedBy?: string,
+  ): Promise<StoredWebhookEndpoint | null> {
+    const { filter, ...rest } = changes;
+    const [row] = await this.db
+      .update(webhookEndpoints)
+      .set({ ...rest, ...(filter ? filterColumns(filter) : {}) })
+      .where(byId(id, ownedBy))
+      .returning();
+    return row ? toEndpoint(row) : null;
+  }
+
+  /**
+   * Makes `secret` the signing secret. With `previousSecretExpiresAt`, the secret it replaces keeps signing
+   * until then (a rotation during another's grace period drops the older one); without, it is gone at once.
+   * One statement, so two rotations at once cannot lose a secret that was handed out.
+   */
+  async rotateSecret(
+    id: string,
+    secret: string,
+    previousSecretExpiresAt: Date | null,
+    at: Date,
+    ownedBy?: string,
+  ): Promise<StoredWebhookEndpoint | null> {
+    const [row] = await this.db
+      .update(webhookEndpoints)
+      .set({
+        secret,
+        previousSecret: previousSecretExpiresAt ? sql`${webhookEndpoints.secret}` : null,
+        previousSecretExpiresAt,
+        updatedAt: at,
+      })
+      .where(byId(id, ownedBy))
+      .returning();
+    return row ? toEndpoint(row) : null;
+  }
+
+  async delete(id: string, ownedBy?: string): Promise<boolean> {
+    const deleted = await this.db
+      .delete(webhookEndpoints)
+      .where(byId(id, ownedBy))
+      .returning({ id: webhookEndpoints.id });
+    return deleted.length > 0;
+  }
+}
+
+function byId(id: string, ownedBy: string | undefined): SQL | undefined {
+  return and(
+    eq(webhookEndpoints.id, id),
+    ownedBy === undefined ? undefined : eq(webhookEndpoints.ownerKeyId, ownedBy),
+  );
+}
+
+function filterColumns(filter: SubscriptionFilter) {
+  return {
+    areas: filter.areas,
+    schemeId: filter.schemeId,
+    minRank: filter.minRank,
+    events: filter.events,
+  };
+}
+
+function toRow(endpoint: StoredWebhookEndpoint): typeof webhookEndpoints.$inferInsert {
+  const { filter, ...rest } = endpoint;
+  return { ...rest, ...filterColumns(filter) };
+}
+
+function toEndpoint(row: typeof webhookEndpoints.$inferSelect): StoredWebhookEndpoint {
+  return {
+    id: row.id,
+    ownerKeyId: row.ownerKeyId,
+    url: row.url,
+    description: row.description,
+    filter: {
+      areas: row.areas,
+      schemeId: row.schemeId,
+      minRank: row.minRank,
+      events: row.events as FilterEvent[] | null,
+    },
+    enabled: row.enabled,
+    disabledReason: row.disabledReason,
+    secret: row.secret,
+    previousSecret: row.previousSecret,
+    previousSecretExpiresAt: row.previousSecretExpiresAt,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}

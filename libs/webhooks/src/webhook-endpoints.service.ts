@@ -1,0 +1,239 @@
+import {
+  ConflictException,
+  Injectable,
+  NotFoundException,
+  UnprocessableEntityException,
+} from '@nestjs/common';
+import { Principal } from '@tocsin/auth';
+import { AppConfig, Clock } from '@tocsin/config';
+import { FilterInput, FilterInputs } from '@tocsin/subscribers';
+import { uuidv7 } from 'uuidv7';
+import { resolveWebhookHost, WebhookHostUnresolved, WebhookTargetRefused } from './ssrf-guard';
+import { StoredWebhookEndpoint, WebhookEndpoint } from './webhook-endpoint';
+import { WebhookEndpointChanges, WebhookEndpointsRepository } from './webhook-endpoints.repository';
+import { WebhookSender, WebhookSendResult } from './webhook-sender';
+import { generateWebhookSecret, signingSecrets, webhookSecretPrefix } from './webhook-signer';
+import { checkWebhookUrl, hostOf } from './webhook-url';
+
+export interface NewWebhookEndpoint {
+  url: string;
+  description?: string | null;
+  filter: FilterInput;
+}
+
+/** A change to an endpoint; absent fields stay as they are, a null clears an optional one. */
+export interface WebhookEndpointChange {
+  url?: string;
+  description?: string | null;
+  filter?: Partial<FilterInput>;
+  enabled?: boolean;
+}
+
+export interface WebhookEndpointQuery {
+  /** Admins only: the endpoints of this key. */
+  ownerKeyId?: string;
+  limit: number;
+  before?: { createdAt: Date; id: string };
+}
+
+export interface RotatedSecret {
+  secret: string;
+  /** Until then the old secret signs too; when the rotation had no grace period, the moment it stopped. */
+  previousSecretExpiresAt: Date;
+}
+
+export interface TestPingOutcome extends WebhookSendResult {
+  /** The `webhook-id` the ping carried. */
+  webhookId: string;
+}
+
+export const DEFAULT_GRACE_PERIOD_SECONDS = 86_400;
+export const MAX_GRACE_PERIOD_SECONDS = 7 * 86_400;
+
+/**
+ * Webhook endpoints and their secrets. An integrator acts on its own endpoints only: another owner's
+ * endpoint answers 404 exactly like a missing one, so ids cannot be probed. An admin acts on all.
+ */
+@Injectable()
+export class WebhookEndpointsService {
+  constructor(
+    private readonly repository: WebhookEndpointsRepository,
+    private readonly filters: FilterInputs,
+    private readonly sender: WebhookSender,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Creates an endpoint; its secret is in the answer once and never shown again. */
+  async create(input: NewWebhookEndpoint, caller: Principal): Promise<WebhookEndpoint & { secret: string }> {
+    const filter = await this.filters.normalize(input.filter);
+    const url = await this.acceptUrl(input.url);
+    const now = this.clock.now();
+    const endpoint: StoredWebhookEndpoint = {
+      id: `whk_${uuidv7()}`,
+      ownerKeyId: caller.keyId,
+      url,
+      description: input.description ?? null,
+      filter,
+      enabled: true,
+      disabledReason: null,
+      secret: generateWebhookSecret(),
+      previousSecret: null,
+      previousSecretExpiresAt: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.repository.insert(endpoint);
+    return { ...this.present(endpoint), secret: endpoint.secret };
+  }
+
+  /** Newest first. */
+  async list(query: WebhookEndpointQuery, caller: Principal): Promise<WebhookEndpoint[]> {
+    const own = ownedBy(caller);
+    if (own !== undefined && query.ownerKeyId !== undefined && query.ownerKeyId !== own) return [];
+    const endpoints = await this.repository.findPage({
+      ownedBy: own ?? query.ownerKeyId,
+      limit: query.limit,
+      before: query.before,
+    });
+    return endpoints.map((e) => this.present(e));
+  }
+
+  async get(id: string, caller: Principal): Promise<WebhookEndpoint> {
+    return this.present(await this.findVisible(id, caller));
+  }
+
+  async update(id: string, change: WebhookEndpointChange, caller: Principal): Promise<WebhookEndpoint> {
+    const current = await this.findVisible(id, caller);
+    const changes: WebhookEndpointChanges = { updatedAt: this.clock.now() };
+    if (change.url !== undefined && change.url !== current.url)
+      changes.url = await this.acceptUrl(change.url);
+    if (change.description !== undefined) changes.description = change.description;
+    const filter = change.filter ?? {};
+    if (Object.values(filter).some((value) => value !== undefined)) {
+      changes.filter = await this.filters.normalize({
+        areas: filter.areas ?? current.filter.areas,
+        scheme: filter.scheme !== undefined ? filter.scheme : current.filter.schemeId,
+        minRank: filter.minRank !== undefined ? filter.minRank : current.filter.minRank,
+        events: filter.events !== undefined ? filter.events : current.filter.events,
+      });
+    }
+    if (change.enabled === true) {
+      changes.enabled = true;
+      changes.disabledReason = null;
+    } else if (change.enabled === false && current.enabled) {
+      changes.enabled = false;
+      changes.disabledReason = `Disabled through the API by "${caller.name}".`;
+    }
+    const updated = await this.repository.update(id, changes, ownedBy(caller));
+    if (!updated) throw notFound(id);
+    return this.present(updated);
+  }
+
+  enable(id: string, caller: Principal): Promise<WebhookEndpoint> {
+    return this.update(id, { enabled: true }, caller);
+  }
+
+  /** Stops deliveries to the endpoint until it is enabled again; its subscription and secrets stay. */
+  disable(id: string, caller: Principal): Promise<WebhookEndpoint> {
+    return this.update(id, { enabled: false }, caller);
+  }
+
+  async delete(id: string, caller: Principal): Promise<void> {
+    if (!(await this.repository.delete(id, ownedBy(caller)))) throw notFound(id);
+  }
+
+  /**
+   * Replaces the signing secret. For `gracePeriodSeconds` the old one keeps signing too (both signatures
+   * are sent), so a receiver can switch over without dropping a message; 0 retires it at once.
+   */
+  async rotateSecret(id: string, gracePeriodSeconds: number, caller: Principal): Promise<RotatedSecret> {
+    const now = this.clock.now();
+    const secret = generateWebhookSecret();
+    const expiresAt = gracePeriodSeconds > 0 ? new Date(now.getTime() + gracePeriodSeconds * 1000) : null;
+    const rotated = await this.repository.rotateSecret(id, secret, expiresAt, now, ownedBy(caller));
+    if (!rotated) throw notFound(id);
+    return { secret, previousSecretExpiresAt: expiresAt ?? now };
+  }
+
+  /** Sends a signed `webhook.test` event now and reports how it went; a failed ping is an outcome, not an error. */
+  async sendTestPing(id: string, caller: Principal): Promise<TestPingOutcome> {
+    const endpoint = await this.findVisible(id, caller);
+    if (!endpoint.enabled) {
+      throw new ConflictException(
+        `Webhook endpoint "${id}" is disabled${endpoint.disabledReason ? ` (${endpoint.disabledReason})` : ''}; ` +
+          'enable it (PATCH {"enabled": true}) before sending a test.',
+      );
+    }
+    const now = this.clock.now();
+    const webhookId = `msg_${uuidv7()}`;
+    const body = JSON.stringify({
+      type: 'webhook.test',
+      timestamp: now.toISOString(),
+      data: {
+        endpointId: endpoint.id,
+        message: 'A test event from Tocsin: this endpoint receives signed webhooks.',
+      },
+    });
+    const result = await this.sender.send({
+      url: endpoint.url,
+      id: webhookId,
+      timestamp: now,
+      body,
+      secrets: signingSecrets(endpoint, now),
+    });
+    return { webhookId, ...result };
+  }
+
+  private async findVisible(id: string, caller: Principal): Promise<StoredWebhookEndpoint> {
+    const endpoint = await this.repository.findById(id, ownedBy(caller));
+    if (!endpoint) throw notFound(id);
+    return endpoint;
+  }
+
+  /**
+   * The URL as it will be stored, once its shape is right and its host resolves to public addresses only.
+   * Deliveries check the addresses again when they connect (see ssrf-guard.ts); this check gives the
+   * owner the reason now rather than a failed delivery later.
+   */
+  private async acceptUrl(input: string): Promise<string> {
+    const allowPrivate = this.config.webhookAllowPrivate;
+    const check = checkWebhookUrl(input, { allowPrivate });
+    if (!check.ok) throw new UnprocessableEntityException(`The webhook URL ${check.reason}.`);
+    try {
+      await resolveWebhookHost(hostOf(check.url), { allowPrivate });
+    } catch (error) {
+      if (error instanceof WebhookTargetRefused || error instanceof WebhookHostUnresolved)
+        throw new UnprocessableEntityException(`The webhook URL is refused: ${error.message}.`);
+      throw error;
+    }
+    return check.url.toString();
+  }
+
+  private present(endpoint: StoredWebhookEndpoint): WebhookEndpoint {
+    const now = this.clock.now();
+    const graceLasts = signingSecrets(endpoint, now).length > 1;
+    return {
+      id: endpoint.id,
+      ownerKeyId: endpoint.ownerKeyId,
+      url: endpoint.url,
+      description: endpoint.description,
+      filter: endpoint.filter,
+      enabled: endpoint.enabled,
+      disabledReason: endpoint.disabledReason,
+      secretPrefix: webhookSecretPrefix(endpoint.secret),
+      previousSecretExpiresAt: graceLasts ? endpoint.previousSecretExpiresAt : null,
+      createdAt: endpoint.createdAt,
+      updatedAt: endpoint.updatedAt,
+    };
+  }
+}
+
+/** An integrator is confined to its own endpoints; an admin (undefined) to none. */
+function ownedBy(caller: Principal): string | undefined {
+  return caller.role === 'admin' ? undefined : caller.keyId;
+}
+
+function notFound(id: string): NotFoundException {
+  return new NotFoundException(`There is no webhook endpoint "${id}".`);
+}

@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { AppConfig } from '@tocsin/config';
+import { SubscribersModule } from '@tocsin/subscribers';
+import { WebhookEndpointsRepository } from './webhook-endpoints.repository';
+import { WebhookEndpointsService } from './webhook-endpoints.service';
+import { WebhookSender } from './webhook-sender';
+
+@Module({
+  imports: [SubscribersModule],
+  providers: [
+    WebhookEndpointsRepository,
+    WebhookEndpointsService,
+    {
+      provide: WebhookSender,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) =>
+        new WebhookSender({ allowPrivate: config.webhookAllowPrivate, timeoutMs: config.webhookTimeoutMs }),
+    },
+  ],
+  exports: [WebhookEndpointsService, WebhookSender],
+})
+export class WebhooksModule {}
