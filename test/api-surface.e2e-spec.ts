@@ -162,6 +162,13 @@ describe('the public API surface', () => {
         'POST /v1/api-keys',
         'GET /v1/api-keys',
         'DELETE /v1/api-keys/{id}',
+        'POST /v1/webhooks',
+        'GET /v1/webhooks',
+        'GET /v1/webhooks/{id}',
+        'PATCH /v1/webhooks/{id}',
+        'DELETE /v1/webhooks/{id}',
+        'POST /v1/webhooks/{id}/rotate-secret',
+        'POST /v1/webhooks/{id}/test',
       ].sort(),
     );
     const schemas = Object.keys(response.body.components.schemas);

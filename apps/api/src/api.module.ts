@@ -6,6 +6,7 @@ import { DatabaseModule } from '@tocsin/database';
 import { DeclarationsModule } from '@tocsin/declarations';
 import { QueueModule } from '@tocsin/queue';
 import { SchemesModule } from '@tocsin/schemes';
+import { WebhooksModule } from '@tocsin/webhooks';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { AreasController } from './areas/areas.controller';
 import { DeclarationsController } from './declarations/declarations.controller';
@@ -13,6 +14,7 @@ import { HealthController } from './health/health.controller';
 import { ProblemFilter } from './http/problem.filter';
 import { LevelsController } from './levels/levels.controller';
 import { SchemesController } from './schemes/schemes.controller';
+import { WebhooksController } from './webhooks/webhooks.controller';
 
 /** The HTTP face. The process that hosts it brings ConfigModule and LoggerModule (see `hostModule`). */
 @Module({
@@ -23,6 +25,7 @@ import { SchemesController } from './schemes/schemes.controller';
     AuthModule,
     SchemesModule,
     DeclarationsModule,
+    WebhooksModule,
   ],
   controllers: [
     HealthController,
@@ -31,6 +34,7 @@ import { SchemesController } from './schemes/schemes.controller';
     LevelsController,
     DeclarationsController,
     ApiKeysController,
+    WebhooksController,
   ],
   providers: [
     { provide: APP_GUARD, useExisting: AuthGuard },
