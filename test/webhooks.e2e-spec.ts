@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tables } from '@tocsin/database';
+import { WebhookEndpointsService } from '@tocsin/webhooks';
 import { Webhook } from 'standardwebhooks';
 import { createKey, startTestApp, TestApp } from './support/test-app';
 
@@ -373,6 +374,22 @@ describe('webhook endpoints', () => {
         .set(test.as(keys.alpha))
         .expect(200);
       expect(ping.body.delivered).toBe(true);
+    });
+
+    it('lets deliveries disable an endpoint with their reason, which re-enabling clears', async () => {
+      const { body: endpoint } = await create(keys.alpha).expect(201);
+      const endpoints = test.app.get(WebhookEndpointsService);
+      await endpoints.disableForFailures(endpoint.id, 'The receiver answered 410 Gone.');
+      await endpoints.disableForFailures(endpoint.id, 'A later reason.');
+      const shown = await test.http.get(`/v1/webhooks/${endpoint.id}`).set(test.as(keys.alpha)).expect(200);
+      expect(shown.body).toMatchObject({ enabled: false, disabledReason: 'The receiver answered 410 Gone.' });
+      await test.http.post(`/v1/webhooks/${endpoint.id}/test`).set(test.as(keys.alpha)).expect(409);
+      const enabled = await test.http
+        .patch(`/v1/webhooks/${endpoint.id}`)
+        .set(test.as(keys.alpha))
+        .send({ enabled: true })
+        .expect(200);
+      expect(enabled.body).toMatchObject({ enabled: true, disabledReason: null });
     });
 
     it('reports a receiver that answers 301 as not delivered, without following the redirect', async () => {

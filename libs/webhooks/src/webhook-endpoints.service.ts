@@ -139,6 +139,16 @@ export class WebhookEndpointsService {
     return this.update(id, { enabled: false }, caller);
   }
 
+  /**
+   * Disables an endpoint on the delivery side's word (410 Gone, days of failures), with no caller to check.
+   * One already disabled keeps the reason it was disabled for; a deleted one is left alone.
+   */
+  async disableForFailures(id: string, reason: string): Promise<void> {
+    const endpoint = await this.repository.findById(id);
+    if (!endpoint?.enabled) return;
+    await this.repository.update(id, { enabled: false, disabledReason: reason, updatedAt: this.clock.now() });
+  }
+
   async delete(id: string, caller: Principal): Promise<void> {
     if (!(await this.repository.delete(id, ownedBy(caller)))) throw notFound(id);
   }
