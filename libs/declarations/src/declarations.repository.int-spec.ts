@@ -107,7 +107,7 @@ describe.each(DATABASE_DRIVERS)('DeclarationsRepository on %s', (driver) => {
     });
   });
 
-  it('filters by status, area and scheme, and pages newest first', async () => {
+  it('filters by status, area, country and scheme, and pages newest first', async () => {
     const now = at('2022-02-01T00:00:00Z');
     expect((await repository.findMany({ status: 'active', limit: 10 }, now)).map((d) => d.id)).toEqual([
       'd-orange',
@@ -116,6 +116,10 @@ describe.each(DATABASE_DRIVERS)('DeclarationsRepository on %s', (driver) => {
       (await repository.findMany({ areaCodes: ['KZ-19'], limit: 10 }, now)).map((d) => d.id).sort(),
     ).toEqual(['d-orange', 'd-south']);
     expect(await repository.findMany({ schemeId: 'uk-terror', limit: 10 }, now)).toEqual([]);
+    expect(
+      (await repository.findMany({ countryCode: 'KZ', limit: 10 }, now)).map((d) => d.id).sort(),
+    ).toEqual(['d-never', 'd-orange', 'd-red', 'd-south']);
+    expect(await repository.findMany({ countryCode: 'UZ', limit: 10 }, now)).toEqual([]);
     const first = await repository.findMany({ limit: 2 }, now);
     const rest = await repository.findMany(
       { limit: 10, before: { createdAt: first[1].createdAt, id: first[1].id } },

@@ -19,6 +19,8 @@ export interface OutboxEvent {
 
 export interface DeclarationFilter {
   areaCodes?: string[];
+  /** Declarations for this country or any of its subdivisions. */
+  countryCode?: string;
   status?: DeclarationStatus;
   schemeId?: string;
   before?: { createdAt: Date; id: string };
@@ -249,6 +251,11 @@ export class DeclarationsRepository {
           filter.areaCodes.map((c) => sql`${c}`),
           sql`, `,
         )}))`,
+      );
+    }
+    if (filter.countryCode) {
+      conditions.push(
+        sql`exists (select 1 from declaration_areas fa where fa.declaration_id = d.id and fa.country_code = ${filter.countryCode})`,
       );
     }
     if (filter.before) {

@@ -1,16 +1,18 @@
 import {
   ConflictException,
+  Inject,
   Injectable,
   NotFoundException,
   UnprocessableEntityException,
 } from '@nestjs/common';
-import { findArea } from '@tocsin/areas';
+import { countryCodeOf, findArea } from '@tocsin/areas';
 import { Clock } from '@tocsin/config';
+import { DATABASE, Database } from '@tocsin/database';
 import { SchemesService } from '@tocsin/schemes';
 import { uuidv7 } from 'uuidv7';
 import { Actor, Declaration, DeclarationStatus, NewDeclaration } from './declaration';
 import { DeclarationsRepository, OutboxEvent, Queryable } from './declarations.repository';
-import { ChangeCause, effectiveLevels, sameLevel, TimelineEntry } from './effective-level';
+import { ChangeCause, effectiveLevels, sameLevel, supersededAtStart, TimelineEntry } from './effective-level';
 import { AreaChange, buildLevelChangedEvent } from './level-changed-event';
 
 export interface PublishRequest {
@@ -28,6 +30,11 @@ export interface PublishRequest {
 
 export interface DeclarationQuery {
   area?: string;
+  /**
+   * Declarations that bear on this area, as subscriptions match: a country takes its own and its subdivisions';
+   * a subdivision takes its own and its country's.
+   */
+  concerning?: string;
   status?: DeclarationStatus;
   scheme?: string;
   before?: { createdAt: Date; id: string };
@@ -40,6 +47,7 @@ export class DeclarationsService {
     private readonly repository: DeclarationsRepository,
     private readonly schemes: SchemesService,
     private readonly clock: Clock,
+    @Inject(DATABASE) private readonly db: Database,
   ) {}
 
   /**
@@ -152,10 +160,29 @@ export class DeclarationsService {
 
   async list(query: DeclarationQuery): Promise<Declaration[]> {
     const areaCodes = query.area ? [resolveAreaCodes([query.area])[0]] : undefined;
+    const concerning = query.concerning ? resolveAreaCodes([query.concerning])[0] : undefined;
+    const country = concerning && countryCodeOf(concerning);
     return this.repository.findMany(
-      { areaCodes, status: query.status, schemeId: query.scheme, before: query.before, limit: query.limit },
+      {
+        areaCodes: concerning && concerning !== country ? [concerning, country!] : areaCodes,
+        countryCode: concerning === country ? country : undefined,
+        status: query.status,
+        schemeId: query.scheme,
+        before: query.before,
+        limit: query.limit,
+      },
       this.clock.now(),
     );
+  }
+
+  /** The declarations this one replaced when it started (see `supersededAtStart`), oldest first. */
+  async superseded(declaration: Declaration): Promise<Declaration[]> {
+    const timeline = await this.repository.timelineOf(this.db, declaration.areaCodes, declaration.schemeId);
+    const now = this.clock.now();
+    const found = await Promise.all(
+      supersededAtStart(declaration.id, timeline).map((id) => this.repository.findById(id, now)),
+    );
+    return found.filter((d): d is Declaration => d !== null);
   }
 
   /** The event for what a change does to the declaration's areas now, or null when no level changes. */

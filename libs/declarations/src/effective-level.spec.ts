@@ -4,6 +4,7 @@ import {
   governingEntry,
   LevelRef,
   levelHistory,
+  supersededAtStart,
   TimelineEntry,
 } from './effective-level';
 
@@ -283,5 +284,54 @@ describe('directionOf', () => {
     [null, null, 'unchanged'],
   ] as const)('from %j to %j is %s', (previous, current, direction) => {
     expect(directionOf(previous, current)).toBe(direction);
+  });
+});
+
+describe('supersededAtStart', () => {
+  it('is empty for a declaration with nothing in force before it', () => {
+    const expired = entry('d1', 'KZ', RED, '2022-01-07T00:00:00Z', { expiresAt: '2022-01-13T06:00:00Z' });
+    const later = entry('d2', 'KZ', ORANGE, '2022-01-20T00:00:00Z');
+    expect(supersededAtStart('d2', [expired, later])).toEqual([]);
+    expect(supersededAtStart('d1', [expired, later])).toEqual([]);
+  });
+
+  it('names, per area, the declaration in force when it started', () => {
+    const almaty = entry('d1', 'KZ-75', RED, '2022-01-13T06:00:00Z');
+    const astana = entry('d2', 'KZ-71', ORANGE, '2022-01-13T06:00:00Z');
+    const both = [
+      entry('d3', 'KZ-75', YELLOW, '2022-01-20T00:00:00Z'),
+      entry('d3', 'KZ-71', YELLOW, '2022-01-20T00:00:00Z'),
+      entry('d3', 'KZ-19', YELLOW, '2022-01-20T00:00:00Z'),
+    ];
+    expect(supersededAtStart('d3', [almaty, astana, ...both])).toEqual(['d1', 'd2']);
+  });
+
+  it('counts a handover at the very instant the earlier one expires', () => {
+    const red = entry('d1', 'KZ-75', RED, '2022-01-13T06:00:00Z', { expiresAt: '2022-01-25T18:00:00Z' });
+    const orange = entry('d2', 'KZ-75', ORANGE, '2022-01-25T18:00:00Z');
+    expect(supersededAtStart('d2', [red, orange])).toEqual(['d1']);
+  });
+
+  it('names only the one just before, not what that one had already replaced', () => {
+    const first = entry('d1', 'KZ', RED, '2022-01-07T00:00:00Z');
+    const second = entry('d2', 'KZ', ORANGE, '2022-01-10T00:00:00Z');
+    const third = entry('d3', 'KZ', YELLOW, '2022-01-12T00:00:00Z');
+    expect(supersededAtStart('d3', [first, second, third])).toEqual(['d2']);
+  });
+
+  it('ignores a country declaration, other schemes, and what was cancelled before it started', () => {
+    const country = entry('d1', 'KZ', RED, '2022-01-07T00:00:00Z');
+    const otherScheme = entry('d2', 'KZ-75', RED, '2022-01-07T00:00:00Z', { scheme: 'travel-advisory' });
+    const withdrawn = entry('d3', 'KZ-75', RED, '2022-01-07T00:00:00Z', {
+      cancelledAt: '2022-01-09T00:00:00Z',
+    });
+    const own = entry('d4', 'KZ-75', ORANGE, '2022-01-10T00:00:00Z');
+    expect(supersededAtStart('d4', [country, otherScheme, withdrawn, own])).toEqual([]);
+  });
+
+  it('ignores a declaration published after it, so its answer never changes', () => {
+    const scheduled = entry('d1', 'KZ', ORANGE, '2022-01-20T00:00:00Z');
+    const publishedLater = entry('d2', 'KZ', RED, '2022-01-10T00:00:00Z');
+    expect(supersededAtStart('d1', [scheduled, publishedLater])).toEqual([]);
   });
 });

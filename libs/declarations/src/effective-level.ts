@@ -236,3 +236,29 @@ export function directionOf(previous: LevelRef | null, current: LevelRef | null)
   const after = current?.rank ?? 0;
   return after > before ? 'escalated' : after < before ? 'deescalated' : 'unchanged';
 }
+
+/**
+ * The declarations that `declarationId` replaced when it started: per area, the one that started just
+ * before it, if that one was still in force then (a handover at its expiry instant counts, as in the
+ * `superseded` status). Only declarations published before it count, so the answer never changes later.
+ * `entries` are the timeline of its areas in its scheme. Oldest publication first.
+ */
+export function supersededAtStart(declarationId: string, entries: readonly TimelineEntry[]): string[] {
+  const replaced = new Map<string, TimelineEntry>();
+  for (const own of entries.filter((e) => e.declarationId === declarationId)) {
+    let predecessor: TimelineEntry | null = null;
+    for (const entry of entries) {
+      if (entry.areaCode !== own.areaCode || entry.schemeId !== own.schemeId || !tookEffect(entry)) continue;
+      if (entry.declarationId === declarationId || startedLater(own, entry) >= 0) continue;
+      if (predecessor === null || startedLater(entry, predecessor) < 0) predecessor = entry;
+    }
+    if (!predecessor || predecessor.createdAt > own.createdAt) continue;
+    const inForce =
+      (predecessor.expiresAt === null || predecessor.expiresAt >= own.effectiveAt) &&
+      (predecessor.cancelledAt === null || predecessor.cancelledAt > own.effectiveAt);
+    if (inForce) replaced.set(predecessor.declarationId, predecessor);
+  }
+  return [...replaced.values()]
+    .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+    .map((e) => e.declarationId);
+}
