@@ -1,0 +1,97 @@
+import { createHash } from 'node:crypto';
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { Area, findArea } from '@tocsin/areas';
+import { AppConfig } from '@tocsin/config';
+import { Declaration, DeclarationsService } from '@tocsin/declarations';
+import { SchemesService } from '@tocsin/schemes';
+import { lastChangeOf, renderAtomFeed } from './atom';
+import { capSender, renderCap } from './cap';
+import { declarationsFeedUrl, declarationUrl } from './links';
+
+/** How many declarations a feed holds, newest first: enough for any reader polling at a sane rate. */
+export const FEED_SIZE = 100;
+
+/** A rendered feed and what a conditional GET compares. */
+export interface RenderedFeed {
+  xml: string;
+  /** A strong validator: a hash of the bytes, so it changes exactly when the document does. */
+  etag: string;
+  /** The newest publication or cancellation in it; null for an empty feed. */
+  lastModified: Date | null;
+}
+
+@Injectable()
+export class FeedsService {
+  constructor(
+    private readonly declarations: DeclarationsService,
+    private readonly schemes: SchemesService,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** The CAP 1.2 message of a declaration: its Alert or Update, or once cancelled, the Cancel. */
+  async capMessage(id: string): Promise<string> {
+    const declaration = await this.declarations.get(id);
+    const [scheme, supersedes] = await Promise.all([
+      this.schemes.get(declaration.schemeId),
+      this.declarations.superseded(declaration),
+    ]);
+    const level = scheme.levels.find((l) => l.code === declaration.level.code);
+    return renderCap(declaration, {
+      sender: capSender(this.config.publicUrl),
+      web: declarationUrl(this.config.publicUrl, declaration.id),
+      severity: level?.capSeverity ?? 'Unknown',
+      areas: declaration.areaCodes.map(areaOf),
+      supersedes,
+      // Scheme and declaration texts exist in English only, for now.
+      texts: [
+        {
+          language: 'en-US',
+          event: scheme.event,
+          headline: declaration.headline,
+          description: declaration.summary,
+          instruction: declaration.measures.join('\n'),
+        },
+      ],
+    });
+  }
+
+  /** The Atom feed of the newest declarations, of every area or of one (a country with its subdivisions). */
+  async declarationsFeed(areaInput?: string): Promise<RenderedFeed> {
+    const area = areaInput === undefined ? undefined : findArea(areaInput);
+    if (areaInput !== undefined && !area) {
+      throw new NotFoundException(`There is no area "${areaInput}". GET /v1/areas lists them.`);
+    }
+    const declarations: Declaration[] = await this.declarations.list({
+      concerning: area?.code,
+      limit: FEED_SIZE,
+    });
+    const selfUrl = declarationsFeedUrl(this.config.publicUrl, area?.code);
+    const xml = renderAtomFeed(
+      {
+        publicUrl: this.config.publicUrl,
+        selfUrl,
+        title: area
+          ? `Tocsin: threat-level declarations for ${area.name} (${area.code})`
+          : 'Tocsin: threat-level declarations',
+      },
+      declarations,
+    );
+    return {
+      xml,
+      etag: `"${createHash('sha256').update(xml).digest('base64url').slice(0, 27)}"`,
+      lastModified: lastChangeOf(declarations),
+    };
+  }
+}
+
+/** An area retired from ISO 3166 after it was declared for keeps its code as its name. */
+function areaOf(code: string): Area {
+  return (
+    findArea(code) ?? {
+      code,
+      name: code,
+      type: code.includes('-') ? 'subdivision' : 'country',
+      parent: code.includes('-') ? code.slice(0, 2) : null,
+    }
+  );
+}
