@@ -1,12 +1,10 @@
 import { tables } from '@tocsin/database';
 import { DATABASE_DRIVERS } from '@tocsin/database/testing';
+import { JANUARY_2022_STEPS } from './support/kazakhstan-2022';
 import { createKey, startTestApp, TestApp } from './support/test-app';
 
-// January 2022 in Kazakhstan, replayed through the API as a publisher records it after the fact (times in
-// Almaty time, UTC+6 then). Red for the whole country from 7 January. On 13 January red is lifted in 14
-// regions: Almaty city (KZ-75), Almaty region (KZ-19) and Zhambyl (KZ-31) stay red until 00:00 on 26 January
-// and then go orange; Astana (KZ-71) is orange for 14 days; Shymkent and Turkistan yellow for 10 days,
-// Aktobe and Mangystau for 14 days, Atyrau until further notice.
+// January 2022 in Kazakhstan (see support/kazakhstan-2022.ts), replayed through the API as a publisher
+// records it after the fact.
 const KZ_AREAS = [
   'KZ',
   'KZ-10',
@@ -30,54 +28,6 @@ const KZ_AREAS = [
   'KZ-75',
   'KZ-79',
 ];
-const LIFTED_13_JAN = '2022-01-13T12:00:00+06:00';
-
-const STEPS = [
-  {
-    scheme: 'kz-terror',
-    level: 'red',
-    areas: ['KZ'],
-    effectiveAt: '2022-01-07T00:00:00+06:00',
-    expiresAt: LIFTED_13_JAN,
-  },
-  // Old letter codes are accepted: KZ-ALA is Almaty city, KZ-ALM Almaty region, KZ-ZHA Zhambyl.
-  {
-    scheme: 'kz-terror',
-    level: 'red',
-    areas: ['KZ-ALA', 'KZ-ALM', 'KZ-ZHA'],
-    effectiveAt: LIFTED_13_JAN,
-    expiresAt: '2022-01-26T00:00:00+06:00',
-  },
-  {
-    scheme: 'kz-terror',
-    level: 'orange',
-    areas: ['KZ-75', 'KZ-19', 'KZ-31'],
-    effectiveAt: '2022-01-26T00:00:00+06:00',
-  },
-  {
-    scheme: 'kz-terror',
-    level: 'orange',
-    areas: ['KZ-71'],
-    effectiveAt: LIFTED_13_JAN,
-    expiresAt: '2022-01-27T12:00:00+06:00',
-  },
-  {
-    scheme: 'kz-terror',
-    level: 'yellow',
-    areas: ['KZ-79', 'KZ-61'],
-    effectiveAt: LIFTED_13_JAN,
-    expiresAt: '2022-01-23T12:00:00+06:00',
-  },
-  {
-    scheme: 'kz-terror',
-    level: 'yellow',
-    areas: ['KZ-15', 'KZ-47'],
-    effectiveAt: LIFTED_13_JAN,
-    expiresAt: '2022-01-27T12:00:00+06:00',
-  },
-  { scheme: 'kz-terror', level: 'yellow', areas: ['KZ-23'], effectiveAt: LIFTED_13_JAN },
-];
-
 const everywhere = (code: string | null) => Object.fromEntries(KZ_AREAS.map((area) => [area, code]));
 const CHECKPOINTS: [string, Record<string, string | null>][] = [
   ['2022-01-06T23:59:59+06:00', everywhere(null)],
@@ -138,7 +88,7 @@ describe.each(DATABASE_DRIVERS)('the January 2022 Kazakhstan sequence on %s', (d
   beforeAll(async () => {
     test = await startTestApp(driver);
     publisher = await createKey(test, 'publisher', 'KNB duty desk');
-    for (const step of STEPS) {
+    for (const step of JANUARY_2022_STEPS) {
       const response = await test.http
         .post('/v1/declarations')
         .set(test.as(publisher))
