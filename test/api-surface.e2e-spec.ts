@@ -158,6 +158,8 @@ describe('the public API surface', () => {
         'POST /v1/declarations',
         'GET /v1/declarations',
         'GET /v1/declarations/{id}',
+        'GET /v1/declarations/{id}/cap',
+        'GET /v1/feeds/declarations.atom',
         'POST /v1/declarations/{id}/cancel',
         'POST /v1/api-keys',
         'GET /v1/api-keys',

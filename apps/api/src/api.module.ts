@@ -4,12 +4,14 @@ import { TerminusModule } from '@nestjs/terminus';
 import { AuthGuard, AuthModule } from '@tocsin/auth';
 import { DatabaseModule } from '@tocsin/database';
 import { DeclarationsModule } from '@tocsin/declarations';
+import { FeedsModule } from '@tocsin/feeds';
 import { QueueModule } from '@tocsin/queue';
 import { SchemesModule } from '@tocsin/schemes';
 import { WebhooksModule } from '@tocsin/webhooks';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { AreasController } from './areas/areas.controller';
 import { DeclarationsController } from './declarations/declarations.controller';
+import { FeedsController } from './feeds/feeds.controller';
 import { HealthController } from './health/health.controller';
 import { ProblemFilter } from './http/problem.filter';
 import { LevelsController } from './levels/levels.controller';
@@ -25,6 +27,7 @@ import { WebhooksController } from './webhooks/webhooks.controller';
     AuthModule,
     SchemesModule,
     DeclarationsModule,
+    FeedsModule,
     WebhooksModule,
   ],
   controllers: [
@@ -34,6 +37,7 @@ import { WebhooksController } from './webhooks/webhooks.controller';
     LevelsController,
     DeclarationsController,
     ApiKeysController,
+    FeedsController,
     WebhooksController,
   ],
   providers: [

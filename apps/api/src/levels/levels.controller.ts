@@ -1,6 +1,16 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
+import {
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiParam,
+  ApiProduces,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import { LevelsService } from '@tocsin/declarations';
+import { CSV_MEDIA_TYPE, LEVELS_CSV_COLUMNS, renderLevelsCsv } from '@tocsin/feeds';
+import type { FastifyReply } from 'fastify';
+import { preferredMediaType } from '../http/content-negotiation';
 import { decodeCursor, page } from '../http/cursor';
 import { AtQuery, PageQuery, toInstant } from '../http/shared.dto';
 import {
@@ -23,12 +33,28 @@ export class LevelsController {
   constructor(private readonly levels: LevelsService) {}
 
   @Get()
+  @ApiProduces('application/json', CSV_MEDIA_TYPE)
+  @ApiExtraModels(LevelListDto)
   @ApiOkResponse({
-    type: LevelListDto,
-    description: 'Every area with a level of its own, now or as of `at`.',
+    description:
+      'Every area with a level of its own, now or as of `at`. With `Accept: text/csv`, the same as CSV with a ' +
+      `header row (${LEVELS_CSV_COLUMNS.join(', ')}), for spreadsheets.`,
+    content: {
+      'application/json': { schema: { $ref: getSchemaPath(LevelListDto) } },
+      [CSV_MEDIA_TYPE]: { schema: { type: 'string' } },
+    },
   })
-  async list(@Query() query: AtQuery): Promise<LevelListDto> {
+  async list(
+    @Query() query: AtQuery,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<LevelListDto | string> {
     const levels = await this.levels.all(query.at ? toInstant(query.at) : undefined);
+    void reply.header('vary', 'accept');
+    if (preferredMediaType(accept, ['application/json', CSV_MEDIA_TYPE]) === CSV_MEDIA_TYPE) {
+      void reply.header('content-type', `${CSV_MEDIA_TYPE}; charset=utf-8`);
+      return renderLevelsCsv(levels);
+    }
     return { items: levels.map(({ area, level }) => renderEffectiveLevel(area, level)), nextCursor: null };
   }
 

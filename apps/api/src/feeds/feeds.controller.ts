@@ -1,0 +1,67 @@
+import { Controller, Get, Header, Headers, Param, Query, Res } from '@nestjs/common';
+import {
+  ApiNotFoundResponse,
+  ApiNotModifiedResponse,
+  ApiOkResponse,
+  ApiProduces,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ATOM_MEDIA_TYPE, CAP_MEDIA_TYPE, FEED_SIZE, FeedsService } from '@tocsin/feeds';
+import { Matches, IsOptional } from 'class-validator';
+import type { FastifyReply } from 'fastify';
+import { ConditionalHeaders, isNotModified } from '../http/conditional-get';
+
+class FeedQuery {
+  @ApiPropertyOptional({
+    example: 'KZ',
+    description:
+      'Only declarations bearing on this area: a country with its subdivisions, a subdivision with its country.',
+  })
+  @IsOptional()
+  @Matches(/^([A-Za-z]{2})(-[A-Za-z0-9]{1,3})?$/, { message: 'must be an ISO 3166 code such as KZ or KZ-75' })
+  area?: string;
+}
+
+@ApiTags('feeds')
+@Controller()
+export class FeedsController {
+  constructor(private readonly feeds: FeedsService) {}
+
+  @Get('v1/declarations/:id/cap')
+  @Header('content-type', `${CAP_MEDIA_TYPE}; charset=utf-8`)
+  @ApiProduces(CAP_MEDIA_TYPE)
+  @ApiOkResponse({
+    description:
+      'The CAP 1.2 message of the declaration: Alert, or Update of the declarations it replaced; once cancelled, the Cancel.',
+    schema: { type: 'string' },
+  })
+  @ApiNotFoundResponse({ description: 'No such declaration.' })
+  capMessage(@Param('id') id: string): Promise<string> {
+    return this.feeds.capMessage(id);
+  }
+
+  @Get('v1/feeds/declarations.atom')
+  @ApiProduces(ATOM_MEDIA_TYPE)
+  @ApiOkResponse({
+    description: `Atom feed of the newest ${FEED_SIZE} declarations, each entry linking its CAP message.`,
+    schema: { type: 'string' },
+  })
+  @ApiNotModifiedResponse({ description: 'If-None-Match or If-Modified-Since: the copy held is current.' })
+  @ApiNotFoundResponse({ description: 'No such area.' })
+  async declarationsFeed(
+    @Query() query: FeedQuery,
+    @Headers() headers: ConditionalHeaders,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string | undefined> {
+    const feed = await this.feeds.declarationsFeed(query.area);
+    void reply.header('etag', feed.etag).header('cache-control', 'public, no-cache');
+    if (feed.lastModified) void reply.header('last-modified', feed.lastModified.toUTCString());
+    if (isNotModified(headers, feed)) {
+      void reply.status(304);
+      return undefined;
+    }
+    void reply.header('content-type', `${ATOM_MEDIA_TYPE}; charset=utf-8`);
+    return feed.xml;
+  }
+}
