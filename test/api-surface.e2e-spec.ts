@@ -171,6 +171,17 @@ describe('the public API surface', () => {
         'DELETE /v1/webhooks/{id}',
         'POST /v1/webhooks/{id}/rotate-secret',
         'POST /v1/webhooks/{id}/test',
+        'POST /v1/email-subscriptions',
+        'GET /v1/email-subscriptions',
+        'GET /v1/email-subscriptions/{id}',
+        'PATCH /v1/email-subscriptions/{id}',
+        'DELETE /v1/email-subscriptions/{id}',
+        'GET /v1/email-subscriptions/confirm',
+        'GET /v1/email-subscriptions/unsubscribe',
+        'POST /v1/email-subscriptions/unsubscribe',
+        'GET /v1/email-subscriptions/manage',
+        'POST /v1/email-subscriptions/manage',
+        'PUT /v1/email-subscriptions/manage',
       ].sort(),
     );
     const schemas = Object.keys(response.body.components.schemas);

@@ -7,11 +7,13 @@ import { DeclarationsModule } from '@tocsin/declarations';
 import { FeedsModule } from '@tocsin/feeds';
 import { QueueModule } from '@tocsin/queue';
 import { SchemesModule } from '@tocsin/schemes';
+import { SubscribersModule } from '@tocsin/subscribers';
 import { WebhooksModule } from '@tocsin/webhooks';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { AreasController } from './areas/areas.controller';
 import { DeclarationsController } from './declarations/declarations.controller';
 import { FeedsController } from './feeds/feeds.controller';
+import { EmailSubscriptionsController } from './email-subscriptions/email-subscriptions.controller';
 import { HealthController } from './health/health.controller';
 import { ProblemFilter } from './http/problem.filter';
 import { LevelsController } from './levels/levels.controller';
@@ -28,6 +30,7 @@ import { WebhooksController } from './webhooks/webhooks.controller';
     SchemesModule,
     DeclarationsModule,
     FeedsModule,
+    SubscribersModule,
     WebhooksModule,
   ],
   controllers: [
@@ -38,6 +41,7 @@ import { WebhooksController } from './webhooks/webhooks.controller';
     DeclarationsController,
     ApiKeysController,
     FeedsController,
+    EmailSubscriptionsController,
     WebhooksController,
   ],
   providers: [

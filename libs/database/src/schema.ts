@@ -226,8 +226,12 @@ export const deliveries = pgTable(
       .notNull()
       .references(() => outbox.eventId),
     channel: text('channel').notNull(),
-    webhookEndpointId: text('webhook_endpoint_id').references(() => webhookEndpoints.id, { onDelete: 'cascade' }),
-    emailSubscriptionId: text('email_subscription_id').references(() => emailSubscriptions.id, { onDelete: 'cascade' }),
+    webhookEndpointId: text('webhook_endpoint_id').references(() => webhookEndpoints.id, {
+      onDelete: 'cascade',
+    }),
+    emailSubscriptionId: text('email_subscription_id').references(() => emailSubscriptions.id, {
+      onDelete: 'cascade',
+    }),
     /** pending → delivered | failed | skipped. */
     status: text('status').notNull(),
     attempts: integer('attempts').notNull().default(0),
