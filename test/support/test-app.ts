@@ -8,6 +8,7 @@ import { createPostgresDatabase, DatabaseDriver, dropPostgresDatabase } from '@t
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import { createHttpApp } from '../../apps/api/src/http/http-app';
+import { ApiModule } from '../../apps/api/src/api.module';
 import { TocsinModule } from '../../apps/tocsin/src/tocsin.module';
 
 export const ADMIN_KEY = 'tk_e2e-admin-key-000000000000000000000';
@@ -23,12 +24,14 @@ export interface TestApp {
 }
 
 /**
- * The whole app (API and worker, as `npm start` runs it) on a fresh database: a new PostgreSQL database or
- * PGlite in a temporary folder. Real Redis, with a queue prefix of its own.
+ * The whole app (API and worker, as `npm start` runs it; or the API alone, for tests that run workers as
+ * processes of their own) on a fresh database: a new PostgreSQL database or PGlite in a temporary folder.
+ * Real Redis, with a queue prefix of its own.
  */
 export async function startTestApp(
   driver: DatabaseDriver = 'postgres',
   env: Record<string, string> = {},
+  face: 'all' | 'api' = 'all',
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tocsin-e2e-'));
   const databaseUrl = driver === 'postgres' ? await createPostgresDatabase() : undefined;
@@ -42,7 +45,7 @@ export async function startTestApp(
     WEBHOOK_ALLOW_PRIVATE: 'true',
     ...env,
   });
-  const app = await createHttpApp(hostModule(TocsinModule, config), config);
+  const app = await createHttpApp(hostModule(face === 'all' ? TocsinModule : ApiModule, config), config);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return {

@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
 import { DatabaseModule } from '@tocsin/database';
+import { DeliveryModule } from '@tocsin/delivery';
 import { QueueModule } from '@tocsin/queue';
+import { QueueWorkers } from './queue-workers';
 
-/**
- * The queue face. It holds the database and Redis connections that the processors (outbox relay, fan-out,
- * delivery, timers) will use; those arrive with the delivery work. The process that hosts it brings ConfigModule and LoggerModule.
- */
+/** The queue face. The process that hosts it brings ConfigModule and LoggerModule. */
 @Module({
-  imports: [DatabaseModule, QueueModule],
+  imports: [DatabaseModule, QueueModule, DeliveryModule],
+  providers: [QueueWorkers],
 })
 export class WorkerModule {}

@@ -1,5 +1,6 @@
 export { Actor, Declaration, DECLARATION_STATUSES, DeclarationStatus } from './declaration';
 export { DeclarationsModule } from './declarations.module';
+export { DueEventOutcome, DueEventsService } from './due-events.service';
 export {
   DeclarationQuery,
   DeclarationsService,

@@ -1,7 +1,7 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@tocsin/config';
 import { Queue } from 'bullmq';
-import { JOB, JobData, JobName, jobOptions, QUEUE, QUEUE_OF, QueueName } from './jobs';
+import { JobData, JobName, jobOptions, QUEUE, QUEUE_OF, QueueName } from './jobs';
 
 /** Producers for every queue, shared by the API and the worker. */
 @Injectable()
@@ -23,10 +23,15 @@ export class JobQueues implements OnApplicationShutdown {
     await this.queue(QUEUE_OF[name]).add(name, data, jobOptions(name, data, delayMs));
   }
 
-  async addBulk<N extends JobName>(name: N, items: JobData[N][]): Promise<void> {
+  /** Adds many jobs of one name in one round trip; `delayMsOf` gives each its own delay. */
+  async addBulk<N extends JobName>(
+    name: N,
+    items: JobData[N][],
+    delayMsOf: (data: JobData[N]) => number = () => 0,
+  ): Promise<void> {
     if (!items.length) return;
     await this.queue(QUEUE_OF[name]).addBulk(
-      items.map((data) => ({ name, data, opts: jobOptions(name, data) })),
+      items.map((data) => ({ name, data, opts: jobOptions(name, data, delayMsOf(data)) })),
     );
   }
 
@@ -36,10 +41,10 @@ export class JobQueues implements OnApplicationShutdown {
 }
 
 /**
- * BullMQ connections: fail fast while Redis is away (so the outbox relay notices and retries later) rather
- * than queueing commands in memory.
+ * BullMQ connection options. Producers fail fast while Redis is away (so the outbox relay notices and
+ * retries later) rather than queueing commands in memory; workers wait for Redis to come back.
  */
-export function redisConnectionOptions(url: string) {
+export function redisConnectionOptions(url: string, role: 'producer' | 'worker' = 'producer') {
   const parsed = new URL(url);
   return {
     host: parsed.hostname,
@@ -48,9 +53,7 @@ export function redisConnectionOptions(url: string) {
     password: parsed.password ? decodeURIComponent(parsed.password) : undefined,
     db: parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : 0,
     tls: parsed.protocol === 'rediss:' ? {} : undefined,
-    enableOfflineQueue: false,
+    enableOfflineQueue: role === 'worker',
     maxRetriesPerRequest: null,
   };
 }
-
-export { JOB };

@@ -43,7 +43,7 @@ export function jobOptions<N extends JobName>(name: N, data: JobData[N], delayMs
       const { eventId } = data as JobData['fan-out'];
       return {
         ...KEEP,
-        jobId: `fanout:${eventId}`,
+        jobId: `fanout.${eventId}`,
         attempts: 10,
         backoff: { type: 'exponential', delay: 1000 },
       };
@@ -52,7 +52,7 @@ export function jobOptions<N extends JobName>(name: N, data: JobData[N], delayMs
       const { deliveryIds } = data as JobData['deliver-batch'];
       return {
         ...KEEP,
-        jobId: `batch:${deliveryIds[0]}:${deliveryIds.length}`,
+        jobId: `batch.${deliveryIds[0]}.${deliveryIds.length}`,
         attempts: 5,
         backoff: { type: 'exponential', delay: 1000 },
       };
@@ -61,7 +61,7 @@ export function jobOptions<N extends JobName>(name: N, data: JobData[N], delayMs
       const { deliveryId, attempt } = data as JobData['deliver-one'];
       return {
         ...KEEP,
-        jobId: `retry:${deliveryId}:${attempt}`,
+        jobId: `retry.${deliveryId}.${attempt}`,
         delay: delayMs,
         attempts: 5,
         backoff: { type: 'exponential', delay: 1000 },

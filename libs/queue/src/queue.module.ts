@@ -1,9 +1,10 @@
 import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@tocsin/config';
 import type Redis from 'ioredis';
+import { JobQueues } from './job-queues';
 import { connectRedis } from './redis';
 
-/** Injection token of the shared Redis connection (health checks, later the queues). */
+/** Injection token of the shared Redis connection (health checks, rate limits). */
 export const REDIS = Symbol('REDIS');
 
 @Injectable()
@@ -19,7 +20,8 @@ class RedisLifecycle implements OnApplicationShutdown {
   providers: [
     { provide: REDIS, inject: [AppConfig], useFactory: (config: AppConfig) => connectRedis(config.redisUrl) },
     RedisLifecycle,
+    JobQueues,
   ],
-  exports: [REDIS],
+  exports: [REDIS, JobQueues],
 })
 export class QueueModule {}

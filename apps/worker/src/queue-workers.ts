@@ -1,0 +1,84 @@
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { AppConfig } from '@tocsin/config';
+import { DeliveryService, FanOutService, OutboxRelay, Reconciler } from '@tocsin/delivery';
+import { JOB, JobData, JobName, QUEUE, QUEUE_OF, QueueName, redisConnectionOptions } from '@tocsin/queue';
+import { Job, Worker } from 'bullmq';
+
+type Handlers = { [N in JobName]: (data: JobData[N]) => Promise<unknown> };
+
+/** Jobs one worker process runs at once, per queue. A delivery batch itself sends a hundred at once. */
+const CONCURRENCY: Record<QueueName, number> = { [QUEUE.fanOut]: 2, [QUEUE.delivery]: 8 };
+
+/**
+ * The queue face: one BullMQ worker per queue, dispatching by job name, plus the outbox relay and the
+ * reconciler. SIGTERM lets jobs in flight finish before the process exits.
+ */
+@Injectable()
+export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(QueueWorkers.name);
+  private readonly workers: Worker[] = [];
+  private readonly handlers: Handlers;
+
+  constructor(
+    private readonly config: AppConfig,
+    fanOut: FanOutService,
+    delivery: DeliveryService,
+    private readonly relay: OutboxRelay,
+    private readonly reconciler: Reconciler,
+  ) {
+    this.handlers = {
+      [JOB.fanOut]: (data) => fanOut.fanOut(data.eventId),
+      [JOB.deliverBatch]: (data) =>
+        delivery.deliverBatch(data.deliveryIds).then((a) => ({ attempted: a.length })),
+      [JOB.deliverOne]: (data) =>
+        delivery.deliverOne(data.deliveryId, data.attempt).then((a) => ({ attempted: a.length })),
+    };
+    checkHandlers(this.handlers);
+  }
+
+  onApplicationBootstrap(): void {
+    const connection = redisConnectionOptions(this.config.redisUrl, 'worker');
+    // A job's lock must outlive its slowest receiver, or a stalled-job check would run it twice.
+    const lockDuration = Math.max(30_000, this.config.webhookTimeoutMs * 3 + 10_000);
+    for (const queue of Object.values(QUEUE)) {
+      const worker = new Worker(queue, (job: Job) => this.run(job), {
+        connection,
+        prefix: this.config.queuePrefix,
+        concurrency: CONCURRENCY[queue],
+        lockDuration,
+      });
+      worker.on('failed', (job, error) =>
+        this.logger.warn(`job ${job?.name} ${job?.id} failed: ${error.message}`),
+      );
+      worker.on('error', (error) => this.logger.warn(`worker for ${queue}: ${error.message}`));
+      this.workers.push(worker);
+    }
+    this.relay.start();
+    this.reconciler.start();
+    this.logger.log(`processing ${Object.values(QUEUE).join(', ')}`);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.close()));
+  }
+
+  private run(job: Job): Promise<unknown> {
+    const handler = this.handlers[job.name as JobName] as ((data: unknown) => Promise<unknown>) | undefined;
+    if (!handler || QUEUE_OF[job.name as JobName] !== job.queueName) {
+      throw new Error(`no handler for job ${job.name} on queue ${job.queueName}`);
+    }
+    return handler(job.data);
+  }
+}
+
+/** Every job name has exactly one handler, on the queue it is sent to: checked once, at start. */
+function checkHandlers(handlers: Handlers): void {
+  const names = Object.values(JOB);
+  const missing = names.filter((name) => typeof handlers[name] !== 'function');
+  const extra = Object.keys(handlers).filter((name) => !names.includes(name as JobName));
+  if (missing.length || extra.length) {
+    throw new Error(
+      `job handlers do not match the job table: missing ${missing.join(', ') || 'none'}, unknown ${extra.join(', ') || 'none'}`,
+    );
+  }
+}

@@ -1,0 +1,338 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DATABASE, Database, queryRows } from '@tocsin/database';
+import type { LevelChangedEvent } from '@tocsin/declarations';
+import { filterMatchesSql, FilterEvent, SubscriptionFilter } from '@tocsin/subscribers';
+import { SQL, sql } from 'drizzle-orm';
+
+export const CHANNELS = ['webhook', 'email'] as const;
+export type Channel = (typeof CHANNELS)[number];
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed', 'skipped'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+export interface Delivery {
+  id: string;
+  eventId: string;
+  channel: Channel;
+  webhookEndpointId: string | null;
+  emailSubscriptionId: string | null;
+  status: DeliveryStatus;
+  attempts: number;
+  nextAttemptAt: Date | null;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  lastLatencyMs: number | null;
+  responseExcerpt: string | null;
+  createdAt: Date;
+  deliveredAt: Date | null;
+}
+
+export interface DeliveryAttempt {
+  attempt: number;
+  at: Date;
+  ok: boolean;
+  statusCode: number | null;
+  error: string | null;
+  latencyMs: number | null;
+  responseExcerpt: string | null;
+}
+
+/** A delivery with what sending it needs: its event, and its endpoint or subscription. */
+export interface DeliveryToSend extends Delivery {
+  payload: LevelChangedEvent;
+  webhook: {
+    url: string;
+    enabled: boolean;
+    secret: string;
+    previousSecret: string | null;
+    previousSecretExpiresAt: Date | null;
+  } | null;
+  email: { address: string; status: string; tokenVersion: number; filter: SubscriptionFilter } | null;
+}
+
+/** What one attempt came to, to write back set-wise. */
+export interface AttemptOutcome {
+  deliveryId: string;
+  attempt: number;
+  at: Date;
+  ok: boolean;
+  statusCode: number | null;
+  error: string | null;
+  latencyMs: number | null;
+  responseExcerpt: string | null;
+  status: DeliveryStatus;
+  nextAttemptAt: Date | null;
+}
+
+export interface DeliveryQuery {
+  status?: DeliveryStatus;
+  webhookEndpointId?: string;
+  /** Only deliveries to endpoints of this API key (an integrator's own). */
+  ownerKeyId?: string;
+  before?: { createdAt: Date; id: string };
+  limit: number;
+}
+
+// The event's changes as rows, for the one filter rule in SQL.
+const eventChanges = (eventId: string) => sql`(
+  select c->'area'->>'code' as area_code, c->>'scheme' as scheme_id,
+         (c->'previous'->>'rank')::int as previous_rank, (c->'current'->>'rank')::int as current_rank,
+         c->>'direction' as direction
+  from outbox o, jsonb_array_elements(o.payload->'data'->'changes') c
+  where o.event_id = ${eventId})`;
+
+const matches = (alias: string) =>
+  filterMatchesSql(
+    {
+      areas: sql.raw(`${alias}.areas`),
+      schemeId: sql.raw(`${alias}.scheme_id`),
+      minRank: sql.raw(`${alias}.min_rank`),
+      events: sql.raw(`${alias}.events`),
+    },
+    {
+      areaCode: sql.raw('ch.area_code'),
+      schemeId: sql.raw('ch.scheme_id'),
+      previousRank: sql.raw('ch.previous_rank'),
+      currentRank: sql.raw('ch.current_rank'),
+      direction: sql.raw('ch.direction'),
+    },
+  );
+
+const SUBSCRIBERS: Record<Channel, { table: SQL; column: SQL; eligible: SQL }> = {
+  webhook: {
+    table: sql.raw('webhook_endpoints'),
+    column: sql.raw('webhook_endpoint_id'),
+    eligible: sql.raw('s.enabled'),
+  },
+  email: {
+    table: sql.raw('email_subscriptions'),
+    column: sql.raw('email_subscription_id'),
+    eligible: sql.raw(`s.status = 'confirmed'`),
+  },
+};
+
+@Injectable()
+export class DeliveriesRepository {
+  constructor(@Inject(DATABASE) private readonly db: Database) {}
+
+  /**
+   * Creates the delivery rows of one page of matching subscribers (keyset by subscriber id, so memory stays
+   * flat however many there are) and returns the page's last subscriber id, or null when there are no more.
+   * Re-running is harmless: existing rows are left as they are.
+   */
+  async createPage(channel: Channel, eventId: string, after: string, size: number): Promise<string | null> {
+    const { table, column, eligible } = SUBSCRIBERS[channel];
+    const [row] = await queryRows<{ last_id: string | null }>(
+      this.db,
+      sql`with page as (
+            select s.id from ${table} s
+            where ${eligible} and s.id > ${after}
+              and exists (select 1 from ${eventChanges(eventId)} ch where ${matches('s')})
+            order by s.id limit ${size}
+          ), inserted as (
+            insert into deliveries (id, event_id, channel, ${column}, status)
+            select 'dlv_' || replace(gen_random_uuid()::text, '-', ''), ${eventId}, ${channel}, page.id, 'pending' from page
+            on conflict do nothing
+          )
+          select max(id) as last_id from page`,
+    );
+    return row?.last_id ?? null;
+  }
+
+  /** First attempts still to make, of subscribers in (after, upTo]. */
+  async firstAttemptsBetween(
+    channel: Channel,
+    eventId: string,
+    after: string,
+    upTo: string,
+  ): Promise<string[]> {
+    const { column } = SUBSCRIBERS[channel];
+    const rows = await queryRows<{ id: string }>(
+      this.db,
+      sql`select id from deliveries
+          where event_id = ${eventId} and ${column} > ${after} and ${column} <= ${upTo} and status = 'pending' and attempts = 0
+          order by ${column}`,
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** The pending deliveries among `ids`; with `attempt`, only those whose next attempt is that one. */
+  async toSend(ids: string[], attempt?: number): Promise<DeliveryToSend[]> {
+    if (!ids.length) return [];
+    const rows = await queryRows<Record<string, unknown>>(
+      this.db,
+      sql`select d.*, o.payload,
+            w.url, w.enabled, w.secret, w.previous_secret, w.previous_secret_expires_at,
+            e.email, e.status as subscription_status, e.token_version, e.areas, e.scheme_id, e.min_rank, e.events
+          from deliveries d
+          join outbox o on o.event_id = d.event_id
+          left join webhook_endpoints w on w.id = d.webhook_endpoint_id
+          left join email_subscriptions e on e.id = d.email_subscription_id
+          where d.id in (${sql.join(
+            ids.map((id) => sql`${id}`),
+            sql`, `,
+          )}) and d.status = 'pending'
+            ${attempt === undefined ? sql`` : sql`and d.attempts = ${attempt - 1}`}`,
+    );
+    return rows.map((r) => ({
+      ...toDelivery(r),
+      payload: r.payload as LevelChangedEvent,
+      webhook:
+        r.webhook_endpoint_id && r.url
+          ? {
+              url: r.url as string,
+              enabled: r.enabled as boolean,
+              secret: r.secret as string,
+              previousSecret: (r.previous_secret as string | null) ?? null,
+              previousSecretExpiresAt: r.previous_secret_expires_at
+                ? new Date(r.previous_secret_expires_at as string)
+                : null,
+            }
+          : null,
+      email:
+        r.email_subscription_id && r.email
+          ? {
+              address: r.email as string,
+              status: r.subscription_status as string,
+              tokenVersion: Number(r.token_version),
+              filter: {
+                areas: r.areas as string[],
+                schemeId: (r.scheme_id as string | null) ?? null,
+                minRank: r.min_rank === null ? null : Number(r.min_rank),
+                events: (r.events as FilterEvent[] | null) ?? null,
+              },
+            }
+          : null,
+    }));
+  }
+
+  /** Writes a batch of attempts back in two statements, however many there are. */
+  async record(outcomes: AttemptOutcome[]): Promise<void> {
+    if (!outcomes.length) return;
+    const values = sql.join(
+      outcomes.map(
+        (o) =>
+          sql`(${o.deliveryId}, ${o.attempt}::int, ${o.at}::timestamptz, ${o.ok}::boolean, ${o.statusCode}::int, ${o.error}::text,
+               ${o.latencyMs}::int, ${o.responseExcerpt}::text, ${o.status}::text, ${o.nextAttemptAt}::timestamptz)`,
+      ),
+      sql`, `,
+    );
+    await this.db.transaction(async (tx) => {
+      await tx.execute(sql`
+        update deliveries d set
+          status = v.status, attempts = v.attempt, next_attempt_at = v.next_attempt_at, last_status_code = v.status_code,
+          last_error = v.error, last_latency_ms = v.latency_ms, response_excerpt = v.excerpt, updated_at = v.at,
+          delivered_at = case when v.ok then v.at else d.delivered_at end
+        from (values ${values}) as v(id, attempt, at, ok, status_code, error, latency_ms, excerpt, status, next_attempt_at)
+        where d.id = v.id and d.attempts = v.attempt - 1`);
+      await tx.execute(sql`
+        insert into delivery_attempts (delivery_id, attempt, at, ok, status_code, error, latency_ms, response_excerpt)
+        select v.id, v.attempt, v.at, v.ok, v.status_code, v.error, v.latency_ms, v.excerpt
+        from (values ${values}) as v(id, attempt, at, ok, status_code, error, latency_ms, excerpt, status, next_attempt_at)
+        on conflict do nothing`);
+    });
+  }
+
+  async markSkipped(ids: string[], reason: string, now: Date): Promise<void> {
+    if (!ids.length) return;
+    await this.db.execute(sql`
+      update deliveries set status = 'skipped', last_error = ${reason}, updated_at = ${now}, next_attempt_at = null
+      where id in (${sql.join(
+        ids.map((id) => sql`${id}`),
+        sql`, `,
+      )}) and status = 'pending'`);
+  }
+
+  /** Pending deliveries whose job seems lost: a first attempt not made, or a retry long overdue. */
+  async lost(olderThan: Date, limit: number): Promise<{ id: string; attempts: number }[]> {
+    return queryRows<{ id: string; attempts: number }>(
+      this.db,
+      sql`select id, attempts from deliveries
+          where status = 'pending' and ((attempts = 0 and created_at < ${olderThan}) or (attempts > 0 and next_attempt_at < ${olderThan}))
+          order by created_at limit ${limit}`,
+    );
+  }
+
+  /** Makes failed deliveries pending again for a replay; returns the ids and their next attempt numbers. */
+  async reopen(where: SQL, now: Date): Promise<{ id: string; attempts: number }[]> {
+    return queryRows<{ id: string; attempts: number }>(
+      this.db,
+      sql`update deliveries set status = 'pending', next_attempt_at = ${now}, updated_at = ${now}
+          where status = 'failed' and ${where} returning id, attempts`,
+    );
+  }
+
+  async findById(
+    id: string,
+  ): Promise<(Delivery & { attemptsLog: DeliveryAttempt[]; ownerKeyId: string | null }) | null> {
+    const [row] = await queryRows<Record<string, unknown>>(
+      this.db,
+      sql`select d.*, w.owner_key_id from deliveries d left join webhook_endpoints w on w.id = d.webhook_endpoint_id where d.id = ${id}`,
+    );
+    if (!row) return null;
+    const attempts = await queryRows<Record<string, unknown>>(
+      this.db,
+      sql`select * from delivery_attempts where delivery_id = ${id} order by attempt`,
+    );
+    return {
+      ...toDelivery(row),
+      ownerKeyId: (row.owner_key_id as string | null) ?? null,
+      attemptsLog: attempts.map((a) => ({
+        attempt: Number(a.attempt),
+        at: new Date(a.at as string),
+        ok: a.ok as boolean,
+        statusCode: a.status_code === null ? null : Number(a.status_code),
+        error: (a.error as string | null) ?? null,
+        latencyMs: a.latency_ms === null ? null : Number(a.latency_ms),
+        responseExcerpt: (a.response_excerpt as string | null) ?? null,
+      })),
+    };
+  }
+
+  async findMany(query: DeliveryQuery): Promise<Delivery[]> {
+    const conditions: SQL[] = [sql`true`];
+    if (query.status) conditions.push(sql`d.status = ${query.status}`);
+    if (query.webhookEndpointId) conditions.push(sql`d.webhook_endpoint_id = ${query.webhookEndpointId}`);
+    if (query.ownerKeyId) conditions.push(sql`w.owner_key_id = ${query.ownerKeyId}`);
+    if (query.before)
+      conditions.push(
+        sql`(d.created_at, d.id) < (${query.before.createdAt}::timestamptz, ${query.before.id})`,
+      );
+    const rows = await queryRows<Record<string, unknown>>(
+      this.db,
+      sql`select d.* from deliveries d left join webhook_endpoints w on w.id = d.webhook_endpoint_id
+          where ${sql.join(conditions, sql` and `)} order by d.created_at desc, d.id desc limit ${query.limit}`,
+    );
+    return rows.map(toDelivery);
+  }
+
+  /** Counts by channel and status, for metrics and the status page. */
+  async counts(): Promise<{ channel: Channel; status: DeliveryStatus; count: number }[]> {
+    const rows = await queryRows<{ channel: Channel; status: DeliveryStatus; count: string }>(
+      this.db,
+      sql`select channel, status, count(*)::text as count from deliveries group by channel, status`,
+    );
+    return rows.map((r) => ({ ...r, count: Number(r.count) }));
+  }
+}
+
+const date = (value: unknown): Date | null =>
+  value === null || value === undefined ? null : new Date(value as string);
+
+function toDelivery(r: Record<string, unknown>): Delivery {
+  return {
+    id: r.id as string,
+    eventId: r.event_id as string,
+    channel: r.channel as Channel,
+    webhookEndpointId: (r.webhook_endpoint_id as string | null) ?? null,
+    emailSubscriptionId: (r.email_subscription_id as string | null) ?? null,
+    status: r.status as DeliveryStatus,
+    attempts: Number(r.attempts),
+    nextAttemptAt: date(r.next_attempt_at),
+    lastStatusCode: r.last_status_code === null ? null : Number(r.last_status_code),
+    lastError: (r.last_error as string | null) ?? null,
+    lastLatencyMs: r.last_latency_ms === null ? null : Number(r.last_latency_ms),
+    responseExcerpt: (r.response_excerpt as string | null) ?? null,
+    createdAt: date(r.created_at)!,
+    deliveredAt: date(r.delivered_at),
+  };
+}

@@ -1,0 +1,82 @@
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { Clock } from '@tocsin/config';
+import { DueEventsService } from '@tocsin/declarations';
+import { JOB, JobQueues } from '@tocsin/queue';
+import { OutboxRelayRepository } from './outbox-relay.repository';
+
+/** How often the relay looks for due events: the outbox row is also the timer, so this is its precision. */
+export const RELAY_INTERVAL_MS = 250;
+const RELAY_PAGE = 200;
+
+/**
+ * Moves due outbox events to the queue as fan-out jobs. An event written ahead of time (a scheduled start,
+ * an expiry) is rendered when it falls due. If Redis is away nothing is marked relayed, and the next pass
+ * tries again: an accepted declaration is delivered once Redis is back. Several relays may run (one per
+ * worker); the fan-out job id is the event id, so they never fan out twice.
+ */
+@Injectable()
+export class OutboxRelay implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<unknown> | null = null;
+  /** The last failure to enqueue, so that a Redis outage is logged once, not four times a second. */
+  private lastError: string | null = null;
+
+  constructor(
+    private readonly outbox: OutboxRelayRepository,
+    private readonly dueEvents: DueEventsService,
+    private readonly queues: JobQueues,
+    private readonly clock: Clock,
+  ) {}
+
+  start(): void {
+    if (this.timer) return;
+    const tick = () => {
+      this.running = this.relayDue()
+        .catch((error: Error) => this.logger.error(`relay pass failed: ${error.message}`))
+        .finally(() => {
+          this.running = null;
+          if (this.timer) this.timer = setTimeout(tick, RELAY_INTERVAL_MS);
+        });
+    };
+    this.timer = setTimeout(tick, 0);
+  }
+
+  // Before connections close: a pass in flight finishes first.
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  /** One pass: relays every event due by now; returns how many went to the queue. */
+  async relayDue(): Promise<number> {
+    let relayed = 0;
+    for (;;) {
+      const due = await this.outbox.due(this.clock.now(), RELAY_PAGE);
+      if (!due.length) return relayed;
+      const ready: string[] = [];
+      for (const event of due) {
+        if (event.payload) ready.push(event.eventId);
+        else if ((await this.dueEvents.render(event.eventId)).kind === 'ready') ready.push(event.eventId);
+      }
+      try {
+        await this.queues.addBulk(
+          JOB.fanOut,
+          ready.map((eventId) => ({ eventId })),
+        );
+      } catch (error) {
+        const reason = (error as Error).message;
+        if (reason !== this.lastError)
+          this.logger.warn(`cannot hand events to the queue, will retry: ${reason}`);
+        this.lastError = reason;
+        return relayed;
+      }
+      if (this.lastError) this.logger.log('the queue takes events again');
+      this.lastError = null;
+      await this.outbox.markRelayed(ready, this.clock.now());
+      relayed += ready.length;
+      if (due.length < RELAY_PAGE) return relayed;
+    }
+  }
+}

@@ -1,0 +1,66 @@
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { Clock } from '@tocsin/config';
+import { JOB, JobQueues } from '@tocsin/queue';
+import { DeliveriesRepository } from './deliveries.repository';
+import { OutboxRelayRepository } from './outbox-relay.repository';
+
+/** How often the reconciler looks, and how late work must be before it counts as lost. */
+export const RECONCILE_INTERVAL_MS = 30_000;
+export const LOST_AFTER_MS = 60_000;
+const PAGE = 1000;
+
+/**
+ * Re-enqueues work whose row says it is pending but whose job is gone (Redis restarted empty, a job was
+ * removed by hand): fan-outs that never finished, first attempts never made, retries long overdue. Job ids
+ * are deterministic, so work whose job still exists is not added twice.
+ */
+@Injectable()
+export class Reconciler implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(Reconciler.name);
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<unknown> | null = null;
+
+  constructor(
+    private readonly outbox: OutboxRelayRepository,
+    private readonly deliveries: DeliveriesRepository,
+    private readonly queues: JobQueues,
+    private readonly clock: Clock,
+  ) {}
+
+  start(intervalMs = RECONCILE_INTERVAL_MS): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      if (this.running) return;
+      this.running = this.reconcile(LOST_AFTER_MS)
+        .catch((error: Error) => this.logger.warn(`reconcile pass failed: ${error.message}`))
+        .finally(() => (this.running = null));
+    }, intervalMs);
+  }
+
+  // Before connections close: a pass in flight finishes first.
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  async reconcile(lostAfterMs: number): Promise<{ fanOuts: number; deliveries: number }> {
+    const before = new Date(this.clock.now().getTime() - lostAfterMs);
+    const fanOuts = await this.outbox.unfinishedFanOuts(before, PAGE);
+    await this.queues.addBulk(
+      JOB.fanOut,
+      fanOuts.map((eventId) => ({ eventId })),
+    );
+    const lost = await this.deliveries.lost(before, PAGE);
+    await this.queues.addBulk(
+      JOB.deliverOne,
+      lost.map((d) => ({ deliveryId: d.id, attempt: d.attempts + 1 })),
+    );
+    if (fanOuts.length || lost.length) {
+      this.logger.warn(
+        `re-enqueued ${fanOuts.length} fan-outs and ${lost.length} deliveries whose jobs were gone`,
+      );
+    }
+    return { fanOuts: fanOuts.length, deliveries: lost.length };
+  }
+}

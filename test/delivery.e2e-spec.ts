@@ -1,0 +1,216 @@
+import { tables } from '@tocsin/database';
+import { filterMatches, SubscriptionFilter } from '@tocsin/subscribers';
+import { eq } from 'drizzle-orm';
+import { Webhook } from 'standardwebhooks';
+import { uuidv7 } from 'uuidv7';
+import { SmtpSink } from './support/smtp-sink';
+import { startTestApp, TestApp } from './support/test-app';
+import { WebhookReceiver } from './support/webhook-receiver';
+
+const FILTERS: SubscriptionFilter[] = [
+  { areas: ['KZ'], schemeId: null, minRank: null, events: null },
+  { areas: ['KZ-75'], schemeId: 'kz-terror', minRank: null, events: null },
+  { areas: ['KZ-71'], schemeId: null, minRank: null, events: null },
+  { areas: ['GB'], schemeId: null, minRank: null, events: null },
+  { areas: ['*'], schemeId: null, minRank: 3, events: null },
+  { areas: ['*'], schemeId: 'travel-advisory', minRank: null, events: null },
+  { areas: ['KZ', 'GB'], schemeId: null, minRank: null, events: ['deescalated'] },
+  { areas: ['*'], schemeId: null, minRank: null, events: ['escalated'] },
+];
+
+const declaration = (overrides: Record<string, unknown> = {}) => ({
+  scheme: 'kz-terror',
+  level: 'red',
+  areas: ['KZ-75'],
+  headline: 'Critical terrorism threat level in Almaty',
+  summary: 'Repeat attacks are possible.',
+  authority: 'Anti-Terrorist Centre',
+  ...overrides,
+});
+
+describe('fan-out and delivery', () => {
+  let test: TestApp;
+  let receiver: WebhookReceiver;
+  let smtp: SmtpSink;
+  const secrets = new Map<string, string>();
+  const filterOf = new Map<string, SubscriptionFilter>();
+
+  beforeAll(async () => {
+    receiver = await WebhookReceiver.start();
+    smtp = await SmtpSink.start();
+    test = await startTestApp('postgres', {
+      SMTP_URL: smtp.url,
+      WEBHOOK_RETRY_SCHEDULE: '1,1',
+      WEBHOOK_TIMEOUT_MS: '500',
+    });
+    for (let i = 0; i < 200; i += 1) {
+      const filter = FILTERS[i % FILTERS.length];
+      const response = await test.http
+        .post('/v1/webhooks')
+        .set(test.as())
+        .send({
+          url: receiver.url(`/endpoint/${i}`),
+          areas: filter.areas,
+          scheme: filter.schemeId,
+          minRank: filter.minRank,
+          events: filter.events,
+        })
+        .expect(201);
+      secrets.set(`/endpoint/${i}`, response.body.secret);
+      filterOf.set(`/endpoint/${i}`, filter);
+    }
+    const now = new Date();
+    await test.db.insert(tables.emailSubscriptions).values(
+      Array.from({ length: 60 }, (_, i) => {
+        const filter = FILTERS[i % FILTERS.length];
+        return {
+          id: `sub_${uuidv7()}`,
+          email: `reader${i}@ngo.example`,
+          ...filter,
+          // Fifty confirmed; ten still pending, who must get nothing.
+          status: i < 50 ? 'confirmed' : 'pending',
+          createdAt: now,
+          updatedAt: now,
+        };
+      }),
+    );
+  });
+  afterAll(async () => {
+    await test?.close();
+    await receiver?.close();
+    await smtp?.close();
+  });
+
+  it('delivers one event to exactly the matching subscribers, every webhook signed', async () => {
+    const published = await test.http.post('/v1/declarations').set(test.as()).send(declaration()).expect(201);
+    const change = {
+      areaCode: 'KZ-75',
+      schemeId: 'kz-terror',
+      previousRank: null,
+      currentRank: 3,
+      direction: 'escalated' as const,
+    };
+    const expectedPaths = [...filterOf].filter(([, f]) => filterMatches(f, change)).map(([path]) => path);
+    const expectedEmails = Array.from({ length: 50 }, (_, i) => i)
+      .filter((i) => filterMatches(FILTERS[i % FILTERS.length], change))
+      .map((i) => `reader${i}@ngo.example`);
+    expect(expectedPaths.length).toBeGreaterThan(50);
+
+    await receiver.waitFor(() => receiver.receipts.length >= expectedPaths.length, 20_000, 'webhooks');
+    await smtp.waitFor(expectedEmails[expectedEmails.length - 1]);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+
+    expect(receiver.receipts.map((r) => r.path).sort()).toEqual([...expectedPaths].sort());
+    for (const receipt of receiver.receipts) {
+      const payload = new Webhook(secrets.get(receipt.path)!).verify(
+        receipt.body,
+        receipt.headers as Record<string, string>,
+      ) as {
+        type: string;
+        data: {
+          declaration: { id: string };
+          changes: { area: { code: string }; current: { code: string } }[];
+        };
+      };
+      expect(payload.type).toBe('threat_level.changed');
+      expect(payload.data.declaration.id).toBe(published.body.id);
+      expect(receipt.headers['webhook-id']).toMatch(/^dlv_/);
+    }
+    expect(new Set(receiver.receipts.map((r) => r.headers['webhook-id'])).size).toBe(expectedPaths.length);
+
+    const mailed = smtp.messages.map((m) => (Array.isArray(m.to) ? m.to[0] : m.to)!.value[0].address).sort();
+    expect(mailed).toEqual([...expectedEmails].sort());
+    const mail = smtp.messages[0];
+    expect(mail.subject).toBe('Almaty — terrorism threat level CRITICAL (red)');
+    // Header lines as sent, unfolded (a long header may wrap onto the next line).
+    const header = (key: string) =>
+      (mail.headerLines.find((h) => h.key === key)?.line ?? '').replace(/\r?\n\s+/g, ' ');
+    expect(header('list-unsubscribe-post')).toBe('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
+    expect(header('list-unsubscribe')).toMatch(
+      /^List-Unsubscribe: +<https?:\/\/[^>]+\/v1\/email-subscriptions\/unsubscribe\?token=[^>]+>$/,
+    );
+    expect(mail.messageId).toMatch(/^<dlv_[0-9a-f]+@localhost>$/);
+    expect(mail.text).toContain('Repeat attacks are possible.');
+
+    const rows = await test.db.select().from(tables.deliveries);
+    expect(rows).toHaveLength(expectedPaths.length + expectedEmails.length);
+    expect(rows.every((r) => r.status === 'delivered' && r.attempts === 1)).toBe(true);
+  });
+
+  describe('receivers that misbehave', () => {
+    const endpointFor = async (path: string) => {
+      const response = await test.http
+        .post('/v1/webhooks')
+        .set(test.as())
+        .send({ url: receiver.url(path), areas: ['NO'] })
+        .expect(201);
+      return response.body.id as string;
+    };
+    const deliveryOf = async (endpointId: string) =>
+      (
+        await test.db
+          .select()
+          .from(tables.deliveries)
+          .where(eq(tables.deliveries.webhookEndpointId, endpointId))
+      )[0];
+
+    it('retries a receiver that fails twice with the same webhook-id, then records it delivered', async () => {
+      receiver.script('/flaky', [{ status: 500 }, { status: 502 }, { status: 200 }]);
+      const id = await endpointFor('/flaky');
+      await test.http
+        .post('/v1/declarations')
+        .set(test.as())
+        .send(declaration({ scheme: 'travel-advisory', level: '2', areas: ['NO'] }))
+        .expect(201);
+      await receiver.waitFor(() => receiver.at('/flaky').length >= 3, 15_000, '/flaky');
+      const ids = receiver.at('/flaky').map((r) => r.headers['webhook-id']);
+      expect(new Set(ids).size).toBe(1);
+      await receiver.waitFor(() => true);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await deliveryOf(id)).toMatchObject({ status: 'delivered', attempts: 3, lastStatusCode: 200 });
+    });
+
+    it('disables an endpoint that answers 410 Gone', async () => {
+      receiver.script('/gone', [{ status: 410 }]);
+      const id = await endpointFor('/gone');
+      await test.http
+        .post('/v1/declarations')
+        .set(test.as())
+        .send(declaration({ scheme: 'travel-advisory', level: '3', areas: ['NO'] }))
+        .expect(201);
+      await receiver.waitFor(() => receiver.at('/gone').length >= 1, 10_000, '/gone');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(await deliveryOf(id)).toMatchObject({ status: 'failed', attempts: 1, lastStatusCode: 410 });
+      const endpoint = await test.http.get(`/v1/webhooks/${id}`).set(test.as()).expect(200);
+      expect(endpoint.body).toMatchObject({ enabled: false, disabledReason: expect.stringContaining('410') });
+    });
+
+    it('waits as long as a 429 asks before trying again', async () => {
+      receiver.script('/busy', [{ status: 429, headers: { 'retry-after': '2' } }, { status: 204 }]);
+      await endpointFor('/busy');
+      await test.http
+        .post('/v1/declarations')
+        .set(test.as())
+        .send(declaration({ scheme: 'travel-advisory', level: '4', areas: ['NO'] }))
+        .expect(201);
+      await receiver.waitFor(() => receiver.at('/busy').length >= 2, 15_000, '/busy');
+      const [first, second] = receiver.at('/busy');
+      expect(second.at - first.at).toBeGreaterThanOrEqual(1900);
+    });
+
+    it('gives up on a receiver that never answers, after the schedule, as failed', async () => {
+      receiver.script('/silent', ['hang']);
+      const id = await endpointFor('/silent');
+      await test.http
+        .post('/v1/declarations')
+        .set(test.as())
+        .send(declaration({ scheme: 'travel-advisory', level: '1', areas: ['NO'] }))
+        .expect(201);
+      await receiver.waitFor(() => receiver.at('/silent').length >= 3, 20_000, '/silent');
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const row = await deliveryOf(id);
+      expect(row).toMatchObject({ status: 'failed', attempts: 3, lastStatusCode: null });
+      expect(row.lastError).toMatch(/no answer within 500 ms/);
+    });
+  });
+});
