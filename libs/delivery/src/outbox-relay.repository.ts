@@ -5,6 +5,7 @@ import { sql } from 'drizzle-orm';
 
 export interface DueOutboxEvent {
   eventId: string;
+  position: number;
   payload: LevelChangedEvent | null;
 }
 
@@ -14,13 +15,17 @@ export class OutboxRelayRepository {
   constructor(@Inject(DATABASE) private readonly db: Database) {}
 
   async due(now: Date, limit: number): Promise<DueOutboxEvent[]> {
-    const rows = await queryRows<{ event_id: string; payload: LevelChangedEvent | null }>(
+    const rows = await queryRows<{
+      event_id: string;
+      position: string | number;
+      payload: LevelChangedEvent | null;
+    }>(
       this.db,
-      sql`select event_id, payload from outbox
+      sql`select event_id, position, payload from outbox
           where relayed_at is null and skipped_reason is null and due_at <= ${now}
           order by due_at, position limit ${limit}`,
     );
-    return rows.map((r) => ({ eventId: r.event_id, payload: r.payload }));
+    return rows.map((r) => ({ eventId: r.event_id, position: Number(r.position), payload: r.payload }));
   }
 
   async markRelayed(eventIds: string[], now: Date): Promise<void> {

@@ -1,7 +1,8 @@
-import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
-import { Clock } from '@tocsin/config';
-import { DueEventsService } from '@tocsin/declarations';
-import { JOB, JobQueues } from '@tocsin/queue';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
+import { AppConfig, Clock } from '@tocsin/config';
+import type Redis from 'ioredis';
+import { DueEventsService, LevelChangedEvent } from '@tocsin/declarations';
+import { JOB, JobQueues, LiveEventMessage, liveEventsChannel, REDIS } from '@tocsin/queue';
 import { OutboxRelayRepository } from './outbox-relay.repository';
 
 /** How often the relay looks for due events: the outbox row is also the timer, so this is its precision. */
@@ -27,6 +28,8 @@ export class OutboxRelay implements BeforeApplicationShutdown {
     private readonly dueEvents: DueEventsService,
     private readonly queues: JobQueues,
     private readonly clock: Clock,
+    private readonly config: AppConfig,
+    @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
   start(): void {
@@ -49,21 +52,34 @@ export class OutboxRelay implements BeforeApplicationShutdown {
     await this.running;
   }
 
+  /** Tells live consumers (the SSE stream of every API process); one that misses it catches up from the database. */
+  private async announce(messages: LiveEventMessage<LevelChangedEvent>[]): Promise<void> {
+    const channel = liveEventsChannel(this.config.queuePrefix);
+    for (const message of messages) {
+      await this.redis.publish(channel, JSON.stringify(message)).catch((error: Error) => {
+        this.logger.warn(`could not announce event ${message.event.data.eventId} live: ${error.message}`);
+      });
+    }
+  }
+
   /** One pass: relays every event due by now; returns how many went to the queue. */
   async relayDue(): Promise<number> {
     let relayed = 0;
     for (;;) {
       const due = await this.outbox.due(this.clock.now(), RELAY_PAGE);
       if (!due.length) return relayed;
-      const ready: string[] = [];
-      for (const event of due) {
-        if (event.payload) ready.push(event.eventId);
-        else if ((await this.dueEvents.render(event.eventId)).kind === 'ready') ready.push(event.eventId);
+      const ready: LiveEventMessage<LevelChangedEvent>[] = [];
+      for (const { eventId, position, payload } of due) {
+        if (payload) ready.push({ position, event: payload });
+        else {
+          const rendered = await this.dueEvents.render(eventId);
+          if (rendered.kind === 'ready') ready.push({ position, event: rendered.event });
+        }
       }
       try {
         await this.queues.addBulk(
           JOB.fanOut,
-          ready.map((eventId) => ({ eventId })),
+          ready.map(({ event }) => ({ eventId: event.data.eventId })),
         );
       } catch (error) {
         const reason = (error as Error).message;
@@ -74,7 +90,11 @@ export class OutboxRelay implements BeforeApplicationShutdown {
       }
       if (this.lastError) this.logger.log('the queue takes events again');
       this.lastError = null;
-      await this.outbox.markRelayed(ready, this.clock.now());
+      await this.outbox.markRelayed(
+        ready.map(({ event }) => event.data.eventId),
+        this.clock.now(),
+      );
+      await this.announce(ready);
       relayed += ready.length;
       if (due.length < RELAY_PAGE) return relayed;
     }

@@ -2,3 +2,4 @@ export { JobQueues, redisConnectionOptions } from './job-queues';
 export { JOB, JobData, JobName, jobOptions, QUEUE, QUEUE_OF, QueueName } from './jobs';
 export { QueueModule, REDIS } from './queue.module';
 export { connectRedis } from './redis';
+export { LiveEventMessage, liveEventsChannel } from './live-events';
