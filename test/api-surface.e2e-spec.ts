@@ -182,6 +182,11 @@ describe('the public API surface', () => {
         'GET /v1/email-subscriptions/manage',
         'POST /v1/email-subscriptions/manage',
         'PUT /v1/email-subscriptions/manage',
+        'GET /v1/deliveries',
+        'GET /v1/deliveries/{id}',
+        'POST /v1/deliveries/{id}/retry',
+        'GET /v1/webhooks/{id}/deliveries',
+        'POST /v1/webhooks/{id}/recover',
       ].sort(),
     );
     const schemas = Object.keys(response.body.components.schemas);

@@ -212,5 +212,106 @@ describe('fan-out and delivery', () => {
       expect(row).toMatchObject({ status: 'failed', attempts: 3, lastStatusCode: null });
       expect(row.lastError).toMatch(/no answer within 500 ms/);
     });
+
+    it('keeps a log of every attempt and replays a failed delivery with the same webhook-id', async () => {
+      const id = await endpointFor('/replay');
+      receiver.script('/replay', [{ status: 500 }]);
+      await test.http
+        .post('/v1/declarations')
+        .set(test.as())
+        .send(declaration({ scheme: 'travel-advisory', level: '2', areas: ['NO'], headline: 'replay' }))
+        .expect(201);
+      await receiver.waitFor(() => receiver.at('/replay').length >= 3, 15_000, '/replay');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+
+      const log = await test.http.get(`/v1/webhooks/${id}/deliveries`).set(test.as()).expect(200);
+      expect(log.body.items).toEqual([
+        expect.objectContaining({ channel: 'webhook', status: 'failed', attempts: 3, lastStatusCode: 500 }),
+      ]);
+      const deliveryId = log.body.items[0].id as string;
+      const detail = await test.http.get(`/v1/deliveries/${deliveryId}`).set(test.as()).expect(200);
+      expect(
+        detail.body.attemptsLog.map((a: { attempt: number; statusCode: number; ok: boolean }) => [
+          a.attempt,
+          a.statusCode,
+          a.ok,
+        ]),
+      ).toEqual([
+        [1, 500, false],
+        [2, 500, false],
+        [3, 500, false],
+      ]);
+      expect(
+        (await test.http.get('/v1/deliveries?status=failed').set(test.as()).expect(200)).body.items.map(
+          (d: { id: string }) => d.id,
+        ),
+      ).toContain(deliveryId);
+
+      receiver.script('/replay', [{ status: 204 }]);
+      await test.http.post(`/v1/deliveries/${deliveryId}/retry`).set(test.as()).expect(202);
+      await receiver.waitFor(() => receiver.at('/replay').length >= 4, 10_000, 'the replay');
+      expect(new Set(receiver.at('/replay').map((r) => r.headers['webhook-id']))).toEqual(
+        new Set([deliveryId]),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(
+        (await test.http.get(`/v1/deliveries/${deliveryId}`).set(test.as()).expect(200)).body,
+      ).toMatchObject({ status: 'delivered', attempts: 4 });
+      const again = await test.http.post(`/v1/deliveries/${deliveryId}/retry`).set(test.as()).expect(409);
+      expect(again.body.detail).toMatch(/only a failed delivery/);
+    });
+
+    it('recovers every failed delivery to an endpoint since an instant', async () => {
+      const since = new Date().toISOString();
+      const id = await endpointFor('/recover');
+      receiver.script('/recover', [{ status: 503 }]);
+      for (const level of ['1', '3']) {
+        await test.http
+          .post('/v1/declarations')
+          .set(test.as())
+          .send(
+            declaration({ scheme: 'travel-advisory', level, areas: ['NO'], headline: `recover ${level}` }),
+          )
+          .expect(201);
+      }
+      await receiver.waitFor(() => receiver.at('/recover').length >= 6, 20_000, '/recover');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      receiver.script('/recover', [{ status: 200 }]);
+      const recovered = await test.http
+        .post(`/v1/webhooks/${id}/recover`)
+        .set(test.as())
+        .send({ since })
+        .expect(202);
+      expect(recovered.body).toEqual({ recovered: 2 });
+      await receiver.waitFor(() => receiver.at('/recover').length >= 8, 10_000, 'the recovery');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const log = await test.http
+        .get(`/v1/webhooks/${id}/deliveries?status=delivered`)
+        .set(test.as())
+        .expect(200);
+      expect(log.body.items).toHaveLength(2);
+    });
+
+    it('shows an integrator only the deliveries to its own endpoints', async () => {
+      const integrator = (
+        await test.http
+          .post('/v1/api-keys')
+          .set(test.as())
+          .send({ name: 'other', role: 'integrator' })
+          .expect(201)
+      ).body.key;
+      const anyFailed = (await test.http.get('/v1/deliveries?status=failed').set(test.as()).expect(200)).body
+        .items[0];
+      await test.http.get(`/v1/deliveries/${anyFailed.id}`).set(test.as(integrator)).expect(404);
+      await test.http.post(`/v1/deliveries/${anyFailed.id}/retry`).set(test.as(integrator)).expect(404);
+      expect((await test.http.get('/v1/deliveries').set(test.as(integrator)).expect(200)).body.items).toEqual(
+        [],
+      );
+      await test.http
+        .get(`/v1/webhooks/${anyFailed.webhookEndpointId}/deliveries`)
+        .set(test.as(integrator))
+        .expect(404);
+      await test.http.get('/v1/deliveries').expect(401);
+    });
   });
 });

@@ -4,6 +4,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { AuthGuard, AuthModule } from '@tocsin/auth';
 import { DatabaseModule } from '@tocsin/database';
 import { DeclarationsModule } from '@tocsin/declarations';
+import { DeliveryModule } from '@tocsin/delivery';
 import { FeedsModule } from '@tocsin/feeds';
 import { QueueModule } from '@tocsin/queue';
 import { SchemesModule } from '@tocsin/schemes';
@@ -12,6 +13,7 @@ import { WebhooksModule } from '@tocsin/webhooks';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { AreasController } from './areas/areas.controller';
 import { DeclarationsController } from './declarations/declarations.controller';
+import { DeliveriesController } from './deliveries/deliveries.controller';
 import { FeedsController } from './feeds/feeds.controller';
 import { EmailSubscriptionsController } from './email-subscriptions/email-subscriptions.controller';
 import { HealthController } from './health/health.controller';
@@ -32,6 +34,7 @@ import { WebhooksController } from './webhooks/webhooks.controller';
     FeedsModule,
     SubscribersModule,
     WebhooksModule,
+    DeliveryModule,
   ],
   controllers: [
     HealthController,
@@ -43,6 +46,7 @@ import { WebhooksController } from './webhooks/webhooks.controller';
     FeedsController,
     EmailSubscriptionsController,
     WebhooksController,
+    DeliveriesController,
   ],
   providers: [
     { provide: APP_GUARD, useExisting: AuthGuard },

@@ -5,6 +5,7 @@ import { SchemesModule } from '@tocsin/schemes';
 import { SubscribersModule } from '@tocsin/subscribers';
 import { WebhooksModule } from '@tocsin/webhooks';
 import { DeliveriesRepository } from './deliveries.repository';
+import { DeliveryLogService } from './delivery-log.service';
 import { DeliveryService } from './delivery.service';
 import { FanOutService } from './fan-out.service';
 import { OutboxRelayRepository } from './outbox-relay.repository';
@@ -17,10 +18,18 @@ import { Reconciler } from './reconciler.service';
     DeliveriesRepository,
     OutboxRelayRepository,
     DeliveryService,
+    DeliveryLogService,
     FanOutService,
     OutboxRelay,
     Reconciler,
   ],
-  exports: [DeliveriesRepository, DeliveryService, FanOutService, OutboxRelay, Reconciler],
+  exports: [
+    DeliveriesRepository,
+    DeliveryService,
+    DeliveryLogService,
+    FanOutService,
+    OutboxRelay,
+    Reconciler,
+  ],
 })
 export class DeliveryModule {}

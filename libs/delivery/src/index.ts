@@ -8,6 +8,7 @@ export {
   DELIVERY_STATUSES,
   DeliveryStatus,
 } from './deliveries.repository';
+export { DeliveryListQuery, DeliveryLogService } from './delivery-log.service';
 export { DeliveryModule } from './delivery.module';
 export { DeliveryService } from './delivery.service';
 export { DELIVERY_BATCH, FAN_OUT_PAGE, FanOutService } from './fan-out.service';
