@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap }
 import { AppConfig } from '@tocsin/config';
 import { DeliveryService, FanOutService, OutboxRelay, Reconciler } from '@tocsin/delivery';
 import { JOB, JobData, JobName, QUEUE, QUEUE_OF, QueueName, redisConnectionOptions } from '@tocsin/queue';
+import { hostname } from 'node:os';
 import { Job, Worker } from 'bullmq';
 
 type Handlers = { [N in JobName]: (data: JobData[N]) => Promise<unknown> };
@@ -39,13 +40,16 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
   onApplicationBootstrap(): void {
     const connection = redisConnectionOptions(this.config.redisUrl, 'worker');
     // A job's lock must outlive its slowest receiver, or a stalled-job check would run it twice.
-    const lockDuration = Math.max(30_000, this.config.webhookTimeoutMs * 3 + 10_000);
+    const lockDuration = Math.max(15_000, this.config.webhookTimeoutMs * 3 + 10_000);
     for (const queue of Object.values(QUEUE)) {
       const worker = new Worker(queue, (job: Job) => this.run(job), {
         connection,
         prefix: this.config.queuePrefix,
         concurrency: CONCURRENCY[queue],
         lockDuration,
+        // A job whose worker died is taken up again within about one lock duration.
+        stalledInterval: lockDuration,
+        name: `${hostname()}:${process.pid}`,
       });
       worker.on('failed', (job, error) =>
         this.logger.warn(`job ${job?.name} ${job?.id} failed: ${error.message}`),

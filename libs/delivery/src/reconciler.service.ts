@@ -1,12 +1,9 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
-import { Clock } from '@tocsin/config';
+import { AppConfig, Clock } from '@tocsin/config';
 import { JOB, JobQueues } from '@tocsin/queue';
 import { DeliveriesRepository } from './deliveries.repository';
 import { OutboxRelayRepository } from './outbox-relay.repository';
 
-/** How often the reconciler looks, and how late work must be before it counts as lost. */
-export const RECONCILE_INTERVAL_MS = 30_000;
-export const LOST_AFTER_MS = 60_000;
 const PAGE = 1000;
 
 /**
@@ -25,13 +22,16 @@ export class Reconciler implements BeforeApplicationShutdown {
     private readonly deliveries: DeliveriesRepository,
     private readonly queues: JobQueues,
     private readonly clock: Clock,
+    private readonly config: AppConfig,
   ) {}
 
-  start(intervalMs = RECONCILE_INTERVAL_MS): void {
+  start(): void {
     if (this.timer) return;
+    const intervalMs = this.config.reconcileIntervalMs;
     this.timer = setInterval(() => {
       if (this.running) return;
-      this.running = this.reconcile(LOST_AFTER_MS)
+      // Twice the interval: a first attempt or a due retry that is this late has no job working on it.
+      this.running = this.reconcile(2 * intervalMs)
         .catch((error: Error) => this.logger.warn(`reconcile pass failed: ${error.message}`))
         .finally(() => (this.running = null));
     }, intervalMs);
