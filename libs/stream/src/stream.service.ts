@@ -1,0 +1,159 @@
+import type { ServerResponse } from 'node:http';
+import {
+  BeforeApplicationShutdown,
+  Injectable,
+  NotFoundException,
+  ServiceUnavailableException,
+} from '@nestjs/common';
+import { findArea } from '@tocsin/areas';
+import { AnnouncedEventsRepository } from './announced-events.repository';
+import { AnnouncedEvent, catchUp } from './catch-up';
+import { eventConcernsArea } from './event-area';
+import { LiveEvents, LiveEventsListener } from './live-events.service';
+import { HEARTBEAT, RETRY_FIELD, sseMessage } from './sse';
+
+/** Between heartbeats: well under the minute after which proxies commonly drop an idle connection. */
+export const HEARTBEAT_MS = 15_000;
+
+/**
+ * The most events a resuming client is sent from the database on one connection. A client further behind
+ * gets this many, then the stream ends and its reconnection asks for the next ones.
+ */
+export const CATCH_UP_LIMIT = 1000;
+
+/** A client that reads slower than events come is cut off past this; it resumes from the database. */
+const MAX_UNSENT_BYTES = 1 << 20;
+
+export interface StreamRequest {
+  /** An area code as given (old codes such as KZ-ALA too); absent = every area. */
+  area?: string;
+  /** The last event the client saw (Last-Event-ID), to resume after; null = from now on. */
+  lastEventId: number | null;
+}
+
+/**
+ * Server-Sent Events of `threat_level.changed`, from the database and then live: `prepare` does everything
+ * that can fail (so that a failure is still a problem response), then the controller hands the connection
+ * to `serve`.
+ */
+@Injectable()
+export class StreamService implements BeforeApplicationShutdown {
+  /** Between heartbeats; tests shorten it. */
+  heartbeatMs = HEARTBEAT_MS;
+  private readonly streams = new Set<EventStream>();
+  private closing = false;
+
+  constructor(
+    private readonly live: LiveEvents,
+    private readonly announcedEvents: AnnouncedEventsRepository,
+  ) {}
+
+  /** Resolves the area, starts holding live events, then reads what the client missed. */
+  async prepare(request: StreamRequest): Promise<EventStream> {
+    if (this.closing) throw new ServiceUnavailableException('This server is shutting down; connect again.');
+    const area = request.area === undefined ? undefined : findArea(request.area);
+    if (request.area !== undefined && !area) {
+      throw new NotFoundException(`There is no area "${request.area}". GET /v1/areas lists them.`);
+    }
+    // Holding live events before reading the database leaves no gap between the two.
+    const stream = new EventStream(area?.code, request.lastEventId, this.heartbeatMs, (ended) =>
+      this.streams.delete(ended),
+    );
+    stream.listenTo(this.live);
+    this.streams.add(stream);
+    try {
+      const backlog =
+        request.lastEventId === null
+          ? []
+          : await this.announcedEvents.after(request.lastEventId, area?.code, CATCH_UP_LIMIT);
+      stream.caughtUp(backlog, backlog.length === CATCH_UP_LIMIT);
+      return stream;
+    } catch (error) {
+      stream.end();
+      throw error;
+    }
+  }
+
+  /** Sends what the client missed, then live events and heartbeats until it leaves or the app stops. */
+  serve(stream: EventStream, connection: ServerResponse): void {
+    stream.serve(connection);
+  }
+
+  // Open streams would hold the HTTP server's close forever: end them (one still reading its backlog ends
+  // once it has sent it), and refuse new ones. Their clients reconnect, to another process.
+  beforeApplicationShutdown(): void {
+    this.closing = true;
+    for (const stream of [...this.streams]) stream.interrupted();
+  }
+}
+
+/** One client's stream: holds live events until its catch-up is written, then writes them as they come. */
+export class EventStream implements LiveEventsListener {
+  private stopListening: () => void = () => undefined;
+  private held: AnnouncedEvent[] | null = [];
+  private backlog: AnnouncedEvent[] = [];
+  /** What the catch-up sent, so that a late announcement of the same event is not sent again. */
+  private readonly sent = new Set<number>();
+  /** The stream must end after its catch-up: more is waiting in the database, or announcements were lost. */
+  private endAfterCatchUp = false;
+  private connection: ServerResponse | null = null;
+  private heartbeat: NodeJS.Timeout | null = null;
+  private ended = false;
+
+  constructor(
+    private readonly areaCode: string | undefined,
+    private readonly lastEventId: number | null,
+    private readonly heartbeatMs: number,
+    private readonly onEnd: (stream: EventStream) => void,
+  ) {}
+
+  listenTo(live: LiveEvents): void {
+    this.stopListening = live.listen(this);
+  }
+
+  caughtUp(backlog: AnnouncedEvent[], more: boolean): void {
+    this.backlog = backlog;
+    if (more) this.endAfterCatchUp = true;
+  }
+
+  announced(event: AnnouncedEvent): void {
+    if (this.ended || !eventConcernsArea(event.event, this.areaCode)) return;
+    if (this.held) this.held.push(event);
+    else if (!this.sent.has(event.position)) this.write(sseMessage(event));
+  }
+
+  // Its client reconnects and resumes from the database, which has every announced event.
+  interrupted(): void {
+    if (this.connection) this.end();
+    else this.endAfterCatchUp = true;
+  }
+
+  serve(connection: ServerResponse): void {
+    this.connection = connection;
+    if (this.ended || connection.destroyed) return this.end(); // e.g. the client left during the catch-up
+    connection.on('close', () => this.end());
+    const events = catchUp(this.backlog, this.endAfterCatchUp ? [] : (this.held ?? []), this.lastEventId);
+    this.held = null;
+    this.backlog = [];
+    for (const event of events) this.sent.add(event.position);
+    this.write(RETRY_FIELD + events.map(sseMessage).join(''));
+    if (this.endAfterCatchUp) return this.end();
+    this.heartbeat = setInterval(() => this.write(HEARTBEAT), this.heartbeatMs).unref();
+  }
+
+  end(): void {
+    if (this.connection && !this.connection.destroyed && !this.connection.writableEnded)
+      this.connection.end();
+    if (this.ended) return;
+    this.ended = true;
+    this.stopListening();
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.onEnd(this);
+  }
+
+  private write(text: string): void {
+    if (!this.connection || this.ended) return;
+    this.connection.write(text);
+    if (this.connection.writableLength > MAX_UNSENT_BYTES) this.end();
+  }
+}
