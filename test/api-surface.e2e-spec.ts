@@ -160,6 +160,7 @@ describe('the public API surface', () => {
         'GET /v1/declarations/{id}',
         'GET /v1/declarations/{id}/cap',
         'GET /v1/feeds/declarations.atom',
+        'GET /v1/stream',
         'POST /v1/declarations/{id}/cancel',
         'POST /v1/api-keys',
         'GET /v1/api-keys',

@@ -8,6 +8,7 @@ import { DeliveryModule } from '@tocsin/delivery';
 import { FeedsModule } from '@tocsin/feeds';
 import { QueueModule } from '@tocsin/queue';
 import { SchemesModule } from '@tocsin/schemes';
+import { StreamModule } from '@tocsin/stream';
 import { SubscribersModule } from '@tocsin/subscribers';
 import { WebhooksModule } from '@tocsin/webhooks';
 import { ApiKeysController } from './api-keys/api-keys.controller';
@@ -20,6 +21,7 @@ import { HealthController } from './health/health.controller';
 import { ProblemFilter } from './http/problem.filter';
 import { LevelsController } from './levels/levels.controller';
 import { SchemesController } from './schemes/schemes.controller';
+import { StreamController } from './stream/stream.controller';
 import { WebhooksController } from './webhooks/webhooks.controller';
 
 /** The HTTP face. The process that hosts it brings ConfigModule and LoggerModule (see `hostModule`). */
@@ -35,6 +37,7 @@ import { WebhooksController } from './webhooks/webhooks.controller';
     SubscribersModule,
     WebhooksModule,
     DeliveryModule,
+    StreamModule,
   ],
   controllers: [
     HealthController,
@@ -47,6 +50,7 @@ import { WebhooksController } from './webhooks/webhooks.controller';
     EmailSubscriptionsController,
     WebhooksController,
     DeliveriesController,
+    StreamController,
   ],
   providers: [
     { provide: APP_GUARD, useExisting: AuthGuard },

@@ -1,0 +1,226 @@
+import { AddressInfo } from 'node:net';
+import { StreamService } from '@tocsin/stream';
+import { SseClient, ReceivedEvent } from './support/sse-client';
+import { createKey, startTestApp, TestApp } from './support/test-app';
+
+interface Declared {
+  id: string;
+}
+interface StreamedEvent {
+  type: string;
+  data: { eventId: string; declaration: { id: string }; changes: { area: { code: string } }[] };
+}
+
+const KAZAKHSTAN = { scheme: 'kz-terror', level: 'red', areas: ['KZ'] };
+// Another scheme than KAZAKHSTAN's: under a countrywide red, an orange for Almaty would change no level.
+const ALMATY = { scheme: 'travel-advisory', level: '4', areas: ['KZ-75'] };
+const BRITAIN = { scheme: 'uk-terror', level: 'severe', areas: ['GB'] };
+
+const dataOf = (event: ReceivedEvent) => JSON.parse(event.data) as StreamedEvent;
+const declarationOf = (event: ReceivedEvent) => dataOf(event).data.declaration.id;
+const baseUrlOf = (test: TestApp) =>
+  `http://127.0.0.1:${(test.app.getHttpServer().address() as AddressInfo).port}`;
+
+describe('GET /v1/stream: threat-level changes as Server-Sent Events', () => {
+  let test: TestApp;
+  let publisher: string;
+  let baseUrl: string;
+  const clients: SseClient[] = [];
+
+  const connect = async (path = '/v1/stream', headers: Record<string, string> = {}, base = baseUrl) => {
+    const client = await SseClient.connect(`${base}${path}`, headers);
+    clients.push(client);
+    return client;
+  };
+  const declare = async (
+    change: { scheme: string; level: string; areas: string[] },
+    on: TestApp = test,
+  ): Promise<string> => {
+    const response = await on.http
+      .post('/v1/declarations')
+      .set(on.as(publisher))
+      .send({ ...change, headline: 'Stream test', summary: 'Live.', authority: 'Anti-Terrorist Centre' })
+      .expect(201);
+    return (response.body as Declared).id;
+  };
+
+  beforeAll(async () => {
+    test = await startTestApp('postgres');
+    await test.app.listen(0, '127.0.0.1');
+    baseUrl = baseUrlOf(test);
+    publisher = await createKey(test, 'publisher', 'KNB duty desk');
+  });
+  afterEach(() => {
+    for (const client of clients.splice(0)) client.close();
+  });
+  afterAll(() => test?.close());
+
+  it('sends a declaration to a connected client within a second, as id, event and data', async () => {
+    const client = await connect();
+    expect(client.status).toBe(200);
+    expect(client.headers['content-type']).toBe('text/event-stream; charset=utf-8');
+    expect(client.headers['cache-control']).toBe('no-cache');
+    expect(client.headers['x-accel-buffering']).toBe('no');
+    expect(client.headers['x-request-id']).toEqual(expect.any(String));
+
+    const postedAt = Date.now();
+    const id = await declare(KAZAKHSTAN);
+    const event = await client.next();
+    const latencyMs = event.at - postedAt;
+    expect({ latencyMs, under: latencyMs < 1000 }).toEqual({ latencyMs, under: true });
+
+    expect(client.retry).toBe(3000);
+    expect(event.event).toBe('threat_level.changed');
+    expect(event.id).toMatch(/^[1-9]\d*$/);
+    expect(client.lines).toEqual([
+      'retry: 3000',
+      `id: ${event.id}`,
+      'event: threat_level.changed',
+      `data: ${event.data}`,
+    ]);
+    const data = dataOf(event);
+    expect(data).toMatchObject({
+      type: 'threat_level.changed',
+      data: {
+        eventId: expect.stringMatching(/^evt_/),
+        declaration: { id },
+        changes: [{ area: { code: 'KZ' } }],
+      },
+    });
+  });
+
+  it('gives a stream of an area only the changes concerning it', async () => {
+    const kazakhstan = await connect('/v1/stream?area=KZ');
+    const britain = await connect('/v1/stream?area=GB');
+    const almaty = await connect('/v1/stream?area=kz-ala'); // the old code of Almaty city, KZ-75
+    const kz = await declare(KAZAKHSTAN);
+    const almatyOnly = await declare(ALMATY);
+    const gb = await declare(BRITAIN);
+
+    expect([await britain.next()].map(declarationOf)).toEqual([gb]);
+    expect([await kazakhstan.next(), await kazakhstan.next()].map(declarationOf)).toEqual([kz, almatyOnly]);
+    expect([await almaty.next(), await almaty.next()].map(declarationOf)).toEqual([kz, almatyOnly]);
+    // The GB event came after the others: had they reached the wrong streams, they would be there by now.
+    expect(britain.events).toHaveLength(1);
+    await declare(BRITAIN);
+    await britain.next();
+    expect(kazakhstan.events).toHaveLength(2);
+    expect(almaty.events).toHaveLength(2);
+  });
+
+  it('resumes after a dropped connection with exactly the missed events, in order, then live ones', async () => {
+    const witness = await connect();
+    const client = await connect();
+    const first = await declare(KAZAKHSTAN);
+    const seen = await client.next();
+    expect(declarationOf(seen)).toBe(first);
+    await witness.next();
+    client.close();
+
+    const missed = [await declare(ALMATY), await declare(KAZAKHSTAN)];
+    // Announced while the client was away: the witness saw both.
+    const announced = [await witness.next(), await witness.next()];
+    expect(announced.map(declarationOf)).toEqual(missed);
+
+    const resumed = await connect('/v1/stream', { 'last-event-id': seen.id! });
+    const caughtUp = [await resumed.next(), await resumed.next()];
+    expect(caughtUp.map((e) => [e.id, declarationOf(e)])).toEqual(
+      announced.map((e) => [e.id, declarationOf(e)]),
+    );
+    const live = await declare(BRITAIN);
+    expect(declarationOf(await resumed.next())).toBe(live);
+    expect(resumed.events).toHaveLength(3);
+  });
+
+  it('resumes from ?lastEventId= for clients that cannot set headers, filtered by area', async () => {
+    const witness = await connect();
+    await declare(BRITAIN);
+    const from = (await witness.next()).id!;
+    const kz = await declare(KAZAKHSTAN);
+    await declare(BRITAIN);
+    const almaty = await declare(ALMATY);
+    await witness.until(() => witness.events.length === 4, 2000, 'three more events');
+
+    const resumed = await connect(`/v1/stream?area=KZ&lastEventId=${from}`);
+    expect([await resumed.next(), await resumed.next()].map(declarationOf)).toEqual([kz, almaty]);
+    // The header, sent by an EventSource when it reconnects, is newer than the query of its first connection.
+    const byHeader = await connect(`/v1/stream?area=KZ&lastEventId=${from}`, {
+      'last-event-id': witness.events[3].id!,
+    });
+    const live = await declare(KAZAKHSTAN);
+    expect(declarationOf(await byHeader.next())).toBe(live);
+  });
+
+  it('keeps an idle connection alive with heartbeat comments', async () => {
+    const stream = test.app.get(StreamService);
+    stream.heartbeatMs = 50;
+    try {
+      const client = await connect();
+      await client.until(() => client.comments.length >= 2, 2000, 'two heartbeats');
+      expect(client.comments.slice(0, 2)).toEqual(['heartbeat', 'heartbeat']);
+    } finally {
+      stream.heartbeatMs = 15_000;
+    }
+  });
+
+  it('answers a malformed or unknown area, or a malformed Last-Event-ID, with a problem before streaming', async () => {
+    const unknown = await test.http.get('/v1/stream?area=ZZ').expect(404);
+    expect(unknown.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+    expect(unknown.body).toMatchObject({ status: 404, detail: expect.stringContaining('"ZZ"') });
+    await test.http.get('/v1/stream?area=not%20an%20area').expect(400);
+    const header = await test.http.get('/v1/stream').set('last-event-id', 'abc').expect(400);
+    expect(header.body.errors).toEqual([{ field: 'Last-Event-ID', message: expect.any(String) }]);
+    const query = await test.http.get('/v1/stream?lastEventId=-1').expect(400);
+    expect(query.body.errors).toEqual([{ field: 'lastEventId', message: expect.any(String) }]);
+  });
+
+  it('documents the route as text/event-stream in the OpenAPI document', async () => {
+    const { paths } = (await test.http.get('/openapi.json').expect(200)).body;
+    const operation = paths['/v1/stream'].get;
+    expect(Object.keys(operation.responses['200'].content)).toEqual(['text/event-stream']);
+    expect(operation.responses['200'].description).toContain('Last-Event-ID');
+    expect(operation.parameters.map((p: { name: string }) => p.name).sort()).toEqual([
+      'Last-Event-ID',
+      'area',
+      'lastEventId',
+    ]);
+  });
+
+  describe('with two API processes', () => {
+    let other: TestApp;
+
+    beforeAll(async () => {
+      // Same database and Redis prefix, API only: what a second replica behind a load balancer is.
+      other = await startTestApp(
+        'postgres',
+        { DATABASE_URL: test.config.databaseUrl!, QUEUE_PREFIX: test.config.queuePrefix },
+        'api',
+      );
+      await other.app.listen(0, '127.0.0.1');
+    });
+    afterAll(() => other?.close());
+
+    it('gives a client of one process the events declared through the other', async () => {
+      const client = await connect('/v1/stream?area=KZ', {}, baseUrlOf(other));
+      const postedAt = Date.now();
+      const id = await declare(KAZAKHSTAN);
+      const event = await client.next();
+      expect(declarationOf(event)).toBe(id);
+      expect(event.at - postedAt).toBeLessThan(1000);
+    });
+
+    it('ends open streams when its app closes, so that closing is not held up', async () => {
+      const third = await startTestApp(
+        'postgres',
+        { DATABASE_URL: test.config.databaseUrl!, QUEUE_PREFIX: test.config.queuePrefix },
+        'api',
+      );
+      await third.app.listen(0, '127.0.0.1');
+      const client = await connect('/v1/stream', {}, baseUrlOf(third));
+      const started = Date.now();
+      await third.close();
+      expect(Date.now() - started).toBeLessThan(2000);
+      await client.end();
+    });
+  });
+});
