@@ -20,6 +20,8 @@ export class WebhookReceiver {
   private readonly scripts = new Map<string, Answer[]>();
   private readonly served = new Map<string, number>();
   private readonly server: Server;
+  /** Every answer waits this long, to keep deliveries in flight for a while. */
+  delayMs = 0;
 
   private constructor() {
     this.server = createServer((req, res) => {
@@ -38,8 +40,10 @@ export class WebhookReceiver {
         this.served.set(path, n + 1);
         const answer = script ? script[Math.min(n, script.length - 1)] : { status: 204 };
         if (answer === 'hang') return;
-        res.writeHead(answer.status, answer.headers);
-        res.end(answer.status === 204 ? undefined : `answer ${answer.status}`);
+        setTimeout(() => {
+          res.writeHead(answer.status, answer.headers);
+          res.end(answer.status === 204 ? undefined : `answer ${answer.status}`);
+        }, this.delayMs);
       });
     });
     this.server.keepAliveTimeout = 60_000;
@@ -57,6 +61,11 @@ export class WebhookReceiver {
 
   script(path: string, answers: Answer[]): void {
     this.scripts.set(path, answers);
+  }
+
+  /** Paths that received at least one request. */
+  distinctPaths(): number {
+    return new Set(this.receipts.map((r) => r.path)).size;
   }
 
   at(path: string): Receipt[] {

@@ -1,7 +1,16 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '@tocsin/config';
 import { DeliveryService, FanOutService, OutboxRelay, Reconciler } from '@tocsin/delivery';
-import { JOB, JobData, JobName, QUEUE, QUEUE_OF, QueueName, redisConnectionOptions } from '@tocsin/queue';
+import {
+  JOB,
+  JobData,
+  JobName,
+  QUEUE,
+  QUEUE_OF,
+  QueueName,
+  redisConnectionOptions,
+  withinMs,
+} from '@tocsin/queue';
 import { hostname } from 'node:os';
 import { Job, Worker } from 'bullmq';
 
@@ -62,8 +71,12 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
     this.logger.log(`processing ${Object.values(QUEUE).join(', ')}`);
   }
 
+  /** Jobs in flight finish (as long as their lock lasts); with Redis away, stop without waiting for it. */
   async beforeApplicationShutdown(): Promise<void> {
-    await Promise.all(this.workers.map((worker) => worker.close()));
+    const lockDuration = Math.max(15_000, this.config.webhookTimeoutMs * 3 + 10_000);
+    await Promise.all(
+      this.workers.map((worker) => withinMs(worker.close(), lockDuration).catch(() => worker.close(true))),
+    );
   }
 
   private run(job: Job): Promise<unknown> {

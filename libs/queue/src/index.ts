@@ -1,4 +1,4 @@
-export { JobQueues, redisConnectionOptions } from './job-queues';
+export { JobQueues, redisConnectionOptions, withinMs } from './job-queues';
 export { JOB, JobData, JobName, jobOptions, QUEUE, QUEUE_OF, QueueName } from './jobs';
 export { QueueModule, REDIS } from './queue.module';
 export { connectRedis } from './redis';

@@ -11,7 +11,13 @@ export class JobQueues implements OnApplicationShutdown {
   constructor(config: AppConfig) {
     const connection = redisConnectionOptions(config.redisUrl);
     this.queues = new Map(
-      Object.values(QUEUE).map((name) => [name, new Queue(name, { connection, prefix: config.queuePrefix })]),
+      Object.values(QUEUE).map((name) => {
+        const queue = new Queue(name, { connection, prefix: config.queuePrefix });
+        // While Redis is away every command fails and is handled where it was made; the connection's own
+        // errors would otherwise be printed raw.
+        queue.on('error', () => undefined);
+        return [name, queue];
+      }),
     );
   }
 
@@ -36,7 +42,10 @@ export class JobQueues implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([...this.queues.values()].map((queue) => queue.close()));
+    // Closing while Redis is away must not fail the shutdown: there is nothing left to flush.
+    await Promise.all(
+      [...this.queues.values()].map((queue) => queue.close().catch(() => queue.disconnect())),
+    );
   }
 }
 
@@ -56,4 +65,15 @@ export function redisConnectionOptions(url: string, role: 'producer' | 'worker' 
     enableOfflineQueue: role === 'worker',
     maxRetriesPerRequest: null,
   };
+}
+
+/** `promise`, or a rejection after `ms`. */
+export function withinMs<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    promise.then(
+      (value) => (clearTimeout(timer), resolve(value)),
+      (error: unknown) => (clearTimeout(timer), reject(error)),
+    );
+  });
 }

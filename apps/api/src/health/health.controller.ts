@@ -1,4 +1,4 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import {
   HealthCheck,
@@ -8,6 +8,7 @@ import {
 } from '@nestjs/terminus';
 import { DATABASE, Database, ping } from '@tocsin/database';
 import { REDIS } from '@tocsin/queue';
+import type { FastifyReply } from 'fastify';
 import type Redis from 'ioredis';
 
 const CHECK_TIMEOUT_MS = 2000;
@@ -29,14 +30,21 @@ export class HealthController {
     return this.health.check([]);
   }
 
-  /** Ready to take traffic: the database and Redis both answer. */
+  /** Ready to take traffic: the database and Redis both answer. 503 with the same shape when one does not. */
   @Get('ready')
   @HealthCheck()
-  ready() {
-    return this.health.check([
-      () => this.check('database', () => ping(this.db)),
-      () => this.check('redis', () => this.redis.ping()),
-    ]);
+  async ready(@Res({ passthrough: true }) reply: FastifyReply) {
+    try {
+      return await this.health.check([
+        () => this.check('database', () => ping(this.db)),
+        () => this.check('redis', () => this.redis.ping()),
+      ]);
+    } catch (error) {
+      // Terminus reports a failed check as a 503 exception; a load balancer or a person wants its details.
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      void reply.status(503);
+      return error.getResponse();
+    }
   }
 
   private async check(name: string, probe: () => Promise<unknown>): Promise<HealthIndicatorResult> {

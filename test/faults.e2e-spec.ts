@@ -1,0 +1,177 @@
+import { tables } from '@tocsin/database';
+import { JobQueues, QUEUE } from '@tocsin/queue';
+import { sql } from 'drizzle-orm';
+import { MAIN, PrivateRedis, runBuilt, RunningProcess } from './support/processes';
+import { startTestApp, TestApp } from './support/test-app';
+import { WebhookReceiver } from './support/webhook-receiver';
+
+// Faults with real processes: workers are the built `npm run start:worker` processes, killed and started
+// again; the API runs in the test. Every endpoint must end with the event, a repeat carrying the same
+// webhook-id.
+
+const declaration = {
+  scheme: 'kz-terror',
+  level: 'red',
+  areas: ['KZ'],
+  headline: 'Critical',
+  summary: 'Repeat attacks are possible.',
+  authority: 'Anti-Terrorist Centre',
+};
+
+async function seedEndpoints(test: TestApp, receiver: WebhookReceiver, count: number): Promise<void> {
+  const base = receiver.url('/e/');
+  await test.db.execute(sql`
+    insert into webhook_endpoints (id, owner_key_id, url, areas, enabled, secret, created_at, updated_at)
+    select 'whk_' || lpad(i::text, 6, '0'), 'key_seed', ${base} || i, '{KZ}', true,
+           'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', now(), now()
+    from generate_series(1, ${count}) as i`);
+}
+
+/** Each path's webhook-ids: one id per endpoint, however often it was sent. */
+function idsByPath(receiver: WebhookReceiver): Map<string, Set<string>> {
+  const ids = new Map<string, Set<string>>();
+  for (const r of receiver.receipts) {
+    const set = ids.get(r.path) ?? new Set<string>();
+    set.add(String(r.headers['webhook-id']));
+    ids.set(r.path, set);
+  }
+  return ids;
+}
+
+async function waitUntil(predicate: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function workerEnv(test: TestApp, redisUrl: string): Record<string, string> {
+  return {
+    DATABASE_URL: test.config.databaseUrl!,
+    REDIS_URL: redisUrl,
+    QUEUE_PREFIX: test.config.queuePrefix,
+    WEBHOOK_ALLOW_PRIVATE: 'true',
+    WEBHOOK_TIMEOUT_MS: '2000',
+    RECONCILE_INTERVAL_MS: '1000',
+  };
+}
+
+describe('faults', () => {
+  const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+  let receiver: WebhookReceiver;
+  let test: TestApp;
+  const workers: RunningProcess[] = [];
+
+  beforeEach(async () => {
+    receiver = await WebhookReceiver.start();
+  });
+  afterEach(async () => {
+    for (const worker of workers.splice(0)) {
+      if (worker.child.exitCode === null && worker.child.signalCode === null) {
+        worker.child.kill('SIGKILL');
+        await worker.exit;
+      }
+    }
+    await test?.close().catch(() => undefined);
+    await receiver.close();
+  });
+
+  it('delivers to every one of 5,000 endpoints although the worker is killed in the middle', async () => {
+    test = await startTestApp('postgres', { WEBHOOK_TIMEOUT_MS: '2000' }, 'api');
+    await seedEndpoints(test, receiver, 5000);
+    receiver.delayMs = 300;
+    const first = runBuilt(MAIN.worker, workerEnv(test, redisUrl));
+    workers.push(first);
+    await test.http.post('/v1/declarations').set(test.as()).send(declaration).expect(201);
+
+    await receiver.waitFor(() => receiver.distinctPaths() >= 500, 30_000, 'the first 500');
+    first.child.kill('SIGKILL');
+    const killed = await first.exit;
+    expect(killed.signal).toBe('SIGKILL');
+    const beforeRestart = receiver.distinctPaths();
+    expect(beforeRestart).toBeLessThan(5000);
+
+    receiver.delayMs = 0;
+    workers.push(runBuilt(MAIN.worker, workerEnv(test, redisUrl)));
+    await receiver.waitFor(() => receiver.distinctPaths() === 5000, 90_000, 'all 5,000 endpoints');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+
+    const ids = idsByPath(receiver);
+    expect(ids.size).toBe(5000);
+    expect([...ids.values()].every((set) => set.size === 1)).toBe(true);
+    const rows = await test.db
+      .select({ status: tables.deliveries.status, n: sql<number>`count(*)::int` })
+      .from(tables.deliveries)
+      .groupBy(tables.deliveries.status);
+    expect(rows).toEqual([{ status: 'delivered', n: 5000 }]);
+  });
+
+  it('accepts a declaration while Redis is down and delivers it once Redis is back', async () => {
+    const redis = await PrivateRedis.start();
+    try {
+      test = await startTestApp('postgres', { REDIS_URL: redis.url }, 'api');
+      await seedEndpoints(test, receiver, 3);
+      const worker = runBuilt(MAIN.worker, { ...workerEnv(test, redis.url), LOG_LEVEL: 'info' });
+      workers.push(worker);
+      await waitUntil(
+        () => worker.output().includes('processing fanout, delivery'),
+        20_000,
+        'the worker to start',
+      );
+      await redis.down();
+      const accepted = await test.http.post('/v1/declarations').set(test.as()).send(declaration).expect(201);
+      const ready = await test.http.get('/health/ready');
+      expect(ready.status).toBe(503);
+      expect(ready.body.details.redis.status).toBe('down');
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(receiver.receipts).toHaveLength(0);
+
+      await redis.up();
+      await receiver.waitFor(() => receiver.distinctPaths() === 3, 30_000, 'delivery after Redis came back');
+      const body = JSON.parse(receiver.receipts[0].body) as { data: { declaration: { id: string } } };
+      expect(body.data.declaration.id).toBe(accepted.body.id);
+      // Close while this test's Redis is still up; afterEach has nothing left to close.
+      await test.close();
+      test = undefined as unknown as TestApp;
+    } finally {
+      await redis.down();
+    }
+  });
+
+  it('shares one fan-out between two workers and sends each endpoint the event once', async () => {
+    test = await startTestApp('postgres', {}, 'api');
+    await seedEndpoints(test, receiver, 2000);
+    receiver.delayMs = 50;
+    workers.push(
+      runBuilt(MAIN.worker, workerEnv(test, redisUrl)),
+      runBuilt(MAIN.worker, workerEnv(test, redisUrl)),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await test.http.post('/v1/declarations').set(test.as()).send(declaration).expect(201);
+    await receiver.waitFor(() => receiver.distinctPaths() === 2000, 60_000, 'all 2,000 endpoints');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(receiver.receipts).toHaveLength(2000);
+    const jobs = await test.app.get(JobQueues).queue(QUEUE.delivery).getJobs(['completed']);
+    const processedBy = new Set(jobs.map((job) => job.processedBy));
+    expect(processedBy.size).toBe(2);
+  });
+
+  it('lets deliveries in flight finish on SIGTERM, then exits', async () => {
+    test = await startTestApp('postgres', {}, 'api');
+    await seedEndpoints(test, receiver, 50);
+    receiver.delayMs = 1500;
+    const worker = runBuilt(MAIN.worker, workerEnv(test, redisUrl));
+    workers.push(worker);
+    await test.http.post('/v1/declarations').set(test.as()).send(declaration).expect(201);
+    await receiver.waitFor(() => receiver.receipts.length > 0, 20_000, 'the first request');
+    worker.child.kill('SIGTERM');
+    const { code } = await worker.exit;
+    expect(code).toBe(0);
+    const pending = await test.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(tables.deliveries)
+      .where(sql`status <> 'delivered'`);
+    expect(pending[0].n).toBe(0);
+  });
+});
