@@ -313,5 +313,82 @@ describe('fan-out and delivery', () => {
         .expect(404);
       await test.http.get('/v1/deliveries').expect(401);
     });
+
+    it('retries an email the server defers (4xx) and gives up on one it refuses (5xx)', async () => {
+      const now = new Date();
+      const subscriber = (email: string) => ({
+        id: `sub_${uuidv7()}`,
+        email,
+        areas: ['IS'],
+        status: 'confirmed',
+        createdAt: now,
+        updatedAt: now,
+      });
+      await test.db
+        .insert(tables.emailSubscriptions)
+        .values([subscriber('deferred@ngo.example'), subscriber('gone@ngo.example')]);
+      smtp.refuse('deferred@ngo.example', [451]);
+      smtp.refuse('gone@ngo.example', [550, 550, 550]);
+      await test.http
+        .post('/v1/declarations')
+        .set(test.as())
+        .send(declaration({ scheme: 'travel-advisory', level: '2', areas: ['IS'] }))
+        .expect(201);
+      await smtp.waitFor('deferred@ngo.example', 1, 10_000);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const rows = await test.db
+        .select()
+        .from(tables.deliveries)
+        .where(eq(tables.deliveries.channel, 'email'));
+      const byAddress = async (email: string) => {
+        const [subscription] = await test.db
+          .select()
+          .from(tables.emailSubscriptions)
+          .where(eq(tables.emailSubscriptions.email, email));
+        return rows.find((r) => r.emailSubscriptionId === subscription.id)!;
+      };
+      expect(await byAddress('deferred@ngo.example')).toMatchObject({ status: 'delivered', attempts: 2 });
+      expect(await byAddress('gone@ngo.example')).toMatchObject({
+        status: 'failed',
+        attempts: 1,
+        lastStatusCode: 550,
+      });
+      expect(smtp.to('gone@ngo.example')).toHaveLength(0);
+    });
+
+    it('announces a scheduled declaration when it starts and again when it expires', async () => {
+      receiver.script('/timers', [{ status: 204 }]);
+      await endpointFor('/timers');
+      const startsAt = Date.now() + 1500;
+      const published = await test.http
+        .post('/v1/declarations')
+        .set(test.as())
+        .send(
+          declaration({
+            scheme: 'travel-advisory',
+            level: '3',
+            areas: ['NO'],
+            effectiveAt: new Date(startsAt).toISOString(),
+            expiresAt: new Date(startsAt + 1500).toISOString(),
+          }),
+        )
+        .expect(201);
+      expect(published.body.status).toBe('scheduled');
+      await receiver.waitFor(() => receiver.at('/timers').length >= 2, 15_000, 'start and expiry');
+      const [start, expiry] = receiver.at('/timers');
+      const startEvent = JSON.parse(start.body) as {
+        data: { cause: string; changes: { current: { code: string } | null }[] };
+      };
+      const expiryEvent = JSON.parse(expiry.body) as {
+        data: { cause: string; changes: { current: { code: string } | null }[] };
+      };
+      expect(startEvent.data.cause).toBe('declared');
+      expect(startEvent.data.changes[0].current?.code).toBe('3');
+      expect(start.at).toBeGreaterThanOrEqual(startsAt);
+      expect(start.at - startsAt).toBeLessThan(1500);
+      expect(expiryEvent.data.cause).toBe('expired');
+      expect(expiryEvent.data.changes[0].current).toBeNull();
+      expect(expiry.at).toBeGreaterThanOrEqual(startsAt + 1500);
+    });
   });
 });

@@ -5,6 +5,8 @@ import { SMTPServer } from 'smtp-server';
 /** A real SMTP server on a free local port that keeps every message it receives, parsed. */
 export class SmtpSink {
   readonly messages: ParsedMail[] = [];
+  /** Replies to give, in turn, to RCPT TO of an address, e.g. 451 (try later) or 550 (no such user). */
+  private readonly refusals = new Map<string, number[]>();
   private readonly server: SMTPServer;
 
   private constructor() {
@@ -12,6 +14,15 @@ export class SmtpSink {
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
+      onRcptTo: (address, _session, done) => {
+        const code = this.refusals.get(address.address)?.shift();
+        if (code === undefined) return done();
+        done(
+          Object.assign(new Error(code >= 500 ? 'no such mailbox' : 'try again later'), {
+            responseCode: code,
+          }),
+        );
+      },
       onData: (stream, _session, done) => {
         simpleParser(stream).then(
           (mail) => {
@@ -32,6 +43,10 @@ export class SmtpSink {
 
   get url(): string {
     return `smtp://127.0.0.1:${(this.server.server.address() as AddressInfo).port}`;
+  }
+
+  refuse(address: string, codes: number[]): void {
+    this.refusals.set(address, [...codes]);
   }
 
   /** Messages to `address`, waiting until there are at least `count`. */
