@@ -156,6 +156,7 @@ describe('the public API surface', () => {
         'GET /v1/levels/{area}',
         'GET /v1/levels/{area}/history',
         'POST /v1/declarations',
+        'POST /v1/declarations/preview',
         'GET /v1/declarations',
         'GET /v1/declarations/{id}',
         'GET /v1/declarations/{id}/cap',

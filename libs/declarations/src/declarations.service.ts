@@ -12,7 +12,16 @@ import { SchemesService } from '@tocsin/schemes';
 import { uuidv7 } from 'uuidv7';
 import { Actor, Declaration, DeclarationStatus, NewDeclaration } from './declaration';
 import { DeclarationsRepository, OutboxEvent, Queryable } from './declarations.repository';
-import { ChangeCause, effectiveLevels, sameLevel, supersededAtStart, TimelineEntry } from './effective-level';
+import {
+  ChangeCause,
+  Direction,
+  directionOf,
+  effectiveLevels,
+  LevelRef,
+  sameLevel,
+  supersededAtStart,
+  TimelineEntry,
+} from './effective-level';
 import { AreaChange, buildLevelChangedEvent } from './level-changed-event';
 
 export interface PublishRequest {
@@ -26,6 +35,15 @@ export interface PublishRequest {
   sourceUrl?: string | null;
   effectiveAt?: Date | null;
   expiresAt?: Date | null;
+}
+
+/** One area's change as publishing a declaration would announce it. */
+export interface PreviewedChange {
+  areaCode: string;
+  schemeId: string;
+  previous: LevelRef | null;
+  current: LevelRef | null;
+  direction: Direction;
 }
 
 export interface DeclarationQuery {
@@ -55,34 +73,8 @@ export class DeclarationsService {
    * transaction; a start or expiry still to come is written as an event due then.
    */
   async publish(request: PublishRequest, actor: Actor): Promise<Declaration> {
-    const areaCodes = resolveAreaCodes(request.areas);
-    const scheme = await this.schemes.get(request.scheme).catch(() => {
-      throw new UnprocessableEntityException(`There is no scheme "${request.scheme}".`);
-    });
-    const level = scheme.levels.find((l) => l.code === request.level);
-    if (!level) {
-      throw new UnprocessableEntityException(
-        `Scheme "${scheme.id}" has no level "${request.level}"; its levels are ${scheme.levels.map((l) => l.code).join(', ')}.`,
-      );
-    }
-    const now = this.clock.now();
-    const effectiveAt = request.effectiveAt ?? now;
-    const expiresAt = request.expiresAt ?? null;
-    if (expiresAt && expiresAt <= effectiveAt) {
-      throw new UnprocessableEntityException('expiresAt must be later than effectiveAt.');
-    }
-    const declaration: NewDeclaration = {
-      schemeId: scheme.id,
-      levelCode: level.code,
-      areaCodes,
-      headline: request.headline,
-      summary: request.summary,
-      measures: request.measures ?? level.measures,
-      authority: request.authority,
-      sourceUrl: request.sourceUrl ?? null,
-      effectiveAt,
-      expiresAt,
-    };
+    const { declaration, level, scheme, now } = await this.prepare(request);
+    const { areaCodes, effectiveAt, expiresAt } = declaration;
     const id = `dcl_${uuidv7()}`;
     const published: Declaration = {
       ...declaration,
@@ -120,6 +112,51 @@ export class DeclarationsService {
       await this.repository.insertOutboxEvents(tx, events);
     });
     return (await this.repository.findById(id, this.clock.now())) ?? published;
+  }
+
+  /**
+   * The level changes publishing `request` would announce, worked out as publishing does but writing
+   * nothing: for a declaration that starts now, the changes now; for a scheduled one, those at its start
+   * (as things stand); for one wholly in the past, none.
+   */
+  async previewChanges(request: PublishRequest): Promise<PreviewedChange[]> {
+    const { declaration, level, scheme, now } = await this.prepare(request);
+    const { areaCodes, effectiveAt, expiresAt } = declaration;
+    if (expiresAt && expiresAt <= now) return [];
+    const before = await this.repository.timelineOf(this.db, withCountries(areaCodes), scheme.id);
+    const added: TimelineEntry[] = areaCodes.map((areaCode) => ({
+      declarationId: 'preview',
+      areaCode,
+      schemeId: scheme.id,
+      level: { code: level.code, rank: level.rank, name: level.name, color: level.color },
+      effectiveAt,
+      expiresAt,
+      createdAt: now,
+      createdBy: 'preview',
+      cancelledAt: null,
+      cancelledBy: null,
+    }));
+    const after = [...before, ...added];
+    const levelIn = (entries: TimelineEntry[], areaCode: string, at: Date) =>
+      effectiveLevels(areaCode, areaCode.slice(0, 2), entries, at).find((l) => l.schemeId === scheme.id) ??
+      null;
+    const scheduled = effectiveAt > now;
+    return areaCodes
+      .map((areaCode) => ({
+        areaCode,
+        previous: scheduled
+          ? levelIn(after, areaCode, new Date(effectiveAt.getTime() - 1))
+          : levelIn(before, areaCode, now),
+        current: levelIn(after, areaCode, scheduled ? effectiveAt : now),
+      }))
+      .filter((change) => !sameLevel(change.previous, change.current))
+      .map(({ areaCode, previous, current }) => ({
+        areaCode,
+        schemeId: scheme.id,
+        previous: previous?.level ?? null,
+        current: current?.level ?? null,
+        direction: directionOf(previous?.level ?? null, current?.level ?? null),
+      }));
   }
 
   async cancel(id: string, actor: Actor, reason: string | null): Promise<Declaration> {
@@ -183,6 +220,39 @@ export class DeclarationsService {
       supersededAtStart(declaration.id, timeline).map((id) => this.repository.findById(id, now)),
     );
     return found.filter((d): d is Declaration => d !== null);
+  }
+
+  /** Checks a request (areas, scheme, level, validity) and gives the declaration it describes. */
+  private async prepare(request: PublishRequest) {
+    const areaCodes = resolveAreaCodes(request.areas);
+    const scheme = await this.schemes.get(request.scheme).catch(() => {
+      throw new UnprocessableEntityException(`There is no scheme "${request.scheme}".`);
+    });
+    const level = scheme.levels.find((l) => l.code === request.level);
+    if (!level) {
+      throw new UnprocessableEntityException(
+        `Scheme "${scheme.id}" has no level "${request.level}"; its levels are ${scheme.levels.map((l) => l.code).join(', ')}.`,
+      );
+    }
+    const now = this.clock.now();
+    const effectiveAt = request.effectiveAt ?? now;
+    const expiresAt = request.expiresAt ?? null;
+    if (expiresAt && expiresAt <= effectiveAt) {
+      throw new UnprocessableEntityException('expiresAt must be later than effectiveAt.');
+    }
+    const declaration: NewDeclaration = {
+      schemeId: scheme.id,
+      levelCode: level.code,
+      areaCodes,
+      headline: request.headline,
+      summary: request.summary,
+      measures: request.measures ?? level.measures,
+      authority: request.authority,
+      sourceUrl: request.sourceUrl ?? null,
+      effectiveAt,
+      expiresAt,
+    };
+    return { declaration, level, scheme, now };
   }
 
   /** The event for what a change does to the declaration's areas now, or null when no level changes. */

@@ -4,6 +4,7 @@ export { DueEventOutcome, DueEventsService } from './due-events.service';
 export {
   DeclarationQuery,
   DeclarationsService,
+  PreviewedChange,
   PublishRequest,
   resolveAreaCodes,
 } from './declarations.service';

@@ -1,3 +1,4 @@
+export { Audience, AudienceRepository } from './audience.repository';
 export { ClientRateLimit, RateVerdict } from './client-rate-limit';
 export {
   EMAIL_SUBSCRIPTION_STATUSES,

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MailModule } from '@tocsin/mail';
 import { SchemesModule } from '@tocsin/schemes';
+import { AudienceRepository } from './audience.repository';
 import { ClientRateLimit } from './client-rate-limit';
 import { EmailSubscriptionsRepository } from './email-subscriptions.repository';
 import { EmailSubscriptionsService } from './email-subscriptions.service';
@@ -15,7 +16,8 @@ import { InstanceSecrets } from './instance-secrets';
     EmailSubscriptionsRepository,
     EmailSubscriptionsService,
     ClientRateLimit,
+    AudienceRepository,
   ],
-  exports: [FilterInputs, EmailSubscriptionsService, ClientRateLimit],
+  exports: [FilterInputs, EmailSubscriptionsService, ClientRateLimit, AudienceRepository],
 })
 export class SubscribersModule {}

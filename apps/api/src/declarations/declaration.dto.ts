@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { findArea } from '@tocsin/areas';
-import { Declaration, DECLARATION_STATUSES, DeclarationStatus } from '@tocsin/declarations';
+import { Declaration, DECLARATION_STATUSES, DeclarationStatus, PreviewedChange } from '@tocsin/declarations';
+import { Audience } from '@tocsin/subscribers';
 import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -145,5 +146,46 @@ export function renderDeclaration(d: Declaration): DeclarationDto {
     cancelledAt: d.cancelledAt?.toISOString() ?? null,
     cancelledBy: d.cancelledBy,
     cancelReason: d.cancelReason,
+  };
+}
+
+class PreviewLevelDto {
+  @ApiProperty({ example: 'red' }) code!: string;
+  @ApiProperty({ example: 3 }) rank!: number;
+  @ApiProperty({ example: 'Critical' }) name!: string;
+  @ApiProperty({ type: String, nullable: true, example: '#d32f2f' }) color!: string | null;
+}
+
+export class PreviewChangeDto {
+  @ApiProperty({ type: AreaDto }) area!: AreaDto;
+  @ApiProperty() scheme!: string;
+  @ApiProperty({ type: PreviewLevelDto, nullable: true }) previous!: PreviewLevelDto | null;
+  @ApiProperty({ type: PreviewLevelDto, nullable: true }) current!: PreviewLevelDto | null;
+  @ApiProperty({ enum: ['escalated', 'deescalated', 'unchanged'] }) direction!: string;
+}
+
+export class DeclarationPreviewDto {
+  @ApiProperty({ example: 12, description: 'Enabled webhook endpoints that would get the event.' })
+  webhooks!: number;
+  @ApiProperty({ example: 340, description: 'Confirmed email subscriptions that would get the event.' })
+  emails!: number;
+  @ApiProperty({
+    type: [PreviewChangeDto],
+    description: 'The level changes it would announce; none when it changes no level (or is history).',
+  })
+  changes!: PreviewChangeDto[];
+}
+
+export function renderPreview(changes: PreviewedChange[], audience: Audience): DeclarationPreviewDto {
+  return {
+    webhooks: audience.webhooks,
+    emails: audience.emails,
+    changes: changes.map((c) => ({
+      area: findArea(c.areaCode)!,
+      scheme: c.schemeId,
+      previous: c.previous,
+      current: c.current,
+      direction: c.direction,
+    })),
   };
 }

@@ -1,39 +1,66 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Caller, Principal, RequireRole } from '@tocsin/auth';
-import { DeclarationsService } from '@tocsin/declarations';
+import { DeclarationsService, PublishRequest } from '@tocsin/declarations';
+import { AudienceRepository } from '@tocsin/subscribers';
 import { decodeCreatedCursor, page } from '../http/cursor';
 import { toInstant } from '../http/shared.dto';
 import {
   CancelDeclarationDto,
   DeclarationDto,
+  DeclarationPreviewDto,
   DeclarationListDto,
   DeclarationQueryDto,
   PublishDeclarationDto,
   renderDeclaration,
+  renderPreview,
 } from './declaration.dto';
 
 const actorOf = (caller: Principal) => ({ id: caller.keyId, name: caller.name });
+const requestOf = (body: PublishDeclarationDto): PublishRequest => ({
+  ...body,
+  effectiveAt: body.effectiveAt ? toInstant(body.effectiveAt) : null,
+  expiresAt: body.expiresAt ? toInstant(body.expiresAt) : null,
+});
 
 @ApiTags('declarations')
 @Controller('v1/declarations')
 export class DeclarationsController {
-  constructor(private readonly declarations: DeclarationsService) {}
+  constructor(
+    private readonly declarations: DeclarationsService,
+    private readonly audience: AudienceRepository,
+  ) {}
 
   @Post()
   @RequireRole('publisher', 'admin')
   @ApiBearerAuth()
   @ApiCreatedResponse({ type: DeclarationDto, description: 'Published, scheduled, or recorded as history.' })
   async publish(@Body() body: PublishDeclarationDto, @Caller() caller: Principal): Promise<DeclarationDto> {
-    const declaration = await this.declarations.publish(
-      {
-        ...body,
-        effectiveAt: body.effectiveAt ? toInstant(body.effectiveAt) : null,
-        expiresAt: body.expiresAt ? toInstant(body.expiresAt) : null,
-      },
-      actorOf(caller),
+    return renderDeclaration(await this.declarations.publish(requestOf(body), actorOf(caller)));
+  }
+
+  @Post('preview')
+  @HttpCode(200)
+  @RequireRole('publisher', 'admin')
+  @ApiBearerAuth()
+  @ApiOkResponse({
+    type: DeclarationPreviewDto,
+    description:
+      'Publishes nothing: the level changes this body would announce and how many subscribers they would ' +
+      'reach, counted with the fan-out’s own filter rule.',
+  })
+  async preview(@Body() body: PublishDeclarationDto): Promise<DeclarationPreviewDto> {
+    const changes = await this.declarations.previewChanges(requestOf(body));
+    const audience = await this.audience.count(
+      changes.map((c) => ({
+        areaCode: c.areaCode,
+        schemeId: c.schemeId,
+        previousRank: c.previous?.rank ?? null,
+        currentRank: c.current?.rank ?? null,
+        direction: c.direction,
+      })),
     );
-    return renderDeclaration(declaration);
+    return renderPreview(changes, audience);
   }
 
   @Get()
