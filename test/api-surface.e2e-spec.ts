@@ -165,6 +165,7 @@ describe('the public API surface', () => {
         'POST /v1/declarations/{id}/cancel',
         'POST /v1/api-keys',
         'GET /v1/api-keys',
+        'GET /v1/api-keys/me',
         'DELETE /v1/api-keys/{id}',
         'POST /v1/webhooks',
         'GET /v1/webhooks',

@@ -37,6 +37,12 @@ class CreatedApiKeyDto extends ApiKeyDto {
   @ApiProperty({ description: 'The key itself. Shown once: only its hash is kept.' }) key!: string;
 }
 
+class CallerDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ enum: ROLES }) role!: Role;
+}
+
 class ApiKeyListDto {
   @ApiProperty({ type: [ApiKeyDto] }) items!: ApiKeyDto[];
   @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
@@ -70,6 +76,13 @@ export class ApiKeysController {
   async list(@Query() query: PageQuery): Promise<ApiKeyListDto> {
     const keys = await this.apiKeys.list(query.limit + 1, decodeCreatedCursor(query.cursor));
     return page(keys, query.limit, render, (k) => [k.createdAt.toISOString(), k.id]);
+  }
+
+  @Get('me')
+  @RequireRole(...ROLES)
+  @ApiOkResponse({ type: CallerDto, description: 'The key of this request: any role may ask.' })
+  me(@Caller() caller: Principal): CallerDto {
+    return { id: caller.keyId, name: caller.name, role: caller.role };
   }
 
   @Delete(':id')
