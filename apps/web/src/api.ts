@@ -1,0 +1,194 @@
+// The JSON API as the pages use it: same origin, problem+json errors turned into ApiError.
+
+export interface Level {
+  code: string;
+  rank: number;
+  name: string;
+  color: string | null;
+}
+
+export interface Area {
+  code: string;
+  name: string;
+  type: 'country' | 'subdivision';
+  parent: string | null;
+  defaultScheme?: string;
+}
+
+export interface SchemeLevel extends Level {
+  description: string;
+  measures: string[];
+}
+
+export interface Scheme {
+  id: string;
+  name: string;
+  levels: SchemeLevel[];
+}
+
+export interface EffectiveLevel {
+  area: Area;
+  scheme: string;
+  level: Level;
+  declarationId: string;
+  source: string;
+  since: string;
+  until: string | null;
+}
+
+export interface AreaLevels {
+  area: Area;
+  levels: EffectiveLevel[];
+  subdivisions: { area: Area; levels: EffectiveLevel[] }[];
+}
+
+export interface LevelChange {
+  at: string;
+  area: Area;
+  scheme: string;
+  cause: 'declared' | 'expired' | 'cancelled';
+  previous: (Level & { source: string }) | null;
+  current: (Level & { source: string }) | null;
+  direction: 'escalated' | 'deescalated' | 'unchanged';
+  declarationId: string;
+  by: string | null;
+}
+
+export interface Declaration {
+  id: string;
+  status: 'scheduled' | 'active' | 'expired' | 'cancelled' | 'superseded';
+  scheme: string;
+  level: Level;
+  areas: Area[];
+  headline: string;
+  summary: string;
+  measures: string[];
+  authority: string;
+  sourceUrl: string | null;
+  effectiveAt: string;
+  expiresAt: string | null;
+  createdAt: string;
+  createdBy: string;
+}
+
+export interface DeclarationBody {
+  scheme: string;
+  level: string;
+  areas: string[];
+  headline: string;
+  summary: string;
+  measures: string[];
+  authority: string;
+  sourceUrl?: string;
+  effectiveAt?: string;
+  expiresAt?: string;
+}
+
+export interface Preview {
+  webhooks: number;
+  emails: number;
+  changes: {
+    area: Area;
+    scheme: string;
+    previous: Level | null;
+    current: Level | null;
+    direction: string;
+  }[];
+}
+
+export interface Webhook {
+  id: string;
+  url: string;
+  description: string | null;
+  areas: string[];
+  scheme: string | null;
+  minRank: number | null;
+  enabled: boolean;
+  disabledReason?: string | null;
+}
+
+export interface Delivery {
+  id: string;
+  channel: 'webhook' | 'email';
+  eventId: string;
+  status: 'pending' | 'delivered' | 'failed' | 'skipped';
+  attempts: number;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  createdAt: string;
+  deliveredAt: string | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface Caller {
+  id: string;
+  name: string;
+  role: 'admin' | 'publisher' | 'integrator' | 'viewer';
+}
+
+interface ProblemBody {
+  title?: string;
+  detail?: string;
+  errors?: { field: string; message: string }[];
+}
+
+/** A failed request: the status and the problem document's detail and per-field errors. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly errors: { field: string; message: string }[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export async function api<T>(
+  path: string,
+  options: { method?: string; body?: unknown; key?: string | null } = {},
+): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (options.key) headers.authorization = `Bearer ${options.key}`;
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method: options.method ?? 'GET',
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    });
+  } catch {
+    throw new ApiError(0, 'The server could not be reached. Check your connection and try again.');
+  }
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  let body: unknown = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    body = null;
+  }
+  if (!response.ok) {
+    const problem = (body ?? {}) as ProblemBody;
+    throw new ApiError(
+      response.status,
+      problem.detail ?? problem.title ?? `The server answered ${response.status}.`,
+      problem.errors ?? [],
+    );
+  }
+  return body as T;
+}
+
+let countries: Promise<Area[]> | null = null;
+let schemes: Promise<Scheme[]> | null = null;
+
+/** Every country (with its default scheme); fetched once per page. */
+export const listCountries = (): Promise<Area[]> =>
+  (countries ??= api<Page<Area>>('/v1/areas?type=country').then((page) => page.items));
+
+export const listSchemes = (): Promise<Scheme[]> =>
+  (schemes ??= api<Page<Scheme>>('/v1/schemes').then((page) => page.items));

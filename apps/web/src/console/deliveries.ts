@@ -1,0 +1,121 @@
+// Delivery logs: one webhook's, and every failed delivery with a retry button. The routes may be missing on an
+// older server; a 404 then says so instead of breaking the screen.
+
+import { api, ApiError, Delivery, Page } from '../api';
+import { h, time } from '../dom';
+import type { Session } from './session';
+
+export function unavailable(error: unknown, what: string): HTMLElement {
+  if (error instanceof ApiError && error.status === 404) {
+    return h('p', { class: 'notice' }, `${what} are not available: ${error.message}`);
+  }
+  return h('p', { class: 'error' }, error instanceof ApiError ? error.message : String(error));
+}
+
+/** A table of deliveries that grows with "Show more" and retries failed ones in place. */
+export function deliveriesTable(session: Session, path: string, caption: string, empty: string): HTMLElement {
+  const holder = h('div', { class: 'deliveries' }, h('p', {}, 'Loading…'));
+  const body = h('tbody', {});
+  const more = h('button', { type: 'button', class: 'secondary' }, 'Show more');
+  const message = h('p', { role: 'status', class: 'form-status' });
+  let cursor: string | null = null;
+
+  const row = (delivery: Delivery): HTMLTableRowElement => {
+    const retry =
+      delivery.status === 'failed'
+        ? h(
+            'button',
+            { type: 'button', class: 'secondary small', 'aria-label': `Retry delivery ${delivery.id}` },
+            'Retry',
+          )
+        : null;
+    const tr = h(
+      'tr',
+      { 'data-delivery': delivery.id },
+      h('td', {}, h('code', {}, delivery.id)),
+      h('td', {}, delivery.channel),
+      h('td', {}, h('code', {}, delivery.eventId)),
+      h('td', {}, h('span', { class: `status status-${delivery.status}` }, delivery.status)),
+      h('td', {}, delivery.attempts),
+      h('td', {}, [delivery.lastStatusCode, delivery.lastError].filter((v) => v !== null).join(' · ') || '—'),
+      h('td', {}, time(delivery.createdAt)),
+      h('td', {}, time(delivery.deliveredAt, '—')),
+      h('td', {}, retry),
+    );
+    retry?.addEventListener('click', async () => {
+      retry.disabled = true;
+      try {
+        const updated = await api<Delivery>(`/v1/deliveries/${delivery.id}/retry`, {
+          method: 'POST',
+          key: session.key,
+        });
+        tr.replaceWith(row(updated));
+        message.textContent = `Delivery ${delivery.id} is queued for another attempt.`;
+      } catch (error) {
+        retry.disabled = false;
+        message.textContent = error instanceof ApiError ? error.message : String(error);
+      }
+    });
+    return tr;
+  };
+
+  const load = async () => {
+    const separator = path.includes('?') ? '&' : '?';
+    const page = await api<Page<Delivery>>(
+      `${path}${cursor ? `${separator}cursor=${encodeURIComponent(cursor)}` : ''}`,
+      { key: session.key },
+    );
+    body.append(...page.items.map(row));
+    cursor = page.nextCursor;
+    more.hidden = !cursor;
+    return page;
+  };
+
+  more.addEventListener(
+    'click',
+    () => void load().catch((error) => holder.append(unavailable(error, 'Deliveries'))),
+  );
+  load().then(
+    (page) => {
+      if (!page.items.length) {
+        holder.replaceChildren(h('p', {}, empty));
+        return;
+      }
+      holder.replaceChildren(
+        message,
+        h(
+          'div',
+          { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-label': caption },
+          h(
+            'table',
+            {},
+            h('caption', {}, caption),
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                ...[
+                  'Delivery',
+                  'Channel',
+                  'Event',
+                  'Status',
+                  'Attempts',
+                  'Last answer',
+                  'Created',
+                  'Delivered',
+                ].map((t) => h('th', { scope: 'col' }, t)),
+                h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, 'Actions')),
+              ),
+            ),
+            body,
+          ),
+        ),
+        more,
+      );
+    },
+    (error) => holder.replaceChildren(unavailable(error, 'Delivery logs')),
+  );
+  return holder;
+}
