@@ -4,6 +4,8 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppConfig, requestIdOf } from '@tocsin/config';
 import { Logger } from 'nestjs-pino';
+import { registerQueueBoard } from '../web/queue-board';
+import { registerWebPages } from '../web/web-pages';
 import { validationPipe } from './validation';
 
 /** Builds the Fastify app around `module`: limits, errors, validation, logging and the OpenAPI document. */
@@ -49,5 +51,8 @@ export async function createHttpApp(
     jsonDocumentUrl: 'openapi.json',
     yamlDocumentUrl: 'openapi.yaml',
   });
+  // The status page, sign-up and console (built by Vite into dist/web), and the queue board for admins.
+  registerWebPages(app);
+  registerQueueBoard(app);
   return app;
 }

@@ -1,0 +1,79 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import fastifyStatic, { FastifyStaticOptions } from '@fastify/static';
+import { Logger } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+
+/** Paths of the single-page app that have no file of their own: each answers index.html. */
+export const PAGE_ROUTES = ['/country/:code', '/subscribe', '/admin'] as const;
+
+// The pages load nothing from elsewhere: scripts, styles, the map data and API calls are all this server's.
+const PAGE_SECURITY_HEADERS = {
+  'content-security-policy':
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; " +
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'same-origin',
+};
+
+/**
+ * Where Vite put the pages: `dist/web`, seen from the compiled server (`dist/apps/api/src/web`) or from the
+ * sources (tests run them through SWC). Null when the front-end has not been built.
+ */
+export function findWebRoot(): string | null {
+  const candidates = [resolve(__dirname, '../../../../web'), resolve(__dirname, '../../../../dist/web')];
+  return candidates.find((dir) => existsSync(join(dir, 'index.html'))) ?? null;
+}
+
+// Structural shapes of Fastify's reply, for the same reason as the cast below.
+interface HeaderReply {
+  header(name: string, value: string): unknown;
+}
+interface FileReply extends HeaderReply {
+  sendFile(file: string): unknown;
+}
+
+function setPageHeaders(reply: HeaderReply, path: string): void {
+  // Vite names assets by their content hash, so they never change; the pages that name them must be fresh.
+  if (path.includes('/assets/')) reply.header('cache-control', 'public, max-age=31536000, immutable');
+  else reply.header('cache-control', 'no-cache');
+  if (path.endsWith('.html')) {
+    for (const [name, value] of Object.entries(PAGE_SECURITY_HEADERS)) reply.header(name, value);
+  }
+}
+
+/**
+ * Serves the built front-end at `/`: its files, and index.html for the app's own paths. Only files that exist
+ * at start are routed (no wildcard), so every other path, /v1 included, still ends in the API's problem+json 404.
+ */
+export function registerWebPages(app: NestFastifyApplication, root: string | null = findWebRoot()): void {
+  if (!root) {
+    new Logger('WebPages').warn(
+      'no built pages in dist/web (run npm run build): the API is served without them',
+    );
+    return;
+  }
+  // In a scope of its own, so `reply.sendFile` does not clash with the static files of the queue board.
+  void app
+    .getHttpAdapter()
+    .getInstance()
+    .register(async (scope) => {
+      // Nest's adapter brings its own copy of Fastify, whose types differ from those the plugin names.
+      const plugin = fastifyStatic as unknown as Parameters<typeof scope.register>[0];
+      await scope.register(plugin, {
+        root,
+        prefix: '/',
+        wildcard: false,
+        index: ['index.html'],
+        cacheControl: false,
+        setHeaders: setPageHeaders,
+      } satisfies FastifyStaticOptions);
+      for (const path of PAGE_ROUTES) {
+        scope.get(path, (_request, reply) => {
+          const page = reply as unknown as FileReply;
+          setPageHeaders(page, '/index.html');
+          return page.sendFile('index.html');
+        });
+      }
+    });
+}
