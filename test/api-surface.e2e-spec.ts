@@ -146,6 +146,7 @@ describe('the public API surface', () => {
       [
         'GET /health/live',
         'GET /health/ready',
+        'GET /metrics',
         'GET /v1/areas',
         'GET /v1/areas/{code}',
         'GET /v1/schemes',

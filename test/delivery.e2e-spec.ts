@@ -137,6 +137,20 @@ describe('fan-out and delivery', () => {
     expect(rows.every((r) => r.status === 'delivered' && r.attempts === 1)).toBe(true);
   });
 
+  it('counts deliveries by channel and outcome, latencies and queue depths for Prometheus', async () => {
+    const response = await test.http.get('/metrics').expect(200);
+    expect(response.headers['content-type']).toMatch(/^text\/plain/);
+    expect(response.text).toMatch(
+      /^tocsin_deliveries_total\{channel="webhook",outcome="delivered"\} [1-9]\d*$/m,
+    );
+    expect(response.text).toMatch(
+      /^tocsin_deliveries_total\{channel="email",outcome="delivered"\} [1-9]\d*$/m,
+    );
+    expect(response.text).toMatch(/^tocsin_delivery_latency_seconds_count\{channel="webhook"\} [1-9]\d*$/m);
+    expect(response.text).toMatch(/^tocsin_fanout_duration_seconds_count [1-9]\d*$/m);
+    expect(response.text).toMatch(/^tocsin_queue_jobs\{queue="delivery",state="waiting"\} \d+$/m);
+  });
+
   describe('receivers that misbehave', () => {
     const endpointFor = async (path: string) => {
       const response = await test.http

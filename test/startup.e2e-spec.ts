@@ -115,10 +115,21 @@ describe('starting the processes', () => {
     try {
       const port = await freePort();
       const env = { DATABASE_URL: databaseUrl, PORT: String(port) };
+      const metricsPort = await freePort();
       const api = run(MAIN.api, env);
-      const worker = run(MAIN.worker, env);
+      const worker = run(MAIN.worker, { ...env, WORKER_METRICS_PORT: String(metricsPort) });
       await waitReady(port);
       expect(worker.child.exitCode).toBeNull();
+      const deadline = Date.now() + 10_000;
+      let scraped = '';
+      while (!scraped.includes('tocsin_queue_jobs') && Date.now() < deadline) {
+        scraped = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then(
+          (r) => r.text(),
+          () => '',
+        );
+        if (!scraped) await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      expect(scraped).toContain('tocsin_queue_jobs{queue="fanout"');
       api.child.kill('SIGTERM');
       worker.child.kill('SIGTERM');
       expect((await api.exit).code).toBe(0);

@@ -6,6 +6,7 @@ import { DatabaseModule } from '@tocsin/database';
 import { DeclarationsModule } from '@tocsin/declarations';
 import { DeliveryModule } from '@tocsin/delivery';
 import { FeedsModule } from '@tocsin/feeds';
+import { MetricsModule } from '@tocsin/metrics';
 import { QueueModule } from '@tocsin/queue';
 import { SchemesModule } from '@tocsin/schemes';
 import { StreamModule } from '@tocsin/stream';
@@ -20,6 +21,7 @@ import { EmailSubscriptionsController } from './email-subscriptions/email-subscr
 import { HealthController } from './health/health.controller';
 import { ProblemFilter } from './http/problem.filter';
 import { LevelsController } from './levels/levels.controller';
+import { MetricsController } from './metrics/metrics.controller';
 import { SchemesController } from './schemes/schemes.controller';
 import { StreamController } from './stream/stream.controller';
 import { WebhooksController } from './webhooks/webhooks.controller';
@@ -38,6 +40,7 @@ import { WebhooksController } from './webhooks/webhooks.controller';
     WebhooksModule,
     DeliveryModule,
     StreamModule,
+    MetricsModule,
   ],
   controllers: [
     HealthController,
@@ -51,6 +54,7 @@ import { WebhooksController } from './webhooks/webhooks.controller';
     WebhooksController,
     DeliveriesController,
     StreamController,
+    MetricsController,
   ],
   providers: [
     { provide: APP_GUARD, useExisting: AuthGuard },

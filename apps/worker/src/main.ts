@@ -1,5 +1,7 @@
+import { createServer } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { hostModule, loadConfig, runProcess } from '@tocsin/config';
+import { MetricsService } from '@tocsin/metrics';
 import { Logger } from 'nestjs-pino';
 import { WorkerModule } from './worker.module';
 
@@ -13,5 +15,22 @@ runProcess(async () => {
   });
   app.useLogger(app.get(Logger));
   await app.init();
-  return app;
+  if (config.workerMetricsPort === undefined) return app;
+
+  // The worker's counters live in this process, so Prometheus scrapes it directly.
+  const metrics = app.get(MetricsService);
+  const server = createServer((req, res) => {
+    if (req.url !== '/metrics') return void res.writeHead(404).end();
+    metrics.render().then(
+      ({ contentType, body }) => res.writeHead(200, { 'content-type': contentType }).end(body),
+      () => res.writeHead(500).end(),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(config.workerMetricsPort, config.host, resolve));
+  return {
+    close: async () => {
+      await new Promise((resolve) => server.close(resolve));
+      await app.close();
+    },
+  };
 });

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig, Clock } from '@tocsin/config';
 import { MailError, MailTransport } from '@tocsin/mail';
+import { MetricsService } from '@tocsin/metrics';
 import { JOB, JobQueues } from '@tocsin/queue';
 import { SchemesService } from '@tocsin/schemes';
 import { EmailSubscriptionsService, filterMatches } from '@tocsin/subscribers';
@@ -37,6 +38,7 @@ export class DeliveryService {
     private readonly queues: JobQueues,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly metrics: MetricsService,
   ) {}
 
   /** First attempts of a batch; deliveries already attempted are left to their retry jobs. */
@@ -59,6 +61,12 @@ export class DeliveryService {
     );
     const attempted = await mapLimit(rows.filter(isEligible), SEND_CONCURRENCY, (row) => this.attempt(row));
     await this.deliveries.record(attempted.map((a) => a.outcome));
+    for (const row of ineligible) this.metrics.deliveries.inc({ channel: row.channel, outcome: 'skipped' });
+    for (const a of attempted) {
+      this.metrics.deliveries.inc({ channel: a.row.channel, outcome: a.decision.kind });
+      if (a.outcome.latencyMs !== null)
+        this.metrics.deliveryLatency.observe({ channel: a.row.channel }, a.outcome.latencyMs / 1000);
+    }
 
     const retries = attempted.filter((a) => a.decision.kind === 'retry');
     await this.queues.addBulk(

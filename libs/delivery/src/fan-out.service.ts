@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '@tocsin/config';
+import { MetricsService } from '@tocsin/metrics';
 import { JOB, JobQueues } from '@tocsin/queue';
 import { CHANNELS, DeliveriesRepository } from './deliveries.repository';
 import { OutboxRelayRepository } from './outbox-relay.repository';
@@ -18,6 +19,7 @@ export class FanOutService {
     private readonly outbox: OutboxRelayRepository,
     private readonly queues: JobQueues,
     private readonly clock: Clock,
+    private readonly metrics: MetricsService,
   ) {}
 
   /**
@@ -26,6 +28,7 @@ export class FanOutService {
    */
   async fanOut(eventId: string): Promise<{ batches: number; deliveries: number }> {
     if (!(await this.outbox.payloadOf(eventId))) return { batches: 0, deliveries: 0 };
+    const timer = this.metrics.fanOutDuration.startTimer();
     let batches = 0;
     let deliveries = 0;
     for (const channel of CHANNELS) {
@@ -45,6 +48,7 @@ export class FanOutService {
       }
     }
     await this.outbox.markFannedOut(eventId, this.clock.now());
+    timer();
     this.logger.log(`event ${eventId}: ${deliveries} deliveries in ${batches} batches`);
     return { batches, deliveries };
   }
