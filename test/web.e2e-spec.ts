@@ -1,0 +1,477 @@
+// The pages in a real browser: Debian's Chromium driven by playwright-core, against the whole app listening on
+// a real port. Screenshots go to test-artifacts/ (git-ignored) for people to look at.
+import { mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { tables } from '@tocsin/database';
+import { eq } from 'drizzle-orm';
+import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import { linkIn, SmtpSink } from './support/smtp-sink';
+import { ADMIN_KEY, createKey, startTestApp, TestApp } from './support/test-app';
+
+// The few browser globals that the callbacks run in the page use (the backend's tsconfig has no DOM lib).
+interface PageElement {
+  id: string;
+  textContent: string | null;
+  getAttribute(name: string): string | null;
+}
+declare const document: {
+  activeElement: PageElement | null;
+  querySelector(selector: string): PageElement | null;
+};
+declare const window: object;
+declare const sessionStorage: { getItem(key: string): string | null };
+declare const localStorage: { length: number };
+declare function getComputedStyle(element: unknown): { color: string; backgroundColor: string };
+
+const ARTIFACTS = join(__dirname, '..', 'test-artifacts');
+const PUBLIC_URL = 'https://alerts.tocsin.test';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+];
+const DESKTOP = { width: 1280, height: 860 };
+const PHONE = { width: 390, height: 844 };
+// Live updates arrive by the stream at once, or by polling within 5 s where the stream is missing.
+const LIVE_TIMEOUT_MS = 15_000;
+
+interface SchemeLevel {
+  code: string;
+  name: string;
+  color: string;
+}
+
+describe('the web pages, in Chromium', () => {
+  let smtp: SmtpSink;
+  let test: TestApp;
+  let browser: Browser;
+  let base: string;
+  const contexts: BrowserContext[] = [];
+  const pageErrors: string[] = [];
+  const foreignRequests: string[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    smtp = await SmtpSink.start();
+    test = await startTestApp('postgres', { SMTP_URL: smtp.url, PUBLIC_URL });
+    await test.app.listen(0, '127.0.0.1');
+    base = (await test.app.getUrl()).replace('[::1]', '127.0.0.1');
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await test?.close();
+    await smtp?.close();
+  });
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((context) => context.close()));
+    // Nothing the pages load may come from elsewhere, and no script may throw.
+    expect(foreignRequests).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  async function open(
+    path: string,
+    viewport = DESKTOP,
+    prepare: (page: Page) => Promise<unknown> = async () => {},
+  ): Promise<Page> {
+    const context = await browser.newContext({
+      viewport,
+      isMobile: viewport === PHONE,
+      hasTouch: viewport === PHONE,
+    });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(`${path}: ${error.message}`));
+    page.on('request', (request) => {
+      if (!request.url().startsWith(base) && !request.url().startsWith('data:'))
+        foreignRequests.push(request.url());
+    });
+    await prepare(page);
+    await page.goto(`${base}${path}`);
+    return page;
+  }
+
+  const levelsOf = async (scheme: string): Promise<Record<string, SchemeLevel>> => {
+    const response = await test.http.get(`/v1/schemes/${scheme}`).expect(200);
+    return Object.fromEntries((response.body.levels as SchemeLevel[]).map((l) => [l.code, l]));
+  };
+
+  const declare = (body: Record<string, unknown>) =>
+    test.http
+      .post('/v1/declarations')
+      .set(test.as())
+      .send({ summary: 'Declared in a browser test.', authority: 'Anti-Terrorist Centre', ...body })
+      .expect(201);
+
+  const mapLevel = (page: Page, country: string) =>
+    page.locator(`path[data-code="${country}"]`).evaluate((path) => ({
+      level: path.getAttribute('data-level'),
+      fill: path.getAttribute('fill'),
+    }));
+
+  const waitForMapLevel = (page: Page, country: string, level: string) =>
+    page.waitForFunction(
+      ([code, wanted]) =>
+        document.querySelector(`path[data-code="${code}"]`)?.getAttribute('data-level') === wanted,
+      [country, level] as const,
+      { timeout: LIVE_TIMEOUT_MS },
+    );
+
+  it('serves the pages beside the API, which keeps its problem+json 404s', async () => {
+    const home = await test.http.get('/').expect(200);
+    expect(home.headers['content-type']).toMatch(/^text\/html/);
+    expect(home.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(home.text).toContain('<main id="main"');
+    const country = await test.http.get('/country/KZ').expect(200);
+    expect(country.text).toBe(home.text);
+    for (const path of ['/subscribe', '/admin'])
+      expect((await test.http.get(path).expect(200)).text).toBe(home.text);
+
+    const missing = await test.http.get('/v1/no-such-thing').expect(404);
+    expect(missing.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect((await test.http.get('/no-such-page').expect(404)).headers['content-type']).toMatch(
+      /^application\/problem\+json/,
+    );
+    await test.http.get('/health/live').expect(200);
+    await test.http.get('/openapi.json').expect(200);
+    await test.http.get('/v1/levels').expect(200);
+  });
+
+  it('keeps the queue board for admins, through a session cookie the console makes', async () => {
+    const publisher = await createKey(test, 'publisher', 'desk publisher');
+    // The console signs in with GET /v1/api-keys/me, which tells it the key's role.
+    expect((await test.http.get('/v1/api-keys/me').set(test.as(publisher)).expect(200)).body).toEqual({
+      id: expect.stringMatching(/^key_/),
+      name: 'desk publisher',
+      role: 'publisher',
+    });
+    await test.http.get('/v1/api-keys/me').expect(401);
+    expect((await test.http.get('/admin/queues').expect(401)).headers['content-type']).toMatch(
+      /problem\+json/,
+    );
+    await test.http.get('/admin/queues').set('accept', 'text/html').expect(303).expect('location', '/admin');
+    await test.http.post('/admin/queues/session').set(test.as(publisher)).expect(403);
+    await test.http.get('/admin/queues').set(test.as(publisher)).expect(401);
+
+    const session = await test.http.post('/admin/queues/session').set(test.as()).expect(204);
+    const cookie = session.headers['set-cookie'][0] as string;
+    expect(cookie).toMatch(/^tocsin_queues=.+; Path=\/admin\/queues; HttpOnly; SameSite=Strict$/);
+    const board = await test.http.get('/admin/queues').set('cookie', cookie.split(';')[0]).expect(200);
+    expect(board.text).toContain('Tocsin queues');
+    const queues = await test.http
+      .get('/admin/queues/api/queues')
+      .set('cookie', cookie.split(';')[0])
+      .expect(200);
+    expect(queues.body.queues.map((q: { name: string }) => q.name).sort()).toEqual(['delivery', 'fanout']);
+  });
+
+  it('the map shows Kazakhstan in red after a declaration and turns it orange when a newer one lands, without a reload', async () => {
+    const kz = await levelsOf('kz-terror');
+    const page = await open('/');
+    let loads = 0;
+    page.on('load', () => loads++);
+    await page.waitForSelector('path[data-code="KZ"]');
+    expect(await mapLevel(page, 'KZ')).toEqual({ level: null, fill: '#d4d4d4' });
+    await page.evaluate(() => Object.assign(window, { sameDocument: true }));
+
+    await declare({
+      scheme: 'kz-terror',
+      level: 'red',
+      areas: ['KZ'],
+      headline: 'Critical level across Kazakhstan',
+    });
+    await waitForMapLevel(page, 'KZ', 'red');
+    expect(await mapLevel(page, 'KZ')).toEqual({ level: 'red', fill: kz.red.color });
+    const listed = page.locator('li[data-country="KZ"]');
+    expect(await listed.locator('.chip').textContent()).toBe('Critical');
+    expect(await listed.locator('a').textContent()).toBe('Kazakhstan');
+
+    await declare({
+      scheme: 'kz-terror',
+      level: 'orange',
+      areas: ['KZ'],
+      headline: 'High level across Kazakhstan',
+    });
+    await waitForMapLevel(page, 'KZ', 'orange');
+    expect(await mapLevel(page, 'KZ')).toEqual({ level: 'orange', fill: kz.orange.color });
+    expect(await listed.locator('.chip').textContent()).toBe('High');
+    expect(
+      await page.locator('path[data-code="KZ"]').evaluate((p) => p.parentElement!.getAttribute('href')),
+    ).toBe('/country/KZ');
+    // The same document all along: no reload, no navigation.
+    expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(
+      true,
+    );
+    expect(loads).toBe(0);
+
+    // Every level label reads at WCAG AA against its own colour.
+    const contrasts = await page.locator('.chip').evaluateAll((chips) =>
+      chips.map((chip) => {
+        const rgb = (css: string) => css.match(/\d+/g)!.slice(0, 3).map(Number);
+        const lum = ([r, g, b]: number[]) =>
+          [r, g, b]
+            .map((v) => v / 255)
+            .map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4))
+            .reduce((sum, c, i) => sum + c * [0.2126, 0.7152, 0.0722][i], 0);
+        const style = getComputedStyle(chip);
+        const [a, b] = [lum(rgb(style.color)), lum(rgb(style.backgroundColor))].sort((x, y) => y - x);
+        return (a + 0.05) / (b + 0.05);
+      }),
+    );
+    expect(contrasts.length).toBeGreaterThan(0);
+    for (const ratio of contrasts) expect(ratio).toBeGreaterThanOrEqual(4.5);
+
+    await page.screenshot({
+      path: join(ARTIFACTS, 'map-desktop.png'),
+      fullPage: true,
+      animations: 'disabled',
+    });
+    const phone = await open('/', PHONE);
+    await waitForMapLevel(phone, 'KZ', 'orange');
+    await phone.screenshot({
+      path: join(ARTIFACTS, 'map-phone.png'),
+      fullPage: true,
+      animations: 'disabled',
+    });
+    const countryPage = await open('/country/KZ');
+    await countryPage.getByRole('heading', { name: 'History' }).waitFor();
+    expect(await countryPage.locator('.current-levels .chip').textContent()).toBe('High');
+    expect(await countryPage.locator('article.declaration h3').allTextContents()).toEqual([
+      'High level across Kazakhstan',
+    ]);
+    expect(await countryPage.locator('#history-heading + div tbody tr').count()).toBe(2);
+    await countryPage.screenshot({
+      path: join(ARTIFACTS, 'country-desktop.png'),
+      fullPage: true,
+      animations: 'disabled',
+    });
+    for (const file of ['map-desktop.png', 'map-phone.png', 'country-desktop.png']) {
+      expect(statSync(join(ARTIFACTS, file)).size).toBeGreaterThan(10_000);
+    }
+  });
+
+  it('keeps the map current by polling GET /v1/levels when the stream is missing', async () => {
+    const nl = await levelsOf('nl-nctv');
+    const page = await open('/', DESKTOP, (p) =>
+      p.route('**/v1/stream*', (route) =>
+        route.fulfill({ status: 404, contentType: 'application/problem+json', body: '{"status":404}' }),
+      ),
+    );
+    await page.getByText('Checking for changes every 5 seconds.').waitFor();
+    await page.waitForSelector('path[data-code="NL"]');
+    await declare({ scheme: 'nl-nctv', level: '4', areas: ['NL'], headline: 'Substantial threat' });
+    await waitForMapLevel(page, 'NL', '4');
+    expect(await mapLevel(page, 'NL')).toEqual({ level: '4', fill: nl['4'].color });
+    expect(await page.locator('li[data-country="NL"] .chip').textContent()).toBe('Substantial');
+  });
+
+  it('the sign-up form sends a confirmation', async () => {
+    const page = await open('/subscribe?area=KZ-75');
+    await page.getByLabel('Email address', { exact: true }).fill('desk@ngo.example');
+    await page.locator('[data-area="KZ-75"]').waitFor();
+    await page.getByLabel('Areas', { exact: true }).fill('Kazakhstan (KZ)');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.locator('[data-area="KZ"]').waitFor();
+    await page.getByLabel('Scheme', { exact: true }).selectOption('kz-terror');
+    await page
+      .getByLabel('Only when the level is at least')
+      .selectOption({ label: 'High (orange) or higher' });
+    await page.getByRole('button', { name: 'Send me a confirmation email' }).click();
+    await page.getByRole('heading', { name: 'Check your inbox' }).waitFor();
+
+    const [confirmation] = await smtp.waitFor('desk@ngo.example', 1, 10_000);
+    expect(confirmation.subject).toBe('Confirm your Tocsin threat-level alerts');
+    expect(confirmation.text).toContain('Kazakhstan (KZ), Almaty (KZ-75)');
+    const [row] = await test.db
+      .select()
+      .from(tables.emailSubscriptions)
+      .where(eq(tables.emailSubscriptions.email, 'desk@ngo.example'));
+    expect(row).toMatchObject({
+      status: 'pending',
+      areas: ['KZ', 'KZ-75'],
+      schemeId: 'kz-terror',
+      minRank: 2,
+      events: null,
+    });
+
+    const link = linkIn(confirmation, `${PUBLIC_URL}/v1/email-subscriptions/confirm?token=`);
+    await page.goto(link.replace(PUBLIC_URL, base));
+    expect(await page.locator('h1').textContent()).toBe('Subscription confirmed');
+    const [confirmed] = await test.db
+      .select()
+      .from(tables.emailSubscriptions)
+      .where(eq(tables.emailSubscriptions.email, 'desk@ngo.example'));
+    expect(confirmed.status).toBe('confirmed');
+  });
+
+  it('the sign-up form can be filled in and sent from the keyboard alone', async () => {
+    const page = await open('/subscribe');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('email');
+    await page.keyboard.type('keys@ngo.example');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('FR');
+    await page.keyboard.press('Enter'); // adds the area, does not send the form
+    await page.locator('[data-area="FR"]').waitFor();
+    await page.keyboard.press('Tab'); // the Add button
+    await page.keyboard.press('Tab'); // the chosen area's remove button
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(
+      'Remove France (FR)',
+    );
+    for (let i = 0; i < 5; i++) await page.keyboard.press('Tab'); // scheme, threshold, two boxes, the button
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(
+      'Send me a confirmation email',
+    );
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Check your inbox' }).waitFor();
+    expect((await smtp.waitFor('keys@ngo.example', 1, 10_000))[0].subject).toBe(
+      'Confirm your Tocsin threat-level alerts',
+    );
+  });
+
+  it('an admin publishes a declaration from the console and it appears on the map', async () => {
+    const fr = await levelsOf('fr-vigipirate');
+    // Who the preview should count: one matching endpoint and one confirmed address, beside ones that do not match.
+    await test.http
+      .post('/v1/webhooks')
+      .set(test.as())
+      .send({ url: 'http://127.0.0.1:9/fr', areas: ['FR'] })
+      .expect(201);
+    await test.http
+      .post('/v1/webhooks')
+      .set(test.as())
+      .send({ url: 'http://127.0.0.1:9/de', areas: ['DE'] })
+      .expect(201);
+    const now = new Date();
+    await test.db.insert(tables.emailSubscriptions).values([
+      {
+        id: 'sub_fr',
+        email: 'fr@example.org',
+        areas: ['FR'],
+        status: 'confirmed',
+        createdAt: now,
+        updatedAt: now,
+      },
+      {
+        id: 'sub_fr_pending',
+        email: 'p@example.org',
+        areas: ['FR'],
+        status: 'pending',
+        createdAt: now,
+        updatedAt: now,
+      },
+    ]);
+
+    const page = await open('/admin');
+    await page.getByLabel('API key', { exact: true }).fill(ADMIN_KEY);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Publish a declaration' }).waitFor();
+    expect(await page.evaluate(() => sessionStorage.getItem('tocsin.console.key'))).toBe(ADMIN_KEY);
+    expect(await page.evaluate(() => localStorage.length)).toBe(0);
+
+    await page.getByLabel('Country', { exact: true }).selectOption('FR');
+    await page.getByLabel('Ain (FR-01)').waitFor({ state: 'attached' });
+    expect(await page.getByLabel('Scheme', { exact: true }).inputValue()).toBe('fr-vigipirate');
+    await page.getByRole('radio', { name: 'Urgence attentat' }).check();
+    expect(await page.getByLabel('Measures', { exact: true }).inputValue()).not.toBe('');
+    await page.getByLabel('Headline', { exact: true }).fill('Urgence attentat across France');
+    await page.getByLabel('Summary', { exact: true }).fill('An attack has taken place or is imminent.');
+    await page.getByLabel('Declared by (authority)', { exact: true }).fill('SGDSN');
+    await page.getByRole('button', { name: 'Review and preview' }).click();
+
+    const reach = page.locator('.reach');
+    await reach.waitFor();
+    expect(await reach.textContent()).toBe('It will reach 1 webhook endpoint and 1 email subscriber.');
+    expect(await page.locator('.changes li').allTextContents()).toEqual([
+      'France (FR): no level → Urgence attentat — escalated',
+    ]);
+    // Nothing is published by the preview.
+    expect((await test.http.get('/v1/levels/FR').expect(200)).body.levels).toEqual([]);
+    await page.screenshot({
+      path: join(ARTIFACTS, 'console-preview-desktop.png'),
+      fullPage: true,
+      animations: 'disabled',
+    });
+
+    await page.getByRole('button', { name: 'Publish now' }).click();
+    const published = page.locator('.published');
+    await published.waitFor();
+    const id = await published.getAttribute('data-declaration');
+    const declaration = (await test.http.get(`/v1/declarations/${id}`).expect(200)).body;
+    expect(declaration).toMatchObject({
+      status: 'active',
+      scheme: 'fr-vigipirate',
+      level: { code: 'urgence-attentat' },
+      areas: [{ code: 'FR' }],
+      headline: 'Urgence attentat across France',
+      authority: 'SGDSN',
+      createdBy: 'bootstrap admin (ADMIN_API_KEY)',
+    });
+
+    await page.getByRole('link', { name: 'See the map' }).click();
+    await waitForMapLevel(page, 'FR', 'urgence-attentat');
+    expect(await mapLevel(page, 'FR')).toEqual({
+      level: 'urgence-attentat',
+      fill: fr['urgence-attentat'].color,
+    });
+    expect(await page.locator('li[data-country="FR"] .chip').textContent()).toBe('Urgence attentat');
+
+    const phone = await open('/admin', PHONE);
+    await phone.getByLabel('API key', { exact: true }).fill(ADMIN_KEY);
+    await phone.getByRole('button', { name: 'Sign in' }).click();
+    await phone.getByRole('heading', { name: 'Publish a declaration' }).waitFor();
+    await phone.screenshot({
+      path: join(ARTIFACTS, 'console-phone.png'),
+      fullPage: true,
+      animations: 'disabled',
+    });
+    for (const file of ['console-preview-desktop.png', 'console-phone.png']) {
+      expect(statSync(join(ARTIFACTS, file)).size).toBeGreaterThan(10_000);
+    }
+  });
+
+  it('shows the delivery screens, and says so when the server has no delivery log', async () => {
+    await test.http
+      .post('/v1/webhooks')
+      .set(test.as())
+      .send({ url: 'http://127.0.0.1:9/nl', areas: ['NL'] })
+      .expect(201);
+    const page = await open('/admin');
+    await page.getByLabel('API key', { exact: true }).fill(ADMIN_KEY);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('link', { name: 'Failed deliveries' }).click();
+    await page.getByRole('heading', { name: 'Failed deliveries' }).waitFor();
+    await page.waitForFunction(() => document.querySelector('.deliveries')?.textContent !== 'Loading…');
+    // Either the log (empty here: nothing has failed) or, on a server without the route, a notice.
+    expect(await page.locator('.deliveries').textContent()).toMatch(
+      /^(No failed deliveries\.|Delivery logs are not available: .+)$/,
+    );
+
+    await page.getByRole('link', { name: 'Webhooks' }).click();
+    await page.locator('li.webhook').first().waitFor();
+    expect(await page.locator('li.webhook code').allTextContents()).toEqual(
+      expect.arrayContaining(['http://127.0.0.1:9/nl']),
+    );
+    await page
+      .locator('li.webhook', { hasText: '/nl' })
+      .getByRole('button', { name: 'Show delivery log' })
+      .click();
+    await page.waitForFunction(
+      () => document.querySelector('.log:not([hidden]) .deliveries')?.textContent !== 'Loading…',
+    );
+    expect(await page.locator('.log:not([hidden]) .deliveries').textContent()).toMatch(
+      /^(Nothing has been sent to this endpoint yet\.|Delivery logs are not available: .+)$/,
+    );
+    await page.screenshot({
+      path: join(ARTIFACTS, 'console-webhooks-desktop.png'),
+      fullPage: true,
+      animations: 'disabled',
+    });
+  });
+});
