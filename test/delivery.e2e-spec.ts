@@ -406,3 +406,49 @@ describe('fan-out and delivery', () => {
     });
   });
 });
+
+describe('an endpoint that keeps failing', () => {
+  let test: TestApp;
+  let receiver: WebhookReceiver;
+  let smtp: SmtpSink;
+
+  beforeAll(async () => {
+    receiver = await WebhookReceiver.start();
+    smtp = await SmtpSink.start();
+    // About a second of nothing but failures stands in for the default 72 hours.
+    test = await startTestApp('postgres', {
+      SMTP_URL: smtp.url,
+      WEBHOOK_RETRY_SCHEDULE: '1,1',
+      WEBHOOK_DISABLE_AFTER_HOURS: '0.0003',
+    });
+  });
+  afterAll(async () => {
+    await test?.close();
+    await receiver?.close();
+    await smtp?.close();
+  });
+
+  it('is disabled once every delivery has failed for long enough, and its contact is told', async () => {
+    receiver.script('/down', [{ status: 500 }]);
+    const created = await test.http
+      .post('/v1/webhooks')
+      .set(test.as())
+      .send({ url: receiver.url('/down'), areas: ['FI'], contactEmail: 'oncall@receiver.example' })
+      .expect(201);
+    expect(created.body.contactEmail).toBe('oncall@receiver.example');
+    await test.http
+      .post('/v1/declarations')
+      .set(test.as())
+      .send(declaration({ scheme: 'travel-advisory', level: '2', areas: ['FI'] }))
+      .expect(201);
+    const [notice] = await smtp.waitFor('oncall@receiver.example', 1, 15_000);
+    expect(notice.subject).toBe(`Tocsin disabled your webhook endpoint ${receiver.url('/down')}`);
+    expect(notice.text).toContain(`/v1/webhooks/${created.body.id}/recover`);
+    const endpoint = await test.http.get(`/v1/webhooks/${created.body.id}`).set(test.as()).expect(200);
+    expect(endpoint.body).toMatchObject({
+      enabled: false,
+      disabledReason: expect.stringMatching(/^Every delivery has failed since /),
+    });
+    expect(receiver.at('/down')).toHaveLength(3);
+  });
+});

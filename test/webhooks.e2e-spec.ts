@@ -76,6 +76,7 @@ describe('webhook endpoints', () => {
       id: expect.stringMatching(/^whk_[0-9a-f-]{36}$/),
       url: receiver.url('/ok'),
       description: 'Central Asia desk',
+      contactEmail: null,
       areas: ['KZ', 'KZ-75'],
       scheme: 'kz-terror',
       minRank: 2,

@@ -43,6 +43,7 @@ const environment = z.object({
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120000).default(10000),
   WEBHOOK_RETRY_SCHEDULE: retrySchedule.default([5, 300, 1800, 7200, 18000, 36000, 36000]),
   TRUST_PROXY: booleanFlag.default(false),
+  WEBHOOK_DISABLE_AFTER_HOURS: z.coerce.number().positive().max(8760).default(72),
   WORKER_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).max(3600000).default(30000),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10485760).default(262144),
@@ -65,6 +66,8 @@ export abstract class AppConfig {
   abstract readonly webhookAllowPrivate: boolean;
   abstract readonly webhookTimeoutMs: number;
   abstract readonly webhookRetryScheduleSeconds: readonly number[];
+  /** An endpoint whose every delivery has failed for this long is disabled and its contact told. */
+  abstract readonly webhookDisableAfterMs: number;
   /** Where a worker running apart serves /metrics; unset = nowhere (the embedded process serves them on PORT). */
   abstract readonly workerMetricsPort: number | undefined;
   /** How often the worker looks for work whose job was lost; work counts as lost after twice this. */
@@ -114,6 +117,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     trustProxy: e.TRUST_PROXY,
     reconcileIntervalMs: e.RECONCILE_INTERVAL_MS,
     workerMetricsPort: e.WORKER_METRICS_PORT,
+    webhookDisableAfterMs: Math.round(e.WEBHOOK_DISABLE_AFTER_HOURS * 3600 * 1000),
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     logLevel: e.LOG_LEVEL,
   };

@@ -53,7 +53,7 @@ describe('openDatabase', () => {
         test.db,
         sql`select count(*)::text as count from drizzle.__drizzle_migrations`,
       );
-      expect(migrations.count).toBe('3');
+      expect(migrations.count).toBe('4');
     } finally {
       await test.close();
     }

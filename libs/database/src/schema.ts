@@ -194,6 +194,8 @@ export const webhookEndpoints = pgTable(
     ownerKeyId: text('owner_key_id').notNull(),
     url: text('url').notNull(),
     description: text('description'),
+    /** Who to tell when deliveries keep failing and the endpoint is disabled. */
+    contactEmail: text('contact_email'),
     ...subscriptionFilter,
     enabled: boolean('enabled').notNull().default(true),
     disabledReason: text('disabled_reason'),

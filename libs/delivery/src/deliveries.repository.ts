@@ -305,6 +305,19 @@ export class DeliveriesRepository {
     return rows.map(toDelivery);
   }
 
+  /** When the first delivery to an endpoint failed that came after its last success; null if none failed since. */
+  async firstFailureSinceSuccess(webhookEndpointId: string): Promise<Date | null> {
+    const [row] = await queryRows<{ first: string | Date | null }>(
+      this.db,
+      sql`select min(created_at) as first from deliveries
+          where webhook_endpoint_id = ${webhookEndpointId} and status = 'failed'
+            and created_at > coalesce(
+              (select max(delivered_at) from deliveries where webhook_endpoint_id = ${webhookEndpointId} and status = 'delivered'),
+              '-infinity'::timestamptz)`,
+    );
+    return row?.first ? new Date(row.first) : null;
+  }
+
   /** Counts by channel and status, for metrics and the status page. */
   async counts(): Promise<{ channel: Channel; status: DeliveryStatus; count: number }[]> {
     const rows = await queryRows<{ channel: Channel; status: DeliveryStatus; count: string }>(

@@ -8,6 +8,7 @@ import { EmailSubscriptionsService, filterMatches } from '@tocsin/subscribers';
 import { signingSecrets, WebhookEndpointsService, WebhookSender } from '@tocsin/webhooks';
 import { alertEmail } from './alert-email';
 import { AttemptOutcome, DeliveriesRepository, DeliveryToSend } from './deliveries.repository';
+import { endpointDisabledEmail, failingTooLong } from './endpoint-health';
 import { mapLimit } from './map-limit';
 import { AttemptResult, decideAfterAttempt, RetryDecision } from './retry-policy';
 
@@ -77,10 +78,40 @@ export class DeliveryService {
         return decision.kind === 'retry' ? decision.delayMs : 0;
       },
     );
-    for (const gone of attempted.filter((a) => a.decision.kind === 'gone' && a.row.webhookEndpointId)) {
-      await this.endpoints.disableForFailures(gone.row.webhookEndpointId!, 'The receiver answered 410 Gone.');
-    }
+    await this.disableFailingEndpoints(attempted);
     return attempted;
+  }
+
+  /**
+   * An endpoint that answered 410, or whose every delivery has failed for WEBHOOK_DISABLE_AFTER_HOURS, is
+   * disabled, and its contact (if it gave one) is told by email.
+   */
+  private async disableFailingEndpoints(attempted: Attempted[]): Promise<void> {
+    const reasons = new Map<string, string>();
+    for (const a of attempted) {
+      const endpointId = a.row.webhookEndpointId;
+      if (!endpointId || reasons.has(endpointId)) continue;
+      if (a.decision.kind === 'gone') reasons.set(endpointId, 'The receiver answered 410 Gone.');
+      if (a.decision.kind !== 'failed') continue;
+      const since = await this.deliveries.firstFailureSinceSuccess(endpointId);
+      if (failingTooLong(since, this.clock.now(), this.config.webhookDisableAfterMs)) {
+        reasons.set(endpointId, `Every delivery has failed since ${since!.toISOString()}.`);
+      }
+    }
+    for (const [endpointId, reason] of reasons) {
+      const endpoint = await this.endpoints.disableForFailures(endpointId, reason);
+      if (!endpoint) continue;
+      this.logger.warn(`disabled webhook endpoint ${endpointId}: ${reason}`);
+      if (!endpoint.contactEmail) continue;
+      await this.mail
+        .send({
+          to: endpoint.contactEmail,
+          ...endpointDisabledEmail(endpoint, reason, this.config.publicUrl),
+        })
+        .catch((error: Error) =>
+          this.logger.error(`could not tell the contact of ${endpointId}: ${error.message}`),
+        );
+    }
   }
 
   private async attempt(row: DeliveryToSend): Promise<Attempted> {

@@ -7,6 +7,8 @@ export interface WebhookEndpoint {
   ownerKeyId: string;
   url: string;
   description: string | null;
+  /** Told by email when deliveries keep failing and the endpoint is disabled. */
+  contactEmail: string | null;
   filter: SubscriptionFilter;
   enabled: boolean;
   /** Why it is disabled: by its owner, or by deliveries that kept failing. */

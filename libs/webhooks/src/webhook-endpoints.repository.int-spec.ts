@@ -8,6 +8,7 @@ const endpoint = (id: string, ownerKeyId: string, createdAt: string): StoredWebh
   ownerKeyId,
   url: `https://${id}.example.org/hook`,
   description: null,
+  contactEmail: null,
   filter: { areas: ['KZ'], schemeId: null, minRank: null, events: null },
   enabled: true,
   disabledReason: null,

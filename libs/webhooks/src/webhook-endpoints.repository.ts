@@ -8,7 +8,10 @@ const { webhookEndpoints } = tables;
 
 /** What an update may change; `updatedAt` always. */
 export type WebhookEndpointChanges = Partial<
-  Pick<StoredWebhookEndpoint, 'url' | 'description' | 'filter' | 'enabled' | 'disabledReason'>
+  Pick<
+    StoredWebhookEndpoint,
+    'url' | 'description' | 'contactEmail' | 'filter' | 'enabled' | 'disabledReason'
+  >
 > & { updatedAt: Date };
 
 export interface WebhookEndpointPageQuery {
@@ -132,6 +135,7 @@ function toEndpoint(row: typeof webhookEndpoints.$inferSelect): StoredWebhookEnd
     ownerKeyId: row.ownerKeyId,
     url: row.url,
     description: row.description,
+    contactEmail: row.contactEmail,
     filter: {
       areas: row.areas,
       schemeId: row.schemeId,

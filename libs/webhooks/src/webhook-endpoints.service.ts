@@ -18,6 +18,7 @@ import { checkWebhookUrl, hostOf } from './webhook-url';
 export interface NewWebhookEndpoint {
   url: string;
   description?: string | null;
+  contactEmail?: string | null;
   filter: FilterInput;
 }
 
@@ -25,6 +26,7 @@ export interface NewWebhookEndpoint {
 export interface WebhookEndpointChange {
   url?: string;
   description?: string | null;
+  contactEmail?: string | null;
   filter?: Partial<FilterInput>;
   enabled?: boolean;
 }
@@ -74,6 +76,7 @@ export class WebhookEndpointsService {
       ownerKeyId: caller.keyId,
       url,
       description: input.description ?? null,
+      contactEmail: input.contactEmail ?? null,
       filter,
       enabled: true,
       disabledReason: null,
@@ -109,6 +112,7 @@ export class WebhookEndpointsService {
     if (change.url !== undefined && change.url !== current.url)
       changes.url = await this.acceptUrl(change.url);
     if (change.description !== undefined) changes.description = change.description;
+    if (change.contactEmail !== undefined) changes.contactEmail = change.contactEmail;
     const filter = change.filter ?? {};
     if (Object.values(filter).some((value) => value !== undefined)) {
       changes.filter = await this.filters.normalize({
@@ -141,12 +145,18 @@ export class WebhookEndpointsService {
 
   /**
    * Disables an endpoint on the delivery side's word (410 Gone, days of failures), with no caller to check.
-   * One already disabled keeps the reason it was disabled for; a deleted one is left alone.
+   * One already disabled keeps the reason it was disabled for; a deleted one is left alone. Returns the
+   * endpoint when this call disabled it (so its contact can be told), else null.
    */
-  async disableForFailures(id: string, reason: string): Promise<void> {
+  async disableForFailures(id: string, reason: string): Promise<WebhookEndpoint | null> {
     const endpoint = await this.repository.findById(id);
-    if (!endpoint?.enabled) return;
-    await this.repository.update(id, { enabled: false, disabledReason: reason, updatedAt: this.clock.now() });
+    if (!endpoint?.enabled) return null;
+    const updated = await this.repository.update(id, {
+      enabled: false,
+      disabledReason: reason,
+      updatedAt: this.clock.now(),
+    });
+    return updated ? this.present(updated) : null;
   }
 
   async delete(id: string, caller: Principal): Promise<void> {
@@ -228,6 +238,7 @@ export class WebhookEndpointsService {
       ownerKeyId: endpoint.ownerKeyId,
       url: endpoint.url,
       description: endpoint.description,
+      contactEmail: endpoint.contactEmail,
       filter: endpoint.filter,
       enabled: endpoint.enabled,
       disabledReason: endpoint.disabledReason,

@@ -1,7 +1,17 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { DEFAULT_GRACE_PERIOD_SECONDS, MAX_GRACE_PERIOD_SECONDS, WebhookEndpoint } from '@tocsin/webhooks';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import {
+  IsBoolean,
+  IsEmail,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { PageQuery } from '../http/shared.dto';
 import { renderFilter, SubscriptionFilterDto, SubscriptionFilterView } from '../http/subscription-filter.dto';
 
@@ -25,6 +35,18 @@ export class CreateWebhookDto extends SubscriptionFilterDto {
   @IsString()
   @MaxLength(500)
   description?: string | null;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'oncall@travel-risk.example',
+    description: 'Told by email if deliveries keep failing and Tocsin disables the endpoint.',
+  })
+  @IsOptional()
+  @Transform(trim)
+  @IsEmail({}, { message: 'must be an email address' })
+  @MaxLength(254)
+  contactEmail?: string | null;
 }
 
 export class UpdateWebhookDto extends PartialType(CreateWebhookDto) {
@@ -62,6 +84,7 @@ export class WebhookDto extends SubscriptionFilterView {
   @ApiProperty({ example: 'whk_0190d7e4-…' }) id!: string;
   @ApiProperty() url!: string;
   @ApiProperty({ type: String, nullable: true }) description!: string | null;
+  @ApiProperty({ type: String, nullable: true }) contactEmail!: string | null;
   @ApiProperty() enabled!: boolean;
   @ApiProperty({ type: String, nullable: true }) disabledReason!: string | null;
   @ApiProperty({ example: 'whsec_AbC12x', description: 'The first characters of the current secret.' })
@@ -112,6 +135,7 @@ export function renderWebhook(endpoint: WebhookEndpoint): WebhookDto {
     id: endpoint.id,
     url: endpoint.url,
     description: endpoint.description,
+    contactEmail: endpoint.contactEmail,
     ...renderFilter(endpoint.filter),
     enabled: endpoint.enabled,
     disabledReason: endpoint.disabledReason,

@@ -38,8 +38,8 @@ export class WebhooksController {
   @ApiCreatedResponse({ type: CreatedWebhookDto, description: 'The secret is in this answer only.' })
   @ApiUnprocessableEntityResponse({ type: ProblemDto, description: 'A refused URL, area, scheme or rank.' })
   async create(@Body() body: CreateWebhookDto, @Caller() caller: Principal): Promise<CreatedWebhookDto> {
-    const { url, description, ...filter } = body;
-    const created = await this.webhooks.create({ url, description, filter }, caller);
+    const { url, description, contactEmail, ...filter } = body;
+    const created = await this.webhooks.create({ url, description, contactEmail, filter }, caller);
     return { ...renderWebhook(created), secret: created.secret };
   }
 
@@ -70,8 +70,10 @@ export class WebhooksController {
     @Body() body: UpdateWebhookDto,
     @Caller() caller: Principal,
   ): Promise<WebhookDto> {
-    const { url, description, enabled, ...filter } = body;
-    return renderWebhook(await this.webhooks.update(id, { url, description, enabled, filter }, caller));
+    const { url, description, contactEmail, enabled, ...filter } = body;
+    return renderWebhook(
+      await this.webhooks.update(id, { url, description, contactEmail, enabled, filter }, caller),
+    );
   }
 
   @Delete(':id')

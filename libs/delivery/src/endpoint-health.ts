@@ -1,0 +1,35 @@
+// Pure: when an endpoint has failed long enough to be disabled, and the email that tells its contact.
+import type { WebhookEndpoint } from '@tocsin/webhooks';
+
+/**
+ * True when every delivery to the endpoint since its last success has failed, the first of them at least
+ * `thresholdMs` ago: one bad hour does not disable a receiver, days of nothing but failures do.
+ */
+export function failingTooLong(
+  firstFailureSinceSuccess: Date | null,
+  now: Date,
+  thresholdMs: number,
+): boolean {
+  return (
+    firstFailureSinceSuccess !== null && now.getTime() - firstFailureSinceSuccess.getTime() >= thresholdMs
+  );
+}
+
+export function endpointDisabledEmail(endpoint: WebhookEndpoint, reason: string, apiBase: string) {
+  const text = [
+    `Tocsin stopped sending threat-level events to your webhook endpoint ${endpoint.url} (${endpoint.id}).`,
+    '',
+    `Why: ${reason}`,
+    '',
+    'Nothing more is sent until it is enabled again. Once the receiver works:',
+    `- enable it: PATCH ${apiBase}/v1/webhooks/${endpoint.id} with {"enabled": true}`,
+    `- send what it missed: POST ${apiBase}/v1/webhooks/${endpoint.id}/recover with {"since": "<instant>"}`,
+    `- see every attempt: GET ${apiBase}/v1/webhooks/${endpoint.id}/deliveries`,
+  ].join('\n');
+  const escape = (v: string) => v.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return {
+    subject: `Tocsin disabled your webhook endpoint ${endpoint.url}`,
+    text,
+    html: `<!doctype html>\n<html><body><pre style="font-family: system-ui, sans-serif; white-space: pre-wrap">${escape(text)}</pre></body></html>`,
+  };
+}
