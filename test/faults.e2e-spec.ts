@@ -139,6 +139,42 @@ describe('faults', () => {
     }
   });
 
+  it('re-enqueues a retry whose job was lost when Redis restarted empty', async () => {
+    const redis = await PrivateRedis.start();
+    try {
+      test = await startTestApp('postgres', { REDIS_URL: redis.url }, 'api');
+      await seedEndpoints(test, receiver, 1);
+      receiver.script('/e/1', [{ status: 500 }, { status: 204 }]);
+      const worker = runBuilt(MAIN.worker, {
+        ...workerEnv(test, redis.url),
+        WEBHOOK_RETRY_SCHEDULE: '4',
+        LOG_LEVEL: 'info',
+      });
+      workers.push(worker);
+      await waitUntil(
+        () => worker.output().includes('processing fanout, delivery'),
+        20_000,
+        'the worker to start',
+      );
+      await test.http.post('/v1/declarations').set(test.as()).send(declaration).expect(201);
+      await receiver.waitFor(() => receiver.receipts.length === 1, 15_000, 'the first, failing attempt');
+      // The retry waits four seconds as a delayed job in Redis; Redis now restarts and forgets it.
+      await redis.down();
+      await redis.up();
+      await receiver.waitFor(() => receiver.receipts.length === 2, 30_000, 'the retry after the reconciler');
+      expect(receiver.receipts[1].headers['webhook-id']).toBe(receiver.receipts[0].headers['webhook-id']);
+      await waitUntil(
+        () => worker.output().includes('whose jobs were gone'),
+        5_000,
+        'the reconciler to say so',
+      );
+      await test.close();
+      test = undefined as unknown as TestApp;
+    } finally {
+      await redis.down();
+    }
+  });
+
   it('shares one fan-out between two workers and sends each endpoint the event once', async () => {
     test = await startTestApp('postgres', {}, 'api');
     await seedEndpoints(test, receiver, 2000);
