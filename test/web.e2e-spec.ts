@@ -94,6 +94,14 @@ describe('the web pages, in Chromium', () => {
     return page;
   }
 
+  async function signedInConsole(viewport = DESKTOP): Promise<Page> {
+    const page = await open('/admin', viewport);
+    await page.getByLabel('API key', { exact: true }).fill(ADMIN_KEY);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Publish a declaration' }).waitFor();
+    return page;
+  }
+
   const levelsOf = async (scheme: string): Promise<Record<string, SchemeLevel>> => {
     const response = await test.http.get(`/v1/schemes/${scheme}`).expect(200);
     return Object.fromEntries((response.body.levels as SchemeLevel[]).map((l) => [l.code, l]));
@@ -161,6 +169,8 @@ describe('the web pages, in Chromium', () => {
     expect(cookie).toMatch(/^tocsin_queues=.+; Path=\/admin\/queues; HttpOnly; SameSite=Strict$/);
     const board = await test.http.get('/admin/queues').set('cookie', cookie.split(';')[0]).expect(200);
     expect(board.text).toContain('Tocsin queues');
+    expect(board.text).not.toContain('fonts.googleapis.com'); // everything the board loads is served here
+    expect(board.headers['content-security-policy']).toContain("default-src 'self'");
     const queues = await test.http
       .get('/admin/queues/api/queues')
       .set('cookie', cookie.split(';')[0])
@@ -368,10 +378,7 @@ describe('the web pages, in Chromium', () => {
       },
     ]);
 
-    const page = await open('/admin');
-    await page.getByLabel('API key', { exact: true }).fill(ADMIN_KEY);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Publish a declaration' }).waitFor();
+    const page = await signedInConsole();
     expect(await page.evaluate(() => sessionStorage.getItem('tocsin.console.key'))).toBe(ADMIN_KEY);
     expect(await page.evaluate(() => localStorage.length)).toBe(0);
 
@@ -422,10 +429,7 @@ describe('the web pages, in Chromium', () => {
     });
     expect(await page.locator('li[data-country="FR"] .chip').textContent()).toBe('Urgence attentat');
 
-    const phone = await open('/admin', PHONE);
-    await phone.getByLabel('API key', { exact: true }).fill(ADMIN_KEY);
-    await phone.getByRole('button', { name: 'Sign in' }).click();
-    await phone.getByRole('heading', { name: 'Publish a declaration' }).waitFor();
+    const phone = await signedInConsole(PHONE);
     await phone.screenshot({
       path: join(ARTIFACTS, 'console-phone.png'),
       fullPage: true,
@@ -436,15 +440,55 @@ describe('the web pages, in Chromium', () => {
     }
   });
 
+  it('an admin schedules a declaration from the console and cancels it there', async () => {
+    const page = await signedInConsole();
+    await page.getByLabel('Country', { exact: true }).selectOption('NL');
+    await page.getByRole('radio', { name: 'Substantial' }).check();
+    await page.getByLabel('Headline', { exact: true }).fill('Substantial from tomorrow');
+    await page.getByLabel('Summary', { exact: true }).fill('Raised for a summit.');
+    await page.getByLabel('Declared by (authority)', { exact: true }).fill('NCTV');
+    // datetime-local takes the reader's wall-clock time; the page sends it as an instant with its offset.
+    const tomorrow = await page.evaluate(() => {
+      const d = new Date(Date.now() + 86_400_000);
+      d.setSeconds(0, 0);
+      const local = new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+      return { local, instant: d.toISOString() };
+    });
+    await page.getByLabel('Starts (optional)', { exact: true }).fill(tomorrow.local);
+    await page.getByRole('button', { name: 'Review and preview' }).click();
+    const schedule = page.getByRole('button', { name: /^Schedule for / });
+    await schedule.click();
+    await page.getByRole('heading', { name: 'Scheduled' }).waitFor();
+    const id = await page.locator('.published').getAttribute('data-declaration');
+    expect((await test.http.get(`/v1/declarations/${id}`).expect(200)).body).toMatchObject({
+      status: 'scheduled',
+      areas: [{ code: 'NL' }],
+      effectiveAt: tomorrow.instant,
+    });
+
+    await page.getByRole('link', { name: 'Declarations', exact: true }).click();
+    const card = page.locator(`article[data-declaration="${id}"]`);
+    await card.waitFor();
+    await card.getByRole('button', { name: 'Cancel “Substantial from tomorrow”…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Cancel “Substantial from tomorrow”?' });
+    await dialog.getByLabel('Reason (optional, kept in the record)').fill('The summit moved.');
+    await dialog.getByRole('button', { name: 'Cancel the declaration' }).click();
+    await page.getByText('“Substantial from tomorrow” is cancelled.').waitFor();
+    expect(await card.count()).toBe(0);
+    expect((await test.http.get(`/v1/declarations/${id}`).expect(200)).body).toMatchObject({
+      status: 'cancelled',
+      cancelReason: 'The summit moved.',
+      cancelledBy: 'bootstrap admin (ADMIN_API_KEY)',
+    });
+  });
+
   it('shows the delivery screens, and says so when the server has no delivery log', async () => {
     await test.http
       .post('/v1/webhooks')
       .set(test.as())
       .send({ url: 'http://127.0.0.1:9/nl', areas: ['NL'] })
       .expect(201);
-    const page = await open('/admin');
-    await page.getByLabel('API key', { exact: true }).fill(ADMIN_KEY);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    const page = await signedInConsole();
     await page.getByRole('link', { name: 'Failed deliveries' }).click();
     await page.getByRole('heading', { name: 'Failed deliveries' }).waitFor();
     await page.waitForFunction(() => document.querySelector('.deliveries')?.textContent !== 'Loading…');

@@ -61,7 +61,16 @@ function cancelControl(
       ),
     ),
   );
-  const open = h('button', { type: 'button', class: 'danger', onclick: () => dialog.showModal() }, 'Cancel…');
+  const open = h(
+    'button',
+    {
+      type: 'button',
+      class: 'danger',
+      'aria-label': `Cancel “${d.headline}”…`,
+      onclick: () => dialog.showModal(),
+    },
+    'Cancel…',
+  );
   confirm.addEventListener('click', async (event) => {
     event.preventDefault();
     confirm.disabled = true;

@@ -77,6 +77,7 @@ export async function publishScreen(session: Session): Promise<HTMLElement> {
   const effectiveAt = h('input', { id: 'effectiveAt', type: 'datetime-local' });
   const expiresAt = h('input', { id: 'expiresAt', type: 'datetime-local' });
   const formStatus = h('div', { class: 'form-status', role: 'alert' });
+  const areaNames = new Map(countries.map((c) => [c.code, c.name]));
   let schemeTouched = false;
   let measuresTouched = false;
 
@@ -135,6 +136,7 @@ export async function publishScreen(session: Session): Promise<HTMLElement> {
       renderLevels();
     }
     const areas = await api<Page<Area>>(`/v1/areas?country=${code}`);
+    for (const a of areas.items) areaNames.set(a.code, a.name);
     regions.hidden = whole.checked;
     regions.replaceChildren(
       ...areas.items
@@ -256,7 +258,7 @@ export async function publishScreen(session: Session): Promise<HTMLElement> {
         h('dt', {}, 'Level'),
         h('dd', {}, levelChip(level), ' ', schemeOf.name),
         h('dt', {}, 'Areas'),
-        h('dd', {}, b.areas.join(', ')),
+        h('dd', {}, b.areas.map((code) => `${areaNames.get(code) ?? code} (${code})`).join(', ')),
         h('dt', {}, 'Headline'),
         h('dd', {}, b.headline),
         h('dt', {}, 'Valid'),

@@ -193,7 +193,15 @@ export function declarationCard(d: Declaration, schemeName: (id: string) => stri
 }
 
 function historyTable(area: Area, first: Page<LevelChange>, schemeName: (id: string) => string): Node {
-  if (!first.items.length) return h('p', {}, `No level has ever been declared for ${area.name}.`);
+  if (!first.items.length) {
+    return h(
+      'p',
+      {},
+      area.type === 'country'
+        ? `No countrywide level has been declared for ${area.name} yet.`
+        : `No level has been declared for ${area.name} yet.`,
+    );
+  }
   const body = h('tbody', {});
   const more = h('button', { type: 'button', class: 'secondary' }, 'Show older changes');
   let cursor = first.nextCursor;

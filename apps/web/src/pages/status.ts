@@ -128,25 +128,25 @@ function renderList(
       h(
         'li',
         { 'data-country': entry.country },
-        levelChip(entry.level),
+        h(
+          'a',
+          { class: 'country-link', href: `/country/${entry.country}` },
+          names.get(entry.country) ?? entry.country,
+        ),
         h(
           'span',
-          { class: 'level-entry' },
-          h('a', { href: `/country/${entry.country}` }, names.get(entry.country) ?? entry.country),
+          { class: 'level-line' },
+          levelChip(entry.level),
           entry.partial
-            ? h(
-                'span',
-                { class: 'partial-note' },
-                ` — in ${entry.subdivisions} ${entry.subdivisions === 1 ? 'region' : 'regions'}`,
-              )
+            ? h('span', {}, ` in ${entry.subdivisions} ${entry.subdivisions === 1 ? 'region' : 'regions'}`)
             : null,
-          h(
-            'span',
-            { class: 'meta' },
-            schemes.get(entry.scheme)?.name ?? entry.scheme,
-            ' · since ',
-            time(entry.since),
-          ),
+        ),
+        h(
+          'span',
+          { class: 'meta' },
+          schemes.get(entry.scheme)?.name ?? entry.scheme,
+          ' · since ',
+          time(entry.since),
         ),
       ),
     ),
