@@ -310,6 +310,7 @@ describe('the web pages, in Chromium', () => {
     const link = linkIn(confirmation, `${PUBLIC_URL}/v1/email-subscriptions/confirm?token=`);
     await page.goto(link.replace(PUBLIC_URL, base));
     expect(await page.locator('h1').textContent()).toBe('Subscription confirmed');
+    await page.screenshot({ path: join(ARTIFACTS, 'email-confirmed.png'), animations: 'disabled' });
     const [confirmed] = await test.db
       .select()
       .from(tables.emailSubscriptions)

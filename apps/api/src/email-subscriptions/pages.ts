@@ -12,16 +12,26 @@ export function page(title: string, body: string): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escape(title)} — Tocsin</title>
 <style>
-  body { font: 16px/1.5 system-ui, sans-serif; max-width: 40rem; margin: 2rem auto; padding: 0 1rem; color: #1a1a1a; }
+  /* The look of the pages at / (apps/web), for people arriving from an email. */
+  body { margin: 0; font: 16px/1.5 system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; color: #1a1a1a; }
+  header { padding: .6rem 1.25rem; background: #12233b; }
+  header a { color: #fff; font-weight: 700; font-size: 1.25rem; text-decoration: none; }
+  main { max-width: 40rem; margin: 1.5rem auto 2rem; padding: 0 1.25rem; }
+  h1 { font-size: 1.75rem; line-height: 1.2; }
+  a { color: #0b4f9c; }
   label { display: block; margin-top: 1rem; font-weight: 600; }
-  input[type=text], input[type=number], select { width: 100%; padding: .5rem; font: inherit; }
-  fieldset { margin-top: 1rem; }
-  button { margin-top: 1.5rem; padding: .6rem 1.2rem; font: inherit; background: #0d47a1; color: #fff; border: 0; border-radius: 4px; }
-  button:focus, input:focus, select:focus { outline: 3px solid #ffb300; }
-  .hint { color: #444; font-size: .9rem; }
+  fieldset label { font-weight: 400; }
+  input[type=text], input[type=number], select { width: 100%; min-height: 2.75rem; padding: .5rem .6rem; font: inherit; border: 2px solid #767676; border-radius: 4px; }
+  fieldset { margin-top: 1rem; border: 2px solid #c4c4c4; border-radius: 6px; }
+  legend { font-weight: 600; }
+  button { margin-top: 1.5rem; min-height: 2.75rem; padding: .5rem 1.2rem; font: inherit; font-weight: 600; background: #0b4f9c; color: #fff; border: 2px solid #0b4f9c; border-radius: 4px; cursor: pointer; }
+  :focus-visible { outline: 3px solid #005fcc; outline-offset: 2px; }
+  header a:focus-visible { outline-color: #ffd54f; }
+  .hint { color: #4a4a4a; font-size: .9rem; margin: .25rem 0 0; }
 </style>
 </head>
 <body>
+<header><a href="/">Tocsin</a></header>
 <main>
 <h1>${escape(title)}</h1>
 ${body}
