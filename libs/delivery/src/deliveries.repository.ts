@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DATABASE, Database, queryRows } from '@tocsin/database';
 import type { LevelChangedEvent } from '@tocsin/declarations';
-import { filterMatchesSql, FilterEvent, SubscriptionFilter } from '@tocsin/subscribers';
+import { FilterEvent, subscriberMatchesChangeSql, SubscriptionFilter } from '@tocsin/subscribers';
 import { SQL, sql } from 'drizzle-orm';
 
 export const CHANNELS = ['webhook', 'email'] as const;
@@ -80,23 +80,6 @@ const eventChanges = (eventId: string) => sql`(
   from outbox o, jsonb_array_elements(o.payload->'data'->'changes') c
   where o.event_id = ${eventId})`;
 
-const matches = (alias: string) =>
-  filterMatchesSql(
-    {
-      areas: sql.raw(`${alias}.areas`),
-      schemeId: sql.raw(`${alias}.scheme_id`),
-      minRank: sql.raw(`${alias}.min_rank`),
-      events: sql.raw(`${alias}.events`),
-    },
-    {
-      areaCode: sql.raw('ch.area_code'),
-      schemeId: sql.raw('ch.scheme_id'),
-      previousRank: sql.raw('ch.previous_rank'),
-      currentRank: sql.raw('ch.current_rank'),
-      direction: sql.raw('ch.direction'),
-    },
-  );
-
 const SUBSCRIBERS: Record<Channel, { table: SQL; column: SQL; eligible: SQL }> = {
   webhook: {
     table: sql.raw('webhook_endpoints'),
@@ -126,7 +109,7 @@ export class DeliveriesRepository {
       sql`with page as (
             select s.id from ${table} s
             where ${eligible} and s.id > ${after}
-              and exists (select 1 from ${eventChanges(eventId)} ch where ${matches('s')})
+              and exists (select 1 from ${eventChanges(eventId)} ch where ${subscriberMatchesChangeSql('s', 'ch')})
             order by s.id limit ${size}
           ), inserted as (
             insert into deliveries (id, event_id, channel, ${column}, status)

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DATABASE, Database, queryRows } from '@tocsin/database';
 import { SQL, sql } from 'drizzle-orm';
-import { FilteredChange, filterMatchesSql } from './subscription-filter';
+import { FilteredChange, subscriberMatchesChangeSql } from './subscription-filter';
 
 /** How many subscribers an event's changes would reach, per channel. */
 export interface Audience {
@@ -12,21 +12,7 @@ export interface Audience {
 // The same columns and the same eligibility as the fan-out's INSERT … SELECT, so a preview counts exactly
 // the endpoints and addresses a delivery row would be made for.
 const matchesAny = (alias: string) =>
-  sql`exists (select 1 from changes ch where ${filterMatchesSql(
-    {
-      areas: sql.raw(`${alias}.areas`),
-      schemeId: sql.raw(`${alias}.scheme_id`),
-      minRank: sql.raw(`${alias}.min_rank`),
-      events: sql.raw(`${alias}.events`),
-    },
-    {
-      areaCode: sql.raw('ch.area_code'),
-      schemeId: sql.raw('ch.scheme_id'),
-      previousRank: sql.raw('ch.previous_rank'),
-      currentRank: sql.raw('ch.current_rank'),
-      direction: sql.raw('ch.direction'),
-    },
-  )})`;
+  sql`exists (select 1 from changes ch where ${subscriberMatchesChangeSql(alias, 'ch')})`;
 
 const changeRow = (c: FilteredChange): SQL =>
   sql`(${c.areaCode}::text, ${c.schemeId}::text, ${c.previousRank}::int, ${c.currentRank}::int, ${c.direction}::text)`;

@@ -17,5 +17,6 @@ export {
   FilteredChange,
   filterMatches,
   filterMatchesSql,
+  subscriberMatchesChangeSql,
   SubscriptionFilter,
 } from './subscription-filter';

@@ -73,3 +73,27 @@ export function filterMatchesSql(f: FilterColumns, c: ChangeColumns): SQL {
     and (${f.events} is null or ${c.direction} = 'unchanged' or ${c.direction} = any(${f.events}))
   )`;
 }
+
+/**
+ * `filterMatchesSql` over the usual column names: a subscriber row (`areas`, `scheme_id`, `min_rank`, `events`)
+ * under `subscriber`, a change row (`area_code`, `scheme_id`, `previous_rank`, `current_rank`, `direction`)
+ * under `change`. The fan-out and the audience preview both use it, so they count the same subscribers.
+ */
+export function subscriberMatchesChangeSql(subscriber: string, change: string): SQL {
+  const column = (alias: string, name: string) => sql.raw(`${alias}.${name}`);
+  return filterMatchesSql(
+    {
+      areas: column(subscriber, 'areas'),
+      schemeId: column(subscriber, 'scheme_id'),
+      minRank: column(subscriber, 'min_rank'),
+      events: column(subscriber, 'events'),
+    },
+    {
+      areaCode: column(change, 'area_code'),
+      schemeId: column(change, 'scheme_id'),
+      previousRank: column(change, 'previous_rank'),
+      currentRank: column(change, 'current_rank'),
+      direction: column(change, 'direction'),
+    },
+  );
+}
