@@ -225,12 +225,21 @@ export class DeliveriesRepository {
       )}) and status = 'pending'`);
   }
 
-  /** Pending deliveries whose job seems lost: a first attempt not made, or a retry long overdue. */
-  async lost(olderThan: Date, limit: number): Promise<{ id: string; attempts: number }[]> {
+  /**
+   * Pending deliveries whose job seems lost: a retry long overdue, and, with `firstAttempts`, a first attempt
+   * long not made.
+   */
+  async lost(
+    olderThan: Date,
+    limit: number,
+    firstAttempts: boolean,
+  ): Promise<{ id: string; attempts: number }[]> {
     return queryRows<{ id: string; attempts: number }>(
       this.db,
       sql`select id, attempts from deliveries
-          where status = 'pending' and ((attempts = 0 and created_at < ${olderThan}) or (attempts > 0 and next_attempt_at < ${olderThan}))
+          where status = 'pending' and (
+            (attempts > 0 and next_attempt_at < ${olderThan})
+            ${firstAttempts ? sql`or (attempts = 0 and created_at < ${olderThan})` : sql``})
           order by created_at limit ${limit}`,
     );
   }

@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { AppConfig, Clock } from '@tocsin/config';
-import { JOB, JobQueues } from '@tocsin/queue';
+import { JOB, JobQueues, QUEUE } from '@tocsin/queue';
 import { DeliveriesRepository } from './deliveries.repository';
 import { OutboxRelayRepository } from './outbox-relay.repository';
 
@@ -51,7 +51,12 @@ export class Reconciler implements BeforeApplicationShutdown {
       JOB.fanOut,
       fanOuts.map((eventId) => ({ eventId })),
     );
-    const lost = await this.deliveries.lost(before, PAGE);
+    // A retry's job id is its delivery and attempt, so re-adding one whose job still exists does nothing. A
+    // first attempt's batch job cannot be named from its row: such rows count as lost only once the queue
+    // holds no work that could still be carrying them, or a busy fan-out would be sent twice.
+    const counts = await this.queues.queue(QUEUE.delivery).getJobCounts('waiting', 'active', 'prioritized');
+    const queueDrained = Object.values(counts).every((n) => n === 0);
+    const lost = await this.deliveries.lost(before, PAGE, queueDrained);
     await this.queues.addBulk(
       JOB.deliverOne,
       lost.map((d) => ({ deliveryId: d.id, attempt: d.attempts + 1 })),
