@@ -1,0 +1,119 @@
+// Email fan-out: N confirmed email subscribers, a local SMTP sink (a process of its own), one declaration
+// they all match, timed from `POST /v1/declarations` to the last message received. The ceiling: the same
+// messages (rendered beforehand by the app's own alertEmail) sent straight through a pooled nodemailer
+// transport with the app's pool settings, at the app's concurrency.
+import { fileURLToPath, URL } from 'node:url';
+import {
+  almatyDeclaration,
+  declare,
+  dist,
+  sampleMemory,
+  startTocsin,
+  untilAllRecorded,
+} from './support/app.mjs';
+import { smtpCeiling } from './support/ceilings.mjs';
+import { cpuAccount } from './support/machine.mjs';
+import { startPeer } from './support/peer.mjs';
+import { nowMs, ratio, round } from './support/stats.mjs';
+import { APP_CONCURRENCY } from './webhook-fanout.mjs';
+
+export const name = 'email-fanout';
+export const sizes = { tiny: 50, quick: 5_000, full: 20_000 };
+export const target = 0.5;
+
+const SINK = fileURLToPath(new URL('./support/smtp-sink.mjs', import.meta.url));
+const MAIL_FROM = 'Tocsin <alerts@tocsin.invalid>';
+
+/** N confirmed subscribers `reader1@bench.example` … for Kazakhstan. */
+const seedSubscribers = (n) => async (query) => {
+  await query(
+    `insert into email_subscriptions (id, email, areas, status, token_version, created_at, updated_at, confirmed_at)
+     select 'sub_' || gen_random_uuid(), 'reader' || g || '@bench.example', '{KZ}', 'confirmed', 1, now(), now(), now()
+     from generate_series(1, $1::int) g`,
+    [n],
+  );
+  await query('analyze email_subscriptions');
+};
+
+/** The messages the app sent, rendered again with its own code, one per subscriber. */
+async function sameMessages(app, n) {
+  const { alertEmail } = dist('libs/delivery/src/alert-email.js');
+  const { makeLinkToken } = dist('libs/subscribers/src/link-token.js');
+  const [{ payload }] = await app.query(`select payload from outbox where payload is not null limit 1`);
+  const subscriptions = await app.query(`select id, email from email_subscriptions order by id`);
+  const deliveries = await app.query(`select id from deliveries where channel = 'email' order by id`);
+  const link = (purpose, id) =>
+    `${app.url}/v1/email-subscriptions/${purpose}?token=${makeLinkToken('bench-secret', purpose, id, 1)}`;
+  return subscriptions.slice(0, n).map(({ id, email }, i) => ({
+    from: MAIL_FROM,
+    to: email,
+    ...alertEmail({
+      event: payload,
+      changes: payload.data.changes,
+      schemeEvent: 'terrorism threat level',
+      deliveryId: deliveries[i]?.id ?? `dlv_${i}`,
+      declarationUrl: `${app.url}/v1/declarations/${payload.data.declaration.id}`,
+      manageUrl: link('manage', id),
+      unsubscribeUrl: link('unsubscribe', id),
+      messageIdHost: '127.0.0.1',
+    }),
+  }));
+}
+
+export async function run({ n, execArgv = [] }) {
+  const sink = await startPeer(SINK);
+  let app = null;
+  try {
+    app = await startTocsin({
+      driver: 'postgres',
+      seed: seedSubscribers(n),
+      env: { SMTP_URL: `smtp://127.0.0.1:${sink.port}`, MAIL_FROM },
+      execArgv,
+    });
+    await sink.call('reset');
+    const memory = sampleMemory(app.delivererPid);
+    const cpu = await cpuAccount({ ...app.cpuGroups, sink: () => [sink.pid] });
+    const t0 = nowMs();
+    await declare(app.url, almatyDeclaration());
+    const seen = await sink.call('collect', { expected: n, t0, timeoutMs: Math.max(60_000, n * 20) });
+    const usage = await cpu.stop(n);
+    const rss = memory.stop();
+    if (!seen.complete) throw new Error(`only ${seen.count} of ${n} emails arrived`);
+    await untilAllRecorded(app.url);
+    const messages = await sameMessages(app, n);
+    await app.close();
+    app = null;
+
+    const ceilingCpu = await cpuAccount({ client: () => [process.pid], sink: () => [sink.pid] });
+    const ceiling = await smtpCeiling({ sink, messages, concurrency: APP_CONCURRENCY });
+    const ceilingUsage = await ceilingCpu.stop(n);
+    const noDelay = await smtpCeiling({ sink, messages, concurrency: APP_CONCURRENCY, noDelay: true });
+    const perSecond = Math.round(n / (seen.lastMs / 1000));
+    return {
+      database: 'postgres',
+      sizes: { subscribers: n },
+      seconds: round(seen.lastMs / 1000, 3),
+      emailsPerSecond: perSecond,
+      ceilingPerSecond: ceiling.perSecond,
+      ratio: ratio(perSecond, ceiling.perSecond),
+      target,
+      receipt: { firstMs: seen.firstMs, p50Ms: seen.p50Ms, p99Ms: seen.p99Ms, lastMs: seen.lastMs },
+      ceiling: {
+        concurrency: APP_CONCURRENCY,
+        pool: 'nodemailer defaults (5 connections)',
+        seconds: ceiling.seconds,
+        cpuUsPerEmail: ceilingUsage.usPer,
+      },
+      // For context: the same pool with TCP_NODELAY sockets (see smtpCeiling); not the ratio's ceiling.
+      noDelayCeilingPerSecond: noDelay.perSecond,
+      messageBytes: seen.messageBytes,
+      duplicates: seen.duplicates,
+      workerPeakRssMb: rss.vmHwmMb,
+      cpuUsPerEmail: usage.usPer,
+      othersCpuPercent: { tocsin: usage.othersPercent, ceiling: ceilingUsage.othersPercent },
+    };
+  } finally {
+    await app?.close();
+    await sink.stop();
+  }
+}

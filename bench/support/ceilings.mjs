@@ -1,0 +1,150 @@
+// The machine's raw ceilings, measured in the same run as the figure they bound: what plain undici, plain
+// BullMQ and a plain pooled nodemailer transport reach against the same peers, with none of Tocsin's work.
+import { Buffer } from 'node:buffer';
+import { createHmac, randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
+import { createTransport } from 'nodemailer';
+import { Queue, Worker } from 'bullmq';
+import { Agent, request } from 'undici';
+import { deleteQueueKeys, redisConnection } from './app.mjs';
+import { endpointSecret } from './secrets.mjs';
+import { nowMs, round } from './stats.mjs';
+
+/** Runs `work(i)` for i in 0..n-1 with at most `concurrency` at once. */
+export async function loop(n, concurrency, work) {
+  let next = 0;
+  const runner = async () => {
+    while (next < n) await work(next++);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, n) }, runner));
+}
+
+/** The signing key of endpoint `n`: the bytes its `whsec_` secret encodes. */
+export const endpointKey = (n) => Buffer.from(endpointSecret(n).slice('whsec_'.length), 'base64');
+
+/**
+ * A Standard Webhooks `v1` signature made with Node's own HMAC: the same bytes `standardwebhooks` makes
+ * (the receiver verifies them with that package), at the cost of the cheapest correct signer.
+ */
+export const signature = (key, id, at, body) =>
+  `v1,${createHmac('sha256', key)
+    .update(`${id}.${Math.floor(at.getTime() / 1000)}.${body}`)
+    .digest('base64')}`;
+
+/** One signed POST of `body` to endpoint `n` of the receiver, with the headers Tocsin sends. */
+export async function signedPost(agent, baseUrl, n, body, key = endpointKey(n)) {
+  const id = `msg_${n}_${randomBytes(4).toString('hex')}`;
+  const at = new Date();
+  const response = await request(`${baseUrl}/e/${n}`, {
+    method: 'POST',
+    dispatcher: agent,
+    headers: {
+      'content-type': 'application/json',
+      'user-agent': 'Tocsin-Bench/1',
+      'webhook-id': id,
+      'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+      'webhook-signature': signature(key, id, at, body),
+    },
+    body,
+  });
+  await response.body.dump();
+  if (response.statusCode !== 204) throw new Error(`the receiver answered ${response.statusCode}`);
+}
+
+/**
+ * The webhook ceiling: a plain undici loop POSTing `n` signed copies of `body` (one per endpoint, as the
+ * fan-out does) at `concurrency`, timed from the first request to the last receipt.
+ */
+export async function undiciCeiling({ receiver, n, body, concurrency }) {
+  const agent = new Agent({ keepAliveTimeout: 60_000 });
+  const baseUrl = `http://127.0.0.1:${receiver.port}`;
+  try {
+    // Keys are looked up, not derived, while timing: the app reads its secrets with the delivery rows.
+    const keys = Array.from({ length: n }, (_, i) => endpointKey(i + 1));
+    await receiver.call('reset');
+    const cpu = process.cpuUsage();
+    const t0 = nowMs();
+    await loop(n, concurrency, (i) => signedPost(agent, baseUrl, i + 1, body, keys[i]));
+    const { user, system } = process.cpuUsage(cpu);
+    const seen = await receiver.call('collect', { expected: n, t0 });
+    return {
+      perSecond: Math.round(n / (seen.lastMs / 1000)),
+      seconds: round(seen.lastMs / 1000, 3),
+      cpuUsPerRequest: Math.round((user + system) / n),
+      ...seen,
+    };
+  } finally {
+    await agent.close();
+  }
+}
+
+/**
+ * Raw BullMQ: `n` jobs added in bulk, then one worker at `concurrency` runs them, each doing `work(i)`.
+ * Jobs/s is counted from the worker's start to its last completion.
+ */
+export async function bullmqCeiling({ n, concurrency, work = async () => undefined }) {
+  const prefix = `tocsin-bench-ceiling-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const connection = redisConnection();
+  const queue = new Queue('ceiling', { connection, prefix });
+  try {
+    for (let i = 0; i < n; i += 1000) {
+      const size = Math.min(1000, n - i);
+      await queue.addBulk(
+        Array.from({ length: size }, (_, j) => ({
+          name: 'job',
+          data: { n: i + j + 1 },
+          opts: { removeOnComplete: true, removeOnFail: true },
+        })),
+      );
+    }
+    let done = 0;
+    let finish;
+    let fail;
+    const finished = new Promise((resolve, reject) => ((finish = resolve), (fail = reject)));
+    const t0 = nowMs();
+    const worker = new Worker('ceiling', (job) => work(job.data.n), { connection, prefix, concurrency });
+    worker.on('completed', () => {
+      if (++done === n) finish(nowMs());
+    });
+    worker.on('failed', (_job, error) => fail(error));
+    const t1 = await finished;
+    await worker.close();
+    return { perSecond: Math.round(n / ((t1 - t0) / 1000)), concurrency };
+  } finally {
+    await queue.close();
+    await deleteQueueKeys(prefix);
+  }
+}
+
+/**
+ * The email ceiling: `messages` sent straight through one pooled nodemailer transport at `concurrency`,
+ * configured as the app configures it (`SMTP_URL` with `pool=true`). With `noDelay`, the pool's sockets
+ * are opened with TCP_NODELAY: nodemailer leaves Nagle's algorithm on, and its small writes then wait for
+ * the peer's delayed ACK (~40 ms on Linux), which caps each connection near 20 messages a second.
+ */
+export async function smtpCeiling({ sink, messages, concurrency, noDelay = false }) {
+  const transport = noDelay
+    ? createTransport({
+        host: '127.0.0.1',
+        port: sink.port,
+        pool: true,
+        getSocket: (options, callback) => {
+          const connection = connect(options.port, options.host, () => callback(null, { connection }));
+          connection.setNoDelay(true).once('error', callback);
+        },
+      })
+    : createTransport(`smtp://127.0.0.1:${sink.port}?pool=true`);
+  try {
+    await sink.call('reset');
+    const t0 = nowMs();
+    await loop(messages.length, concurrency, (i) => transport.sendMail(messages[i]));
+    const seen = await sink.call('collect', { expected: messages.length, t0 });
+    return {
+      perSecond: Math.round(messages.length / (seen.lastMs / 1000)),
+      seconds: round(seen.lastMs / 1000, 3),
+      ...seen,
+    };
+  } finally {
+    transport.close();
+  }
+}

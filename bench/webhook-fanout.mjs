@@ -1,0 +1,129 @@
+// Webhook fan-out: N endpoints on one local receiver (a process of its own), one declaration they all
+// match, timed from `POST /v1/declarations` to the last receipt. In the same run, the ceiling: a plain
+// undici loop POSTing N signed bodies of the same size to the same receiver at the same concurrency; and,
+// for context, what raw BullMQ reaches with no-op jobs and with one POST per job.
+import { Buffer } from 'node:buffer';
+import { fileURLToPath, URL } from 'node:url';
+import { Agent } from 'undici';
+import { almatyDeclaration, declare, sampleMemory, startTocsin, untilAllRecorded } from './support/app.mjs';
+import { bullmqCeiling, signedPost, undiciCeiling } from './support/ceilings.mjs';
+import { cpuAccount } from './support/machine.mjs';
+import { startPeer } from './support/peer.mjs';
+import { endpointSecretSql } from './support/secrets.mjs';
+import { nowMs, ratio, round } from './support/stats.mjs';
+
+export const name = 'webhook-fanout';
+export const sizes = { tiny: 200, quick: 20_000, full: 100_000 };
+export const target = 0.5;
+/** Sends the app has in flight at most: 8 delivery jobs per worker × 100 sends per batch (apps/worker). */
+export const APP_CONCURRENCY = 800;
+/** The concurrency of the raw BullMQ figures: one worker, many jobs at once, as a per-delivery design would run. */
+const BULLMQ_CONCURRENCY = 100;
+
+const RECEIVER = fileURLToPath(new URL('./support/webhook-receiver.mjs', import.meta.url));
+
+/** N enabled endpoints `…/e/1` … `…/e/N`, all for Kazakhstan, each with the secret its number derives. */
+export const seedEndpoints = (receiverUrl, n) => async (query) => {
+  await query(
+    `insert into webhook_endpoints (id, owner_key_id, url, areas, enabled, secret, created_at, updated_at)
+     select 'whk_bench_' || lpad(g::text, 7, '0'), 'key_bench', $1 || '/e/' || g, '{KZ}', true,
+            ${endpointSecretSql('g')}, now(), now()
+     from generate_series(1, $2::int) g`,
+    [receiverUrl, n],
+  );
+  await query('analyze webhook_endpoints');
+};
+
+/**
+ * Fans one declaration out to `n` endpoints: the receipts' timing, the worker's memory, and the CPU each
+ * process spent per delivery (which varies far less than throughput when other work shares the machine).
+ */
+export async function fanOut({ app, receiver, n }) {
+  await receiver.call('reset');
+  const memory = sampleMemory(app.delivererPid);
+  const cpu = await cpuAccount({ ...app.cpuGroups, receiver: () => [receiver.pid] });
+  const t0 = nowMs();
+  await declare(app.url, almatyDeclaration());
+  const answeredMs = nowMs() - t0;
+  const seen = await receiver.call('collect', { expected: n, t0, timeoutMs: Math.max(60_000, n * 2) });
+  const { othersPercent, usPer } = await cpu.stop(n);
+  if (!seen.complete) throw new Error(`only ${seen.count} of ${n} webhooks arrived`);
+  // The rows are the truth: every delivery must also be written back as delivered.
+  const recordedMs = round((await untilAllRecorded(app.url)) - t0);
+  const rss = memory.stop();
+  // Asked again once all is written back, so that a repeat sent after the last first receipt counts too.
+  const { duplicates } = await receiver.call('collect', { expected: n, t0 });
+  return {
+    seen: { ...seen, duplicates },
+    rss,
+    answeredMs,
+    recordedMs,
+    othersCpuPercent: othersPercent,
+    cpuUsPerDelivery: usPer,
+  };
+}
+
+export async function run({ n, driver = 'postgres', execArgv = [] }) {
+  const receiver = await startPeer(RECEIVER);
+  const receiverUrl = `http://127.0.0.1:${receiver.port}`;
+  let app = null;
+  try {
+    app = await startTocsin({ driver, seed: seedEndpoints(receiverUrl, n), execArgv });
+    const { seen, rss, answeredMs, recordedMs, othersCpuPercent, cpuUsPerDelivery } = await fanOut({
+      app,
+      receiver,
+      n,
+    });
+    await app.close();
+    app = null;
+
+    const body = seen.sampleBody;
+    const ceilingCpu = await cpuAccount({ client: () => [process.pid], receiver: () => [receiver.pid] });
+    const ceiling = await undiciCeiling({ receiver, n, body, concurrency: APP_CONCURRENCY });
+    const ceilingUsage = await ceilingCpu.stop(n);
+    const noop = await bullmqCeiling({ n, concurrency: BULLMQ_CONCURRENCY });
+    const agent = new Agent({ keepAliveTimeout: 60_000 });
+    const onePost = await bullmqCeiling({
+      n,
+      concurrency: BULLMQ_CONCURRENCY,
+      work: (i) => signedPost(agent, receiverUrl, i, body),
+    }).finally(() => agent.close());
+
+    const perSecond = Math.round(n / (seen.lastMs / 1000));
+    return {
+      database: driver,
+      sizes: { endpoints: n },
+      seconds: round(seen.lastMs / 1000, 3),
+      deliveriesPerSecond: perSecond,
+      ceilingPerSecond: ceiling.perSecond,
+      ratio: ratio(perSecond, ceiling.perSecond),
+      target,
+      receipt: { firstMs: seen.firstMs, p50Ms: seen.p50Ms, p99Ms: seen.p99Ms, lastMs: seen.lastMs },
+      postAnsweredMs: round(answeredMs),
+      allRecordedMs: recordedMs,
+      ceiling: {
+        concurrency: APP_CONCURRENCY,
+        seconds: ceiling.seconds,
+        p50Ms: ceiling.p50Ms,
+        p99Ms: ceiling.p99Ms,
+        cpuUsPerRequest: ceilingUsage.usPer,
+      },
+      bullmq: {
+        concurrency: BULLMQ_CONCURRENCY,
+        noopJobsPerSecond: noop.perSecond,
+        onePostJobsPerSecond: onePost.perSecond,
+      },
+      bodyBytes: Buffer.byteLength(body),
+      duplicates: seen.duplicates,
+      signatures: { verified: seen.verified, failed: seen.failed, firstFailure: seen.firstFailure },
+      connections: { peak: seen.peakConnections, opened: seen.connectionsOpened },
+      workerPeakRssMb: rss.vmHwmMb,
+      cpuUsPerDelivery,
+      // Share of the CPUs that processes not of this benchmark used while each side ran.
+      othersCpuPercent: { tocsin: othersCpuPercent, ceiling: ceilingUsage.othersPercent },
+    };
+  } finally {
+    await app?.close();
+    await receiver.stop();
+  }
+}
