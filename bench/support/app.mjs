@@ -79,9 +79,20 @@ async function openSeedDatabase(driver, { databaseUrl, dataDir }) {
   };
 }
 
+/**
+ * The Node flags `npm start` / `start:api` / `start:worker` give a face (the worker's heap limits), so that
+ * the benchmarks run each process as it runs in production.
+ */
+function nodeFlagsOf(face) {
+  const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  const script = scripts[face === 'tocsin' ? 'start' : `start:${face}`] ?? '';
+  const flags = /^node\s+(.*?)\s*dist\//.exec(script)?.[1];
+  return flags ? flags.split(/\s+/) : [];
+}
+
 /** One built process, its output kept for the error message should it die. */
 function launch(face, env, execArgv) {
-  const child = spawn(process.execPath, [...execArgv, join(ROOT, 'dist', MAIN[face])], {
+  const child = spawn(process.execPath, [...nodeFlagsOf(face), ...execArgv, join(ROOT, 'dist', MAIN[face])], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
