@@ -20,6 +20,7 @@ import * as emailFanOut from './email-fanout.mjs';
 import * as latency from './latency.mjs';
 import * as memory from './memory.mjs';
 import * as readApi from './read-api.mjs';
+import { stopAll } from './support/app.mjs';
 import * as webhookFanOut from './webhook-fanout.mjs';
 
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
@@ -110,6 +111,12 @@ function plan(options) {
 
 async function main() {
   const options = parseArgs(process.argv.slice(2));
+  // Interrupted, it still stops the app's processes and drops its databases and queue keys.
+  for (const signal of ['SIGINT', 'SIGTERM'])
+    process.once(signal, () => {
+      process.stderr.write(`bench: ${signal}, cleaning up\n`);
+      stopAll().finally(() => process.exit(130));
+    });
   if (options.table) return printTable();
   const execArgv = [];
   if (options.cpuProf) {

@@ -131,6 +131,14 @@ async function until(what, check, processes, timeoutMs = 60_000) {
   }
 }
 
+/** The `close()` of every Tocsin still running, for `stopAll()`. */
+const running = new Set();
+
+/** Stops every Tocsin this process started and removes its data: for an interrupted run. */
+export async function stopAll() {
+  await Promise.allSettled([...running].map((close) => close()));
+}
+
 /**
  * Starts Tocsin on a fresh database seeded by `seed(query)`: on PostgreSQL the API and a worker apart, on
  * PGlite both in one process. Returns the API's port, the process that delivers, SQL access (PostgreSQL
@@ -150,6 +158,7 @@ export async function startTocsin({ driver = 'postgres', seed, env = {}, execArg
   const processes = [];
   let sqlClient = null;
   const close = async () => {
+    running.delete(close);
     await Promise.all(processes.map((p) => p.stop()));
     await sqlClient?.end().catch(() => undefined);
     if (databaseUrl) {
@@ -159,6 +168,7 @@ export async function startTocsin({ driver = 'postgres', seed, env = {}, execArg
     rmSync(dataDir, { recursive: true, force: true });
     await deleteQueueKeys(prefix);
   };
+  running.add(close);
   try {
     const seedDb = await openSeedDatabase(driver, { databaseUrl, dataDir });
     try {
