@@ -4,6 +4,7 @@ import {
   governingEntry,
   LevelRef,
   levelHistory,
+  levelsOfDeclaredAreas,
   supersededAtStart,
   TimelineEntry,
 } from './effective-level';
@@ -151,6 +152,45 @@ describe('effectiveLevels', () => {
     expect(level.since).toEqual(at('2022-01-13T06:00:00Z'));
     expect(level.until).toEqual(at('2022-01-25T18:00:00Z'));
     expect(effectiveLevels('KZ-75', 'KZ', [orange], at('2022-01-26T00:00:00Z'))[0].until).toBeNull();
+  });
+});
+
+describe('levelsOfDeclaredAreas', () => {
+  const travel3 = { code: '3', rank: 3, name: 'Reconsider travel', color: null };
+
+  it('lists each area in each scheme it has declarations of its own in, by area then scheme', () => {
+    const entries = [
+      entry('kg-travel', 'KG', travel3, '2022-01-01T00:00:00Z', { scheme: 'travel-advisory' }),
+      entry('country', 'KZ', YELLOW, '2022-01-01T00:00:00Z'),
+      entry('city', 'KZ-75', RED, '2022-01-01T00:00:00Z'),
+      entry('kz-travel', 'KZ', travel3, '2022-01-01T00:00:00Z', { scheme: 'travel-advisory' }),
+    ];
+    expect(
+      levelsOfDeclaredAreas(entries, at('2022-01-02T00:00:00Z')).map((l) => [
+        l.areaCode,
+        l.schemeId,
+        l.declarationId,
+      ]),
+    ).toEqual([
+      ['KG', 'travel-advisory', 'kg-travel'],
+      ['KZ', 'kz-terror', 'country'],
+      ['KZ', 'travel-advisory', 'kz-travel'],
+      // Almaty city has no travel advisory of its own, so the country's is not repeated for it.
+      ['KZ-75', 'kz-terror', 'city'],
+    ]);
+  });
+
+  it('gives a subdivision its country level when that is higher, and leaves out areas with none now', () => {
+    const entries = [
+      entry('country', 'KZ', RED, '2022-01-01T00:00:00Z'),
+      entry('city', 'KZ-75', YELLOW, '2022-01-01T00:00:00Z'),
+      entry('expired', 'KG', ORANGE, '2021-01-01T00:00:00Z', { expiresAt: '2021-06-01T00:00:00Z' }),
+      entry('scheduled', 'UZ', ORANGE, '2023-01-01T00:00:00Z'),
+    ];
+    expect(levelsOfDeclaredAreas(entries, at('2022-01-02T00:00:00Z'))).toEqual([
+      expect.objectContaining({ areaCode: 'KZ', declarationId: 'country', source: 'KZ' }),
+      expect.objectContaining({ areaCode: 'KZ-75', declarationId: 'country', source: 'KZ', level: RED }),
+    ]);
   });
 });
 

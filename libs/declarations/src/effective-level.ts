@@ -8,6 +8,8 @@
 // declaration cancelled before it started never took effect and is ignored. A subdivision's effective
 // level is the higher of its own and its country's.
 
+import { countryCodeOf } from '@tocsin/areas';
+
 export interface LevelRef {
   code: string;
   rank: number;
@@ -165,6 +167,26 @@ export function effectiveLevels(
     const effective =
       own && country ? (country.level.rank > own.level.rank ? country : own) : (own ?? country);
     if (effective) levels.push({ ...effective, schemeId });
+  }
+  return levels;
+}
+
+/**
+ * The effective level of every area in every scheme it has declarations of its own in (a subdivision's may
+ * come from its country), sorted by area code, then scheme. Entries are grouped by area once, so this is
+ * linear in their number.
+ */
+export function levelsOfDeclaredAreas(entries: readonly TimelineEntry[], at: Date): EffectiveLevel[] {
+  const byArea = groupBy(entries, (e) => e.areaCode);
+  const levels: EffectiveLevel[] = [];
+  for (const areaCode of [...byArea.keys()].sort()) {
+    const own = byArea.get(areaCode)!;
+    const countryCode = countryCodeOf(areaCode);
+    const relevant = areaCode === countryCode ? own : [...own, ...(byArea.get(countryCode) ?? [])];
+    const ownSchemes = new Set(own.map((e) => e.schemeId));
+    for (const level of effectiveLevels(areaCode, countryCode, relevant, at)) {
+      if (ownSchemes.has(level.schemeId)) levels.push(level);
+    }
   }
   return levels;
 }

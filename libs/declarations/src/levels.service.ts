@@ -3,7 +3,13 @@ import { Area, countryCodeOf, findArea } from '@tocsin/areas';
 import { Clock } from '@tocsin/config';
 import { DATABASE, Database } from '@tocsin/database';
 import { DeclarationsRepository } from './declarations.repository';
-import { EffectiveLevel, effectiveLevels, LevelChange, levelHistory } from './effective-level';
+import {
+  EffectiveLevel,
+  effectiveLevels,
+  LevelChange,
+  levelHistory,
+  levelsOfDeclaredAreas,
+} from './effective-level';
 
 export interface AreaLevels {
   area: Area;
@@ -24,14 +30,10 @@ export class LevelsService {
   async all(at: Date = this.clock.now()): Promise<{ area: Area; level: EffectiveLevel }[]> {
     const entries = await this.repository.timelineAround({ kind: 'all' }, at);
     const result: { area: Area; level: EffectiveLevel }[] = [];
-    for (const areaCode of [...new Set(entries.map((e) => e.areaCode))].sort()) {
-      const area = findArea(areaCode);
-      if (!area) continue; // an area retired from ISO 3166 after it was declared for; its history stays readable
-      const country = countryCodeOf(areaCode);
-      const ownSchemes = new Set(entries.filter((e) => e.areaCode === areaCode).map((e) => e.schemeId));
-      for (const level of effectiveLevels(areaCode, country, entries, at)) {
-        if (ownSchemes.has(level.schemeId)) result.push({ area, level });
-      }
+    for (const level of levelsOfDeclaredAreas(entries, at)) {
+      const area = findArea(level.areaCode);
+      // An area retired from ISO 3166 after it was declared for; its history stays readable.
+      if (area) result.push({ area, level });
     }
     return result;
   }
