@@ -3,6 +3,7 @@ import { createTestDatabase, DATABASE_DRIVERS, TestDatabase } from '@tocsin/data
 import { BUILTIN_SCHEMES, seedBuiltinSchemes } from '@tocsin/schemes';
 import { NewDeclaration } from './declaration';
 import { DeclarationsRepository } from './declarations.repository';
+import { levelsOfDeclaredAreas } from './effective-level';
 
 const actor = { id: 'key_1', name: 'duty desk' };
 const at = (iso: string) => new Date(iso);
@@ -195,5 +196,103 @@ describe.each(DATABASE_DRIVERS)('DeclarationsRepository on %s', (driver) => {
       repository.deleteFutureOutboxEvents(tx, 'd-orange', created),
     );
     expect((await database.db.select().from(tables.outbox)).map((e) => e.eventId)).toEqual(['evt_past']);
+  });
+});
+
+describe.each(DATABASE_DRIVERS)('DeclarationsRepository.timelineAround on %s', (driver) => {
+  let database: TestDatabase;
+  let repository: DeclarationsRepository;
+  const travel = (
+    areaCodes: string[],
+    levelCode: string,
+    effectiveAt: string,
+    expiresAt?: string,
+  ): NewDeclaration => ({
+    ...declaration(areaCodes, levelCode, effectiveAt, expiresAt),
+    schemeId: 'travel-advisory',
+  });
+
+  beforeAll(async () => {
+    database = await createTestDatabase(driver);
+    await seedBuiltinSchemes(database.db, BUILTIN_SCHEMES);
+    repository = new DeclarationsRepository(database.db);
+    const insert = (id: string, d: NewDeclaration, createdAt: string, cancelledAt?: string) =>
+      repository.inLevelWriteTransaction(async (tx) => {
+        await repository.insert(tx, id, d, actor, at(createdAt));
+        if (cancelledAt) await repository.markCancelled(tx, id, actor, null, at(cancelledAt));
+      });
+    await insert('kg-2', travel(['KG'], '2', '2022-01-01T00:00:00Z'), '2021-12-01T00:00:00Z');
+    await insert(
+      'kg-3',
+      travel(['KG'], '3', '2022-03-01T00:00:00Z', '2022-04-01T00:00:00Z'),
+      '2021-12-02T00:00:00Z',
+    );
+    // Took effect, then was cancelled: it still started, so it still ends what came before it.
+    await insert(
+      'kg-4',
+      travel(['KG'], '4', '2022-05-01T00:00:00Z'),
+      '2021-12-03T00:00:00Z',
+      '2022-05-10T00:00:00Z',
+    );
+    // Cancelled before its start: it never took effect.
+    await insert(
+      'kg-1',
+      travel(['KG'], '1', '2022-06-01T00:00:00Z'),
+      '2021-12-04T00:00:00Z',
+      '2022-05-15T00:00:00Z',
+    );
+    await insert(
+      'gb-4',
+      travel(['KG-GB'], '4', '2022-02-01T00:00:00Z', '2022-02-15T00:00:00Z'),
+      '2021-12-05T00:00:00Z',
+    );
+    await insert('gb-2', travel(['KG-GB', 'KG-C'], '2', '2022-08-01T00:00:00Z'), '2021-12-06T00:00:00Z');
+    await insert(
+      'gb-3',
+      travel(['KG-GB'], '3', '2022-09-01T00:00:00Z'),
+      '2021-12-07T00:00:00Z',
+      '2022-09-05T00:00:00Z',
+    );
+    // A tie of start times: the later-created one governs.
+    await insert('c-first', travel(['KG-C'], '3', '2022-10-01T00:00:00Z'), '2021-12-08T00:00:00Z');
+    await insert('c-second', travel(['KG-C'], '1', '2022-10-01T00:00:00Z'), '2021-12-09T00:00:00Z');
+  });
+  afterAll(() => database?.close());
+
+  it.each([
+    '2021-12-31T00:00:00Z',
+    '2022-01-15T00:00:00Z',
+    '2022-02-10T00:00:00Z',
+    '2022-03-01T00:00:00Z',
+    '2022-04-15T00:00:00Z',
+    '2022-05-05T00:00:00Z',
+    '2022-05-12T00:00:00Z',
+    '2022-08-15T00:00:00Z',
+    '2022-09-03T00:00:00Z',
+    '2022-10-02T00:00:00Z',
+  ])('selects enough of the timeline for the levels, since and until at %s', async (instant) => {
+    const everything = await repository.timelineOf(database.db, ['KG', 'KG-GB', 'KG-C']);
+    const around = await repository.timelineAround({ kind: 'all' }, at(instant));
+    expect(levelsOfDeclaredAreas(around, at(instant))).toEqual(
+      levelsOfDeclaredAreas(everything, at(instant)),
+    );
+    // At most two entries per area and scheme: the one started last and the next to start.
+    expect(around.length).toBeLessThanOrEqual(2 * new Set(everything.map((e) => e.areaCode)).size);
+  });
+
+  it('takes the next start from a declaration that was cancelled only after it started', async () => {
+    const [level] = levelsOfDeclaredAreas(
+      await repository.timelineAround({ kind: 'areas', codes: ['KG-GB', 'KG'] }, at('2022-08-15T00:00:00Z')),
+      at('2022-08-15T00:00:00Z'),
+    ).filter((l) => l.areaCode === 'KG-GB');
+    expect(level).toMatchObject({ declarationId: 'gb-2', until: at('2022-09-01T00:00:00Z') });
+  });
+
+  it('breaks a tie of start times for the later-created declaration, within a country scope', async () => {
+    const entries = await repository.timelineAround(
+      { kind: 'country', code: 'KG' },
+      at('2022-10-02T00:00:00Z'),
+    );
+    expect(entries.filter((e) => e.areaCode === 'KG-C').map((e) => e.declarationId)).toEqual(['c-second']);
   });
 });

@@ -205,7 +205,9 @@ export class DeclarationsRepository {
 
   /**
    * The entries that decide the levels at `at` within a scope: per (area, scheme), the declaration that started
-   * last by then (which may have ended) and the first one that starts after (for "until").
+   * last by then (which may have ended) and the first one that starts after (for "until"). One statement: each
+   * (area, scheme) splits on whether a declaration had started by `at`, and `distinct on` keeps the first of
+   * each half, ordered latest start first among the started and earliest start first among the rest.
    */
   async timelineAround(scope: AreaScope, at: Date): Promise<TimelineEntry[]> {
     const where =
@@ -217,24 +219,17 @@ export class DeclarationsRepository {
               scope.codes.map((c) => sql`${c}`),
               sql`, `,
             )})`;
-    const [latest, next] = await Promise.all([
-      queryRows<TimelineRow>(
-        this.db,
-        sql`select distinct on (da.area_code, da.scheme_id) t.* from (${timelineSelect()}) t
-          join declaration_areas da on da.declaration_id = t.declaration_id and da.area_code = t.area_code
-          where ${where} and t.effective_at <= ${at}
-            and (t.cancelled_at is null or t.cancelled_at > t.effective_at)
-          order by da.area_code, da.scheme_id, t.effective_at desc, t.created_at desc, t.declaration_id desc`,
-      ),
-      queryRows<TimelineRow>(
-        this.db,
-        sql`select distinct on (da.area_code, da.scheme_id) t.* from (${timelineSelect()}) t
-          join declaration_areas da on da.declaration_id = t.declaration_id and da.area_code = t.area_code
-          where ${where} and t.effective_at > ${at} and t.cancelled_at is null
-          order by da.area_code, da.scheme_id, t.effective_at asc`,
-      ),
-    ]);
-    return [...latest, ...next].map(toEntry);
+    const rows = await queryRows<TimelineRow>(
+      this.db,
+      sql`select distinct on (t.area_code, t.scheme_id, t.started) t.* from (
+          select ${timelineColumns()}, d.effective_at <= ${at}::timestamptz as started
+          ${timelineFrom()}
+          where ${where} and ${tookEffect('d')}
+        ) t
+        order by t.area_code, t.scheme_id, t.started, case when t.started then t.effective_at end desc,
+          t.effective_at, t.created_at desc, t.declaration_id desc`,
+    );
+    return rows.map(toEntry);
   }
 
   async findById(id: string, now: Date, tx: Queryable = this.db): Promise<Declaration | null> {
@@ -274,12 +269,19 @@ export class DeclarationsRepository {
   }
 }
 
-function timelineSelect(): SQL {
-  return sql`select da.declaration_id, da.area_code, da.scheme_id, d.level_code, l.rank, l.name as level_name, l.color,
-      d.effective_at, d.expires_at, d.created_at, d.created_by_name, d.cancelled_at, d.cancelled_by_name
-    from declaration_areas da
+function timelineColumns(): SQL {
+  return sql`da.declaration_id, da.area_code, da.scheme_id, d.level_code, l.rank, l.name as level_name, l.color,
+      d.effective_at, d.expires_at, d.created_at, d.created_by_name, d.cancelled_at, d.cancelled_by_name`;
+}
+
+function timelineFrom(): SQL {
+  return sql`from declaration_areas da
     join declarations d on d.id = da.declaration_id
     join scheme_levels l on l.scheme_id = d.scheme_id and l.code = d.level_code`;
+}
+
+function timelineSelect(): SQL {
+  return sql`select ${timelineColumns()} ${timelineFrom()}`;
 }
 
 function declarationSelect(now: Date): SQL {
