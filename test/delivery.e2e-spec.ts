@@ -41,7 +41,9 @@ describe('fan-out and delivery', () => {
     test = await startTestApp('postgres', {
       SMTP_URL: smtp.url,
       WEBHOOK_RETRY_SCHEDULE: '1,1',
-      WEBHOOK_TIMEOUT_MS: '500',
+      // The receiver, the SMTP sink and the app share this process: a shorter timeout lets a busy moment
+      // of the event loop (mail parsing, say) time out a send the receiver got, and its retry is a repeat.
+      WEBHOOK_TIMEOUT_MS: '2000',
     });
     for (let i = 0; i < 200; i += 1) {
       const filter = FILTERS[i % FILTERS.length];
@@ -99,7 +101,6 @@ describe('fan-out and delivery', () => {
     await receiver.waitFor(() => receiver.receipts.length >= expectedPaths.length, 20_000, 'webhooks');
     await smtp.waitFor(expectedEmails[expectedEmails.length - 1]);
     await new Promise((resolve) => setTimeout(resolve, 500));
-
     expect(receiver.receipts.map((r) => r.path).sort()).toEqual([...expectedPaths].sort());
     for (const receipt of receiver.receipts) {
       const payload = new Webhook(secrets.get(receipt.path)!).verify(
@@ -221,10 +222,10 @@ describe('fan-out and delivery', () => {
         .send(declaration({ scheme: 'travel-advisory', level: '1', areas: ['NO'] }))
         .expect(201);
       await receiver.waitFor(() => receiver.at('/silent').length >= 3, 20_000, '/silent');
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await new Promise((resolve) => setTimeout(resolve, 2500));
       const row = await deliveryOf(id);
       expect(row).toMatchObject({ status: 'failed', attempts: 3, lastStatusCode: null });
-      expect(row.lastError).toMatch(/no answer within 500 ms/);
+      expect(row.lastError).toMatch(/no answer within 2000 ms/);
     });
 
     it('keeps a log of every attempt and replays a failed delivery with the same webhook-id', async () => {

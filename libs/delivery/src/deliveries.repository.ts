@@ -39,6 +39,8 @@ export interface DeliveryAttempt {
 /** A delivery with what sending it needs: its event, and its endpoint or subscription. */
 export interface DeliveryToSend extends Delivery {
   payload: LevelChangedEvent;
+  /** The payload as the webhook body, serialised once for all the deliveries of its event. */
+  payloadJson: string;
   webhook: {
     url: string;
     enabled: boolean;
@@ -71,6 +73,13 @@ export interface DeliveryQuery {
   before?: { createdAt: Date; id: string };
   limit: number;
 }
+
+/**
+ * `ids` as a SQL array built from one JSON parameter: one parameter however many ids (drizzle builds a list
+ * of a hundred parameters slowly), and `id = any(…)` of it is planned as a primary-key lookup.
+ */
+const idArray = (ids: string[]) =>
+  sql`array(select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`;
 
 // The event's changes as rows, for the one filter rule in SQL.
 const eventChanges = (eventId: string) => sql`(
@@ -138,27 +147,38 @@ export class DeliveriesRepository {
     return rows.map((r) => r.id);
   }
 
-  /** The pending deliveries among `ids`; with `attempt`, only those whose next attempt is that one. */
+  /**
+   * The pending deliveries among `ids`; with `attempt`, only those whose next attempt is that one. Rows of
+   * one event share one parsed payload and its JSON text, so a batch parses and serialises it once.
+   */
   async toSend(ids: string[], attempt?: number): Promise<DeliveryToSend[]> {
     if (!ids.length) return [];
+    // The batch is fetched by primary key before its rows are filtered: given `status = 'pending'` beside
+    // the ids, the planner goes by the status index on statistics taken before the fan-out, and reads every
+    // pending row of the event for each batch (10 ms a batch at 5,000 deliveries, growing with the fan-out).
     const rows = await queryRows<Record<string, unknown>>(
       this.db,
-      sql`select d.*, o.payload,
-            w.url, w.enabled, w.secret, w.previous_secret, w.previous_secret_expires_at,
+      sql`with batch as materialized (select * from deliveries where id = any(${idArray(ids)}))
+          select d.*, w.url, w.enabled, w.secret, w.previous_secret, w.previous_secret_expires_at,
             e.email, e.status as subscription_status, e.token_version, e.areas, e.scheme_id, e.min_rank, e.events
-          from deliveries d
-          join outbox o on o.event_id = d.event_id
+          from batch d
           left join webhook_endpoints w on w.id = d.webhook_endpoint_id
           left join email_subscriptions e on e.id = d.email_subscription_id
-          where d.id in (${sql.join(
-            ids.map((id) => sql`${id}`),
-            sql`, `,
-          )}) and d.status = 'pending'
-            ${attempt === undefined ? sql`` : sql`and d.attempts = ${attempt - 1}`}`,
+          where d.status = 'pending' ${attempt === undefined ? sql`` : sql`and d.attempts = ${attempt - 1}`}`,
+    );
+    if (!rows.length) return [];
+    const events = new Map(
+      (
+        await queryRows<{ event_id: string; payload: LevelChangedEvent }>(
+          this.db,
+          sql`select event_id, payload from outbox
+              where event_id = any(${idArray([...new Set(rows.map((r) => r.event_id as string))])})`,
+        )
+      ).map((r) => [r.event_id, { payload: r.payload, payloadJson: JSON.stringify(r.payload) }]),
     );
     return rows.map((r) => ({
       ...toDelivery(r),
-      payload: r.payload as LevelChangedEvent,
+      ...events.get(r.event_id as string)!,
       webhook:
         r.webhook_endpoint_id && r.url
           ? {
@@ -188,29 +208,30 @@ export class DeliveriesRepository {
     }));
   }
 
-  /** Writes a batch of attempts back in two statements, however many there are. */
+  /**
+   * Writes a batch of attempts back in two statements, however many there are. The outcomes travel as one
+   * JSON parameter, and the rows are found by primary key (`= any`): joined to the outcomes alone, the
+   * planner hashes a sequential scan of every delivery for each batch.
+   */
   async record(outcomes: AttemptOutcome[]): Promise<void> {
     if (!outcomes.length) return;
-    const values = sql.join(
-      outcomes.map(
-        (o) =>
-          sql`(${o.deliveryId}, ${o.attempt}::int, ${o.at}::timestamptz, ${o.ok}::boolean, ${o.statusCode}::int, ${o.error}::text,
-               ${o.latencyMs}::int, ${o.responseExcerpt}::text, ${o.status}::text, ${o.nextAttemptAt}::timestamptz)`,
-      ),
-      sql`, `,
-    );
+    const values = sql`jsonb_to_recordset(${JSON.stringify(outcomes)}::jsonb) as v(
+      "deliveryId" text, attempt int, at timestamptz, ok boolean, "statusCode" int, error text,
+      "latencyMs" int, "responseExcerpt" text, status text, "nextAttemptAt" timestamptz)`;
+    const ids = idArray(outcomes.map((o) => o.deliveryId));
     await this.db.transaction(async (tx) => {
       await tx.execute(sql`
         update deliveries d set
-          status = v.status, attempts = v.attempt, next_attempt_at = v.next_attempt_at, last_status_code = v.status_code,
-          last_error = v.error, last_latency_ms = v.latency_ms, response_excerpt = v.excerpt, updated_at = v.at,
+          status = v.status, attempts = v.attempt, next_attempt_at = v."nextAttemptAt",
+          last_status_code = v."statusCode", last_error = v.error, last_latency_ms = v."latencyMs",
+          response_excerpt = v."responseExcerpt", updated_at = v.at,
           delivered_at = case when v.ok then v.at else d.delivered_at end
-        from (values ${values}) as v(id, attempt, at, ok, status_code, error, latency_ms, excerpt, status, next_attempt_at)
-        where d.id = v.id and d.attempts = v.attempt - 1`);
+        from ${values}
+        where d.id = any(${ids}) and d.id = v."deliveryId" and d.attempts = v.attempt - 1`);
       await tx.execute(sql`
         insert into delivery_attempts (delivery_id, attempt, at, ok, status_code, error, latency_ms, response_excerpt)
-        select v.id, v.attempt, v.at, v.ok, v.status_code, v.error, v.latency_ms, v.excerpt
-        from (values ${values}) as v(id, attempt, at, ok, status_code, error, latency_ms, excerpt, status, next_attempt_at)
+        select v."deliveryId", v.attempt, v.at, v.ok, v."statusCode", v.error, v."latencyMs", v."responseExcerpt"
+        from ${values}
         on conflict do nothing`);
     });
   }
@@ -219,10 +240,7 @@ export class DeliveriesRepository {
     if (!ids.length) return;
     await this.db.execute(sql`
       update deliveries set status = 'skipped', last_error = ${reason}, updated_at = ${now}, next_attempt_at = null
-      where id in (${sql.join(
-        ids.map((id) => sql`${id}`),
-        sql`, `,
-      )}) and status = 'pending'`);
+      where id = any(${idArray(ids)}) and status = 'pending'`);
   }
 
   /**

@@ -148,7 +148,7 @@ export class DeliveryService {
       url: webhook.url,
       id: row.id,
       timestamp: at,
-      body: JSON.stringify(row.payload),
+      body: row.payloadJson,
       secrets: signingSecrets(webhook, at),
     });
   }
