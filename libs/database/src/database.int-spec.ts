@@ -19,11 +19,51 @@ describe.each(DATABASE_DRIVERS)('database on %s', (driver) => {
         'delivery_attempts',
         'email_subscriptions',
         'instance_secrets',
+        'level_revision',
         'outbox',
         'scheme_levels',
         'schemes',
         'webhook_endpoints',
       ]);
+    } finally {
+      await test.close();
+    }
+  });
+
+  it('counts in level_revision every committed write to what the levels are read from', async () => {
+    const test = await createTestDatabase(driver);
+    const revision = async () =>
+      Number(
+        (await queryRows<{ revision: string }>(test.db, sql`select revision from level_revision`))[0]
+          .revision,
+      );
+    try {
+      expect(await revision()).toBe(0);
+      await test.db.execute(sql`insert into api_keys (id, name, role, key_hash, key_prefix)
+        values ('key_1', 'k', 'admin', 'hash', 'tk_')`);
+      await test.db.execute(sql`insert into schemes (id, name, event, description, authority)
+        values ('s', 'S', 'e', 'd', 'a')`);
+      expect(await revision()).toBe(0);
+      await test.db
+        .execute(sql`insert into scheme_levels (scheme_id, code, rank, name, description, measures, cap_severity)
+        values ('s', 'high', 1, 'High', 'd', '[]', 'Severe')`);
+      await test.db
+        .execute(sql`insert into declarations (id, scheme_id, level_code, headline, summary, measures,
+          authority, effective_at, created_at, created_by, created_by_name)
+        values ('d1', 's', 'high', 'h', 's', '[]', 'a', now(), now(), 'key_1', 'k')`);
+      await test.db
+        .execute(sql`insert into declaration_areas (declaration_id, area_code, country_code, scheme_id,
+          effective_at) values ('d1', 'KZ', 'KZ', 's', now())`);
+      await test.db.execute(sql`update declarations set cancelled_at = now() where id = 'd1'`);
+      await test.db.execute(sql`update scheme_levels set color = '#ff0000'`);
+      expect(await revision()).toBe(5);
+      await expect(
+        test.db.transaction(async (tx) => {
+          await tx.execute(sql`update scheme_levels set color = '#00ff00'`);
+          throw new Error('rolled back');
+        }),
+      ).rejects.toThrow('rolled back');
+      expect(await revision()).toBe(5);
     } finally {
       await test.close();
     }
@@ -53,7 +93,7 @@ describe('openDatabase', () => {
         test.db,
         sql`select count(*)::text as count from drizzle.__drizzle_migrations`,
       );
-      expect(migrations.count).toBe('4');
+      expect(migrations.count).toBe('5');
     } finally {
       await test.close();
     }

@@ -3,6 +3,7 @@ import {
   bigint,
   bigserial,
   boolean,
+  check,
   foreignKey,
   index,
   integer,
@@ -109,6 +110,21 @@ export const declarationAreas = pgTable(
     index('declaration_areas_area_idx').on(t.areaCode, t.schemeId, t.effectiveAt),
     index('declaration_areas_country_idx').on(t.countryCode, t.schemeId, t.effectiveAt),
   ],
+);
+
+/**
+ * One row counting every write to what GET /v1/levels reads (declarations, their areas, scheme levels), bumped
+ * by statement triggers in the writing transaction (migration 0004), so a process holding a cached list can
+ * tell with one primary-key read whether any process has written since.
+ */
+export const levelRevision = pgTable(
+  'level_revision',
+  {
+    /** Always true: the table has one row. */
+    id: boolean('id').primaryKey().default(true),
+    revision: bigint('revision', { mode: 'number' }).notNull(),
+  },
+  (t) => [check('level_revision_one_row', sql`${t.id}`)],
 );
 
 /** Per (area, scheme) counter, so a receiver can drop an event that arrives after a newer one. */
