@@ -46,7 +46,7 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
     checkHandlers(this.handlers);
   }
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     const connection = redisConnectionOptions(this.config.redisUrl, 'worker');
     // A job's lock must outlive its slowest receiver, or a stalled-job check would run it twice.
     const lockDuration = Math.max(15_000, this.config.webhookTimeoutMs * 3 + 10_000);
@@ -66,7 +66,7 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
       worker.on('error', (error) => this.logger.warn(`worker for ${queue}: ${error.message}`));
       this.workers.push(worker);
     }
-    this.relay.start();
+    await this.relay.start();
     this.reconciler.start();
     this.logger.log(`processing ${Object.values(QUEUE).join(', ')}`);
   }

@@ -4,6 +4,9 @@ import { Database, openDatabase, OpenDatabase, pgliteDirIn } from './database';
 
 /** Injection token of the open database. */
 export const DATABASE = Symbol('DATABASE');
+/** Injection token of `OpenDatabase.listen`, for those woken by commits (the outbox relay). */
+export const DATABASE_NOTIFICATIONS = Symbol('DATABASE_NOTIFICATIONS');
+export type DatabaseNotifications = Pick<OpenDatabase, 'listen'>;
 const OPEN_DATABASE = Symbol('OPEN_DATABASE');
 
 @Injectable()
@@ -31,8 +34,13 @@ class DatabaseLifecycle implements OnApplicationShutdown {
       },
     },
     { provide: DATABASE, inject: [OPEN_DATABASE], useFactory: (open: OpenDatabase): Database => open.db },
+    {
+      provide: DATABASE_NOTIFICATIONS,
+      inject: [OPEN_DATABASE],
+      useFactory: (open: OpenDatabase): DatabaseNotifications => ({ listen: open.listen }),
+    },
     DatabaseLifecycle,
   ],
-  exports: [DATABASE],
+  exports: [DATABASE, DATABASE_NOTIFICATIONS],
 })
 export class DatabaseModule {}

@@ -7,7 +7,7 @@ import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
-import { Pool } from 'pg';
+import { Client, Pool } from 'pg';
 import * as schema from './schema';
 
 /** The one query interface over both PostgreSQL and PGlite: same schema, same SQL. */
@@ -19,6 +19,12 @@ export interface OpenDatabase {
   driver: 'postgres' | 'pglite';
   /** Where it lives, for log lines: the URL without its password, or the PGlite folder. */
   location: string;
+  /**
+   * Calls `onNotify` whenever a committed transaction has run `select pg_notify(channel, …)` (see `notify`),
+   * until the returned function is called. On PostgreSQL it keeps its own connection, and after losing it
+   * reconnects and calls `onNotify` once, for whatever it may have missed.
+   */
+  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -51,7 +57,13 @@ export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase
       });
     }
     const db = drizzleNodePg(pool, { schema }) as unknown as Database;
-    return { db, driver: 'postgres', location, close: () => pool.end() };
+    return {
+      db,
+      driver: 'postgres',
+      location,
+      listen: (channel, onNotify) => listenOnPostgres(target.databaseUrl, channel, onNotify),
+      close: () => pool.end(),
+    };
   }
 
   let client: PGlite;
@@ -68,7 +80,71 @@ export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase
     );
   }
   const db = drizzlePglite(client, { schema }) as unknown as Database;
-  return { db, driver: 'pglite', location: target.pgliteDir ?? 'memory', close: () => client.close() };
+  return {
+    db,
+    driver: 'pglite',
+    location: target.pgliteDir ?? 'memory',
+    listen: (channel, onNotify) => client.listen(channel, () => onNotify()),
+    close: () => client.close(),
+  };
+}
+
+/** Notified by every transaction that writes outbox events, so that a relay need not wait for its next poll. */
+export const OUTBOX_CHANNEL = 'tocsin_outbox';
+
+/** Wakes listeners of `channel` when the transaction that runs it commits (not at all if it rolls back). */
+export const notify = (channel: string): SQL => sql`select pg_notify(${channel}, '')`;
+
+const RECONNECT_MS = 1000;
+
+/** LISTEN on a connection of its own (a pooled one would be handed to other queries), kept up until closed. */
+async function listenOnPostgres(
+  databaseUrl: string,
+  channel: string,
+  onNotify: () => void,
+): Promise<() => Promise<void>> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`not a plain channel name: ${channel}`);
+  let client: Client | null = null;
+  let closed = false;
+  let retry: NodeJS.Timeout | null = null;
+  const reconnectLater = () => {
+    if (closed || retry) return;
+    retry = setTimeout(() => {
+      retry = null;
+      void connect(true);
+    }, RECONNECT_MS);
+  };
+  const connect = async (again: boolean) => {
+    const candidate = new Client({
+      connectionString: databaseUrl,
+      connectionTimeoutMillis: 5000,
+      keepAlive: true,
+    });
+    candidate.on('notification', (message) => {
+      if (message.channel === channel) onNotify();
+    });
+    candidate.on('error', () => undefined); // followed by 'end'
+    candidate.on('end', () => {
+      if (client === candidate) client = null;
+      reconnectLater();
+    });
+    try {
+      await candidate.connect();
+      await candidate.query(`listen ${channel}`);
+      if (closed) return void (await candidate.end());
+      client = candidate;
+      if (again) onNotify();
+    } catch {
+      await candidate.end().catch(() => undefined);
+      reconnectLater();
+    }
+  };
+  await connect(false);
+  return async () => {
+    closed = true;
+    if (retry) clearTimeout(retry);
+    await client?.end().catch(() => undefined);
+  };
 }
 
 /** The embedded database lives in `<dataDir>/pglite`. */

@@ -1,3 +1,12 @@
-export { Database, openDatabase, OpenDatabase, ping, pgliteDirIn, queryRows } from './database';
-export { DATABASE, DatabaseModule } from './database.module';
+export {
+  Database,
+  notify,
+  openDatabase,
+  OUTBOX_CHANNEL,
+  OpenDatabase,
+  ping,
+  pgliteDirIn,
+  queryRows,
+} from './database';
+export { DATABASE, DATABASE_NOTIFICATIONS, DatabaseModule, DatabaseNotifications } from './database.module';
 export * as tables from './schema';

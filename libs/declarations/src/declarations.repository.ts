@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DATABASE, Database, queryRows, tables } from '@tocsin/database';
+import { DATABASE, Database, notify, OUTBOX_CHANNEL, queryRows, tables } from '@tocsin/database';
 import { SQL, sql } from 'drizzle-orm';
 import { Actor, Declaration, DeclarationStatus, NewDeclaration } from './declaration';
 import { TimelineEntry } from './effective-level';
@@ -166,6 +166,7 @@ export class DeclarationsRepository {
         payload: e.payload,
       })),
     );
+    await tx.execute(notify(OUTBOX_CHANNEL));
   }
 
   /** Drops the not-yet-due events of a declaration (its start or expiry) once it is cancelled. */

@@ -1,11 +1,15 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { AppConfig, Clock } from '@tocsin/config';
+import { DATABASE_NOTIFICATIONS, DatabaseNotifications, OUTBOX_CHANNEL } from '@tocsin/database';
 import type Redis from 'ioredis';
 import { DueEventsService, LevelChangedEvent } from '@tocsin/declarations';
 import { JOB, JobQueues, LiveEventMessage, liveEventsChannel, REDIS } from '@tocsin/queue';
 import { OutboxRelayRepository } from './outbox-relay.repository';
 
-/** How often the relay looks for due events: the outbox row is also the timer, so this is its precision. */
+/**
+ * How often the relay looks for due events: the outbox row is also the timer, so this is its precision.
+ * An event written for now does not wait for it: its transaction notifies the relays when it commits.
+ */
 export const RELAY_INTERVAL_MS = 250;
 const RELAY_PAGE = 200;
 
@@ -20,6 +24,9 @@ export class OutboxRelay implements BeforeApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> | null = null;
+  /** A notification came during a pass: what it announced may have been written after the pass looked. */
+  private woken = false;
+  private unlisten: (() => Promise<void>) | null = null;
   /** The last failure to enqueue, so that a Redis outage is logged once, not four times a second. */
   private lastError: string | null = null;
 
@@ -30,26 +37,42 @@ export class OutboxRelay implements BeforeApplicationShutdown {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     @Inject(REDIS) private readonly redis: Redis,
+    @Inject(DATABASE_NOTIFICATIONS) private readonly notifications: DatabaseNotifications,
   ) {}
 
-  start(): void {
+  async start(): Promise<void> {
     if (this.timer) return;
-    const tick = () => {
-      this.running = this.relayDue()
-        .catch((error: Error) => this.logger.error(`relay pass failed: ${error.message}`))
-        .finally(() => {
-          this.running = null;
-          if (this.timer) this.timer = setTimeout(tick, RELAY_INTERVAL_MS);
-        });
-    };
-    this.timer = setTimeout(tick, 0);
+    this.timer = setTimeout(() => this.tick(), 0);
+    this.unlisten = await this.notifications.listen(OUTBOX_CHANNEL, () => this.wake());
   }
 
   // Before connections close: a pass in flight finishes first.
   async beforeApplicationShutdown(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    await this.unlisten?.();
     await this.running;
+  }
+
+  private tick(): void {
+    this.running = this.relayDue()
+      .catch((error: Error) => this.logger.error(`relay pass failed: ${error.message}`))
+      .finally(() => {
+        this.running = null;
+        if (this.timer) this.timer = setTimeout(() => this.tick(), this.woken ? 0 : RELAY_INTERVAL_MS);
+        this.woken = false;
+      });
+  }
+
+  /** An outbox event was committed: look now rather than at the next poll. */
+  private wake(): void {
+    if (!this.timer) return; // stopping
+    if (this.running) {
+      this.woken = true;
+      return;
+    }
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.tick(), 0);
   }
 
   /** Tells live consumers (the SSE stream of every API process); one that misses it catches up from the database. */
