@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { Area, findArea } from '@tocsin/areas';
 import { AppConfig } from '@tocsin/config';
@@ -6,6 +5,7 @@ import { Declaration, DeclarationsService } from '@tocsin/declarations';
 import { SchemesService } from '@tocsin/schemes';
 import { lastChangeOf, renderAtomFeed } from './atom';
 import { capSender, renderCap } from './cap';
+import { strongEtag } from './etag';
 import { declarationsFeedUrl, declarationUrl } from './links';
 
 /** How many declarations a feed holds, newest first: enough for any reader polling at a sane rate. */
@@ -78,7 +78,7 @@ export class FeedsService {
     );
     return {
       xml,
-      etag: `"${createHash('sha256').update(xml).digest('base64url').slice(0, 27)}"`,
+      etag: strongEtag(xml),
       lastModified: lastChangeOf(declarations),
     };
   }
