@@ -233,6 +233,18 @@ export class DeclarationsRepository {
     return rows.map(toEntry);
   }
 
+  /**
+   * How many writes declarations, their areas and scheme levels have had (triggers count them in
+   * level_revision), or null should its row be missing: a cached level list is current while this is unchanged.
+   */
+  async levelRevision(): Promise<number | null> {
+    const [row] = await queryRows<{ revision: string | number }>(
+      this.db,
+      sql`select revision from level_revision`,
+    );
+    return row ? Number(row.revision) : null;
+  }
+
   async findById(id: string, now: Date, tx: Queryable = this.db): Promise<Declaration | null> {
     const [row] = await queryRows<DeclarationRow>(tx, sql`${declarationSelect(now)} where d.id = ${id}`);
     return row ? toDeclaration(row) : null;

@@ -5,6 +5,7 @@ import {
   LevelRef,
   levelHistory,
   levelsOfDeclaredAreas,
+  nextChangeAfter,
   supersededAtStart,
   TimelineEntry,
 } from './effective-level';
@@ -191,6 +192,39 @@ describe('levelsOfDeclaredAreas', () => {
       expect.objectContaining({ areaCode: 'KZ', declarationId: 'country', source: 'KZ' }),
       expect.objectContaining({ areaCode: 'KZ-75', declarationId: 'country', source: 'KZ', level: RED }),
     ]);
+  });
+});
+
+describe('nextChangeAfter', () => {
+  it('is the nearest start, expiry or cancellation after the instant', () => {
+    const entries = [
+      entry('running', 'KZ', RED, '2022-01-07T00:00:00Z', { expiresAt: '2022-01-30T00:00:00Z' }),
+      entry('scheduled', 'KZ-75', ORANGE, '2022-01-25T18:00:00Z'),
+      entry('cancelling', 'KG', YELLOW, '2022-01-01T00:00:00Z', { cancelledAt: '2022-01-20T00:00:00Z' }),
+    ];
+    expect(nextChangeAfter(entries, at('2022-01-10T00:00:00Z'))).toEqual(at('2022-01-20T00:00:00Z'));
+    expect(nextChangeAfter(entries, at('2022-01-20T00:00:00Z'))).toEqual(at('2022-01-25T18:00:00Z'));
+    expect(nextChangeAfter(entries, at('2022-01-26T00:00:00Z'))).toEqual(at('2022-01-30T00:00:00Z'));
+  });
+
+  it('is null when nothing is due, and ignores a declaration cancelled before it started', () => {
+    const entries = [
+      entry('open-ended', 'KZ', RED, '2022-01-07T00:00:00Z'),
+      entry('never', 'KZ', ORANGE, '2022-03-01T00:00:00Z', { cancelledAt: '2022-02-01T00:00:00Z' }),
+    ];
+    expect(nextChangeAfter(entries, at('2022-02-15T00:00:00Z'))).toBeNull();
+  });
+
+  it('bounds the instants over which the levels stay the same', () => {
+    const entries = [
+      entry('red', 'KZ', RED, '2022-01-07T00:00:00Z', { expiresAt: '2022-01-13T06:00:00Z' }),
+      entry('city', 'KZ-75', ORANGE, '2022-01-13T06:00:00Z'),
+    ];
+    const from = at('2022-01-08T00:00:00Z');
+    const next = nextChangeAfter(entries, from)!;
+    const justBefore = new Date(next.getTime() - 1);
+    expect(levelsOfDeclaredAreas(entries, justBefore)).toEqual(levelsOfDeclaredAreas(entries, from));
+    expect(levelsOfDeclaredAreas(entries, next)).not.toEqual(levelsOfDeclaredAreas(entries, from));
   });
 });
 

@@ -191,6 +191,21 @@ export function levelsOfDeclaredAreas(entries: readonly TimelineEntry[], at: Dat
   return levels;
 }
 
+/**
+ * The first instant after `at` at which one of `entries` starts, expires or is cancelled, or null for none:
+ * whatever these rules work out from `entries` is the same at every instant from `at` until then.
+ */
+export function nextChangeAfter(entries: readonly TimelineEntry[], at: Date): Date | null {
+  let next = Infinity;
+  for (const entry of entries) {
+    if (!tookEffect(entry)) continue;
+    for (const instant of [entry.effectiveAt, entry.expiresAt, entry.cancelledAt]) {
+      if (instant !== null && instant > at && instant.getTime() < next) next = instant.getTime();
+    }
+  }
+  return next === Infinity ? null : new Date(next);
+}
+
 /** Whether two effective levels are the same statement: same declaration, level and source. */
 export function sameLevel(a: EffectiveLevel | null, b: EffectiveLevel | null): boolean {
   return a?.declarationId === b?.declarationId && a?.level.code === b?.level.code && a?.source === b?.source;

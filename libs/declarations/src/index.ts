@@ -17,4 +17,5 @@ export {
   LevelRef,
 } from './effective-level';
 export { ChangedLevel, LevelChangedEvent } from './level-changed-event';
+export { LevelList } from './level-list';
 export { AreaLevels, LevelsService } from './levels.service';

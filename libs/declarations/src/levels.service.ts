@@ -9,7 +9,9 @@ import {
   LevelChange,
   levelHistory,
   levelsOfDeclaredAreas,
+  nextChangeAfter,
 } from './effective-level';
+import { holdsAt, LevelList } from './level-list';
 
 export interface AreaLevels {
   area: Area;
@@ -20,22 +22,41 @@ export interface AreaLevels {
 
 @Injectable()
 export class LevelsService {
+  /** The last list worked out for now, and the level revision read before it. */
+  private latest: { list: LevelList; revision: number } | null = null;
+
   constructor(
     private readonly repository: DeclarationsRepository,
     private readonly clock: Clock,
     @Inject(DATABASE) private readonly db: Database,
   ) {}
 
-  /** Every area with a level of its own at `at` (default now), each with its effective level per scheme. */
-  async all(at: Date = this.clock.now()): Promise<{ area: Area; level: EffectiveLevel }[]> {
+  /** Every area with a level of its own at `at`, worked out afresh. */
+  async all(at: Date): Promise<LevelList> {
     const entries = await this.repository.timelineAround({ kind: 'all' }, at);
-    const result: { area: Area; level: EffectiveLevel }[] = [];
+    const items: LevelList['items'] = [];
     for (const level of levelsOfDeclaredAreas(entries, at)) {
       const area = findArea(level.areaCode);
       // An area retired from ISO 3166 after it was declared for; its history stays readable.
-      if (area) result.push({ area, level });
+      if (area) items.push({ area, level });
     }
-    return result;
+    return { at, items, validUntil: nextChangeAfter(entries, at) };
+  }
+
+  /**
+   * Every area with a level of its own now. The list is kept while the level revision is unchanged (no
+   * process has written since) and nothing in it has started or ended, so most calls cost one tiny query.
+   */
+  async current(): Promise<LevelList> {
+    // Read before the timeline: a write that commits in between changes the revision the next call reads,
+    // so it costs a recomputation, never a stale answer.
+    const revision = await this.repository.levelRevision();
+    const now = this.clock.now();
+    const latest = this.latest;
+    if (latest && latest.revision === revision && holdsAt(latest.list, now)) return latest.list;
+    const list = await this.all(now);
+    this.latest = revision === null ? null : { list, revision };
+    return list;
   }
 
   /** The effective levels of one area at `at`; for a country, also those of its subdivisions with levels of their own. */

@@ -1,6 +1,7 @@
 import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
 import {
   ApiExtraModels,
+  ApiNotModifiedResponse,
   ApiOkResponse,
   ApiParam,
   ApiProduces,
@@ -8,8 +9,9 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import { LevelsService } from '@tocsin/declarations';
-import { CSV_MEDIA_TYPE, LEVELS_CSV_COLUMNS, renderLevelsCsv } from '@tocsin/feeds';
+import { CSV_MEDIA_TYPE, LEVELS_CSV_COLUMNS } from '@tocsin/feeds';
 import type { FastifyReply } from 'fastify';
+import { ConditionalHeaders, isNotModified } from '../http/conditional-get';
 import { preferredMediaType } from '../http/content-negotiation';
 import { decodeCursor, page } from '../http/cursor';
 import { AtQuery, PageQuery, toInstant } from '../http/shared.dto';
@@ -20,6 +22,7 @@ import {
   renderEffectiveLevel,
   renderLevelChange,
 } from './level.dto';
+import { LEVEL_LIST_MEDIA_TYPES, LevelListRenderings } from './level-list-renderings';
 
 const AREA_PARAM = {
   name: 'area',
@@ -30,32 +33,40 @@ const AREA_PARAM = {
 @ApiTags('levels')
 @Controller('v1/levels')
 export class LevelsController {
+  private readonly renderings = new LevelListRenderings();
+
   constructor(private readonly levels: LevelsService) {}
 
   @Get()
-  @ApiProduces('application/json', CSV_MEDIA_TYPE)
+  @ApiProduces(...LEVEL_LIST_MEDIA_TYPES)
   @ApiExtraModels(LevelListDto)
   @ApiOkResponse({
     description:
       'Every area with a level of its own, now or as of `at`. With `Accept: text/csv`, the same as CSV with a ' +
-      `header row (${LEVELS_CSV_COLUMNS.join(', ')}), for spreadsheets.`,
+      `header row (${LEVELS_CSV_COLUMNS.join(', ')}), for spreadsheets. A strong ETag per representation.`,
     content: {
       'application/json': { schema: { $ref: getSchemaPath(LevelListDto) } },
       [CSV_MEDIA_TYPE]: { schema: { type: 'string' } },
     },
   })
+  @ApiNotModifiedResponse({ description: 'If-None-Match: the copy held is current.' })
   async list(
     @Query() query: AtQuery,
-    @Headers('accept') accept: string | undefined,
+    @Headers() headers: ConditionalHeaders & { accept?: string },
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<LevelListDto | string> {
-    const levels = await this.levels.all(query.at ? toInstant(query.at) : undefined);
-    void reply.header('vary', 'accept');
-    if (preferredMediaType(accept, ['application/json', CSV_MEDIA_TYPE]) === CSV_MEDIA_TYPE) {
-      void reply.header('content-type', `${CSV_MEDIA_TYPE}; charset=utf-8`);
-      return renderLevelsCsv(levels);
+  ): Promise<string | undefined> {
+    const list = query.at ? await this.levels.all(toInstant(query.at)) : await this.levels.current();
+    const rendered = this.renderings.of(list, preferredMediaType(headers.accept, LEVEL_LIST_MEDIA_TYPES));
+    void reply
+      .header('vary', 'accept')
+      .header('etag', rendered.etag)
+      .header('cache-control', 'public, no-cache');
+    if (isNotModified(headers, { etag: rendered.etag, lastModified: null })) {
+      void reply.status(304);
+      return undefined;
     }
-    return { items: levels.map(({ area, level }) => renderEffectiveLevel(area, level)), nextCursor: null };
+    void reply.header('content-type', rendered.contentType);
+    return rendered.body;
   }
 
   @Get(':area')
