@@ -11,6 +11,7 @@ import {
   levelsOfDeclaredAreas,
   nextChangeAfter,
 } from './effective-level';
+import { shareFreshReads } from './fresh-reads';
 import { holdsAt, LevelList } from './level-list';
 
 export interface AreaLevels {
@@ -24,6 +25,8 @@ export interface AreaLevels {
 export class LevelsService {
   /** The last list worked out for now, and the level revision read before it. */
   private latest: { list: LevelList; revision: number } | null = null;
+  /** Concurrent requests share revision reads, each one sent after they asked. */
+  private readonly levelRevision = shareFreshReads(() => this.repository.levelRevision());
 
   constructor(
     private readonly repository: DeclarationsRepository,
@@ -50,7 +53,7 @@ export class LevelsService {
   async current(): Promise<LevelList> {
     // Read before the timeline: a write that commits in between changes the revision the next call reads,
     // so it costs a recomputation, never a stale answer.
-    const revision = await this.repository.levelRevision();
+    const revision = await this.levelRevision();
     const now = this.clock.now();
     const latest = this.latest;
     if (latest && latest.revision === revision && holdsAt(latest.list, now)) return latest.list;

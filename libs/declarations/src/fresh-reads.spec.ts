@@ -1,0 +1,63 @@
+import { shareFreshReads } from './fresh-reads';
+
+/** A read the test finishes by hand, counting how many were sent. */
+function manualReads() {
+  const pending: { resolve: (value: number) => void; reject: (error: Error) => void }[] = [];
+  let sent = 0;
+  const read = () =>
+    new Promise<number>((resolve, reject) => {
+      sent += 1;
+      pending.push({ resolve, reject });
+    });
+  return { read, sent: () => sent, pending };
+}
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('shareFreshReads', () => {
+  it('sends a read at once when none is on its way', async () => {
+    const reads = manualReads();
+    const revision = shareFreshReads(reads.read);
+    const answer = revision();
+    expect(reads.sent()).toBe(1);
+    reads.pending[0].resolve(7);
+    expect(await answer).toBe(7);
+  });
+
+  it('answers callers who ask while a read is on its way with the next read, one for all of them', async () => {
+    const reads = manualReads();
+    const revision = shareFreshReads(reads.read);
+    const first = revision();
+    const second = revision();
+    const third = revision();
+    expect(reads.sent()).toBe(1);
+    reads.pending[0].resolve(7);
+    await settle();
+    expect(reads.sent()).toBe(2);
+    reads.pending[1].resolve(8);
+    expect(await Promise.all([first, second, third])).toEqual([7, 8, 8]);
+  });
+
+  it('sends afresh once every read is done', async () => {
+    const reads = manualReads();
+    const revision = shareFreshReads(reads.read);
+    const first = revision();
+    reads.pending[0].resolve(7);
+    await first;
+    const later = revision();
+    expect(reads.sent()).toBe(2);
+    reads.pending[1].resolve(9);
+    expect(await later).toBe(9);
+  });
+
+  it('fails only the callers of a failed read, and still sends the next one after it', async () => {
+    const reads = manualReads();
+    const revision = shareFreshReads(reads.read);
+    const first = revision();
+    const waiting = revision();
+    reads.pending[0].reject(new Error('connection lost'));
+    await expect(first).rejects.toThrow('connection lost');
+    await settle();
+    reads.pending[1].resolve(8);
+    expect(await waiting).toBe(8);
+  });
+});
