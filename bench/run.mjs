@@ -215,7 +215,9 @@ function describe(r) {
         `email fan-out${db}`,
         `${r.size}: ${n(r.sizes.subscribers)} subscribers`,
         `${n(r.emailsPerSecond)}/s`,
-        `pooled nodemailer ${n(r.ceilingPerSecond)}/s (with TCP_NODELAY ${n(r.noDelayCeilingPerSecond)}/s)`,
+        r.nagleCeilingPerSecond === undefined
+          ? `pooled nodemailer ${n(r.ceilingPerSecond)}/s (with TCP_NODELAY ${n(r.noDelayCeilingPerSecond)}/s)`
+          : `pooled nodemailer, TCP_NODELAY ${n(r.ceilingPerSecond)}/s (Nagle on ${n(r.nagleCeilingPerSecond)}/s)`,
         r.ratio,
         `≥ ${r.target}`,
       ];
