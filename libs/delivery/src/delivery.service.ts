@@ -3,7 +3,7 @@ import { AppConfig, Clock } from '@tocsin/config';
 import { MailError, MailTransport } from '@tocsin/mail';
 import { MetricsService } from '@tocsin/metrics';
 import { JOB, JobQueues } from '@tocsin/queue';
-import { SchemesService } from '@tocsin/schemes';
+import { SchemesService, StoredScheme } from '@tocsin/schemes';
 import { EmailSubscriptionsService, filterMatches } from '@tocsin/subscribers';
 import { signingSecrets, WebhookEndpointsService, WebhookSender } from '@tocsin/webhooks';
 import { alertEmail } from './alert-email';
@@ -14,6 +14,9 @@ import { AttemptResult, decideAfterAttempt, RetryDecision } from './retry-policy
 
 /** Sends at once within one batch job; the rest of the parallelism comes from several batch jobs. */
 const SEND_CONCURRENCY = 100;
+
+/** The scheme of an event, read once per batch. */
+type SchemeOf = (id: string) => Promise<StoredScheme>;
 
 interface Attempted {
   row: DeliveryToSend;
@@ -60,7 +63,15 @@ export class DeliveryService {
       'the endpoint is disabled or the subscription no longer confirmed',
       now,
     );
-    const attempted = await mapLimit(rows.filter(isEligible), SEND_CONCURRENCY, (row) => this.attempt(row));
+    // A batch is one event's deliveries: its scheme is read once, not once per email.
+    const schemes = new Map<string, Promise<StoredScheme>>();
+    const schemeOf: SchemeOf = (id) => {
+      if (!schemes.has(id)) schemes.set(id, this.schemes.get(id));
+      return schemes.get(id)!;
+    };
+    const attempted = await mapLimit(rows.filter(isEligible), SEND_CONCURRENCY, (row) =>
+      this.attempt(row, schemeOf),
+    );
     await this.deliveries.record(attempted.map((a) => a.outcome));
     for (const row of ineligible) this.metrics.deliveries.inc({ channel: row.channel, outcome: 'skipped' });
     for (const a of attempted) {
@@ -114,10 +125,11 @@ export class DeliveryService {
     }
   }
 
-  private async attempt(row: DeliveryToSend): Promise<Attempted> {
+  private async attempt(row: DeliveryToSend, schemeOf: SchemeOf): Promise<Attempted> {
     const attempt = row.attempts + 1;
     const at = this.clock.now();
-    const sent = row.channel === 'webhook' ? await this.sendWebhook(row, at) : await this.sendEmail(row);
+    const sent =
+      row.channel === 'webhook' ? await this.sendWebhook(row, at) : await this.sendEmail(row, schemeOf);
     const decision = decideAfterAttempt(attempt, sent, this.config.webhookRetryScheduleSeconds);
     const status =
       decision.kind === 'delivered' ? 'delivered' : decision.kind === 'retry' ? 'pending' : 'failed';
@@ -155,6 +167,7 @@ export class DeliveryService {
 
   private async sendEmail(
     row: DeliveryToSend,
+    schemeOf: SchemeOf,
   ): Promise<AttemptResult & { error: string | null; latencyMs: number; responseExcerpt: string | null }> {
     const subscription = row.email!;
     const started = performance.now();
@@ -168,7 +181,7 @@ export class DeliveryService {
       }),
     );
     try {
-      const scheme = await this.schemes.get(row.payload.data.declaration.scheme);
+      const scheme = await schemeOf(row.payload.data.declaration.scheme);
       const links = await this.subscriptions.linksFor({
         id: row.emailSubscriptionId!,
         tokenVersion: subscription.tokenVersion,
