@@ -1,5 +1,5 @@
 // Read API: `GET /v1/levels` with 250 active areas under autocannon, beside a bare Fastify route that
-// answers the same JSON, measured in the same run with the same load.
+// sends the same JSON bytes, measured in the same run with the same load.
 import { Buffer } from 'node:buffer';
 import { fileURLToPath, URL } from 'node:url';
 import autocannon from 'autocannon';
@@ -68,6 +68,9 @@ export async function run({ n: seconds, execArgv = [] }) {
     const ceiling = await load(`http://127.0.0.1:${bare.port}/v1/levels`, seconds, {
       bare: () => [bare.pid],
     });
+    const serialised = await load(`http://127.0.0.1:${bare.port}/serialised`, seconds, {
+      bare: () => [bare.pid],
+    });
     return {
       database: 'postgres',
       sizes: { activeAreas: levels.items.length, seconds, connections: CONNECTIONS },
@@ -78,11 +81,13 @@ export async function run({ n: seconds, execArgv = [] }) {
       ratio: ratio(tocsin.requestsPerSecond, ceiling.requestsPerSecond),
       target,
       ceiling: {
-        what: 'bare Fastify route answering the same JSON',
+        what: 'bare Fastify route sending the same JSON bytes, rendered once',
         p50Ms: ceiling.p50Ms,
         p99Ms: ceiling.p99Ms,
         cpuUsPerRequest: ceiling.cpuUsPerRequest,
       },
+      // For context: the same route serialising the JSON on every request.
+      serialisedCeiling: { requestsPerSecond: serialised.requestsPerSecond, p99Ms: serialised.p99Ms },
       bodyBytes: Buffer.byteLength(JSON.stringify(levels)),
       cpuUsPerRequest: tocsin.cpuUsPerRequest,
       othersCpuPercent: { tocsin: tocsin.othersCpuPercent, ceiling: ceiling.othersCpuPercent },

@@ -235,7 +235,9 @@ function describe(r) {
         `GET /v1/levels${db}`,
         `${r.size}: ${r.sizes.activeAreas} active areas, ${r.sizes.seconds} s`,
         `${n(r.requestsPerSecond)} req/s, p99 ${ms(r.p99Ms)}`,
-        `bare Fastify ${n(r.ceilingRequestsPerSecond)} req/s, p99 ${ms(r.ceiling.p99Ms)}`,
+        r.serialisedCeiling === undefined
+          ? `bare Fastify ${n(r.ceilingRequestsPerSecond)} req/s, p99 ${ms(r.ceiling.p99Ms)}`
+          : `bare Fastify sending the same bytes ${n(r.ceilingRequestsPerSecond)} req/s, p99 ${ms(r.ceiling.p99Ms)} (serialising each time ${n(r.serialisedCeiling.requestsPerSecond)} req/s)`,
         r.ratio,
         `≥ ${r.target}`,
       ];

@@ -1,16 +1,22 @@
-// The read API's ceiling, run as a process of its own (see peer.mjs): a bare Fastify route that answers
-// the JSON it is given, serialised on every request as the app does, with nothing else in the way.
+// The read API's ceilings, run as a process of its own (see peer.mjs): bare Fastify routes with nothing else
+// in the way. `/v1/levels` sends the body as bytes rendered once, as the app sends its cached list of now;
+// `/serialised` serialises the same JSON on every request, as the app did before it kept that list.
 import Fastify from 'fastify';
 import { serve } from './peer.mjs';
 
 let body = { items: [], nextCursor: null };
+let bytes = JSON.stringify(body);
 const app = Fastify({ logger: false });
-app.get('/v1/levels', async () => body);
+app.get('/v1/levels', (request, reply) => {
+  reply.header('content-type', 'application/json; charset=utf-8').send(bytes);
+});
+app.get('/serialised', async () => body);
 
 app.listen({ port: 0, host: '127.0.0.1' }).then(() => {
   serve(app.server.address().port, {
     setBody(params) {
       body = params.body;
+      bytes = JSON.stringify(body);
     },
   });
 });
