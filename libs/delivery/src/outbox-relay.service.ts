@@ -26,7 +26,7 @@ export class OutboxRelay implements BeforeApplicationShutdown {
   private running: Promise<unknown> | null = null;
   /** A notification came during a pass: what it announced may have been written after the pass looked. */
   private woken = false;
-  private unlisten: (() => Promise<void>) | null = null;
+  private listening: Promise<() => Promise<void>> | null = null;
   /** The last failure to enqueue, so that a Redis outage is logged once, not four times a second. */
   private lastError: string | null = null;
 
@@ -43,14 +43,17 @@ export class OutboxRelay implements BeforeApplicationShutdown {
   async start(): Promise<void> {
     if (this.timer) return;
     this.timer = setTimeout(() => this.tick(), 0);
-    this.unlisten = await this.notifications.listen(OUTBOX_CHANNEL, () => this.wake());
+    this.listening = this.notifications.listen(OUTBOX_CHANNEL, () => this.wake());
+    await this.listening;
   }
 
   // Before connections close: a pass in flight finishes first.
   async beforeApplicationShutdown(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    await this.unlisten?.();
+    // Awaited even if it is still connecting: a listening connection left open would keep the process alive.
+    const unlisten = await this.listening;
+    await unlisten?.();
     await this.running;
   }
 
