@@ -155,7 +155,7 @@ export class DeliveriesRepository {
     if (!ids.length) return [];
     // The batch is fetched by primary key before its rows are filtered: given `status = 'pending'` beside
     // the ids, the planner goes by the status index on statistics taken before the fan-out, and reads every
-    // pending row of the event for each batch (10 ms a batch at 5,000 deliveries, growing with the fan-out).
+    // pending delivery for each batch (10 ms a batch at 5,000 deliveries, growing with the fan-out).
     const rows = await queryRows<Record<string, unknown>>(
       this.db,
       sql`with batch as materialized (select * from deliveries where id = any(${idArray(ids)}))
