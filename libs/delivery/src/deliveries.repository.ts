@@ -327,15 +327,6 @@ export class DeliveriesRepository {
     );
     return row?.first ? new Date(row.first) : null;
   }
-
-  /** Counts by channel and status, for metrics and the status page. */
-  async counts(): Promise<{ channel: Channel; status: DeliveryStatus; count: number }[]> {
-    const rows = await queryRows<{ channel: Channel; status: DeliveryStatus; count: string }>(
-      this.db,
-      sql`select channel, status, count(*)::text as count from deliveries group by channel, status`,
-    );
-    return rows.map((r) => ({ ...r, count: Number(r.count) }));
-  }
 }
 
 const date = (value: unknown): Date | null =>
