@@ -209,31 +209,32 @@ export class DeliveriesRepository {
   }
 
   /**
-   * Writes a batch of attempts back in two statements, however many there are. The outcomes travel as one
-   * JSON parameter, and the rows are found by primary key (`= any`): joined to the outcomes alone, the
-   * planner hashes a sequential scan of every delivery for each batch.
+   * Writes a batch of attempts back in one statement, however many there are: each delivery whose attempt it
+   * was, and a log row for each attempt that counted (a stale duplicate's is not logged twice). The outcomes
+   * travel as one JSON parameter, and the rows are found by primary key (`= any`): joined to the outcomes
+   * alone, the planner hashes a sequential scan of every delivery for each batch.
    */
   async record(outcomes: AttemptOutcome[]): Promise<void> {
     if (!outcomes.length) return;
-    const values = sql`jsonb_to_recordset(${JSON.stringify(outcomes)}::jsonb) as v(
-      "deliveryId" text, attempt int, at timestamptz, ok boolean, "statusCode" int, error text,
-      "latencyMs" int, "responseExcerpt" text, status text, "nextAttemptAt" timestamptz)`;
-    const ids = idArray(outcomes.map((o) => o.deliveryId));
-    await this.db.transaction(async (tx) => {
-      await tx.execute(sql`
+    await this.db.execute(sql`
+      with v as (
+        select * from jsonb_to_recordset(${JSON.stringify(outcomes)}::jsonb) as v(
+          "deliveryId" text, attempt int, at timestamptz, ok boolean, "statusCode" int, error text,
+          "latencyMs" int, "responseExcerpt" text, status text, "nextAttemptAt" timestamptz)
+      ), updated as (
         update deliveries d set
           status = v.status, attempts = v.attempt, next_attempt_at = v."nextAttemptAt",
           last_status_code = v."statusCode", last_error = v.error, last_latency_ms = v."latencyMs",
           response_excerpt = v."responseExcerpt", updated_at = v.at,
           delivered_at = case when v.ok then v.at else d.delivered_at end
-        from ${values}
-        where d.id = any(${ids}) and d.id = v."deliveryId" and d.attempts = v.attempt - 1`);
-      await tx.execute(sql`
-        insert into delivery_attempts (delivery_id, attempt, at, ok, status_code, error, latency_ms, response_excerpt)
-        select v."deliveryId", v.attempt, v.at, v.ok, v."statusCode", v.error, v."latencyMs", v."responseExcerpt"
-        from ${values}
-        on conflict do nothing`);
-    });
+        from v
+        where d.id = any(${idArray(outcomes.map((o) => o.deliveryId))})
+          and d.id = v."deliveryId" and d.attempts = v.attempt - 1
+        returning v.*
+      )
+      insert into delivery_attempts (delivery_id, attempt, at, ok, status_code, error, latency_ms, response_excerpt)
+      select "deliveryId", attempt, at, ok, "statusCode", error, "latencyMs", "responseExcerpt" from updated
+      on conflict do nothing`);
   }
 
   async markSkipped(ids: string[], reason: string, now: Date): Promise<void> {
