@@ -320,6 +320,8 @@ describe('the web pages, in Chromium', () => {
 
   it('the sign-up form can be filled in and sent from the keyboard alone', async () => {
     const page = await open('/subscribe');
+    // The form is built once the page has its schemes; before that, "Skip to content" leads to an empty main.
+    await page.locator('#email').waitFor();
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
     await page.keyboard.press('Enter');
