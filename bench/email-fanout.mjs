@@ -85,9 +85,9 @@ export async function run({ n, execArgv = [] }) {
     app = null;
 
     const ceilingCpu = await cpuAccount({ client: () => [process.pid], sink: () => [sink.pid] });
-    const ceiling = await smtpCeiling({ sink, messages, concurrency: APP_CONCURRENCY, noDelay: true });
+    const ceiling = await smtpCeiling({ sink, messages, concurrency: APP_CONCURRENCY });
     const ceilingUsage = await ceilingCpu.stop(n);
-    const nagle = await smtpCeiling({ sink, messages, concurrency: APP_CONCURRENCY });
+    const nagle = await smtpCeiling({ sink, messages, concurrency: APP_CONCURRENCY, nagle: true });
     const perSecond = Math.round(n / (seen.lastMs / 1000));
     return {
       database: 'postgres',

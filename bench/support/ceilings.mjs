@@ -2,11 +2,10 @@
 // BullMQ and a plain pooled nodemailer transport reach against the same peers, with none of Tocsin's work.
 import { Buffer } from 'node:buffer';
 import { createHmac, randomBytes } from 'node:crypto';
-import { connect } from 'node:net';
 import { createTransport } from 'nodemailer';
 import { Queue, Worker } from 'bullmq';
 import { Agent, request } from 'undici';
-import { deleteQueueKeys, redisConnection } from './app.mjs';
+import { deleteQueueKeys, dist, redisConnection } from './app.mjs';
 import { endpointSecret } from './secrets.mjs';
 import { nowMs, round } from './stats.mjs';
 
@@ -118,22 +117,14 @@ export async function bullmqCeiling({ n, concurrency, work = async () => undefin
 
 /**
  * The email ceiling: `messages` sent straight through one pooled nodemailer transport at `concurrency`,
- * configured as the app configures it (`SMTP_URL` with `pool=true`). With `noDelay`, the pool's sockets
- * are opened with TCP_NODELAY: nodemailer leaves Nagle's algorithm on, and its small writes then wait for
- * the peer's delayed ACK (~40 ms on Linux), which caps each connection near 20 messages a second.
+ * configured with the app's own options for `SMTP_URL` (libs/mail: a pool whose sockets have TCP_NODELAY).
+ * With `nagle`, nodemailer's own sockets instead: Nagle's algorithm on, so its small writes wait for the
+ * peer's delayed ACK (~40 ms on Linux), which caps each connection near 20 messages a second.
  */
-export async function smtpCeiling({ sink, messages, concurrency, noDelay = false }) {
-  const transport = noDelay
-    ? createTransport({
-        host: '127.0.0.1',
-        port: sink.port,
-        pool: true,
-        getSocket: (options, callback) => {
-          const connection = connect(options.port, options.host, () => callback(null, { connection }));
-          connection.setNoDelay(true).once('error', callback);
-        },
-      })
-    : createTransport(`smtp://127.0.0.1:${sink.port}?pool=true`);
+export async function smtpCeiling({ sink, messages, concurrency, nagle = false }) {
+  const url = `smtp://127.0.0.1:${sink.port}?pool=true`;
+  const { smtpPoolOptions } = dist('libs/mail/src/mail-transport.js');
+  const transport = createTransport(nagle ? url : smtpPoolOptions(url));
   try {
     await sink.call('reset');
     const t0 = nowMs();
