@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig, redactUrl } from './config';
 
 describe('loadConfig', () => {
   it('uses the embedded defaults when nothing is set', () => {
@@ -58,5 +58,38 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ADMIN_API_KEY: 'secret-but-badly-formed' })).toThrow(
       /ADMIN_API_KEY .*\(hidden\)/,
     );
+  });
+
+  it('never prints the secrets key it rejects', () => {
+    expect(() => loadConfig({ SECRETS_KEY: 'c2hvcnQ=' })).toThrow(/SECRETS_KEY .*\(hidden\)/);
+  });
+
+  it('accepts a 32-byte SECRETS_KEY in base64', () => {
+    const key = Buffer.alloc(32, 7);
+    expect(loadConfig({ SECRETS_KEY: key.toString('base64') }).secretsKey).toEqual(key);
+  });
+
+  it('redacts the password of a URL it rejects', () => {
+    let message = '';
+    try {
+      loadConfig({ DATABASE_URL: 'mysql://tocsin:hunter2@db/tocsin' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('DATABASE_URL');
+    expect(message).toContain('mysql://tocsin:***@db/tocsin');
+    expect(message).not.toContain('hunter2');
+  });
+});
+
+describe('redactUrl', () => {
+  it.each([
+    ['postgres://app:s3cret@db:5432/tocsin', 'postgres://app:***@db:5432/tocsin'],
+    ['redis://:s3cret@cache:6379', 'redis://:***@cache:6379'],
+    ['smtp://mailer:p%40ss@mail:587', 'smtp://mailer:***@mail:587'],
+    ['postgres://db/tocsin', 'postgres://db/tocsin'],
+    ['not a url user:s3cret@host', 'not a url user:s3cret@host'],
+  ])('%s → %s', (input, shown) => {
+    expect(redactUrl(input)).toBe(shown);
   });
 });

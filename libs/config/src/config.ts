@@ -47,6 +47,15 @@ const environment = z.object({
   WORKER_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).max(3600000).default(30000),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10485760).default(262144),
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600000).default(30000),
+  STREAM_MAX_PER_CLIENT: z.coerce.number().int().min(1).max(100000).default(10),
+  STREAM_MAX: z.coerce.number().int().min(1).max(1000000).default(1000),
+  SECRETS_KEY: z
+    .string()
+    .refine((v) => /^[A-Za-z0-9+/_-]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length === 32, {
+      message: 'must be 32 random bytes in base64, e.g. the output of `openssl rand -base64 32`',
+    })
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -75,10 +84,37 @@ export abstract class AppConfig {
   /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
   abstract readonly trustProxy: boolean;
   abstract readonly bodyLimitBytes: number;
+  /** Longest a request (headers and body) may take to arrive, and the headers alone. */
+  abstract readonly requestTimeoutMs: number;
+  /** Open SSE connections allowed from one client address, and in all. */
+  abstract readonly streamMaxPerClient: number;
+  abstract readonly streamMax: number;
+  /** Key (32 bytes) that encrypts secrets at rest; unset = a key file in `dataDir`, created at first start. */
+  abstract readonly secretsKey: Buffer | undefined;
   abstract readonly logLevel: string;
 }
 
 export class ConfigError extends Error {}
+
+const SECRET_SETTINGS = new Set(['ADMIN_API_KEY', 'SECRETS_KEY']);
+
+/** A setting's value as an error message may show it: secrets hidden, URL passwords redacted. */
+function shownValue(key: string, value: string | undefined): string {
+  if (SECRET_SETTINGS.has(key)) return '(hidden)';
+  return JSON.stringify(value === undefined ? value : redactUrl(value));
+}
+
+/** `value` with the password of a URL in it replaced by `***`; anything that is not a URL as it is. */
+export function redactUrl(value: string): string {
+  try {
+    const url = new URL(value);
+    if (!url.password) return value;
+    url.password = '***';
+    return url.toString();
+  } catch {
+    return value.replace(/\/\/([^:/@\s]*):[^@/\s]*@/, '//$1:***@');
+  }
+}
 
 /**
  * Reads and validates the settings. An empty variable counts as unset, so `FOO=` in a compose file
@@ -94,7 +130,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   if (!parsed.success) {
     const reasons = parsed.error.issues.map((issue) => {
       const key = String(issue.path[0]);
-      const shown = key === 'ADMIN_API_KEY' ? '(hidden)' : JSON.stringify(present[key]);
+      const shown = shownValue(key, present[key]);
       return `${key} ${issue.message} (got ${shown})`;
     });
     throw new ConfigError(`Invalid configuration: ${reasons.join('; ')}`);
@@ -119,6 +155,10 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     workerMetricsPort: e.WORKER_METRICS_PORT,
     webhookDisableAfterMs: Math.round(e.WEBHOOK_DISABLE_AFTER_HOURS * 3600 * 1000),
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    streamMaxPerClient: e.STREAM_MAX_PER_CLIENT,
+    streamMax: e.STREAM_MAX,
+    secretsKey: e.SECRETS_KEY === undefined ? undefined : Buffer.from(e.SECRETS_KEY, 'base64'),
     logLevel: e.LOG_LEVEL,
   };
 }

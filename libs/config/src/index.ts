@@ -1,4 +1,4 @@
-export { AppConfig, ConfigError, loadConfig } from './config';
+export { AppConfig, ConfigError, loadConfig, redactUrl } from './config';
 export { ConfigModule } from './config.module';
 export { Clock } from './clock';
 export { runProcess } from './run-process';

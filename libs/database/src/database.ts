@@ -9,6 +9,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { Client, Pool } from 'pg';
 import * as schema from './schema';
+import { redactUrl } from '@tocsin/config';
 
 /** The one query interface over both PostgreSQL and PGlite: same schema, same SQL. */
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -162,12 +163,3 @@ export async function queryRows<T>(db: Pick<Database, 'execute'>, query: SQL): P
   return result.rows;
 }
 
-function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparseable url)';
-  }
-}

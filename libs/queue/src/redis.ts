@@ -1,4 +1,5 @@
 import Redis from 'ioredis';
+import { redactUrl } from '@tocsin/config';
 
 /**
  * Opens a Redis connection and waits until it answers, so a wrong REDIS_URL or a Redis that is down stops
@@ -35,10 +36,4 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
       (error: unknown) => (clearTimeout(timer), reject(error)),
     );
   });
-}
-
-function redactUrl(url: string): string {
-  const parsed = new URL(url);
-  if (parsed.password) parsed.password = '***';
-  return parsed.toString();
 }
