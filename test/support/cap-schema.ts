@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { validateXML } from 'xmllint-wasm';
 
-/** The OASIS schema, from the `shared/` folder that lies beside the repository (here and in CI). */
-export const CAP_SCHEMA_PATH = resolve(__dirname, '..', '..', '..', 'shared', 'standards', 'cap-1.2.xsd');
+/** The OASIS schema, kept in the repository with its notice (libs/feeds/standards/NOTICE.md). */
+export const CAP_SCHEMA_PATH = resolve(__dirname, '..', '..', 'libs', 'feeds', 'standards', 'cap-1.2.xsd');
 
 let schema: string | undefined;
 
