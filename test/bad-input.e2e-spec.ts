@@ -303,4 +303,18 @@ describe('bad input on every write route', () => {
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(response.body.detail).toMatch(detail);
   });
+
+  it('treats a malformed queue board session cookie as no session: 401, or the sign-in page for a person', async () => {
+    for (const cookie of ['tocsin_queues=%E0%A4%A', 'tocsin_queues=%', `tocsin_queues=${'%ZZ'.repeat(50)}`]) {
+      const refused = await test.http.get('/admin/queues').set('cookie', cookie).expect(401);
+      expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(refused.body.detail).toMatch(/need an admin key/);
+      await test.http.get('/admin/queues/api/queues').set('cookie', cookie).expect(401);
+      await test.http
+        .get('/admin/queues')
+        .set({ cookie, accept: 'text/html' })
+        .expect(303)
+        .expect('location', '/admin');
+    }
+  });
 });

@@ -30,7 +30,13 @@ interface ProblemReply {
 function cookieOf(request: RequestHeaders, name: string): string | undefined {
   for (const part of (request.headers.cookie ?? '').split(';')) {
     const [key, ...value] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(value.join('='));
+    if (key !== name) continue;
+    try {
+      return decodeURIComponent(value.join('='));
+    } catch {
+      // A value this server never set (bad %-escapes): no session, not a URIError and a 500.
+      return undefined;
+    }
   }
   return undefined;
 }
