@@ -41,7 +41,7 @@ import {
   SubscriberViewDto,
   TokenQuery,
 } from './email-subscription.dto';
-import { messagePage, preferencesPage, unsubscribeQuestionPage } from './pages';
+import { messagePage, preferencesPage, SUBSCRIBER_PAGE_HEADERS, unsubscribeQuestionPage } from './pages';
 
 /** Sign-ups a client may make in an hour; requests with an admin key (bulk imports) are exempt. */
 const SIGNUPS_PER_CLIENT_PER_HOUR = 20;
@@ -265,11 +265,11 @@ export class EmailSubscriptionsController {
     try {
       const result = await work();
       if (!html) return result.json;
-      void reply.type('text/html; charset=utf-8');
+      void reply.headers(SUBSCRIBER_PAGE_HEADERS).type('text/html; charset=utf-8');
       return result.html;
     } catch (error) {
       if (!html || !(error instanceof HttpException)) throw error;
-      void reply.status(error.getStatus()).type('text/html; charset=utf-8');
+      void reply.status(error.getStatus()).headers(SUBSCRIBER_PAGE_HEADERS).type('text/html; charset=utf-8');
       return messagePage('This link did not work', error.message);
     }
   }

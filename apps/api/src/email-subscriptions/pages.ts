@@ -1,18 +1,12 @@
 // Small server-rendered pages for the links in emails: a person clicking "confirm" or "unsubscribe" gets a
 // page, not JSON. Every value is escaped.
 import { EmailSubscription, FILTER_EVENTS } from '@tocsin/subscribers';
+import { cspHash, pageSecurityHeaders } from '../web/security-headers';
 
 const escape = (value: string): string => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-export function page(title: string, body: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escape(title)} — Tocsin</title>
-<style>
-  /* The look of the pages at / (apps/web), for people arriving from an email. */
+// The look of the pages at / (apps/web), for people arriving from an email. Inline, so a page is one request.
+const PAGE_STYLE = `
   body { margin: 0; font: 16px/1.5 system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; color: #1a1a1a; }
   header { padding: .6rem 1.25rem; background: #12233b; }
   header a { color: #fff; font-weight: 700; font-size: 1.25rem; text-decoration: none; }
@@ -28,7 +22,28 @@ export function page(title: string, body: string): string {
   :focus-visible { outline: 3px solid #005fcc; outline-offset: 2px; }
   header a:focus-visible { outline-color: #ffd54f; }
   .hint { color: #4a4a4a; font-size: .9rem; margin: .25rem 0 0; }
-</style>
+`;
+
+/**
+ * What these pages need and nothing more: their one inline style (by its hash), forms posting back here, and
+ * links. Their URLs carry the subscriber's token, so no Referer goes anywhere, and nothing keeps a copy.
+ */
+export const SUBSCRIBER_PAGE_HEADERS = {
+  ...pageSecurityHeaders({
+    csp: { 'default-src': ["'none'"], 'style-src': [cspHash(PAGE_STYLE)] },
+    referrerPolicy: 'no-referrer',
+  }),
+  'cache-control': 'no-store',
+};
+
+export function page(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escape(title)} — Tocsin</title>
+<style>${PAGE_STYLE}</style>
 </head>
 <body>
 <header><a href="/">Tocsin</a></header>

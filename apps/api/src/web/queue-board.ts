@@ -5,17 +5,25 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ApiKeysService, Principal } from '@tocsin/auth';
 import { JobQueues, QUEUE } from '@tocsin/queue';
 import { problemFor } from '../http/problem.filter';
+import { pageSecurityHeaders } from './security-headers';
 
 export const QUEUE_BOARD_PATH = '/admin/queues';
 const SESSION_COOKIE = 'tocsin_queues';
 
 // Bull Board's page links a web font from Google: the link is taken out, and the policy would block it anyway.
 const FOREIGN_FONT_LINK = /<link[^>]+fonts\.googleapis\.com[^>]*>/g;
+// The board's page sets a <base> and styles elements inline (React), so it needs those two beyond the Vite pages.
 const BOARD_SECURITY_HEADERS = {
-  'content-security-policy':
-    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; font-src 'self'; " +
-    "connect-src 'self'; object-src 'none'; frame-ancestors 'none'",
-  'x-content-type-options': 'nosniff',
+  ...pageSecurityHeaders({
+    csp: {
+      'default-src': ["'self'"],
+      'img-src': ["'self'", 'data:'],
+      'style-src': ["'self'", "'unsafe-inline'"],
+      'font-src': ["'self'"],
+      'connect-src': ["'self'"],
+      'base-uri': ["'self'"],
+    },
+  }),
   'cache-control': 'no-store',
 };
 

@@ -3,18 +3,10 @@ import { join, resolve } from 'node:path';
 import fastifyStatic, { FastifyStaticOptions } from '@fastify/static';
 import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { VITE_PAGE_HEADERS } from './security-headers';
 
 /** Paths of the single-page app that have no file of their own: each answers index.html. */
 export const PAGE_ROUTES = ['/country/:code', '/subscribe', '/admin'] as const;
-
-// The pages load nothing from elsewhere: scripts, styles, the map data and API calls are all this server's.
-const PAGE_SECURITY_HEADERS = {
-  'content-security-policy':
-    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; " +
-    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'same-origin',
-};
 
 /**
  * Where Vite put the pages: `dist/web`, seen from the compiled server (`dist/apps/api/src/web`) or from the
@@ -38,7 +30,7 @@ function setPageHeaders(reply: HeaderReply, path: string): void {
   if (path.includes('/assets/')) reply.header('cache-control', 'public, max-age=31536000, immutable');
   else reply.header('cache-control', 'no-cache');
   if (path.endsWith('.html')) {
-    for (const [name, value] of Object.entries(PAGE_SECURITY_HEADERS)) reply.header(name, value);
+    for (const [name, value] of Object.entries(VITE_PAGE_HEADERS)) reply.header(name, value);
   }
 }
 
