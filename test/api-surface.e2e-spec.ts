@@ -181,6 +181,7 @@ describe('the public API surface', () => {
         'PATCH /v1/email-subscriptions/{id}',
         'DELETE /v1/email-subscriptions/{id}',
         'GET /v1/email-subscriptions/confirm',
+        'POST /v1/email-subscriptions/confirm',
         'GET /v1/email-subscriptions/unsubscribe',
         'POST /v1/email-subscriptions/unsubscribe',
         'GET /v1/email-subscriptions/manage',

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { tables } from '@tocsin/database';
 import { eq, sql } from 'drizzle-orm';
 import { linkIn, SmtpSink } from './support/smtp-sink';
@@ -5,6 +6,20 @@ import { startTestApp, TestApp } from './support/test-app';
 
 const PUBLIC_URL = 'https://alerts.tocsin.test';
 const relative = (link: string) => link.slice(PUBLIC_URL.length);
+const tokenOf = (link: string) => new URL(link, PUBLIC_URL).searchParams.get('token')!;
+
+/** The one form of a page: where it posts and its hidden fields, as a browser would send them. */
+function formIn(html: string): { action: string; fields: Record<string, string> } {
+  const form = /<form method="post" action="([^"]*)">([\s\S]*?)<\/form>/.exec(html);
+  if (!form) throw new Error('the page has no form');
+  const fields = [...form[2].matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map(
+    ([, name, value]) => [
+      name,
+      value.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code))),
+    ],
+  );
+  return { action: form[1], fields: Object.fromEntries(fields) };
+}
 
 describe('email subscriptions', () => {
   let smtp: SmtpSink;
@@ -31,6 +46,8 @@ describe('email subscriptions', () => {
       .update(tables.emailSubscriptions)
       .set({ confirmationSentAt: sql`now() - interval '11 minutes'` })
       .where(eq(tables.emailSubscriptions.email, email));
+  const confirmLinkOf = async (email: string) =>
+    linkIn((await smtp.waitFor(email))[0], `${PUBLIC_URL}/v1/email-subscriptions/confirm?token=`);
 
   it('signs up, confirms by the emailed link, and unsubscribes with an RFC 8058 one-click POST', async () => {
     const accepted = await signUp('Desk@NGO.example', {
@@ -57,11 +74,20 @@ describe('email subscriptions', () => {
     expect(confirmation.html).toContain('Confirm my subscription');
     const confirmLink = linkIn(confirmation, `${PUBLIC_URL}/v1/email-subscriptions/confirm?token=`);
 
-    const confirmed = await test.http.get(relative(confirmLink)).expect(200);
-    expect(confirmed.body).toEqual({ status: 'confirmed', message: expect.any(String) });
-    const page = await test.http.get(relative(confirmLink)).set('accept', 'text/html').expect(200);
-    expect(page.headers['content-type']).toMatch(/^text\/html/);
-    expect(page.text).toContain('Subscription confirmed');
+    // The link opens a page that asks; its button posts the form that confirms.
+    const question = await test.http.get(relative(confirmLink)).set('accept', 'text/html').expect(200);
+    expect(question.headers['content-type']).toMatch(/^text\/html/);
+    const form = formIn(question.text);
+    expect(form).toEqual({ action: 'confirm', fields: { token: tokenOf(confirmLink) } });
+    expect((await rowOf('desk@ngo.example')).status).toBe('pending');
+    const confirmed = await test.http
+      .post(new URL(form.action, `${PUBLIC_URL}${relative(confirmLink)}`).pathname)
+      .set('accept', 'text/html')
+      .type('form')
+      .send(form.fields)
+      .expect(200);
+    expect(confirmed.headers['content-type']).toMatch(/^text\/html/);
+    expect(confirmed.text).toContain('<h1>Subscription confirmed</h1>');
     expect((await rowOf('desk@ngo.example')).status).toBe('confirmed');
 
     // Signing up again mails the links to manage and to leave, not a second subscription.
@@ -71,8 +97,11 @@ describe('email subscriptions', () => {
     expect(reminder.subject).toBe('Your Tocsin threat-level alerts');
     const unsubscribeLink = linkIn(reminder, `${PUBLIC_URL}/v1/email-subscriptions/unsubscribe?token=`);
 
-    const question = await test.http.get(relative(unsubscribeLink)).set('accept', 'text/html').expect(200);
-    expect(question.text).toContain('<form method="post"');
+    const unsubscribeQuestion = await test.http
+      .get(relative(unsubscribeLink))
+      .set('accept', 'text/html')
+      .expect(200);
+    expect(unsubscribeQuestion.text).toContain('<form method="post"');
     expect((await rowOf('desk@ngo.example')).status).toBe('confirmed');
 
     const oneClick = await test.http
@@ -100,32 +129,147 @@ describe('email subscriptions', () => {
     expect(smtp.to('twice@ngo.example')).toHaveLength(1);
   });
 
+  it('confirms nothing when the link is only opened, as mail scanners do, and confirms a JSON POST', async () => {
+    await signUp('scanned@ngo.example').expect(202);
+    const link = relative(await confirmLinkOf('scanned@ngo.example'));
+    for (const accept of ['application/json', 'text/html', '*/*']) {
+      await test.http.get(link).set('accept', accept).expect(200);
+      await test.http.head(link).set('accept', accept).expect(200);
+    }
+    const asked = await test.http.get(link).expect(200);
+    expect(asked.body).toEqual({ status: 'pending', message: 'POST {"token"} to this URL to confirm.' });
+    // Still pending, so no alert can reach the address (the audience of an alert is confirmed rows only).
+    expect(await rowOf('scanned@ngo.example')).toMatchObject({ status: 'pending', confirmedAt: null });
+
+    const confirmed = await test.http
+      .post('/v1/email-subscriptions/confirm')
+      .send({ token: tokenOf(link) })
+      .expect(200);
+    expect(confirmed.headers['content-type']).toMatch(/^application\/json/);
+    expect(confirmed.body).toEqual({ status: 'confirmed', message: expect.stringContaining('alerts') });
+    expect(await rowOf('scanned@ngo.example')).toMatchObject({
+      status: 'confirmed',
+      confirmedAt: expect.any(Date),
+    });
+    // Confirming again, or opening the link again, says so and changes nothing.
+    await test.http
+      .post('/v1/email-subscriptions/confirm')
+      .send({ token: tokenOf(link) })
+      .expect(200);
+    expect((await test.http.get(link).expect(200)).body.status).toBe('confirmed');
+    const page = await test.http.get(link).set('accept', 'text/html').expect(200);
+    expect(page.text).toContain('already confirmed');
+    expect(page.text).not.toContain('<form');
+  });
+
   it('sends nothing but the confirmation until confirmed, and refuses a link used for another purpose', async () => {
     await signUp('pending@ngo.example').expect(202);
-    const [confirmation] = await smtp.waitFor('pending@ngo.example');
-    const token = new URL(
-      linkIn(confirmation, `${PUBLIC_URL}/v1/email-subscriptions/confirm?token=`),
-    ).searchParams.get('token')!;
+    const token = tokenOf(await confirmLinkOf('pending@ngo.example'));
     const wrong = await test.http
       .post(`/v1/email-subscriptions/unsubscribe?token=${encodeURIComponent(token)}`)
       .expect(404);
     expect(wrong.headers['content-type']).toMatch(/^application\/problem\+json/);
     await test.http.get(`/v1/email-subscriptions/manage?token=${encodeURIComponent(token)}`).expect(404);
-    const tampered = token.slice(0, -2) + (token.endsWith('AA') ? 'BB' : 'AA');
-    await test.http.get(`/v1/email-subscriptions/confirm?token=${encodeURIComponent(tampered)}`).expect(404);
-    const brokenPage = await test.http
-      .get('/v1/email-subscriptions/confirm?token=nonsense')
-      .set('accept', 'text/html')
-      .expect(404);
-    expect(brokenPage.text).toContain('This link did not work');
     expect((await rowOf('pending@ngo.example')).status).toBe('pending');
+  });
+
+  it('refuses a forged confirmation token with 404 and an expired one with 410, on GET and on POST', async () => {
+    await signUp('forged@ngo.example').expect(202);
+    const token = tokenOf(await confirmLinkOf('forged@ngo.example'));
+    const tampered = token.slice(0, -2) + (token.endsWith('AA') ? 'BB' : 'AA');
+    const refusals = async (bad: string, status: number) => {
+      const query = `/v1/email-subscriptions/confirm?token=${encodeURIComponent(bad)}`;
+      const asked = await test.http.get(query).expect(status);
+      expect(asked.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(asked.body.status).toBe(status);
+      const askedPage = await test.http.get(query).set('accept', 'text/html').expect(status);
+      expect(askedPage.headers['content-type']).toMatch(/^text\/html/);
+      expect(askedPage.text).toContain('This link did not work');
+      const posted = await test.http
+        .post('/v1/email-subscriptions/confirm')
+        .send({ token: bad })
+        .expect(status);
+      expect(posted.headers['content-type']).toMatch(/^application\/problem\+json/);
+      const postedForm = await test.http
+        .post('/v1/email-subscriptions/confirm')
+        .set('accept', 'text/html')
+        .type('form')
+        .send({ token: bad })
+        .expect(status);
+      expect(postedForm.text).toContain('This link did not work');
+    };
+    await refusals(tampered, 404);
+    await refusals('nonsense', 404);
+    expect(await rowOf('forged@ngo.example')).toMatchObject({ status: 'pending', confirmedAt: null });
+
+    await test.db
+      .update(tables.emailSubscriptions)
+      .set({ confirmationSentAt: sql`now() - interval '8 days'` })
+      .where(eq(tables.emailSubscriptions.email, 'forged@ngo.example'));
+    await refusals(token, 410);
+    expect(await rowOf('forged@ngo.example')).toMatchObject({ status: 'pending', confirmedAt: null });
+
+    // No token, or one that is not a string, is a 400 before any lookup.
+    await test.http.post('/v1/email-subscriptions/confirm').send({}).expect(400);
+    await test.http
+      .post('/v1/email-subscriptions/confirm')
+      .send({ token: ['a', 'b'] })
+      .expect(400);
+    await test.http.post('/v1/email-subscriptions/confirm').type('form').send('token=a&token=b').expect(400);
+  });
+
+  it('sends its pages with a policy that allows their own style and forms and nothing else', async () => {
+    await signUp('headers@ngo.example').expect(202);
+    const confirmLink = relative(await confirmLinkOf('headers@ngo.example'));
+    const pages = [
+      await test.http.get(confirmLink).set('accept', 'text/html').expect(200),
+      await test.http
+        .post('/v1/email-subscriptions/confirm')
+        .set('accept', 'text/html')
+        .type('form')
+        .send({ token: tokenOf(confirmLink) })
+        .expect(200),
+      await test.http
+        .get('/v1/email-subscriptions/confirm?token=nonsense')
+        .set('accept', 'text/html')
+        .expect(404),
+    ];
+    await ageLastMail('headers@ngo.example');
+    await signUp('headers@ngo.example').expect(202);
+    const [, reminder] = await smtp.waitFor('headers@ngo.example', 2);
+    for (const purpose of ['manage', 'unsubscribe']) {
+      const link = relative(linkIn(reminder, `${PUBLIC_URL}/v1/email-subscriptions/${purpose}?token=`));
+      pages.push(await test.http.get(link).set('accept', 'text/html').expect(200));
+    }
+    expect(pages.map((p) => /<h1>(.*)<\/h1>/.exec(p.text)?.[1])).toEqual([
+      'Confirm your Tocsin alerts',
+      'Subscription confirmed',
+      'This link did not work',
+      'Your Tocsin alerts',
+      'Unsubscribe from Tocsin alerts?',
+    ]);
+    for (const page of pages) {
+      const style = /<style>([\s\S]*?)<\/style>/.exec(page.text)![1];
+      const hash = createHash('sha256').update(style).digest('base64');
+      expect(page.headers).toMatchObject({
+        'content-security-policy':
+          `default-src 'none'; style-src 'sha256-${hash}'; ` +
+          "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        'x-content-type-options': 'nosniff',
+        // The address bar holds the subscriber's token: it goes in no Referer and in no cache.
+        'referrer-policy': 'no-referrer',
+        'cache-control': 'no-store',
+      });
+      // Nothing the policy would block: no scripts, no inline style attributes, no images.
+      expect(page.text).not.toMatch(/<script|style="|<img/);
+    }
   });
 
   it('lets a subscriber change areas and thresholds from the manage link, as JSON or with the page form', async () => {
     await signUp('manage@ngo.example', { areas: ['KZ'] }).expect(202);
-    const [confirmation] = await smtp.waitFor('manage@ngo.example');
     await test.http
-      .get(relative(linkIn(confirmation, `${PUBLIC_URL}/v1/email-subscriptions/confirm?token=`)))
+      .post('/v1/email-subscriptions/confirm')
+      .send({ token: tokenOf(await confirmLinkOf('manage@ngo.example')) })
       .expect(200);
     await ageLastMail('manage@ngo.example');
     await signUp('manage@ngo.example').expect(202);

@@ -85,6 +85,11 @@ describe('the web pages, in Chromium', () => {
     contexts.push(context);
     const page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(`${path}: ${error.message}`));
+    // A page the security policy cuts short says so only in the console.
+    page.on('console', (message) => {
+      if (message.type() === 'error' && message.text().includes('Content Security Policy'))
+        pageErrors.push(`${path}: ${message.text()}`);
+    });
     page.on('request', (request) => {
       if (!request.url().startsWith(base) && !request.url().startsWith('data:'))
         foreignRequests.push(request.url());
@@ -146,6 +151,40 @@ describe('the web pages, in Chromium', () => {
     await test.http.get('/health/live').expect(200);
     await test.http.get('/openapi.json').expect(200);
     await test.http.get('/v1/levels').expect(200);
+  });
+
+  it('sends the pages behind email links with the security headers of these pages, and loads less', async () => {
+    const directives = (policy: string) =>
+      Object.fromEntries(
+        policy.split(';').map((directive) => {
+          const [name, ...sources] = directive.trim().split(/\s+/);
+          return [name, sources.join(' ')];
+        }),
+      );
+    const home = await test.http.get('/').expect(200);
+    const homePolicy = directives(home.headers['content-security-policy']);
+    for (const path of ['confirm', 'unsubscribe', 'manage']) {
+      const linkPage = await test.http
+        .get(`/v1/email-subscriptions/${path}?token=nonsense`)
+        .set('accept', 'text/html')
+        .expect(404);
+      expect(linkPage.headers['content-type']).toMatch(/^text\/html/);
+      expect(linkPage.headers['x-content-type-options']).toBe(home.headers['x-content-type-options']);
+      const policy = directives(linkPage.headers['content-security-policy']);
+      for (const name of ['object-src', 'base-uri', 'form-action', 'frame-ancestors'])
+        expect([name, policy[name]]).toEqual([name, homePolicy[name]]);
+      // Nothing but their own inline style: no scripts, images or connections, which the Vite pages need.
+      expect(Object.keys(policy).sort()).toEqual(
+        ['default-src', 'style-src', 'object-src', 'base-uri', 'form-action', 'frame-ancestors'].sort(),
+      );
+      expect(policy['default-src']).toBe("'none'");
+      expect(policy['style-src']).toMatch(/^'sha256-[A-Za-z0-9+/]+={0,2}'$/);
+      // Their address holds a token, so they send no Referer at all where the Vite pages send it within the site.
+      expect([home.headers['referrer-policy'], linkPage.headers['referrer-policy']]).toEqual([
+        'same-origin',
+        'no-referrer',
+      ]);
+    }
   });
 
   it('keeps the queue board for admins, through a session cookie the console makes', async () => {
@@ -307,9 +346,23 @@ describe('the web pages, in Chromium', () => {
       events: null,
     });
 
+    // The link only asks (mail scanners open links); the button confirms.
     const link = linkIn(confirmation, `${PUBLIC_URL}/v1/email-subscriptions/confirm?token=`);
     await page.goto(link.replace(PUBLIC_URL, base));
-    expect(await page.locator('h1').textContent()).toBe('Subscription confirmed');
+    expect(await page.locator('h1').textContent()).toBe('Confirm your Tocsin alerts');
+    const [asked] = await test.db
+      .select()
+      .from(tables.emailSubscriptions)
+      .where(eq(tables.emailSubscriptions.email, 'desk@ngo.example'));
+    expect(asked.status).toBe('pending');
+    const button = page.getByRole('button', { name: 'Confirm my subscription' });
+    // The page's inline style is allowed by its hash in the policy, so the button has the site's colours.
+    expect(await button.evaluate((element) => getComputedStyle(element).backgroundColor)).toBe(
+      'rgb(11, 79, 156)',
+    );
+    await page.screenshot({ path: join(ARTIFACTS, 'email-confirm.png'), animations: 'disabled' });
+    await button.click();
+    await page.getByRole('heading', { name: 'Subscription confirmed' }).waitFor();
     await page.screenshot({ path: join(ARTIFACTS, 'email-confirmed.png'), animations: 'disabled' });
     const [confirmed] = await test.db
       .select()

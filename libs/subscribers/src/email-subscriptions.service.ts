@@ -84,7 +84,21 @@ export class EmailSubscriptionsService {
     void this.mailInBackground(subscription);
   }
 
+  /** Idempotent: confirming twice still says "confirmed". */
   async confirm(token: string): Promise<EmailSubscription> {
+    const subscription = await this.peekConfirm(token);
+    if (subscription.status === 'confirmed') return subscription;
+    const now = this.clock.now();
+    await this.repository.update(subscription.id, { status: 'confirmed', confirmedAt: now, updatedAt: now });
+    this.logger.log(`subscription ${subscription.id} confirmed`);
+    return { ...subscription, status: 'confirmed', confirmedAt: now };
+  }
+
+  /**
+   * Checks a confirmation link without acting on it (the page with the Confirm button): a forged link is a
+   * 404, a used-up or expired one a 410, the same answers confirming would give.
+   */
+  async peekConfirm(token: string): Promise<EmailSubscription> {
     const subscription = await this.byToken(token, 'confirm');
     if (subscription.status === 'confirmed') return subscription;
     if (subscription.status !== 'pending')
@@ -93,10 +107,7 @@ export class EmailSubscriptionsService {
     if (this.clock.now().getTime() - sentAt > CONFIRMATION_VALID_MS) {
       throw new GoneException('This confirmation link has expired; sign up again to get a new one.');
     }
-    const now = this.clock.now();
-    await this.repository.update(subscription.id, { status: 'confirmed', confirmedAt: now, updatedAt: now });
-    this.logger.log(`subscription ${subscription.id} confirmed`);
-    return { ...subscription, status: 'confirmed', confirmedAt: now };
+    return subscription;
   }
 
   /** Idempotent: a second click on an unsubscribe link still says "unsubscribed". */

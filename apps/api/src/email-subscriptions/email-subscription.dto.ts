@@ -27,6 +27,9 @@ export class TokenQuery {
   token!: string;
 }
 
+/** The body of POST /confirm: a JSON object, or the form of the confirmation page. */
+export class ConfirmDto extends TokenQuery {}
+
 /** The preferences form of the page in emails: plain strings, as browsers send them. */
 export class PreferencesFormDto {
   @IsString() @Length(1, 2000) areas!: string;

@@ -17,7 +17,10 @@ import {
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
+  ApiConsumes,
+  ApiGoneResponse,
   ApiNoContentResponse,
+  ApiNotFoundResponse,
   ApiOkResponse,
   ApiProduces,
   ApiTags,
@@ -27,9 +30,11 @@ import { SchemesService } from '@tocsin/schemes';
 import { ClientRateLimit, EmailSubscription, EmailSubscriptionsService } from '@tocsin/subscribers';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { decodeCreatedCursor, page } from '../http/cursor';
+import { ProblemDto } from '../http/shared.dto';
 import { renderFilter, SubscriptionFilterDto } from '../http/subscription-filter.dto';
 import {
   AcceptedDto,
+  ConfirmDto,
   EmailSubscriptionDto,
   EmailSubscriptionListDto,
   EmailSubscriptionQueryDto,
@@ -41,7 +46,13 @@ import {
   SubscriberViewDto,
   TokenQuery,
 } from './email-subscription.dto';
-import { messagePage, preferencesPage, SUBSCRIBER_PAGE_HEADERS, unsubscribeQuestionPage } from './pages';
+import {
+  confirmQuestionPage,
+  messagePage,
+  preferencesPage,
+  SUBSCRIBER_PAGE_HEADERS,
+  unsubscribeQuestionPage,
+} from './pages';
 
 /** Sign-ups a client may make in an hour; requests with an admin key (bulk imports) are exempt. */
 const SIGNUPS_PER_CLIENT_PER_HOUR = 20;
@@ -96,14 +107,52 @@ export class EmailSubscriptionsController {
 
   @Get('confirm')
   @ApiProduces('application/json', 'text/html')
-  @ApiOkResponse({ type: SubscriberViewDto })
-  confirm(
+  @ApiOkResponse({
+    type: SubscriberViewDto,
+    description: 'Asks, with a Confirm button; it does not confirm (mail scanners follow links).',
+  })
+  @ApiNotFoundResponse({ type: ProblemDto, description: 'A forged or replaced link.' })
+  @ApiGoneResponse({ type: ProblemDto, description: 'An expired link, or a subscription no longer pending.' })
+  askConfirm(
     @Query() query: TokenQuery,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     return this.answer(request, reply, async () => {
-      const subscription = await this.subscriptions.confirm(query.token);
+      const subscription = await this.subscriptions.peekConfirm(query.token);
+      return {
+        json: {
+          status: subscription.status,
+          message:
+            subscription.status === 'confirmed'
+              ? 'This subscription is already confirmed.'
+              : 'POST {"token"} to this URL to confirm.',
+        },
+        html: confirmQuestionPage(query.token, subscription),
+      };
+    });
+  }
+
+  @Post('confirm')
+  @HttpCode(200)
+  @ApiConsumes('application/json', 'application/x-www-form-urlencoded')
+  @ApiProduces('application/json', 'text/html')
+  @ApiOkResponse({
+    type: SubscriberViewDto,
+    description: 'Confirms; the button of the confirmation page posts its form here.',
+  })
+  @ApiNotFoundResponse({ type: ProblemDto, description: 'A forged or replaced token.' })
+  @ApiGoneResponse({
+    type: ProblemDto,
+    description: 'An expired token, or a subscription no longer pending.',
+  })
+  confirm(
+    @Body() body: ConfirmDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.answer(request, reply, async () => {
+      const subscription = await this.subscriptions.confirm(body.token);
       return view(
         subscription,
         'Subscription confirmed',

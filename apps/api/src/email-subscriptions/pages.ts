@@ -58,6 +58,25 @@ ${body}
 export const messagePage = (title: string, message: string): string =>
   page(title, `<p>${escape(message)}</p>`);
 
+/**
+ * The page behind the confirmation link. It only asks: mail scanners open links, and must not confirm sign-ups
+ * nobody made. The button posts the token to the same path, which confirms.
+ */
+export function confirmQuestionPage(token: string, subscription: EmailSubscription): string {
+  if (subscription.status === 'confirmed') {
+    return messagePage('Subscription confirmed', 'This subscription is already confirmed.');
+  }
+  return page(
+    'Confirm your Tocsin alerts',
+    `<p>Threat-level alerts for ${escape(subscription.filter.areas.join(', '))} will be sent to this address once you confirm.</p>
+<form method="post" action="confirm">
+<input type="hidden" name="token" value="${escape(token)}">
+<button type="submit">Confirm my subscription</button>
+</form>
+<p class="hint">If you did not sign up, close this page: nothing will be sent.</p>`,
+  );
+}
+
 export function unsubscribeQuestionPage(token: string, subscription: EmailSubscription): string {
   if (subscription.status === 'unsubscribed') {
     return messagePage('Unsubscribed', 'This address is already unsubscribed from Tocsin alerts.');
