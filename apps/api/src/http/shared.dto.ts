@@ -3,19 +3,28 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, Min, ValidateBy } from 'class-validator';
 
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+// Years 0001–9999 in UTC: PostgreSQL has no year 0, and a later year has no four-digit ISO form to send back.
+const FIRST_INSTANT = Date.parse('0001-01-01T00:00:00Z');
+const LAST_INSTANT = Date.parse('9999-12-31T23:59:59.999Z');
+const INSTANT_MESSAGE = 'must be an ISO 8601 date-time with a time zone, e.g. 2022-01-07T09:00:00+06:00';
+const INSTANT_RANGE_MESSAGE = 'must lie between the years 0001 and 9999 (UTC)';
 
-/** Whether `value` is an ISO 8601 date-time with its time zone, and a real one (no 30 February). */
-export function isInstant(value: unknown): value is string {
-  if (typeof value !== 'string') return false;
-  const match = INSTANT.exec(value);
-  if (!match) return false;
+/** Why `value` is not an instant this API accepts, or null if it is one. */
+function instantProblem(value: unknown): string | null {
+  if (typeof value !== 'string' || !INSTANT.test(value)) return INSTANT_MESSAGE;
   const [year, month, day] = value.slice(0, 10).split('-').map(Number);
-  const calendarDay = new Date(Date.UTC(year, month - 1, day));
-  return (
-    calendarDay.getUTCMonth() === month - 1 &&
-    calendarDay.getUTCDate() === day &&
-    !Number.isNaN(Date.parse(value))
-  );
+  // setUTCFullYear, not Date.UTC, which reads years 0–99 as 1900–1999.
+  const calendarDay = new Date(0);
+  calendarDay.setUTCFullYear(year, month - 1, day);
+  const instant = Date.parse(value);
+  if (calendarDay.getUTCMonth() !== month - 1 || calendarDay.getUTCDate() !== day || Number.isNaN(instant))
+    return INSTANT_MESSAGE; // no 30 February, no 25:00
+  return instant < FIRST_INSTANT || instant > LAST_INSTANT ? INSTANT_RANGE_MESSAGE : null;
+}
+
+/** Whether `value` is an ISO 8601 date-time with its time zone, a real one (no 30 February), in years 0001–9999. */
+export function isInstant(value: unknown): value is string {
+  return instantProblem(value) === null;
 }
 
 /** A bare date or local time would be ambiguous, so instants must carry their time zone. */
@@ -24,7 +33,7 @@ export const IsInstant = () =>
     name: 'isInstant',
     validator: {
       validate: isInstant,
-      defaultMessage: () => 'must be an ISO 8601 date-time with a time zone, e.g. 2022-01-07T09:00:00+06:00',
+      defaultMessage: (args) => instantProblem(args?.value) ?? INSTANT_MESSAGE,
     },
   });
 
