@@ -50,6 +50,8 @@ async function snapshot(test: TestApp): Promise<Record<string, number>> {
     schemeLevels: tables.schemeLevels,
     apiKeys: tables.apiKeys,
     areaSequences: tables.areaSequences,
+    webhookEndpoints: tables.webhookEndpoints,
+    emailSubscriptions: tables.emailSubscriptions,
   })) {
     const [row] = await test.db.select({ n: sql<number>`count(*)::int` }).from(table);
     counts[name] = row.n;
@@ -62,7 +64,7 @@ describe('bad input on every write route', () => {
   let activeId: string;
 
   beforeAll(async () => {
-    test = await startTestApp('postgres', { BODY_LIMIT_BYTES: '16384' });
+    test = await startTestApp('postgres', { BODY_LIMIT_BYTES: '131072' });
     activeId = (await test.http.post('/v1/declarations').set(test.as()).send(valid).expect(201)).body.id;
     await test.http.post('/v1/schemes').set(test.as()).send(customScheme).expect(201);
   });
@@ -268,7 +270,7 @@ describe('bad input on every write route', () => {
     const response = await test.http
       .post('/v1/declarations')
       .set(test.as())
-      .send({ ...valid, summary: 'x'.repeat(20000) })
+      .send({ ...valid, summary: 'x'.repeat(140000) })
       .expect(413);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(response.body.detail).toMatch(/larger than this server accepts/);
@@ -316,5 +318,402 @@ describe('bad input on every write route', () => {
         .expect(303)
         .expect('location', '/admin');
     }
+  });
+
+  // Each part of a request that once reached the database or the validation pipe as it came and got a 500.
+  const deep = (open: string, close: string, depth: number) => open.repeat(depth) + close.repeat(depth);
+  const json = (value: unknown) => JSON.stringify(value);
+  const JSON_TYPE = 'application/json';
+  const inputs: [
+    string,
+    'get' | 'post' | 'patch' | 'delete',
+    string,
+    string | Buffer | undefined,
+    string,
+    number,
+    RegExp,
+  ][] = [
+    [
+      'a NUL in a path parameter',
+      'get',
+      '/v1/declarations/a%00b',
+      undefined,
+      JSON_TYPE,
+      400,
+      /^The request is invalid: id must not contain a NUL character \(U\+0000\)\.$/,
+    ],
+    [
+      'a NUL in the path of a write',
+      'post',
+      '/v1/declarations/dcl%00/cancel',
+      '{}',
+      JSON_TYPE,
+      400,
+      /id must not contain a NUL character/,
+    ],
+    [
+      'a NUL in the path of a delete',
+      'delete',
+      '/v1/api-keys/key%00',
+      undefined,
+      JSON_TYPE,
+      400,
+      /id must not contain a NUL character/,
+    ],
+    [
+      'a NUL in a query field',
+      'get',
+      '/v1/declarations?scheme=kz-terror%00',
+      undefined,
+      JSON_TYPE,
+      400,
+      /scheme must not contain a NUL character/,
+    ],
+    [
+      'a NUL in a token',
+      'get',
+      '/v1/email-subscriptions/unsubscribe?token=a%00',
+      undefined,
+      JSON_TYPE,
+      400,
+      /token must not contain a NUL character/,
+    ],
+    [
+      'a NUL in a body field',
+      'post',
+      '/v1/declarations',
+      json({ ...valid, headline: 'Red\u0000' }),
+      JSON_TYPE,
+      400,
+      /headline must not contain a NUL character/,
+    ],
+    [
+      'a NUL in a list of the body',
+      'post',
+      '/v1/declarations',
+      json({ ...valid, measures: ['ok', '\u0000'] }),
+      JSON_TYPE,
+      400,
+      /measures\.1 must not contain a NUL character/,
+    ],
+    [
+      'a NUL in a nested body field',
+      'post',
+      '/v1/schemes',
+      json({
+        ...customScheme,
+        id: 'nul',
+        levels: [{ ...customScheme.levels[0], name: 'L\u0000' }, customScheme.levels[1]],
+      }),
+      JSON_TYPE,
+      400,
+      /levels\.0\.name must not contain a NUL character/,
+    ],
+    [
+      'a NUL in a field name',
+      'post',
+      '/v1/declarations',
+      json({ ...valid, 'x\u0000': 1 }),
+      JSON_TYPE,
+      400,
+      /body must not have a field whose name contains a NUL character/,
+    ],
+    [
+      'a NUL in a patch',
+      'patch',
+      '/v1/schemes/acme-alert',
+      json({ name: 'A\u0000' }),
+      JSON_TYPE,
+      400,
+      /name must not contain a NUL character/,
+    ],
+    [
+      'a NUL in a key name',
+      'post',
+      '/v1/api-keys',
+      json({ name: 'k\u0000', role: 'viewer' }),
+      JSON_TYPE,
+      400,
+      /name must not contain a NUL character/,
+    ],
+    [
+      'a NUL in a webhook URL',
+      'post',
+      '/v1/webhooks',
+      json({ url: 'http://127.0.0.1:9/\u0000', areas: ['KZ'] }),
+      JSON_TYPE,
+      400,
+      /url must not contain a NUL character/,
+    ],
+    [
+      'a NUL in a sign-up',
+      'post',
+      '/v1/email-subscriptions',
+      json({ email: 'a\u0000@example.com', areas: ['KZ'] }),
+      JSON_TYPE,
+      400,
+      /email must not contain a NUL character/,
+    ],
+    [
+      'a NUL in a form',
+      'post',
+      '/v1/email-subscriptions/unsubscribe',
+      'token=a%00',
+      'application/x-www-form-urlencoded',
+      400,
+      /token must not contain a NUL character/,
+    ],
+    [
+      'at in year 0',
+      'get',
+      '/v1/levels?at=0000-01-01T00:00:00Z',
+      undefined,
+      JSON_TYPE,
+      400,
+      /at must lie between the years 0001 and 9999 \(UTC\)/,
+    ],
+    [
+      'at in year 0 in UTC',
+      'get',
+      '/v1/levels/KZ?at=0001-01-01T00:00:00%2B01:00',
+      undefined,
+      JSON_TYPE,
+      400,
+      /at must lie between the years 0001 and 9999/,
+    ],
+    [
+      'at in year 10000 in UTC',
+      'get',
+      '/v1/levels?at=9999-12-31T23:59:59-01:00',
+      undefined,
+      JSON_TYPE,
+      400,
+      /at must lie between the years 0001 and 9999/,
+    ],
+    [
+      'at in year +275760',
+      'get',
+      '/v1/levels?at=%2B275760-09-13T00:00:00Z',
+      undefined,
+      JSON_TYPE,
+      400,
+      /at must be an ISO 8601 date-time with a time zone/,
+    ],
+    [
+      'at with its + read as a space',
+      'get',
+      '/v1/levels?at=+275760-09-13T00:00:00Z',
+      undefined,
+      JSON_TYPE,
+      400,
+      /at must be an ISO 8601 date-time/,
+    ],
+    [
+      'effectiveAt in year 0',
+      'post',
+      '/v1/declarations',
+      json({ ...valid, effectiveAt: '0000-01-01T00:00:00Z' }),
+      JSON_TYPE,
+      400,
+      /effectiveAt must lie between the years 0001 and 9999/,
+    ],
+    [
+      'expiresAt in year 10000',
+      'post',
+      '/v1/declarations',
+      json({ ...valid, expiresAt: '9999-12-31T23:59:59-01:00' }),
+      JSON_TYPE,
+      400,
+      /expiresAt must lie between the years 0001 and 9999/,
+    ],
+    [
+      'a recovery since year 0',
+      'post',
+      '/v1/webhooks/whk_nope/recover',
+      json({ since: '0000-06-01T00:00:00Z' }),
+      JSON_TYPE,
+      400,
+      /since must lie between the years 0001 and 9999/,
+    ],
+    [
+      'an array nested 40,000 deep',
+      'post',
+      '/v1/declarations',
+      deep('[', ']', 40000),
+      JSON_TYPE,
+      400,
+      /nests arrays and objects more than 32 levels deep/,
+    ],
+    [
+      'an object nested 20,000 deep in a field',
+      'post',
+      '/v1/declarations',
+      `{"headline":${deep('{"a":', '}', 20000).replace(/\{"a":\}/, '{"a":1}')}}`,
+      JSON_TYPE,
+      400,
+      /more than 32 levels deep/,
+    ],
+    [
+      'a body that is not UTF-8',
+      'post',
+      '/v1/declarations',
+      Buffer.concat([Buffer.from('{"headline":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]),
+      JSON_TYPE,
+      400,
+      /not valid UTF-8/,
+    ],
+    [
+      'JSON in another charset',
+      'post',
+      '/v1/declarations',
+      json(valid),
+      'application/json; charset=latin1',
+      415,
+      /must be JSON in UTF-8, not charset=latin1/,
+    ],
+    [
+      'an XML body',
+      'post',
+      '/v1/declarations',
+      '<alert/>',
+      'application/xml',
+      415,
+      /must be application\/json/,
+    ],
+    [
+      'a multipart body',
+      'post',
+      '/v1/declarations',
+      '--x--',
+      'multipart/form-data; boundary=x',
+      415,
+      /must be application\/json/,
+    ],
+    [
+      'a content type that is not one',
+      'post',
+      '/v1/declarations',
+      json(valid),
+      'garbage',
+      415,
+      /must be application\/json/,
+    ],
+    [
+      'a % escape that is not hex',
+      'get',
+      '/v1/declarations/a%ZZb',
+      undefined,
+      JSON_TYPE,
+      400,
+      /% escape that is not valid UTF-8/,
+    ],
+    [
+      'a lone %',
+      'delete',
+      '/v1/api-keys/key%',
+      undefined,
+      JSON_TYPE,
+      400,
+      /% escape that is not valid UTF-8/,
+    ],
+    [
+      'a % escape that is not UTF-8',
+      'get',
+      '/v1/schemes/%C3%28',
+      undefined,
+      JSON_TYPE,
+      400,
+      /% escape that is not valid UTF-8/,
+    ],
+    [
+      'a path segment of 5,000 characters',
+      'get',
+      `/v1/declarations/${'x'.repeat(5000)}`,
+      undefined,
+      JSON_TYPE,
+      414,
+      /longer than this server accepts/,
+    ],
+    [
+      'a huge number',
+      'post',
+      '/v1/webhooks',
+      json({ url: 'http://127.0.0.1:9/', areas: ['KZ'], minRank: 1e308 }),
+      JSON_TYPE,
+      400,
+      /minRank must not be greater than 20/,
+    ],
+    [
+      'a huge number in the query',
+      'get',
+      '/v1/declarations?limit=1e400',
+      undefined,
+      JSON_TYPE,
+      400,
+      /limit must not be greater than 200/,
+    ],
+    [
+      'an array for a string',
+      'post',
+      '/v1/declarations',
+      json({ ...valid, headline: ['Red'] }),
+      JSON_TYPE,
+      400,
+      /headline must be a string/,
+    ],
+    [
+      'an object for a string',
+      'post',
+      '/v1/api-keys',
+      json({ name: { first: 'x' }, role: 'viewer' }),
+      JSON_TYPE,
+      400,
+      /name must be a string/,
+    ],
+    [
+      'a repeated query field',
+      'get',
+      '/v1/declarations?scheme=a&scheme=b',
+      undefined,
+      JSON_TYPE,
+      400,
+      /scheme must be a string/,
+    ],
+    [
+      'a prototype-polluting body',
+      'post',
+      '/v1/declarations',
+      '{"__proto__":{"admin":true}}',
+      JSON_TYPE,
+      400,
+      /not valid JSON/,
+    ],
+  ];
+
+  it.each(inputs)(
+    'answers %s with a problem that says what is wrong, and changes nothing',
+    async (_name, method, path, body, contentType, status, detail) => {
+      const before = await snapshot(test);
+      const call = test.http[method](path).set(test.as());
+      // The bytes exactly as given: send() would serialise a Buffer as JSON.
+      if (body !== undefined) call.set('content-type', contentType).write(body);
+      const response = await call;
+      expect({ status: response.status, detail: response.body.detail }).toEqual({
+        status,
+        detail: expect.stringMatching(detail),
+      });
+      expect(response.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+      expect(response.body).toMatchObject({ type: expect.any(String), title: expect.any(String), status });
+      expect(await snapshot(test)).toEqual(before);
+    },
+  );
+
+  it('still takes a body nested as deep as the limit allows to validation', async () => {
+    const response = await test.http
+      .post('/v1/declarations')
+      .set({ ...test.as(), 'content-type': 'application/json' })
+      .send(json({ ...valid, headline: JSON.parse(deep('[', ']', 31)) }))
+      .expect(400);
+    expect(response.body.detail).toMatch(/headline must be a string/);
   });
 });

@@ -1,3 +1,5 @@
+import type { Server } from 'node:http';
+import { parse as parseForm } from 'node:querystring';
 import { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -6,6 +8,9 @@ import { AppConfig, requestIdOf } from '@tocsin/config';
 import { Logger } from 'nestjs-pino';
 import { registerQueueBoard } from '../web/queue-board';
 import { registerWebPages } from '../web/web-pages';
+import { jsonBodyParser } from './json-body';
+import { refuseNulCharacters } from './nul-characters';
+import { answerFrameworkError } from './problem.filter';
 import { validationPipe } from './validation';
 
 /** Builds the Fastify app around `module`: limits, errors, validation, logging and the OpenAPI document. */
@@ -13,11 +18,12 @@ export async function createHttpApp(
   module: Type | DynamicModule,
   config: AppConfig,
 ): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({
+  const adapter = new FastifyAdapter<Server>({
     genReqId: requestIdOf,
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     return503OnClosing: true,
+    frameworkErrors: answerFrameworkError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
     bufferLogs: true,
@@ -28,6 +34,15 @@ export async function createHttpApp(
   app.useGlobalPipes(validationPipe());
   // Write routes take JSON only; Fastify would otherwise hand a text/plain body to validation as a string.
   adapter.getInstance().removeContentTypeParser('text/plain');
+  // Strict JSON (UTF-8, bounded depth). Registering a parser stops Nest registering its own, so the form
+  // parser (HTML forms of the pages) is registered here too, as Nest would.
+  const bodyLimit = config.bodyLimitBytes;
+  const parseJson = adapter.getInstance().getDefaultJsonParser('error', 'error');
+  app.useBodyParser<Server>('application/json', { bodyLimit }, jsonBodyParser(parseJson));
+  app.useBodyParser<Server>('application/x-www-form-urlencoded', { bodyLimit }, (_request, body, done) =>
+    done(null, parseForm(body.toString())),
+  );
+  adapter.getInstance().addHook('preValidation', refuseNulCharacters);
   // Every answer carries its request id, and the log line of the request shows the same one.
   adapter.getInstance().addHook('onRequest', (request, reply, done) => {
     (request.raw as typeof request.raw & { id: string }).id = request.id;

@@ -1,5 +1,10 @@
+import { OutgoingHttpHeaders, STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { describeError, describeErrorStack } from '@tocsin/config';
 import type { FastifyReply } from 'fastify';
+
+export const PROBLEM_MEDIA_TYPE = 'application/problem+json; charset=utf-8';
 
 /** An RFC 9457 problem document. */
 export interface Problem {
@@ -21,6 +26,7 @@ export class ValidationProblem extends HttpException {
 }
 
 const TYPE_BASE = 'https://tocsin.dev/problems/';
+const SERVER_ERROR_DETAIL = 'Something went wrong on our side; it has been logged.';
 // Fastify's own errors (body parsing, limits) carry a code and a status code.
 interface FastifyError {
   code?: string;
@@ -36,12 +42,11 @@ export class ProblemFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const problem = this.toProblem(exception);
-    if (problem.status >= 500)
-      this.logger.error(exception instanceof Error ? exception.stack : String(exception));
-    void reply
-      .status(problem.status)
-      .header('content-type', 'application/problem+json; charset=utf-8')
-      .send(problem);
+    if (problem.status >= 500) this.logger.error(describeError(exception), describeErrorStack(exception));
+    // An exception may say when to come back (a 429 or 503 of a full resource).
+    const retryAfterSeconds = (exception as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
+    if (typeof retryAfterSeconds === 'number') void reply.header('retry-after', String(retryAfterSeconds));
+    void reply.status(problem.status).header('content-type', PROBLEM_MEDIA_TYPE).send(problem);
   }
 
   private toProblem(exception: unknown): Problem {
@@ -62,15 +67,15 @@ export class ProblemFilter implements ExceptionFilter {
         typeof response === 'string'
           ? response
           : String((response as { message?: unknown }).message ?? exception.message);
-      return problemFor(exception.getStatus(), BODY_PARSER_DETAILS[exception.getStatus()] ?? detail);
+      // Nest maps Fastify's body-parser errors to a bare HttpException; a subclass is ours and says what it means.
+      const parserDetail =
+        exception.constructor === HttpException ? BODY_PARSER_DETAILS[exception.getStatus()] : undefined;
+      return problemFor(exception.getStatus(), parserDetail ?? detail);
     }
     if (fastifyError?.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
       return problemFor(fastifyError.statusCode, fastifyDetail(fastifyError));
     }
-    return problemFor(
-      HttpStatus.INTERNAL_SERVER_ERROR,
-      'Something went wrong on our side; it has been logged.',
-    );
+    return problemFor(HttpStatus.INTERNAL_SERVER_ERROR, SERVER_ERROR_DETAIL);
   }
 }
 
@@ -102,11 +107,14 @@ const TITLES: Record<number, string> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   406: 'Not Acceptable',
+  408: 'Request Timeout',
   409: 'Conflict',
   413: 'Content Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
@@ -114,4 +122,58 @@ const TITLES: Record<number, string> = {
 export function problemFor(status: number, detail: string): Problem {
   const title = TITLES[status] ?? (status >= 500 ? 'Server Error' : 'Client Error');
   return { type: `${TYPE_BASE}${title.toLowerCase().replace(/\s+/g, '-')}`, title, status, detail };
+}
+
+const FRAMEWORK_ERROR_DETAILS: Record<string, string> = {
+  FST_ERR_BAD_URL: 'The path has a % escape that is not valid UTF-8 (such as %ZZ, %C3%28 or a lone %).',
+  FST_ERR_MAX_PARAM_LENGTH: 'A segment of the path is longer than this server accepts.',
+};
+
+/**
+ * Fastify's `frameworkErrors`: its router's own answers, such as a path whose % escapes do not decode, as
+ * problems too. Written on the raw response as Fastify's default answer is (the router has no route to run).
+ */
+export function answerFrameworkError(
+  error: { code: string; statusCode?: number },
+  request: { id: string },
+  reply: {
+    raw: { writeHead(status: number, headers: OutgoingHttpHeaders): unknown; end(body: string): unknown };
+  },
+): void {
+  const status = error.statusCode ?? HttpStatus.BAD_REQUEST;
+  const problem =
+    status < 500 && FRAMEWORK_ERROR_DETAILS[error.code]
+      ? problemFor(status, FRAMEWORK_ERROR_DETAILS[error.code])
+      : problemFor(status, status < 500 ? 'The request is not valid.' : SERVER_ERROR_DETAIL);
+  const body = JSON.stringify(problem);
+  reply.raw.writeHead(status, {
+    'content-type': PROBLEM_MEDIA_TYPE,
+    'content-length': Buffer.byteLength(body),
+    'x-request-id': request.id,
+  });
+  reply.raw.end(body);
+}
+
+/**
+ * Fastify's `clientErrorHandler`, for what Node's HTTP server refuses before there is a request: a request
+ * slower than the timeout, headers too large, bytes that are not HTTP. The answer is written on the socket.
+ */
+export function connectionErrorHandler(requestTimeoutMs: number) {
+  return (error: Error & { code?: string }, socket: Socket): void => {
+    if (error.code === 'ECONNRESET' || socket.destroyed) return;
+    const problem =
+      error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? problemFor(408, `The request did not arrive in full within ${requestTimeoutMs} ms.`)
+        : error.code === 'HPE_HEADER_OVERFLOW'
+          ? problemFor(431, 'The request headers are larger than this server accepts.')
+          : problemFor(400, 'The request is not valid HTTP/1.1.');
+    if (socket.writable) {
+      const body = JSON.stringify(problem);
+      socket.write(
+        `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status]}\r\nConnection: close\r\n` +
+          `Content-Type: ${PROBLEM_MEDIA_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
+    }
+    socket.destroy(error);
+  };
 }
