@@ -10,7 +10,7 @@ import { registerQueueBoard } from '../web/queue-board';
 import { registerWebPages } from '../web/web-pages';
 import { jsonBodyParser } from './json-body';
 import { refuseNulCharacters } from './nul-characters';
-import { answerFrameworkError } from './problem.filter';
+import { answerFrameworkError, connectionErrorHandler } from './problem.filter';
 import { validationPipe } from './validation';
 
 /** Builds the Fastify app around `module`: limits, errors, validation, logging and the OpenAPI document. */
@@ -23,6 +23,16 @@ export async function createHttpApp(
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     return503OnClosing: true,
+    // A client gets REQUEST_TIMEOUT_MS to send its headers and body. Node counts only until the request has
+    // arrived, so a long answer (the SSE stream) and an idle keep-alive connection are not cut by it.
+    requestTimeout: config.requestTimeoutMs,
+    http: {
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout: config.requestTimeoutMs,
+      // Node looks for late requests this often (default 30 s, which would double a 30 s timeout).
+      connectionsCheckingInterval: Math.min(1000, config.requestTimeoutMs),
+    },
+    clientErrorHandler: connectionErrorHandler(config.requestTimeoutMs),
     frameworkErrors: answerFrameworkError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {

@@ -155,8 +155,8 @@ export function answerFrameworkError(
 }
 
 /**
- * Fastify's `clientErrorHandler`, for what Node's HTTP server refuses before there is a request: a request
- * slower than the timeout, headers too large, bytes that are not HTTP. The answer is written on the socket.
+ * Fastify's `clientErrorHandler`, for what Node's HTTP server refuses while a request arrives: one slower than
+ * REQUEST_TIMEOUT_MS, headers too large, bytes that are not HTTP. The answer is written on the socket, which closes.
  */
 export function connectionErrorHandler(requestTimeoutMs: number) {
   return (error: Error & { code?: string }, socket: Socket): void => {
