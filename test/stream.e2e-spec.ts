@@ -1,3 +1,4 @@
+import { get, IncomingHttpHeaders } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { StreamService } from '@tocsin/stream';
 import { SseClient, ReceivedEvent } from './support/sse-client';
@@ -222,5 +223,116 @@ describe('GET /v1/stream: threat-level changes as Server-Sent Events', () => {
       expect(Date.now() - started).toBeLessThan(2000);
       await client.end();
     });
+  });
+});
+
+/** The answer to a stream request that is expected to be refused: status, headers and the problem. */
+function refusal(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: { status: number; detail: string } }> {
+  return new Promise((resolve, reject) => {
+    const request = get(url, { headers: { accept: 'text/event-stream', ...headers } }, (response) => {
+      if (response.statusCode === 200) {
+        request.destroy();
+        return reject(new Error('the stream was opened, not refused'));
+      }
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, body: JSON.parse(text) }),
+      );
+    });
+    request.on('error', reject);
+  });
+}
+
+describe('GET /v1/stream: connection limits (STREAM_MAX_PER_CLIENT, STREAM_MAX)', () => {
+  let test: TestApp;
+  let streams: StreamService;
+  const clients: SseClient[] = [];
+  // Behind a proxy (TRUST_PROXY), X-Forwarded-For names the client; each address below is another client.
+  const from = (address: string) => ({ 'x-forwarded-for': address });
+  const open = async (address: string, on: TestApp = test) => {
+    const client = await SseClient.connect(`${baseUrlOf(on)}/v1/stream`, from(address));
+    clients.push(client);
+    expect(client.status).toBe(200);
+    return client;
+  };
+
+  beforeAll(async () => {
+    test = await startTestApp('postgres', {
+      STREAM_MAX_PER_CLIENT: '2',
+      STREAM_MAX: '3',
+      TRUST_PROXY: 'true',
+    });
+    await test.app.listen(0, '127.0.0.1');
+    streams = test.app.get(StreamService);
+  });
+  afterEach(async () => {
+    for (const client of clients.splice(0)) client.close();
+    // Every test starts with no stream open: the server frees a slot once it sees the close.
+    const deadline = Date.now() + 2000;
+    while (streams.openStreams > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(streams.openStreams).toBe(0);
+  });
+  afterAll(() => test?.close());
+
+  it('refuses a client past its limit with a 429 problem and Retry-After, and still takes other clients', async () => {
+    await open('203.0.113.1');
+    await open('203.0.113.1');
+    const refused = await refusal(`${baseUrlOf(test)}/v1/stream`, from('203.0.113.1'));
+    expect(refused.status).toBe(429);
+    expect(refused.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+    expect(refused.headers['retry-after']).toMatch(/^[1-9]\d*$/);
+    expect(refused.body).toMatchObject({
+      status: 429,
+      detail: 'This client already has 2 open streams, the most allowed; close one, or try again later.',
+    });
+    await open('203.0.113.2');
+  });
+
+  it('refuses any client once the server has STREAM_MAX streams, with a 503 problem and Retry-After', async () => {
+    await open('203.0.113.1');
+    await open('203.0.113.2');
+    await open('203.0.113.3');
+    const refused = await refusal(`${baseUrlOf(test)}/v1/stream`, from('203.0.113.4'));
+    expect(refused.status).toBe(503);
+    expect(refused.headers['retry-after']).toMatch(/^[1-9]\d*$/);
+    expect(refused.body).toMatchObject({
+      status: 503,
+      detail: 'This server has 3 open streams, the most it allows; try again later.',
+    });
+  });
+
+  it('frees the slot of a stream whose client has left, for that client and for all', async () => {
+    const [first] = [await open('203.0.113.1'), await open('203.0.113.1'), await open('203.0.113.2')];
+    first.close();
+    // The server frees the slot once it sees the close: until then the client is still refused.
+    const deadline = Date.now() + 2000;
+    let status = 0;
+    while (status !== 200 && Date.now() < deadline) {
+      const client = await SseClient.connect(`${baseUrlOf(test)}/v1/stream`, from('203.0.113.1'));
+      clients.push(client);
+      status = client.status;
+      if (status !== 200) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(status).toBe(200);
+    expect(streams.openStreams).toBe(3);
+  });
+
+  it('counts a client by its own address when the proxy is not trusted: X-Forwarded-For changes nothing', async () => {
+    const direct = await startTestApp('postgres', { STREAM_MAX_PER_CLIENT: '2' });
+    try {
+      await direct.app.listen(0, '127.0.0.1');
+      await open('203.0.113.1', direct);
+      await open('203.0.113.2', direct);
+      const refused = await refusal(`${baseUrlOf(direct)}/v1/stream`, from('203.0.113.3'));
+      expect(refused.status).toBe(429);
+    } finally {
+      for (const client of clients.splice(0)) client.close();
+      await direct.close();
+    }
   });
 });

@@ -4,7 +4,8 @@ import { NotFoundException, ServiceUnavailableException } from '@nestjs/common';
 import type { AnnouncedEventsRepository } from './announced-events.repository';
 import type { AnnouncedEvent } from './catch-up';
 import type { LiveEvents, LiveEventsListener } from './live-events.service';
-import { CATCH_UP_LIMIT, StreamService } from './stream.service';
+import { loadConfig } from '@tocsin/config';
+import { CATCH_UP_LIMIT, StreamRequest, StreamService, TooManyStreams } from './stream.service';
 import { announcedEvent } from './testing/announced-event';
 
 /** LiveEvents without Redis: the test announces. */
@@ -38,13 +39,15 @@ class FakeConnection extends EventEmitter {
   }
 }
 
+const CLIENT = '192.0.2.1';
+
 describe('StreamService', () => {
   let live: FakeLiveEvents;
   let backlog: (lastEventId: number, areaCode: string | undefined) => Promise<AnnouncedEvent[]>;
   let service: StreamService;
   const events = (...positions: number[]) => positions.map((p) => announcedEvent(p));
-  const serve = async (request: Parameters<StreamService['prepare']>[0]) => {
-    const stream = await service.prepare(request);
+  const serve = async (request: Omit<StreamRequest, 'client'>, client = CLIENT) => {
+    const stream = await service.prepare({ ...request, client });
     const connection = new FakeConnection();
     service.serve(stream, connection as unknown as ServerResponse);
     return connection;
@@ -57,6 +60,7 @@ describe('StreamService', () => {
     service = new StreamService(
       live as unknown as LiveEvents,
       repository as unknown as AnnouncedEventsRepository,
+      loadConfig({ STREAM_MAX_PER_CLIENT: '2', STREAM_MAX: '3' }),
     );
   });
 
@@ -108,7 +112,7 @@ describe('StreamService', () => {
     connection.emit('close');
     expect(live.listeners.size).toBe(0);
 
-    const stream = await service.prepare({ lastEventId: 5 });
+    const stream = await service.prepare({ lastEventId: 5, client: CLIENT });
     const gone = Object.assign(new FakeConnection(), { destroyed: true });
     service.serve(stream, gone as unknown as ServerResponse);
     expect(gone.text).toBe('');
@@ -123,7 +127,7 @@ describe('StreamService', () => {
   });
 
   it('answers an unknown area with 404, without listening', async () => {
-    await expect(service.prepare({ area: 'ZZ', lastEventId: null })).rejects.toBeInstanceOf(
+    await expect(service.prepare({ area: 'ZZ', lastEventId: null, client: CLIENT })).rejects.toBeInstanceOf(
       NotFoundException,
     );
     expect(live.listeners.size).toBe(0);
@@ -133,7 +137,7 @@ describe('StreamService', () => {
     backlog = async () => {
       throw new Error('database away');
     };
-    await expect(service.prepare({ lastEventId: 3 })).rejects.toThrow('database away');
+    await expect(service.prepare({ lastEventId: 3, client: CLIENT })).rejects.toThrow('database away');
     expect(live.listeners.size).toBe(0);
   });
 
@@ -142,7 +146,9 @@ describe('StreamService', () => {
     service.beforeApplicationShutdown();
     expect(connections.map((c) => c.writableEnded)).toEqual([true, true]);
     expect(live.listeners.size).toBe(0);
-    await expect(service.prepare({ lastEventId: null })).rejects.toBeInstanceOf(ServiceUnavailableException);
+    await expect(service.prepare({ lastEventId: null, client: CLIENT })).rejects.toBeInstanceOf(
+      ServiceUnavailableException,
+    );
   });
 
   it('ends a stream that was reading its backlog at shutdown once it has sent the backlog', async () => {
@@ -166,5 +172,49 @@ describe('StreamService', () => {
     } finally {
       jest.useRealTimers();
     }
+  });
+
+  it('does not start a heartbeat for a stream its catch-up ended', async () => {
+    jest.useFakeTimers();
+    try {
+      backlog = async () => events(1, 2);
+      const stream = await service.prepare({ lastEventId: 0, client: CLIENT });
+      // A client that reads nothing: the catch-up alone overflows what the stream keeps for it.
+      const stalled = Object.assign(new FakeConnection(), { writableLength: 2 << 20 });
+      service.serve(stream, stalled as unknown as ServerResponse);
+      expect(stalled.writableEnded).toBe(true);
+      expect(jest.getTimerCount()).toBe(0);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('refuses a client past its limit with 429, and the process past its own with 503', async () => {
+    const first = [await serve({ lastEventId: null }), await serve({ lastEventId: null })];
+    const refusal = await service.prepare({ lastEventId: null, client: CLIENT }).catch((e: unknown) => e);
+    expect(refusal).toBeInstanceOf(TooManyStreams);
+    expect(refusal).toMatchObject({ status: 429, retryAfterSeconds: expect.any(Number) });
+
+    await serve({ lastEventId: null }, '192.0.2.2');
+    const full = await service.prepare({ lastEventId: null, client: '192.0.2.3' }).catch((e: unknown) => e);
+    expect(full).toMatchObject({ status: 503, retryAfterSeconds: expect.any(Number) });
+
+    // Every refusal left the counts as they were: a stream that closes frees one slot, for anyone.
+    first[0].emit('close');
+    await serve({ lastEventId: null }, '192.0.2.3');
+    await expect(service.prepare({ lastEventId: null, client: '192.0.2.4' })).rejects.toMatchObject({
+      status: 503,
+    });
+  });
+
+  it('frees the slot of a stream that failed while reading its backlog', async () => {
+    backlog = async () => {
+      throw new Error('database away');
+    };
+    for (let i = 0; i < 3; i++)
+      await expect(service.prepare({ lastEventId: 3, client: CLIENT })).rejects.toThrow('database away');
+    backlog = async () => [];
+    await serve({ lastEventId: 3 });
+    await serve({ lastEventId: 3 });
   });
 });

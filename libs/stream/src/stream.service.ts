@@ -1,11 +1,14 @@
 import type { ServerResponse } from 'node:http';
 import {
   BeforeApplicationShutdown,
+  HttpException,
+  HttpStatus,
   Injectable,
   NotFoundException,
   ServiceUnavailableException,
 } from '@nestjs/common';
 import { findArea } from '@tocsin/areas';
+import { AppConfig } from '@tocsin/config';
 import { AnnouncedEventsRepository } from './announced-events.repository';
 import { AnnouncedEvent, catchUp } from './catch-up';
 import { eventConcernsArea } from './event-area';
@@ -24,11 +27,22 @@ export const CATCH_UP_LIMIT = 1000;
 /** A client that reads slower than events come is cut off past this; it resumes from the database. */
 const MAX_UNSENT_BYTES = 1 << 20;
 
+/** When a client refused for a full limit may try again: streams are long-lived, a slot frees when one ends. */
+export const STREAM_RETRY_AFTER_SECONDS = 30;
+
+/** A stream refused because its client (429) or the whole process (503) has the most open streams allowed. */
+export class TooManyStreams extends HttpException {
+  /** Sent as Retry-After. */
+  readonly retryAfterSeconds = STREAM_RETRY_AFTER_SECONDS;
+}
+
 export interface StreamRequest {
   /** An area code as given (old codes such as KZ-ALA too); absent = every area. */
   area?: string;
   /** The last event the client saw (Last-Event-ID), to resume after; null = from now on. */
   lastEventId: number | null;
+  /** The client's address, for STREAM_MAX_PER_CLIENT. */
+  client: string;
 }
 
 /**
@@ -41,24 +55,35 @@ export class StreamService implements BeforeApplicationShutdown {
   /** Between heartbeats; tests shorten it. */
   heartbeatMs = HEARTBEAT_MS;
   private readonly streams = new Set<EventStream>();
+  /** Open streams by client address; a client without any has no entry. */
+  private readonly streamsPerClient = new Map<string, number>();
   private closing = false;
 
   constructor(
     private readonly live: LiveEvents,
     private readonly announcedEvents: AnnouncedEventsRepository,
+    private readonly config: AppConfig,
   ) {}
 
-  /** Resolves the area, starts holding live events, then reads what the client missed. */
+  /** Streams open now, or being prepared. */
+  get openStreams(): number {
+    return this.streams.size;
+  }
+
+  /** Resolves the area, takes a slot, starts holding live events, then reads what the client missed. */
   async prepare(request: StreamRequest): Promise<EventStream> {
     if (this.closing) throw new ServiceUnavailableException('This server is shutting down; connect again.');
     const area = request.area === undefined ? undefined : findArea(request.area);
     if (request.area !== undefined && !area) {
       throw new NotFoundException(`There is no area "${request.area}". GET /v1/areas lists them.`);
     }
+    // Counted from here, before any await, so that simultaneous connections cannot pass a limit together.
+    this.takeSlot(request.client);
     // Holding live events before reading the database leaves no gap between the two.
-    const stream = new EventStream(area?.code, request.lastEventId, this.heartbeatMs, (ended) =>
-      this.streams.delete(ended),
-    );
+    const stream = new EventStream(area?.code, request.lastEventId, this.heartbeatMs, (ended) => {
+      this.streams.delete(ended);
+      this.freeSlot(request.client);
+    });
     stream.listenTo(this.live);
     this.streams.add(stream);
     try {
@@ -72,6 +97,29 @@ export class StreamService implements BeforeApplicationShutdown {
       stream.end();
       throw error;
     }
+  }
+
+  private takeSlot(client: string): void {
+    const ofClient = this.streamsPerClient.get(client) ?? 0;
+    if (ofClient >= this.config.streamMaxPerClient) {
+      throw new TooManyStreams(
+        `This client already has ${ofClient} open streams, the most allowed; close one, or try again later.`,
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
+    }
+    if (this.streams.size >= this.config.streamMax) {
+      throw new TooManyStreams(
+        `This server has ${this.streams.size} open streams, the most it allows; try again later.`,
+        HttpStatus.SERVICE_UNAVAILABLE,
+      );
+    }
+    this.streamsPerClient.set(client, ofClient + 1);
+  }
+
+  private freeSlot(client: string): void {
+    const left = (this.streamsPerClient.get(client) ?? 1) - 1;
+    if (left > 0) this.streamsPerClient.set(client, left);
+    else this.streamsPerClient.delete(client);
   }
 
   /** Sends what the client missed, then live events and heartbeats until it leaves or the app stops. */
@@ -137,7 +185,8 @@ export class EventStream implements LiveEventsListener {
     this.backlog = [];
     for (const event of events) this.sent.add(event.position);
     this.write(RETRY_FIELD + events.map(sseMessage).join(''));
-    if (this.endAfterCatchUp) return this.end();
+    // The catch-up may have ended the stream already (a client that does not read it): no heartbeat then.
+    if (this.endAfterCatchUp || this.ended) return this.end();
     this.heartbeat = setInterval(() => this.write(HEARTBEAT), this.heartbeatMs).unref();
   }
 

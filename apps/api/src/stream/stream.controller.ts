@@ -1,5 +1,5 @@
 import type { OutgoingHttpHeaders } from 'node:http';
-import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiHeader,
@@ -7,11 +7,13 @@ import {
   ApiOkResponse,
   ApiProduces,
   ApiPropertyOptional,
+  ApiServiceUnavailableResponse,
   ApiTags,
+  ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import { CATCH_UP_LIMIT, EVENT_STREAM_MEDIA_TYPE, parseLastEventId, StreamService } from '@tocsin/stream';
 import { IsOptional, Matches } from 'class-validator';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ValidationProblem } from '../http/problem.filter';
 
 const LAST_EVENT_ID = /^\s*\d{1,15}\s*$/;
@@ -58,9 +60,16 @@ export class StreamController {
   })
   @ApiBadRequestResponse({ description: 'A malformed area or Last-Event-ID.' })
   @ApiNotFoundResponse({ description: 'No such area.' })
+  @ApiTooManyRequestsResponse({
+    description: 'This client address has STREAM_MAX_PER_CLIENT streams open already; see Retry-After.',
+  })
+  @ApiServiceUnavailableResponse({
+    description: 'The server has STREAM_MAX streams open (see Retry-After), or is shutting down.',
+  })
   async live(
     @Query() query: StreamQuery,
     @Headers('last-event-id') lastEventIdHeader: string | undefined,
+    @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     // An EventSource sends the header when it reconnects: it is newer than the query of the first connection.
@@ -69,7 +78,8 @@ export class StreamController {
     if (lastEventId === undefined) {
       throw new ValidationProblem([{ field: 'Last-Event-ID', message: LAST_EVENT_ID_MESSAGE }]);
     }
-    const stream = await this.stream.prepare({ area: query.area, lastEventId });
+    // request.ip honours TRUST_PROXY, as the sign-up rate limit does.
+    const stream = await this.stream.prepare({ area: query.area, lastEventId, client: request.ip });
     reply.hijack();
     reply.raw.writeHead(200, {
       ...(reply.getHeaders() as OutgoingHttpHeaders), // x-request-id and any other set by hooks
