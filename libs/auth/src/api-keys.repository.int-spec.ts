@@ -38,9 +38,9 @@ describe.each(DATABASE_DRIVERS)('ApiKeysRepository on %s', (driver) => {
   });
 
   it('pages newest first, with ties broken by id', async () => {
-    const first = await repository.findPage(2);
+    const first = await repository.findPage({ limit: 2 });
     expect(first.map((k) => k.id)).toEqual(['key_c', 'key_b']);
-    const rest = await repository.findPage(2, { createdAt: first[1].createdAt, id: first[1].id });
+    const rest = await repository.findPage({ limit: 2, after: first[1].position });
     expect(rest.map((k) => k.id)).toEqual(['key_a']);
   });
 });

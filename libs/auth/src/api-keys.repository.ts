@@ -1,9 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DATABASE, Database, tables } from '@tocsin/database';
-import { and, desc, eq, isNull, lt, or } from 'drizzle-orm';
+import {
+  DATABASE,
+  Database,
+  KeysetWindow,
+  newestFirst,
+  Positioned,
+  positioned,
+  tables,
+} from '@tocsin/database';
+import { and, eq, getTableColumns, isNull } from 'drizzle-orm';
 import { Role } from './api-key';
 
 const { apiKeys } = tables;
+// No index on (created_at, id): a handful of keys, read by admins only.
+const byCreation = newestFirst(apiKeys.createdAt, apiKeys.id);
 
 export interface StoredApiKey {
   id: string;
@@ -55,21 +65,15 @@ export class ApiKeysRepository {
     return row ? toKey(row) : null;
   }
 
-  async findPage(limit: number, before?: { createdAt: Date; id: string }): Promise<StoredApiKey[]> {
+  /** Newest first; revoked keys included. */
+  async findPage(window: KeysetWindow): Promise<Positioned<StoredApiKey>[]> {
     const rows = await this.db
-      .select()
+      .select({ ...getTableColumns(apiKeys), positionInstant: byCreation.instant })
       .from(apiKeys)
-      .where(
-        before
-          ? or(
-              lt(apiKeys.createdAt, before.createdAt),
-              and(eq(apiKeys.createdAt, before.createdAt), lt(apiKeys.id, before.id)),
-            )
-          : undefined,
-      )
-      .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id))
-      .limit(limit);
-    return rows.map(toKey);
+      .where(window.after && byCreation.after(window.after))
+      .orderBy(byCreation.orderBy)
+      .limit(window.limit);
+    return rows.map((row) => positioned(toKey(row), row.positionInstant));
   }
 
   async revoke(id: string, at: Date): Promise<boolean> {

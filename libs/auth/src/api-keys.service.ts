@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Injectable, Logger, NotFoundException, OnModuleInit } from '@nestjs/common';
 import { AppConfig, Clock } from '@tocsin/config';
+import { KeysetWindow, Positioned } from '@tocsin/database';
 import { uuidv7 } from 'uuidv7';
 import { apiKeyPrefix, generateApiKey, hashApiKey, looksLikeApiKey, Role } from './api-key';
 import { ApiKeysRepository, StoredApiKey } from './api-keys.repository';
@@ -77,8 +78,8 @@ export class ApiKeysService implements OnModuleInit {
     return stored ? { keyId: stored.id, name: stored.name, role: stored.role } : null;
   }
 
-  list(limit: number, before?: { createdAt: Date; id: string }): Promise<StoredApiKey[]> {
-    return this.repository.findPage(limit, before);
+  list(window: KeysetWindow): Promise<Positioned<StoredApiKey>[]> {
+    return this.repository.findPage(window);
   }
 
   async revoke(id: string): Promise<void> {

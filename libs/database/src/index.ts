@@ -9,4 +9,15 @@ export {
   queryRows,
 } from './database';
 export { DATABASE, DATABASE_NOTIFICATIONS, DatabaseModule, DatabaseNotifications } from './database.module';
+export {
+  compareNewestFirst,
+  KeysetPosition,
+  keysetInstant,
+  keysetPosition,
+  keysetSlice,
+  KeysetWindow,
+  newestFirst,
+  Positioned,
+  positioned,
+} from './keyset';
 export * as tables from './schema';

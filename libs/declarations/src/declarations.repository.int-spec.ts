@@ -122,10 +122,7 @@ describe.each(DATABASE_DRIVERS)('DeclarationsRepository on %s', (driver) => {
     ).toEqual(['d-never', 'd-orange', 'd-red', 'd-south']);
     expect(await repository.findMany({ countryCode: 'UZ', limit: 10 }, now)).toEqual([]);
     const first = await repository.findMany({ limit: 2 }, now);
-    const rest = await repository.findMany(
-      { limit: 10, before: { createdAt: first[1].createdAt, id: first[1].id } },
-      now,
-    );
+    const rest = await repository.findMany({ limit: 10, after: first[1].position }, now);
     expect([...first, ...rest].map((d) => d.id).sort()).toEqual(['d-never', 'd-orange', 'd-red', 'd-south']);
   });
 

@@ -1,5 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DATABASE, Database, notify, OUTBOX_CHANNEL, queryRows, tables } from '@tocsin/database';
+import {
+  DATABASE,
+  Database,
+  KeysetWindow,
+  newestFirst,
+  notify,
+  OUTBOX_CHANNEL,
+  Positioned,
+  positioned,
+  queryRows,
+  tables,
+} from '@tocsin/database';
 import { SQL, sql } from 'drizzle-orm';
 import { Actor, Declaration, DeclarationStatus, NewDeclaration } from './declaration';
 import { TimelineEntry } from './effective-level';
@@ -17,14 +28,12 @@ export interface OutboxEvent {
   payload: unknown;
 }
 
-export interface DeclarationFilter {
+export interface DeclarationFilter extends KeysetWindow {
   areaCodes?: string[];
   /** Declarations for this country or any of its subdivisions. */
   countryCode?: string;
   status?: DeclarationStatus;
   schemeId?: string;
-  before?: { createdAt: Date; id: string };
-  limit: number;
 }
 
 /** Which (area, scheme) pairs a timeline query covers. */
@@ -250,7 +259,8 @@ export class DeclarationsRepository {
     return row ? toDeclaration(row) : null;
   }
 
-  async findMany(filter: DeclarationFilter, now: Date): Promise<Declaration[]> {
+  /** Newest first; `declarations_created_idx` serves the order and the position. */
+  async findMany(filter: DeclarationFilter, now: Date): Promise<Positioned<Declaration>[]> {
     const conditions: SQL[] = [];
     if (filter.schemeId) conditions.push(sql`d.scheme_id = ${filter.schemeId}`);
     if (filter.areaCodes?.length) {
@@ -266,21 +276,21 @@ export class DeclarationsRepository {
         sql`exists (select 1 from declaration_areas fa where fa.declaration_id = d.id and fa.country_code = ${filter.countryCode})`,
       );
     }
-    if (filter.before) {
-      conditions.push(
-        sql`(d.created_at, d.id) < (${filter.before.createdAt}::timestamptz, ${filter.before.id})`,
-      );
-    }
+    if (filter.after) conditions.push(byCreation.after(filter.after));
     const where = conditions.length ? sql`where ${sql.join(conditions, sql` and `)}` : sql``;
     const statusFilter = filter.status ? sql`where x.status = ${filter.status}` : sql``;
-    const rows = await queryRows<DeclarationRow>(
+    const rows = await queryRows<DeclarationRow & { position_instant: string }>(
       this.db,
-      sql`select * from (${declarationSelect(now)} ${where}) x ${statusFilter}
-        order by x.created_at desc, x.id desc limit ${filter.limit}`,
+      sql`select x.*, ${listed.instant} as position_instant from (${declarationSelect(now)} ${where}) x
+        ${statusFilter} order by ${listed.orderBy} limit ${filter.limit}`,
     );
-    return rows.map(toDeclaration);
+    return rows.map((row) => positioned(toDeclaration(row), row.position_instant));
   }
 }
+
+// One order, named in the inner query (the position) and in the outer one (the order and the instant).
+const byCreation = newestFirst(sql.raw('d.created_at'), sql.raw('d.id'));
+const listed = newestFirst(sql.raw('x.created_at'), sql.raw('x.id'));
 
 function timelineColumns(): SQL {
   return sql`da.declaration_id, da.area_code, da.scheme_id, d.level_code, l.rank, l.name as level_name, l.color,

@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { countryCodeOf, findArea } from '@tocsin/areas';
 import { Clock } from '@tocsin/config';
-import { DATABASE, Database } from '@tocsin/database';
+import { DATABASE, Database, KeysetWindow, Positioned } from '@tocsin/database';
 import { SchemesService } from '@tocsin/schemes';
 import { uuidv7 } from 'uuidv7';
 import { Actor, Declaration, DeclarationStatus, NewDeclaration } from './declaration';
@@ -46,7 +46,7 @@ export interface PreviewedChange {
   direction: Direction;
 }
 
-export interface DeclarationQuery {
+export interface DeclarationQuery extends KeysetWindow {
   area?: string;
   /**
    * Declarations that bear on this area, as subscriptions match: a country takes its own and its subdivisions';
@@ -55,8 +55,6 @@ export interface DeclarationQuery {
   concerning?: string;
   status?: DeclarationStatus;
   scheme?: string;
-  before?: { createdAt: Date; id: string };
-  limit: number;
 }
 
 @Injectable()
@@ -195,7 +193,7 @@ export class DeclarationsService {
     return declaration;
   }
 
-  async list(query: DeclarationQuery): Promise<Declaration[]> {
+  async list(query: DeclarationQuery): Promise<Positioned<Declaration>[]> {
     const areaCodes = query.area ? [resolveAreaCodes([query.area])[0]] : undefined;
     const concerning = query.concerning ? resolveAreaCodes([query.concerning])[0] : undefined;
     const country = concerning && countryCodeOf(concerning);
@@ -205,7 +203,7 @@ export class DeclarationsService {
         countryCode: concerning === country ? country : undefined,
         status: query.status,
         schemeId: query.scheme,
-        before: query.before,
+        after: query.after,
         limit: query.limit,
       },
       this.clock.now(),

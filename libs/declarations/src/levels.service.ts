@@ -1,7 +1,7 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { Area, countryCodeOf, findArea } from '@tocsin/areas';
 import { Clock } from '@tocsin/config';
-import { DATABASE, Database } from '@tocsin/database';
+import { DATABASE, Database, keysetInstant, keysetSlice, KeysetWindow, Positioned } from '@tocsin/database';
 import { DeclarationsRepository } from './declarations.repository';
 import {
   EffectiveLevel,
@@ -84,12 +84,23 @@ export class LevelsService {
     return { area, levels: effectiveLevels(country, country, entries, at), subdivisions };
   }
 
-  /** Every change of the area's effective level up to now, newest first. */
-  async history(areaInput: string): Promise<{ area: Area; changes: LevelChange[] }> {
+  /**
+   * A window of the changes of an area's effective level up to now, newest first. A change's position is
+   * its instant and scheme: an area's level changes at most once per scheme at one instant. (An offset
+   * would skip or repeat changes when one is recorded between two pages.)
+   */
+  async history(
+    areaInput: string,
+    window: KeysetWindow,
+  ): Promise<{ area: Area; changes: Positioned<LevelChange>[] }> {
     const area = this.area(areaInput);
     const country = countryCodeOf(area.code);
     const entries = await this.repository.timelineOf(this.db, [...new Set([area.code, country])]);
-    return { area, changes: levelHistory(area.code, country, entries, this.clock.now()).reverse() };
+    const changes = levelHistory(area.code, country, entries, this.clock.now()).map((change) => ({
+      ...change,
+      position: { instant: keysetInstant(change.at), id: change.schemeId },
+    }));
+    return { area, changes: keysetSlice(changes, window) };
   }
 
   private area(input: string): Area {

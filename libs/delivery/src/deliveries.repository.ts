@@ -1,5 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DATABASE, Database, queryRows } from '@tocsin/database';
+import {
+  DATABASE,
+  Database,
+  KeysetWindow,
+  newestFirst,
+  Positioned,
+  positioned,
+  queryRows,
+} from '@tocsin/database';
 import type { LevelChangedEvent } from '@tocsin/declarations';
 import { FilterEvent, subscriberMatchesChangeSql, SubscriptionFilter } from '@tocsin/subscribers';
 import { SQL, sql } from 'drizzle-orm';
@@ -65,14 +73,16 @@ export interface AttemptOutcome {
   nextAttemptAt: Date | null;
 }
 
-export interface DeliveryQuery {
+export interface DeliveryQuery extends KeysetWindow {
   status?: DeliveryStatus;
   webhookEndpointId?: string;
   /** Only deliveries to endpoints of this API key (an integrator's own). */
   ownerKeyId?: string;
-  before?: { createdAt: Date; id: string };
-  limit: number;
 }
+
+// (webhook_endpoint_id, created_at) serves one endpoint's log; the whole log (admins) and an integrator's
+// (by owner) have no index on (created_at, id).
+const byCreation = newestFirst(sql.raw('d.created_at'), sql.raw('d.id'));
 
 /**
  * `ids` as a SQL array built from one JSON parameter: one parameter however many ids (drizzle builds a list
@@ -299,21 +309,20 @@ export class DeliveriesRepository {
     };
   }
 
-  async findMany(query: DeliveryQuery): Promise<Delivery[]> {
+  /** Newest first. */
+  async findMany(query: DeliveryQuery): Promise<Positioned<Delivery>[]> {
     const conditions: SQL[] = [sql`true`];
     if (query.status) conditions.push(sql`d.status = ${query.status}`);
     if (query.webhookEndpointId) conditions.push(sql`d.webhook_endpoint_id = ${query.webhookEndpointId}`);
     if (query.ownerKeyId) conditions.push(sql`w.owner_key_id = ${query.ownerKeyId}`);
-    if (query.before)
-      conditions.push(
-        sql`(d.created_at, d.id) < (${query.before.createdAt}::timestamptz, ${query.before.id})`,
-      );
-    const rows = await queryRows<Record<string, unknown>>(
+    if (query.after) conditions.push(byCreation.after(query.after));
+    const rows = await queryRows<Record<string, unknown> & { position_instant: string }>(
       this.db,
-      sql`select d.* from deliveries d left join webhook_endpoints w on w.id = d.webhook_endpoint_id
-          where ${sql.join(conditions, sql` and `)} order by d.created_at desc, d.id desc limit ${query.limit}`,
+      sql`select d.*, ${byCreation.instant} as position_instant
+          from deliveries d left join webhook_endpoints w on w.id = d.webhook_endpoint_id
+          where ${sql.join(conditions, sql` and `)} order by ${byCreation.orderBy} limit ${query.limit}`,
     );
-    return rows.map(toDelivery);
+    return rows.map((row) => positioned(toDelivery(row), row.position_instant));
   }
 
   /** When the first delivery to an endpoint failed that came after its last success; null if none failed since. */

@@ -1,6 +1,7 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { Principal } from '@tocsin/auth';
 import { Clock } from '@tocsin/config';
+import { KeysetWindow, Positioned } from '@tocsin/database';
 import { JOB, JobQueues } from '@tocsin/queue';
 import { WebhookEndpointsService } from '@tocsin/webhooks';
 import { sql } from 'drizzle-orm';
@@ -12,10 +13,8 @@ import {
   DeliveryStatus,
 } from './deliveries.repository';
 
-export interface DeliveryListQuery {
+export interface DeliveryListQuery extends KeysetWindow {
   status?: DeliveryStatus;
-  before?: { createdAt: Date; id: string };
-  limit: number;
 }
 
 /**
@@ -31,7 +30,7 @@ export class DeliveryLogService {
     private readonly clock: Clock,
   ) {}
 
-  list(query: DeliveryListQuery, caller: Principal): Promise<Delivery[]> {
+  list(query: DeliveryListQuery, caller: Principal): Promise<Positioned<Delivery>[]> {
     const scope: Partial<DeliveryQuery> = caller.role === 'admin' ? {} : { ownerKeyId: caller.keyId };
     return this.deliveries.findMany({ ...query, ...scope });
   }
@@ -41,7 +40,7 @@ export class DeliveryLogService {
     endpointId: string,
     query: DeliveryListQuery,
     caller: Principal,
-  ): Promise<Delivery[]> {
+  ): Promise<Positioned<Delivery>[]> {
     await this.endpoints.get(endpointId, caller);
     return this.deliveries.findMany({ ...query, webhookEndpointId: endpointId });
   }

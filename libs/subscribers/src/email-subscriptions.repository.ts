@@ -1,6 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DATABASE, Database, tables } from '@tocsin/database';
-import { and, desc, eq, ilike, isNull, lt, or, SQL } from 'drizzle-orm';
+import {
+  DATABASE,
+  Database,
+  KeysetWindow,
+  newestFirst,
+  Positioned,
+  positioned,
+  tables,
+} from '@tocsin/database';
+import { and, eq, getTableColumns, ilike, isNull, SQL } from 'drizzle-orm';
 import { FilterEvent, SubscriptionFilter } from './subscription-filter';
 
 const { emailSubscriptions } = tables;
@@ -24,13 +32,14 @@ export interface EmailSubscription {
 
 export type EmailSubscriptionChanges = Partial<Omit<EmailSubscription, 'id' | 'email' | 'createdAt'>>;
 
-export interface EmailSubscriptionQuery {
+export interface EmailSubscriptionQuery extends KeysetWindow {
   status?: EmailSubscriptionStatus;
   /** A part of the address. */
   search?: string;
-  before?: { createdAt: Date; id: string };
-  limit: number;
 }
+
+// (status, created_at) serves a list of one status; the list of all has no index on (created_at, id).
+const byCreation = newestFirst(emailSubscriptions.createdAt, emailSubscriptions.id);
 
 @Injectable()
 export class EmailSubscriptionsRepository {
@@ -89,29 +98,20 @@ export class EmailSubscriptionsRepository {
     return row ? fromRow(row) : null;
   }
 
-  async findMany(query: EmailSubscriptionQuery): Promise<EmailSubscription[]> {
+  /** Newest first. */
+  async findMany(query: EmailSubscriptionQuery): Promise<Positioned<EmailSubscription>[]> {
     const conditions: (SQL | undefined)[] = [];
     if (query.status) conditions.push(eq(emailSubscriptions.status, query.status));
     if (query.search)
       conditions.push(ilike(emailSubscriptions.email, `%${query.search.replace(/[\\%_]/g, '\\$&')}%`));
-    if (query.before) {
-      conditions.push(
-        or(
-          lt(emailSubscriptions.createdAt, query.before.createdAt),
-          and(
-            eq(emailSubscriptions.createdAt, query.before.createdAt),
-            lt(emailSubscriptions.id, query.before.id),
-          ),
-        ),
-      );
-    }
+    if (query.after) conditions.push(byCreation.after(query.after));
     const rows = await this.db
-      .select()
+      .select({ ...getTableColumns(emailSubscriptions), positionInstant: byCreation.instant })
       .from(emailSubscriptions)
       .where(and(...conditions))
-      .orderBy(desc(emailSubscriptions.createdAt), desc(emailSubscriptions.id))
+      .orderBy(byCreation.orderBy)
       .limit(query.limit);
-    return rows.map(fromRow);
+    return rows.map((row) => positioned(fromRow(row), row.positionInstant));
   }
 
   /** Erases the subscription and with it the address. */

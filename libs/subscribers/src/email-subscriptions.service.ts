@@ -1,5 +1,6 @@
 import { GoneException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { AppConfig, Clock } from '@tocsin/config';
+import { Positioned } from '@tocsin/database';
 import { MailTransport } from '@tocsin/mail';
 import { uuidv7 } from 'uuidv7';
 import {
@@ -149,7 +150,7 @@ export class EmailSubscriptionsService {
     };
   }
 
-  list(query: EmailSubscriptionQuery): Promise<EmailSubscription[]> {
+  list(query: EmailSubscriptionQuery): Promise<Positioned<EmailSubscription>[]> {
     return this.repository.findMany(query);
   }
 

@@ -1,7 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DATABASE, Database, tables } from '@tocsin/database';
+import {
+  DATABASE,
+  Database,
+  KeysetWindow,
+  newestFirst,
+  Positioned,
+  positioned,
+  tables,
+} from '@tocsin/database';
 import { FilterEvent, SubscriptionFilter } from '@tocsin/subscribers';
-import { and, desc, eq, lt, or, SQL, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, SQL, sql } from 'drizzle-orm';
 import { StoredWebhookEndpoint } from './webhook-endpoint';
 
 const { webhookEndpoints } = tables;
@@ -14,13 +22,14 @@ export type WebhookEndpointChanges = Partial<
   >
 > & { updatedAt: Date };
 
-export interface WebhookEndpointPageQuery {
+export interface WebhookEndpointPageQuery extends KeysetWindow {
   /** Only endpoints of this key; undefined = every owner. */
   ownedBy?: string;
-  limit: number;
-  /** Keyset position: endpoints created before this one, newest first. */
-  before?: { createdAt: Date; id: string };
 }
+
+// (owner_key_id, created_at) serves one owner's list; the list of every owner's (admins) has no index
+// on (created_at, id).
+const byCreation = newestFirst(webhookEndpoints.createdAt, webhookEndpoints.id);
 
 /**
  * Every query takes `ownedBy`: when given, a row of another owner is as good as absent, so the caller
@@ -39,25 +48,21 @@ export class WebhookEndpointsRepository {
     return row ? toEndpoint(row) : null;
   }
 
-  async findPage(query: WebhookEndpointPageQuery): Promise<StoredWebhookEndpoint[]> {
-    const { before, ownedBy } = query;
+  /** Newest first. */
+  async findPage(query: WebhookEndpointPageQuery): Promise<Positioned<StoredWebhookEndpoint>[]> {
+    const { after, ownedBy } = query;
     const rows = await this.db
-      .select()
+      .select({ ...getTableColumns(webhookEndpoints), positionInstant: byCreation.instant })
       .from(webhookEndpoints)
       .where(
         and(
           ownedBy === undefined ? undefined : eq(webhookEndpoints.ownerKeyId, ownedBy),
-          before
-            ? or(
-                lt(webhookEndpoints.createdAt, before.createdAt),
-                and(eq(webhookEndpoints.createdAt, before.createdAt), lt(webhookEndpoints.id, before.id)),
-              )
-            : undefined,
+          after && byCreation.after(after),
         ),
       )
-      .orderBy(desc(webhookEndpoints.createdAt), desc(webhookEndpoints.id))
+      .orderBy(byCreation.orderBy)
       .limit(query.limit);
-    return rows.map(toEndpoint);
+    return rows.map((row) => positioned(toEndpoint(row), row.positionInstant));
   }
 
   async update(

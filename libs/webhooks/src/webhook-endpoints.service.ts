@@ -6,6 +6,7 @@ import {
 } from '@nestjs/common';
 import { Principal } from '@tocsin/auth';
 import { AppConfig, Clock } from '@tocsin/config';
+import { KeysetWindow, Positioned } from '@tocsin/database';
 import { FilterInput, FilterInputs } from '@tocsin/subscribers';
 import { uuidv7 } from 'uuidv7';
 import { resolveWebhookHost, WebhookHostUnresolved, WebhookTargetRefused } from './ssrf-guard';
@@ -31,11 +32,9 @@ export interface WebhookEndpointChange {
   enabled?: boolean;
 }
 
-export interface WebhookEndpointQuery {
+export interface WebhookEndpointQuery extends KeysetWindow {
   /** Admins only: the endpoints of this key. */
   ownerKeyId?: string;
-  limit: number;
-  before?: { createdAt: Date; id: string };
 }
 
 export interface RotatedSecret {
@@ -91,15 +90,15 @@ export class WebhookEndpointsService {
   }
 
   /** Newest first. */
-  async list(query: WebhookEndpointQuery, caller: Principal): Promise<WebhookEndpoint[]> {
+  async list(query: WebhookEndpointQuery, caller: Principal): Promise<Positioned<WebhookEndpoint>[]> {
     const own = ownedBy(caller);
     if (own !== undefined && query.ownerKeyId !== undefined && query.ownerKeyId !== own) return [];
     const endpoints = await this.repository.findPage({
       ownedBy: own ?? query.ownerKeyId,
       limit: query.limit,
-      before: query.before,
+      after: query.after,
     });
-    return endpoints.map((e) => this.present(e));
+    return endpoints.map((e) => ({ ...this.present(e), position: e.position }));
   }
 
   async get(id: string, caller: Principal): Promise<WebhookEndpoint> {

@@ -10,7 +10,7 @@ import {
 import { ApiKeysService, Caller, Principal, RequireRole, Role, ROLES, StoredApiKey } from '@tocsin/auth';
 import { Transform } from 'class-transformer';
 import { IsIn, IsString, Length } from 'class-validator';
-import { decodeCreatedCursor, page } from '../http/cursor';
+import { page } from '../http/cursor';
 import { PageQuery } from '../http/shared.dto';
 
 class CreateApiKeyDto {
@@ -74,8 +74,7 @@ export class ApiKeysController {
   @Get()
   @ApiOkResponse({ type: ApiKeyListDto, description: 'Newest first, revoked ones included.' })
   async list(@Query() query: PageQuery): Promise<ApiKeyListDto> {
-    const keys = await this.apiKeys.list(query.limit + 1, decodeCreatedCursor(query.cursor));
-    return page(keys, query.limit, render, (k) => [k.createdAt.toISOString(), k.id]);
+    return page(query, (window) => this.apiKeys.list(window), render);
   }
 
   @Get('me')

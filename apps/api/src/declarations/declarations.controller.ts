@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nest
 import { Caller, Principal, RequireRole } from '@tocsin/auth';
 import { DeclarationsService, PublishRequest } from '@tocsin/declarations';
 import { AudienceRepository } from '@tocsin/subscribers';
-import { decodeCreatedCursor, page } from '../http/cursor';
+import { page } from '../http/cursor';
 import { toInstant } from '../http/shared.dto';
 import {
   CancelDeclarationDto,
@@ -66,14 +66,12 @@ export class DeclarationsController {
   @Get()
   @ApiOkResponse({ type: DeclarationListDto, description: 'Newest first.' })
   async list(@Query() query: DeclarationQueryDto): Promise<DeclarationListDto> {
-    const declarations = await this.declarations.list({
-      area: query.area,
-      status: query.status,
-      scheme: query.scheme,
-      before: decodeCreatedCursor(query.cursor),
-      limit: query.limit + 1,
-    });
-    return page(declarations, query.limit, renderDeclaration, (d) => [d.createdAt.toISOString(), d.id]);
+    return page(
+      query,
+      (window) =>
+        this.declarations.list({ ...window, area: query.area, status: query.status, scheme: query.scheme }),
+      renderDeclaration,
+    );
   }
 
   @Get(':id')

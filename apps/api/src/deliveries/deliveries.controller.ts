@@ -9,7 +9,7 @@ import {
   DeliveryStatus,
 } from '@tocsin/delivery';
 import { IsIn, IsOptional } from 'class-validator';
-import { decodeCreatedCursor, page } from '../http/cursor';
+import { page } from '../http/cursor';
 import { IsInstant, PageQuery, toInstant } from '../http/shared.dto';
 
 class DeliveryQueryDto extends PageQuery {
@@ -85,7 +85,6 @@ const render = (d: Delivery): DeliveryDto => ({
   deliveredAt: iso(d.deliveredAt),
 });
 const renderAttempt = (a: DeliveryAttempt): DeliveryAttemptDto => ({ ...a, at: a.at.toISOString() });
-const position = (d: Delivery) => [d.createdAt.toISOString(), d.id];
 
 @ApiTags('deliveries')
 @ApiBearerAuth()
@@ -100,11 +99,7 @@ export class DeliveriesController {
     description: 'Newest first; an integrator sees deliveries to its own endpoints.',
   })
   async list(@Query() query: DeliveryQueryDto, @Caller() caller: Principal): Promise<DeliveryListDto> {
-    const items = await this.log.list(
-      { status: query.status, before: decodeCreatedCursor(query.cursor), limit: query.limit + 1 },
-      caller,
-    );
-    return page(items, query.limit, render, position);
+    return page(query, (window) => this.log.list({ ...window, status: query.status }, caller), render);
   }
 
   @Get('deliveries/:id')
@@ -131,12 +126,11 @@ export class DeliveriesController {
     @Query() query: DeliveryQueryDto,
     @Caller() caller: Principal,
   ): Promise<DeliveryListDto> {
-    const items = await this.log.listForEndpoint(
-      id,
-      { status: query.status, before: decodeCreatedCursor(query.cursor), limit: query.limit + 1 },
-      caller,
+    return page(
+      query,
+      (window) => this.log.listForEndpoint(id, { ...window, status: query.status }, caller),
+      render,
     );
-    return page(items, query.limit, render, position);
   }
 
   @Post('webhooks/:id/recover')

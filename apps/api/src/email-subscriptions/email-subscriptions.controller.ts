@@ -29,7 +29,7 @@ import { principalOf, RequireRole } from '@tocsin/auth';
 import { SchemesService } from '@tocsin/schemes';
 import { ClientRateLimit, EmailSubscription, EmailSubscriptionsService } from '@tocsin/subscribers';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { decodeCreatedCursor, page } from '../http/cursor';
+import { page } from '../http/cursor';
 import { ProblemDto } from '../http/shared.dto';
 import { renderFilter, SubscriptionFilterDto } from '../http/subscription-filter.dto';
 import {
@@ -249,13 +249,11 @@ export class EmailSubscriptionsController {
   @ApiBearerAuth()
   @ApiOkResponse({ type: EmailSubscriptionListDto, description: 'Newest first; `q` searches addresses.' })
   async list(@Query() query: EmailSubscriptionQueryDto): Promise<EmailSubscriptionListDto> {
-    const items = await this.subscriptions.list({
-      status: query.status,
-      search: query.q,
-      before: decodeCreatedCursor(query.cursor),
-      limit: query.limit + 1,
-    });
-    return page(items, query.limit, renderSubscription, (s) => [s.createdAt.toISOString(), s.id]);
+    return page(
+      query,
+      (window) => this.subscriptions.list({ ...window, status: query.status, search: query.q }),
+      renderSubscription,
+    );
   }
 
   @Get(':id')

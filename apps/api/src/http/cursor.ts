@@ -1,59 +1,48 @@
 import { BadRequestException } from '@nestjs/common';
+import { KeysetPosition, keysetPosition, KeysetWindow, Positioned } from '@tocsin/database';
 
-/** Opaque page cursors: base64url of a small JSON value. A cursor from elsewhere is a 400, not a 500. */
-export function encodeCursor(value: unknown): string {
-  return Buffer.from(JSON.stringify(value)).toString('base64url');
+// Opaque page cursors: base64url of a row's keyset position as JSON, `[instant, id]` (the shape cursors
+// had before positions kept microseconds, so a cursor handed out then still decodes).
+
+export function encodeCursor(position: KeysetPosition): string {
+  return Buffer.from(JSON.stringify([position.instant, position.id])).toString('base64url');
 }
 
-export function decodeCursor<T>(
-  cursor: string | undefined,
-  isValid: (value: unknown) => value is T,
-): T | undefined {
+/** The position in `cursor`; a cursor this API did not hand out is a 400, never a 500 from the database. */
+export function decodeCursor(cursor: string | undefined): KeysetPosition | undefined {
   if (cursor === undefined) return undefined;
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (isValid(value)) return value;
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    // fall through
+    value = undefined;
   }
+  const position = Array.isArray(value) && value.length === 2 ? keysetPosition(value[0], value[1]) : null;
+  if (position) return position;
   throw new BadRequestException(
     'The cursor is not one this API handed out; use the nextCursor of the previous page.',
   );
 }
 
-/** Keyset position of lists newest first: (createdAt, id) of the last item. */
-export interface CreatedPosition {
-  createdAt: Date;
-  id: string;
-}
-
-export function decodeCreatedCursor(cursor: string | undefined): CreatedPosition | undefined {
-  const raw = decodeCursor(
-    cursor,
-    (v): v is [string, string] =>
-      Array.isArray(v) &&
-      v.length === 2 &&
-      typeof v[0] === 'string' &&
-      !Number.isNaN(Date.parse(v[0])) &&
-      typeof v[1] === 'string',
-  );
-  return raw && { createdAt: new Date(raw[0]), id: raw[1] };
+export interface ListPage<R> {
+  items: R[];
+  nextCursor: string | null;
 }
 
 /**
- * The list envelope. `items` is what the query returned when asked for `limit + 1` rows: the extra row only
- * says that another page exists.
+ * The list envelope of one page. `list` is asked for one row more than the page holds: that row only says
+ * another page exists, and the page's last row's position becomes `nextCursor`.
  */
-export function page<T, R>(
-  items: T[],
-  limit: number,
+export async function page<T, R>(
+  query: { cursor?: string; limit: number },
+  list: (window: KeysetWindow) => Promise<Positioned<T>[]>,
   render: (item: T) => R,
-  positionOf: (item: T) => unknown,
-) {
-  const shown = items.slice(0, limit);
-  const last = shown[shown.length - 1];
+): Promise<ListPage<R>> {
+  const rows = await list({ after: decodeCursor(query.cursor), limit: query.limit + 1 });
+  const shown = rows.slice(0, query.limit);
+  const last = shown.at(-1);
   return {
     items: shown.map(render),
-    nextCursor: items.length > limit && last ? encodeCursor(positionOf(last)) : null,
+    nextCursor: rows.length > query.limit && last ? encodeCursor(last.position) : null,
   };
 }

@@ -13,7 +13,7 @@ import { CSV_MEDIA_TYPE, LEVELS_CSV_COLUMNS } from '@tocsin/feeds';
 import type { FastifyReply } from 'fastify';
 import { ConditionalHeaders, isNotModified } from '../http/conditional-get';
 import { preferredMediaType } from '../http/content-negotiation';
-import { decodeCursor, page } from '../http/cursor';
+import { page } from '../http/cursor';
 import { AtQuery, PageQuery, toInstant } from '../http/shared.dto';
 import {
   AreaLevelsDto,
@@ -97,14 +97,10 @@ export class LevelsController {
     description: 'Every change of the area’s effective level, newest first.',
   })
   async history(@Param('area') areaCode: string, @Query() query: PageQuery): Promise<LevelHistoryDto> {
-    const offset =
-      decodeCursor(query.cursor, (v): v is number => Number.isInteger(v) && (v as number) > 0) ?? 0;
-    const { changes } = await this.levels.history(areaCode);
     return page(
-      changes.slice(offset, offset + query.limit + 1),
-      query.limit,
+      query,
+      async (window) => (await this.levels.history(areaCode, window)).changes,
       renderLevelChange,
-      () => offset + query.limit,
     );
   }
 }

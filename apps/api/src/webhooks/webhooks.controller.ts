@@ -11,7 +11,7 @@ import {
 } from '@nestjs/swagger';
 import { Caller, Principal, RequireRole } from '@tocsin/auth';
 import { DEFAULT_GRACE_PERIOD_SECONDS, WebhookEndpointsService } from '@tocsin/webhooks';
-import { decodeCreatedCursor, page } from '../http/cursor';
+import { page } from '../http/cursor';
 import { ProblemDto } from '../http/shared.dto';
 import {
   CreatedWebhookDto,
@@ -46,11 +46,11 @@ export class WebhooksController {
   @Get()
   @ApiOkResponse({ type: WebhookListDto, description: 'Newest first; an integrator sees its own only.' })
   async list(@Query() query: WebhookQueryDto, @Caller() caller: Principal): Promise<WebhookListDto> {
-    const endpoints = await this.webhooks.list(
-      { ownerKeyId: query.owner, limit: query.limit + 1, before: decodeCreatedCursor(query.cursor) },
-      caller,
+    return page(
+      query,
+      (window) => this.webhooks.list({ ...window, ownerKeyId: query.owner }, caller),
+      renderWebhook,
     );
-    return page(endpoints, query.limit, renderWebhook, (e) => [e.createdAt.toISOString(), e.id]);
   }
 
   @Get(':id')
