@@ -95,6 +95,23 @@ describe.each(DATABASE_DRIVERS)('WebhookEndpointsRepository on %s', (driver) => 
     });
   });
 
+  it('disables an endpoint for one of two callers at once, keeping that one’s reason', async () => {
+    const at = new Date('2026-02-01T00:00:00Z');
+    const outcomes = await Promise.all([
+      repository.disable('whk_a', 'The receiver answered 410 Gone.', at),
+      repository.disable('whk_a', 'Every delivery has failed since yesterday.', at),
+    ]);
+    const disabled = outcomes.filter((endpoint) => endpoint !== null);
+    expect(disabled).toHaveLength(1);
+    expect(disabled[0]).toMatchObject({ id: 'whk_a', enabled: false, updatedAt: at });
+    expect(await repository.findById('whk_a')).toMatchObject({
+      enabled: false,
+      disabledReason: disabled[0]!.disabledReason,
+    });
+    expect(await repository.disable('whk_a', 'Later.', at)).toBeNull();
+    expect(await repository.disable('whk_gone', 'Never there.', at)).toBeNull();
+  });
+
   it('deletes an endpoint', async () => {
     expect(await repository.delete('whk_a')).toBe(true);
     expect(await repository.findById('whk_a')).toBeNull();

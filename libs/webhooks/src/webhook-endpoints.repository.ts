@@ -80,6 +80,20 @@ export class WebhookEndpointsRepository {
   }
 
   /**
+   * Disables the endpoint if it is still enabled, in one statement: of two callers at once (two failing
+   * batches), PostgreSQL lets the second re-check `enabled` after the first committed, so only the one that
+   * disabled it gets it back. Null when it was already disabled, or is gone.
+   */
+  async disable(id: string, reason: string, at: Date): Promise<StoredWebhookEndpoint | null> {
+    const [row] = await this.db
+      .update(webhookEndpoints)
+      .set({ enabled: false, disabledReason: reason, updatedAt: at })
+      .where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.enabled, true)))
+      .returning();
+    return row ? toEndpoint(row) : null;
+  }
+
+  /**
    * Makes `secret` the signing secret. With `previousSecretExpiresAt`, the secret it replaces keeps signing
    * until then (a rotation during another's grace period drops the older one); without, it is gone at once.
    * One statement, so two rotations at once cannot lose a secret that was handed out.

@@ -145,17 +145,12 @@ export class WebhookEndpointsService {
   /**
    * Disables an endpoint on the delivery side's word (410 Gone, days of failures), with no caller to check.
    * One already disabled keeps the reason it was disabled for; a deleted one is left alone. Returns the
-   * endpoint when this call disabled it (so its contact can be told), else null.
+   * endpoint when this call disabled it (so its contact is told once, however many batches fail at once),
+   * else null.
    */
   async disableForFailures(id: string, reason: string): Promise<WebhookEndpoint | null> {
-    const endpoint = await this.repository.findById(id);
-    if (!endpoint?.enabled) return null;
-    const updated = await this.repository.update(id, {
-      enabled: false,
-      disabledReason: reason,
-      updatedAt: this.clock.now(),
-    });
-    return updated ? this.present(updated) : null;
+    const disabled = await this.repository.disable(id, reason, this.clock.now());
+    return disabled ? this.present(disabled) : null;
   }
 
   async delete(id: string, caller: Principal): Promise<void> {
