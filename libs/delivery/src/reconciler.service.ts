@@ -8,8 +8,9 @@ const PAGE = 1000;
 
 /**
  * Re-enqueues work whose row says it is pending but whose job is gone (Redis restarted empty, a job was
- * removed by hand): fan-outs that never finished, first attempts never made, retries long overdue. Job ids
- * are deterministic, so work whose job still exists is not added twice.
+ * removed by hand) or failed (BullMQ's attempts used up while the database was away): fan-outs that never
+ * finished, first attempts never made, retries long overdue. Job ids are deterministic, so work whose job
+ * is still waiting, delayed or active is not added twice; a failed one is run again.
  */
 @Injectable()
 export class Reconciler implements BeforeApplicationShutdown {
@@ -51,11 +52,18 @@ export class Reconciler implements BeforeApplicationShutdown {
       JOB.fanOut,
       fanOuts.map((eventId) => ({ eventId })),
     );
-    // A retry's job id is its delivery and attempt, so re-adding one whose job still exists does nothing. A
-    // first attempt's batch job cannot be named from its row: such rows count as lost only once the queue
-    // holds no work that could still be carrying them, or a busy fan-out would be sent twice.
-    const counts = await this.queues.queue(QUEUE.delivery).getJobCounts('waiting', 'active', 'prioritized');
-    const queueDrained = Object.values(counts).every((n) => n === 0);
+    // A retry's job id is its delivery and attempt, so re-adding one whose job is still live does nothing,
+    // and one whose job failed (the database was away) runs it again. A first attempt's batch job cannot be
+    // named from its row: such rows count as lost only once the queue holds no work that could still be
+    // carrying them, or a busy fan-out would be sent twice. That work is any waiting or active job, and a
+    // batch waiting out BullMQ's backoff in the delayed set. Delayed single-delivery jobs are not: they are
+    // retries of deliveries already attempted, or first attempts this reconciler re-added, named by their
+    // delivery, which adding again leaves alone.
+    const counts = await this.queues
+      .queue(QUEUE.delivery)
+      .getJobCounts('waiting', 'active', 'prioritized', 'waiting-children');
+    const queueDrained =
+      Object.values(counts).every((n) => n === 0) && !(await this.queues.inBackoff(JOB.deliverBatch));
     const lost = await this.deliveries.lost(before, PAGE, queueDrained);
     await this.queues.addBulk(
       JOB.deliverOne,

@@ -1,7 +1,23 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@tocsin/config';
-import { Queue } from 'bullmq';
-import { JobData, JobName, jobOptions, QUEUE, QUEUE_OF, QueueName } from './jobs';
+import { ErrorCode, FinishedStatus, Job, Queue } from 'bullmq';
+import {
+  JOB_ID_PREFIX,
+  JobData,
+  JobName,
+  jobOptions,
+  longestBackoffMs,
+  QUEUE,
+  QUEUE_OF,
+  QueueName,
+} from './jobs';
+
+/** A finished job that is run again gets all of BullMQ's attempts afresh, as a new job would. */
+const AFRESH = { resetAttemptsMade: true, resetAttemptsStarted: true };
+/** Another host's clock may run ahead of ours by this much when it scores a delayed job. */
+const CLOCK_SKEW_MS = 5000;
+/** Delayed jobs read per round trip. */
+const DELAYED_PAGE = 500;
 
 /** Producers for every queue, shared by the API and the worker. */
 @Injectable()
@@ -26,19 +42,83 @@ export class JobQueues implements OnApplicationShutdown {
   }
 
   async add<N extends JobName>(name: N, data: JobData[N], delayMs = 0): Promise<void> {
-    await this.queue(QUEUE_OF[name]).add(name, data, jobOptions(name, data, delayMs));
+    await this.addBulk(name, [data], () => delayMs);
   }
 
-  /** Adds many jobs of one name in one round trip; `delayMsOf` gives each its own delay. */
+  /**
+   * Adds many jobs of one name in a couple of round trips; `delayMsOf` gives each its own delay. A job
+   * that is waiting, delayed or active with the same id makes the add a no-op (that is what the
+   * deterministic ids are for); one that has finished is run again instead: BullMQ ignores an add whose id
+   * exists in any state, and a failed job is kept for a week, so otherwise work whose row is still pending
+   * after the database was away would never be tried again.
+   */
   async addBulk<N extends JobName>(
     name: N,
     items: JobData[N][],
     delayMsOf: (data: JobData[N]) => number = () => 0,
   ): Promise<void> {
     if (!items.length) return;
-    await this.queue(QUEUE_OF[name]).addBulk(
-      items.map((data) => ({ name, data, opts: jobOptions(name, data, delayMsOf(data)) })),
+    const queue = this.queue(QUEUE_OF[name]);
+    const jobs = items.map((data) => ({ name, data, opts: jobOptions(name, data, delayMsOf(data)) }));
+    await this.runFinishedAgain(
+      queue,
+      jobs.map((job) => job.opts.jobId!),
     );
+    await queue.addBulk(jobs);
+  }
+
+  /**
+   * Moves the finished jobs among `ids` back to wait, attempts reset. BullMQ's retry is one script that acts
+   * only while the job is still in its finished set, so of two producers re-adding one id at once, one moves
+   * it and the other finds it waiting and leaves it: never two live jobs for one id. A finished job keeps
+   * its data and runs now: its id names the same work, and a delivery retry is scheduled once per attempt
+   * made, so no finished job stands in for one whose delay is still ahead.
+   */
+  private async runFinishedAgain(queue: Queue, ids: string[]): Promise<void> {
+    const client = await queue.getBackend().client;
+    const finished = await Promise.all(
+      ids.map(async (id): Promise<[string, FinishedStatus] | null> => {
+        const [failed, completed] = await Promise.all([
+          client.zscore(queue.keys.failed, id),
+          client.zscore(queue.keys.completed, id),
+        ]);
+        return failed !== null ? [id, 'failed'] : completed !== null ? [id, 'completed'] : null;
+      }),
+    );
+    await Promise.all(
+      finished
+        .filter((entry) => entry !== null)
+        .map(async ([id, state]) => {
+          const job = await Job.fromId(queue, id);
+          await job?.retry(state, AFRESH).catch((error: Error & { code?: number }) => {
+            // Removed meanwhile (the add creates it), or already moved by another producer.
+            if (error.code !== ErrorCode.JobNotExist && error.code !== ErrorCode.JobNotInState) throw error;
+          });
+        }),
+    );
+  }
+
+  /**
+   * Whether a job of `name` sits in the delayed set, waiting out BullMQ's backoff before its next attempt.
+   * Only for jobs added without a delay (a batch): theirs are all due within their longest backoff, so only
+   * the head of the delayed set is read, however many delivery retries wait behind it.
+   */
+  async inBackoff(name: JobName): Promise<boolean> {
+    const queue = this.queue(QUEUE_OF[name]);
+    const client = await queue.getBackend().client;
+    const prefix = `${JOB_ID_PREFIX[name]}.`;
+    // A delayed job's score is its due time in ms × 0x1000, plus a counter below 0x1000.
+    const lastScore = (Date.now() + longestBackoffMs(name) + CLOCK_SKEW_MS + 1) * 0x1000;
+    for (let start = 0; ; start += DELAYED_PAGE) {
+      const page = await client.zrange(queue.keys.delayed, start, start + DELAYED_PAGE - 1, {
+        WITHSCORES: true,
+      });
+      for (let i = 0; i < page.length; i += 2) {
+        if (Number(page[i + 1]) > lastScore) return false;
+        if (page[i].startsWith(prefix)) return true;
+      }
+      if (page.length < 2 * DELAYED_PAGE) return false;
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -32,40 +32,47 @@ export const QUEUE_OF: Record<JobName, QueueName> = {
 
 const KEEP = { removeOnComplete: { age: 3600, count: 10000 }, removeOnFail: { age: 7 * 24 * 3600 } };
 
+/** The first part of every job id: stored in Redis with every job, frozen like the names. */
+export const JOB_ID_PREFIX: Record<JobName, string> = {
+  [JOB.fanOut]: 'fanout',
+  [JOB.deliverBatch]: 'batch',
+  [JOB.deliverOne]: 'retry',
+};
+
+/** BullMQ's own retries of a job that threw (a crash, the database away) before it is left failed. */
+const RETRIES: Record<JobName, { attempts: number; backoff: { type: 'exponential'; delay: number } }> = {
+  [JOB.fanOut]: { attempts: 10, backoff: { type: 'exponential', delay: 1000 } },
+  [JOB.deliverBatch]: { attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
+  [JOB.deliverOne]: { attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
+};
+
+/** The longest wait between two of BullMQ's attempts of a job (exponential: delay × 2^(attempt − 1)). */
+export function longestBackoffMs(name: JobName): number {
+  const { attempts, backoff } = RETRIES[name];
+  return attempts < 2 ? 0 : backoff.delay * 2 ** (attempts - 2);
+}
+
 /**
  * The options of every job, in one place. Job ids are deterministic so that adding the same work twice (a
- * relay that crashed after enqueuing, a reconciler pass) is a no-op while the first job exists. BullMQ's own
- * retries cover crashes of the job itself; delivery retries are scheduled as new jobs with their own delay.
+ * relay that crashed after enqueuing, a reconciler pass) is a no-op while the first job is waiting, delayed
+ * or active; JobQueues runs a finished job with the id again rather than let it swallow the add. BullMQ's
+ * own retries cover crashes of the job itself; delivery retries are scheduled as new jobs with their own
+ * delay.
  */
 export function jobOptions<N extends JobName>(name: N, data: JobData[N], delayMs = 0): JobsOptions {
+  const common = { ...KEEP, ...RETRIES[name] };
   switch (name) {
     case JOB.fanOut: {
       const { eventId } = data as JobData['fan-out'];
-      return {
-        ...KEEP,
-        jobId: `fanout.${eventId}`,
-        attempts: 10,
-        backoff: { type: 'exponential', delay: 1000 },
-      };
+      return { ...common, jobId: `${JOB_ID_PREFIX[name]}.${eventId}` };
     }
     case JOB.deliverBatch: {
       const { deliveryIds } = data as JobData['deliver-batch'];
-      return {
-        ...KEEP,
-        jobId: `batch.${deliveryIds[0]}.${deliveryIds.length}`,
-        attempts: 5,
-        backoff: { type: 'exponential', delay: 1000 },
-      };
+      return { ...common, jobId: `${JOB_ID_PREFIX[name]}.${deliveryIds[0]}.${deliveryIds.length}` };
     }
     case JOB.deliverOne: {
       const { deliveryId, attempt } = data as JobData['deliver-one'];
-      return {
-        ...KEEP,
-        jobId: `retry.${deliveryId}.${attempt}`,
-        delay: delayMs,
-        attempts: 5,
-        backoff: { type: 'exponential', delay: 1000 },
-      };
+      return { ...common, jobId: `${JOB_ID_PREFIX[name]}.${deliveryId}.${attempt}`, delay: delayMs };
     }
     default:
       throw new Error(`no options for job ${String(name)}`);

@@ -43,6 +43,24 @@ export async function dropPostgresDatabase(url: string): Promise<void> {
   await withAdmin((admin) => admin.query(`drop database if exists ${name} with (force)`));
 }
 
+/**
+ * Makes PostgreSQL refuse (or accept again) every connection to a test database, cutting the sessions it
+ * has: the database is away for whatever uses it, while the server stays up for the test.
+ */
+export async function refusePostgresConnections(url: string, refuse: boolean): Promise<void> {
+  const name = new URL(url).pathname.slice(1);
+  if (!/^tocsin_test_[0-9a-f]+$/.test(name)) throw new Error(`refusing to cut ${name}`);
+  await withAdmin(async (admin) => {
+    await admin.query(`alter database ${name} with allow_connections ${!refuse}`);
+    if (refuse) {
+      await admin.query(
+        'select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+        [name],
+      );
+    }
+  });
+}
+
 async function withAdmin<T>(work: (admin: Client) => Promise<T>): Promise<T> {
   const admin = new Client({ connectionString: TEST_POSTGRES_URL });
   await admin.connect();
