@@ -416,7 +416,7 @@ describe('bad input on every write route', () => {
       json({ ...valid, 'x\u0000': 1 }),
       JSON_TYPE,
       400,
-      /body must not have a field whose name contains a NUL character/,
+      /body must not have a field whose name holds a NUL character/,
     ],
     [
       'a NUL in a patch',
@@ -687,6 +687,34 @@ describe('bad input on every write route', () => {
       JSON_TYPE,
       400,
       /not valid JSON/,
+    ],
+    // jsonb refuses a lone surrogate's escape (the outbox row), a text column would store U+FFFD for it.
+    [
+      'a lone surrogate in a body field',
+      'post',
+      '/v1/declarations',
+      json(valid).replace('"headline":"Critical"', '"headline":"Critical \\ud800"'),
+      JSON_TYPE,
+      400,
+      /headline must be valid Unicode, without a lone surrogate/,
+    ],
+    [
+      'a lone surrogate in a key name',
+      'post',
+      '/v1/api-keys',
+      '{"name":"\\udfff","role":"viewer"}',
+      JSON_TYPE,
+      400,
+      /name must be valid Unicode/,
+    ],
+    [
+      'a query longer than the request line may be',
+      'get',
+      `/v1/declarations?${'a=1&'.repeat(5000)}`,
+      undefined,
+      JSON_TYPE,
+      431,
+      /request line or headers are larger than this server accepts/,
     ],
   ];
 

@@ -9,7 +9,7 @@ import { Logger } from 'nestjs-pino';
 import { registerQueueBoard } from '../web/queue-board';
 import { registerWebPages } from '../web/web-pages';
 import { jsonBodyParser } from './json-body';
-import { refuseNulCharacters } from './nul-characters';
+import { refuseUnstorableText } from './storable-text';
 import { answerFrameworkError, connectionErrorHandler } from './problem.filter';
 import { validationPipe } from './validation';
 
@@ -52,7 +52,7 @@ export async function createHttpApp(
   app.useBodyParser<Server>('application/x-www-form-urlencoded', { bodyLimit }, (_request, body, done) =>
     done(null, parseForm(body.toString())),
   );
-  adapter.getInstance().addHook('preValidation', refuseNulCharacters);
+  adapter.getInstance().addHook('preValidation', refuseUnstorableText);
   // Every answer carries its request id, and the log line of the request shows the same one.
   adapter.getInstance().addHook('onRequest', (request, reply, done) => {
     (request.raw as typeof request.raw & { id: string }).id = request.id;

@@ -165,7 +165,7 @@ export function connectionErrorHandler(requestTimeoutMs: number) {
       error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
         ? problemFor(408, `The request did not arrive in full within ${requestTimeoutMs} ms.`)
         : error.code === 'HPE_HEADER_OVERFLOW'
-          ? problemFor(431, 'The request headers are larger than this server accepts.')
+          ? problemFor(431, 'The request line or headers are larger than this server accepts.')
           : problemFor(400, 'The request is not valid HTTP/1.1.');
     if (socket.writable) {
       const body = JSON.stringify(problem);
