@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { AppConfig } from '@tocsin/config';
+import { AppConfig, describeError, describeErrorStack } from '@tocsin/config';
 import { DeliveryService, FanOutService, OutboxRelay, Reconciler } from '@tocsin/delivery';
 import {
   JOB,
@@ -61,9 +61,9 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
         name: `${hostname()}:${process.pid}`,
       });
       worker.on('failed', (job, error) =>
-        this.logger.warn(`job ${job?.name} ${job?.id} failed: ${error.message}`),
+        this.logger.warn(`job ${job?.name} ${job?.id} failed: ${describeError(error)}`),
       );
-      worker.on('error', (error) => this.logger.warn(`worker for ${queue}: ${error.message}`));
+      worker.on('error', (error) => this.logger.warn(`worker for ${queue}: ${describeError(error)}`));
       this.workers.push(worker);
     }
     await this.relay.start();
@@ -84,8 +84,22 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
     if (!handler || QUEUE_OF[job.name as JobName] !== job.queueName) {
       throw new Error(`no handler for job ${job.name} on queue ${job.queueName}`);
     }
-    return handler(job.data);
+    return handler(job.data).catch((error: unknown) => {
+      throw keptFailure(error);
+    });
   }
+}
+
+/**
+ * BullMQ keeps a failed job's message and stack in Redis (`failedReason`, `stacktrace`) and shows them on the
+ * queue board: an error whose message could carry a query's parameters is replaced by one that cannot.
+ * Others (BullMQ's own, such as UnrecoverableError) are kept as they are.
+ */
+export function keptFailure(error: unknown): unknown {
+  if (error instanceof Error && describeError(error) === error.message) return error;
+  const kept = new Error(describeError(error));
+  kept.stack = describeErrorStack(error);
+  return kept;
 }
 
 /** Every job name has exactly one handler, on the queue it is sent to: checked once, at start. */

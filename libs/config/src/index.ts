@@ -2,5 +2,5 @@ export { AppConfig, ConfigError, loadConfig, redactUrl } from './config';
 export { ConfigModule } from './config.module';
 export { Clock } from './clock';
 export { runProcess } from './run-process';
-export { loggerParams, requestIdOf } from './logging';
+export { describeError, describeErrorStack, loggerParams, requestIdOf } from './logging';
 export { hostModule } from './host-module';

@@ -1,3 +1,6 @@
+import { redactUrl } from './config';
+import { describeError } from './logging';
+
 interface Closable {
   close(): Promise<void>;
 }
@@ -29,8 +32,9 @@ export function runProcess(start: () => Promise<Closable>): void {
       process.once('SIGINT', stop);
     },
     (error: unknown) => {
-      const reason = error instanceof Error ? error.message : String(error);
-      process.stderr.write(`tocsin: cannot start: ${reason.split('\n')[0]}\n`);
+      // One line, without a failed query's parameters or a URL's password, whatever the error quoted.
+      const reason = redactUrl(describeError(error).split('\n')[0]);
+      process.stderr.write(`tocsin: cannot start: ${reason}\n`);
       process.exit(1);
     },
   );

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AppConfig, Clock } from '@tocsin/config';
+import { AppConfig, Clock, describeError } from '@tocsin/config';
 import { MailError, MailTransport } from '@tocsin/mail';
 import { MetricsService } from '@tocsin/metrics';
 import { JOB, JobQueues } from '@tocsin/queue';
@@ -120,7 +120,7 @@ export class DeliveryService {
           ...endpointDisabledEmail(endpoint, reason, this.config.publicUrl),
         })
         .catch((error: Error) =>
-          this.logger.error(`could not tell the contact of ${endpointId}: ${error.message}`),
+          this.logger.error(`could not tell the contact of ${endpointId}: ${describeError(error)}`),
         );
     }
   }

@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
-import { AppConfig, Clock } from '@tocsin/config';
+import { AppConfig, Clock, describeError } from '@tocsin/config';
 import { DATABASE_NOTIFICATIONS, DatabaseNotifications, OUTBOX_CHANNEL } from '@tocsin/database';
 import type Redis from 'ioredis';
 import { DueEventsService, LevelChangedEvent } from '@tocsin/declarations';
@@ -59,7 +59,7 @@ export class OutboxRelay implements BeforeApplicationShutdown {
 
   private tick(): void {
     this.running = this.relayDue()
-      .catch((error: Error) => this.logger.error(`relay pass failed: ${error.message}`))
+      .catch((error: unknown) => this.logger.error(`relay pass failed: ${describeError(error)}`))
       .finally(() => {
         this.running = null;
         if (this.timer) this.timer = setTimeout(() => this.tick(), this.woken ? 0 : RELAY_INTERVAL_MS);
@@ -108,7 +108,7 @@ export class OutboxRelay implements BeforeApplicationShutdown {
           ready.map(({ event }) => ({ eventId: event.data.eventId })),
         );
       } catch (error) {
-        const reason = (error as Error).message;
+        const reason = describeError(error);
         if (reason !== this.lastError)
           this.logger.warn(`cannot hand events to the queue, will retry: ${reason}`);
         this.lastError = reason;

@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
-import { AppConfig, Clock } from '@tocsin/config';
+import { AppConfig, Clock, describeError } from '@tocsin/config';
 import { JOB, JobQueues, QUEUE } from '@tocsin/queue';
 import { DeliveriesRepository } from './deliveries.repository';
 import { OutboxRelayRepository } from './outbox-relay.repository';
@@ -33,7 +33,7 @@ export class Reconciler implements BeforeApplicationShutdown {
       if (this.running) return;
       // Twice the interval: a first attempt or a due retry that is this late has no job working on it.
       this.running = this.reconcile(2 * intervalMs)
-        .catch((error: Error) => this.logger.warn(`reconcile pass failed: ${error.message}`))
+        .catch((error: unknown) => this.logger.warn(`reconcile pass failed: ${describeError(error)}`))
         .finally(() => (this.running = null));
     }, intervalMs);
   }

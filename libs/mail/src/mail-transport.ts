@@ -79,7 +79,9 @@ export class MailTransport implements OnApplicationShutdown {
       return { messageId: info.messageId, via: file };
     } catch (error) {
       const code = (error as { responseCode?: number }).responseCode ?? null;
-      throw new MailError(`sending mail failed: ${(error as Error).message}`, code);
+      // An SMTP server's refusal often quotes the address; the message is logged and kept on the delivery.
+      const reason = (error as Error).message.replaceAll(message.to, '<recipient>');
+      throw new MailError(`sending mail failed: ${reason}`, code);
     }
   }
 

@@ -1,5 +1,5 @@
 import { GoneException, Injectable, Logger, NotFoundException } from '@nestjs/common';
-import { AppConfig, Clock } from '@tocsin/config';
+import { AppConfig, Clock, describeError } from '@tocsin/config';
 import { Positioned } from '@tocsin/database';
 import { MailTransport } from '@tocsin/mail';
 import { uuidv7 } from 'uuidv7';
@@ -191,7 +191,7 @@ export class EmailSubscriptionsService {
       }
       await this.mail.send({ to: subscription.email, ...email });
     } catch (error) {
-      this.logger.error(`mail to subscription ${subscription.id} failed: ${(error as Error).message}`);
+      this.logger.error(`mail to subscription ${subscription.id} failed: ${describeError(error)}`);
     }
   }
 
