@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createPostgresDatabase, dropPostgresDatabase } from '@tocsin/database/testing';
 
@@ -137,6 +137,94 @@ describe('starting the processes', () => {
     } finally {
       await dropPostgresDatabase(databaseUrl);
     }
+  });
+
+  it.each([
+    ['API', MAIN.api],
+    ['worker', MAIN.worker],
+  ])('refuses to start the %s apart without DATABASE_URL, in one line', async (face, entry) => {
+    const { code, stderr } = await run(entry, { DATA_DIR: dataDir }).exit;
+    expect(code).toBe(1);
+    expect(stderr).toMatch(
+      new RegExp(
+        `^tocsin: cannot start: DATABASE_URL must be set to run the ${face} apart: the embedded database`,
+      ),
+    );
+    expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+
+  describe('on an embedded database folder of their own', () => {
+    const ADMIN_API_KEY = 'tk_startup-admin-key-00000000000000000000';
+    const auth = { authorization: `Bearer ${ADMIN_API_KEY}`, 'content-type': 'application/json' };
+    let folder: string;
+    const processes: ChildProcess[] = [];
+
+    beforeEach(() => (folder = mkdtempSync(join(tmpdir(), 'tocsin-folder-'))));
+    afterEach(() => {
+      for (const child of processes.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+      rmSync(folder, { recursive: true, force: true });
+    });
+
+    const startOn = async (env: Record<string, string> = {}) => {
+      const port = await freePort();
+      const started = run(MAIN.tocsin, { DATA_DIR: folder, PORT: String(port), ADMIN_API_KEY, ...env });
+      processes.push(started.child);
+      return { ...started, port, base: `http://127.0.0.1:${port}` };
+    };
+    const addKey = (base: string, name: string) =>
+      fetch(`${base}/v1/api-keys`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ name, role: 'viewer' }),
+      });
+    const keyNames = async (base: string) => {
+      const listed = (await (await fetch(`${base}/v1/api-keys?limit=100`, { headers: auth })).json()) as {
+        items: { name: string; role: string }[];
+      };
+      return listed.items
+        .filter((key) => key.role === 'viewer')
+        .map((key) => key.name)
+        .sort();
+    };
+
+    it('stops a second process on the same DATA_DIR with one line naming it; the first keeps its data', async () => {
+      const first = await startOn();
+      await waitReady(first.port);
+      expect((await addKey(first.base, 'before')).status).toBe(201);
+
+      const second = await startOn();
+      const { code, stderr } = await second.exit;
+      expect(code).toBe(1);
+      expect(stderr).toBe(
+        `tocsin: cannot start: DATA_DIR ${folder} is in use by another process (pid ${first.child.pid} on ` +
+          `${hostname()}): one process per embedded database; stop that one, or set DATABASE_URL to run several\n`,
+      );
+
+      expect((await addKey(first.base, 'after')).status).toBe(201);
+      expect(await keyNames(first.base)).toEqual(['after', 'before']);
+      first.child.kill('SIGTERM');
+      expect((await first.exit).code).toBe(0);
+      const again = await startOn();
+      await waitReady(again.port);
+      expect(await keyNames(again.base)).toEqual(['after', 'before']);
+      again.child.kill('SIGTERM');
+      expect((await again.exit).code).toBe(0);
+    });
+
+    it('is not blocked by the lock of a process that was killed (kill -9)', async () => {
+      const killed = await startOn();
+      await waitReady(killed.port);
+      expect((await addKey(killed.base, 'written before the kill')).status).toBe(201);
+      killed.child.kill('SIGKILL');
+      await killed.exit;
+      expect(existsSync(join(folder, 'pglite.lock'))).toBe(true);
+
+      const next = await startOn();
+      await waitReady(next.port);
+      expect(await keyNames(next.base)).toEqual(['written before the kill']);
+      next.child.kill('SIGTERM');
+      expect((await next.exit).code).toBe(0);
+    });
   });
 
   it('keeps email addresses and secrets out of its logs, even at trace level', async () => {

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import { NestFactory } from '@nestjs/core';
-import { hostModule, loadConfig, runProcess } from '@tocsin/config';
+import { hostModule, loadConfig, requireDatabaseUrl, runProcess } from '@tocsin/config';
 import { MetricsService } from '@tocsin/metrics';
 import { Logger } from 'nestjs-pino';
 import { WorkerModule } from './worker.module';
@@ -8,6 +8,7 @@ import { WorkerModule } from './worker.module';
 /** A worker alone, for production (several replicas against one Redis). */
 runProcess(async () => {
   const config = loadConfig(process.env);
+  requireDatabaseUrl(config, 'worker');
   const app = await NestFactory.createApplicationContext(hostModule(WorkerModule, config), {
     bufferLogs: true,
     abortOnError: false,

@@ -1,6 +1,6 @@
 export { AppConfig, ConfigError, loadConfig, redactUrl } from './config';
 export { ConfigModule } from './config.module';
 export { Clock } from './clock';
-export { runProcess } from './run-process';
+export { requireDatabaseUrl, runProcess } from './run-process';
 export { describeError, describeErrorStack, loggerParams, requestIdOf } from './logging';
 export { hostModule } from './host-module';

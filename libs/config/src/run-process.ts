@@ -1,4 +1,4 @@
-import { redactUrl } from './config';
+import { AppConfig, redactUrl } from './config';
 import { describeError } from './logging';
 
 interface Closable {
@@ -38,4 +38,16 @@ export function runProcess(start: () => Promise<Closable>): void {
       process.exit(1);
     },
   );
+}
+
+/**
+ * The API and workers started apart (`start:api`, `start:worker`) are several processes, and the embedded
+ * database is a folder only one process may open: they need a shared PostgreSQL.
+ */
+export function requireDatabaseUrl(config: AppConfig, face: string): void {
+  if (!config.databaseUrl)
+    throw new Error(
+      `DATABASE_URL must be set to run the ${face} apart: the embedded database in DATA_DIR cannot be shared ` +
+        'between processes (npm start runs the API and the worker in one process on it)',
+    );
 }

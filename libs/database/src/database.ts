@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { SQL, sql } from 'drizzle-orm';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
@@ -9,7 +9,8 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { Client, Pool } from 'pg';
 import * as schema from './schema';
-import { redactUrl } from '@tocsin/config';
+import { describeError, redactUrl } from '@tocsin/config';
+import { LockHeld, takeProcessLock } from './process-lock';
 
 /** The one query interface over both PostgreSQL and PGlite: same schema, same SQL. */
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -53,7 +54,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase
       }
     } catch (error) {
       await pool.end().catch(() => undefined);
-      throw new Error(`cannot open the database at ${location}: ${(error as Error).message}`, {
+      throw new Error(`cannot open the database at ${location}: ${describeError(error)}`, {
         cause: error,
       });
     }
@@ -68,13 +69,14 @@ export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase
   }
 
   let client: PGlite;
-  if (target.pgliteDir) mkdirSync(target.pgliteDir, { recursive: true });
+  const releaseLock = target.pgliteDir ? lockEmbeddedDatabase(target.pgliteDir) : () => undefined;
   try {
     client = await PGlite.create(target.pgliteDir ?? undefined);
     await migratePglite(drizzlePglite(client, { schema }), { migrationsFolder: MIGRATIONS_FOLDER });
   } catch (error) {
+    releaseLock();
     throw new Error(
-      `cannot open the embedded database in ${target.pgliteDir ?? 'memory'}: ${(error as Error).message}`,
+      `cannot open the embedded database in ${target.pgliteDir ?? 'memory'}: ${describeError(error)}`,
       {
         cause: error,
       },
@@ -86,8 +88,27 @@ export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase
     driver: 'pglite',
     location: target.pgliteDir ?? 'memory',
     listen: (channel, onNotify) => client.listen(channel, () => onNotify()),
-    close: () => client.close(),
+    close: () => client.close().finally(releaseLock),
   };
+}
+
+/**
+ * Only one process may open an embedded database (see process-lock.ts): its lock is `pglite.lock` beside it
+ * in DATA_DIR. A second process stops here, naming the folder.
+ */
+function lockEmbeddedDatabase(pgliteDir: string): () => void {
+  const dataDir = dirname(resolve(pgliteDir));
+  mkdirSync(pgliteDir, { recursive: true });
+  try {
+    return takeProcessLock(join(dataDir, 'pglite.lock'));
+  } catch (error) {
+    if (!(error instanceof LockHeld)) throw error;
+    const { pid, host } = error.holder;
+    throw new Error(
+      `DATA_DIR ${dataDir} is in use by another process (pid ${pid} on ${host}): one process per embedded ` +
+        'database; stop that one, or set DATABASE_URL to run several',
+    );
+  }
 }
 
 /** Notified by every transaction that writes outbox events, so that a relay need not wait for its next poll. */
@@ -162,4 +183,3 @@ export async function queryRows<T>(db: Pick<Database, 'execute'>, query: SQL): P
   const result = (await db.execute(query)) as unknown as { rows: T[] };
   return result.rows;
 }
-
