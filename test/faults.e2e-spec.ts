@@ -49,6 +49,8 @@ async function waitUntil(predicate: () => boolean, timeoutMs: number, what: stri
 function workerEnv(test: TestApp, redisUrl: string): Record<string, string> {
   return {
     DATABASE_URL: test.config.databaseUrl!,
+    // The API's DATA_DIR, so workers open secrets with the key it sealed them with (DATA_DIR/secrets.key).
+    DATA_DIR: test.config.dataDir,
     REDIS_URL: redisUrl,
     QUEUE_PREFIX: test.config.queuePrefix,
     WEBHOOK_ALLOW_PRIVATE: 'true',

@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -114,7 +115,8 @@ describe('starting the processes', () => {
     const databaseUrl = await createPostgresDatabase();
     try {
       const port = await freePort();
-      const env = { DATABASE_URL: databaseUrl, PORT: String(port) };
+      // One DATA_DIR for both, as one volume would be: they share the key file that seals secrets at rest.
+      const env = { DATABASE_URL: databaseUrl, DATA_DIR: dataDir, PORT: String(port) };
       const metricsPort = await freePort();
       const api = run(MAIN.api, env);
       const worker = run(MAIN.worker, { ...env, WORKER_METRICS_PORT: String(metricsPort) });
@@ -224,6 +226,39 @@ describe('starting the processes', () => {
       expect(await keyNames(next.base)).toEqual(['written before the kill']);
       next.child.kill('SIGTERM');
       expect((await next.exit).code).toBe(0);
+    });
+
+    it('stops with one line when SECRETS_KEY is not the key that sealed the stored secrets', async () => {
+      const key = () => randomBytes(32).toString('base64');
+      const sealing = await startOn({ SECRETS_KEY: key(), WEBHOOK_ALLOW_PRIVATE: 'true' });
+      await waitReady(sealing.port);
+      const created = await fetch(`${sealing.base}/v1/webhooks`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ url: 'http://127.0.0.1:9/hook', areas: ['KZ'] }),
+      });
+      expect(created.status).toBe(201);
+      const { id } = (await created.json()) as { id: string };
+      sealing.child.kill('SIGTERM');
+      expect((await sealing.exit).code).toBe(0);
+
+      const { code, stderr } = await (await startOn({ SECRETS_KEY: key() })).exit;
+      expect(code).toBe(1);
+      expect(stderr).toBe(
+        `tocsin: cannot start: the stored secret of ${id} does not open with SECRETS_KEY: it was sealed ` +
+          'with another key, or altered\n',
+      );
+    });
+
+    it('stops with one line on a key file in DATA_DIR that others may read', async () => {
+      writeFileSync(join(folder, 'secrets.key'), `${randomBytes(32).toString('base64')}\n`, { mode: 0o644 });
+      chmodSync(join(folder, 'secrets.key'), 0o644);
+      const { code, stderr } = await (await startOn()).exit;
+      expect(code).toBe(1);
+      expect(stderr).toBe(
+        `tocsin: cannot start: ${join(folder, 'secrets.key')} may be read by other users (mode 0644); ` +
+          'make it 0600 (chmod 600)\n',
+      );
     });
   });
 

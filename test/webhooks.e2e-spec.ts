@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tables } from '@tocsin/database';
-import { WebhookEndpointsService } from '@tocsin/webhooks';
+import { WebhookEndpointsService, WebhookSecrets } from '@tocsin/webhooks';
 import { Webhook } from 'standardwebhooks';
 import { createKey, startTestApp, TestApp } from './support/test-app';
 
@@ -313,6 +313,29 @@ describe('webhook endpoints', () => {
       expect(() => verify(endpoint.secret, alone(signatures[0]))).toThrow();
     });
 
+    it('keeps both secrets of a rotation sealed in the database: a dump of it holds neither', async () => {
+      const { body: endpoint } = await create(keys.alpha).expect(201);
+      const { body: rotated } = await test.http
+        .post(`/v1/webhooks/${endpoint.id}/rotate-secret`)
+        .set(test.as(keys.alpha))
+        .send({ gracePeriodSeconds: 3600 })
+        .expect(200);
+      const rows = await test.db.select().from(tables.webhookEndpoints);
+      const row = rows.find((r) => r.id === endpoint.id)!;
+      expect(row.secret).toMatch(/^enc:v1:[A-Za-z0-9+/]+=*$/);
+      expect(row.previousSecret).toMatch(/^enc:v1:[A-Za-z0-9+/]+=*$/);
+      const dump = JSON.stringify(rows);
+      expect(dump).not.toContain('whsec_');
+      for (const secret of [endpoint.secret, rotated.secret] as string[])
+        expect(dump).not.toContain(secret.slice('whsec_'.length));
+      // Signing still works from what is stored: both secrets verify the ping on a real receiver.
+      const before = receiver.at('/ok').length;
+      await test.http.post(`/v1/webhooks/${endpoint.id}/test`).set(test.as(keys.alpha)).expect(200);
+      const [message] = receiver.at('/ok').slice(before);
+      expect(() => verify(rotated.secret, message)).not.toThrow();
+      expect(() => verify(endpoint.secret, message)).not.toThrow();
+    });
+
     it('retires the old secret at once with a grace period of 0', async () => {
       const { body: endpoint } = await create(keys.alpha).expect(201);
       const rotated = await test.http
@@ -512,7 +535,7 @@ describe('webhook endpoints without WEBHOOK_ALLOW_PRIVATE', () => {
       ownerKeyId: 'key_admin',
       url: receiver.url('/ok').replace('http:', 'https:'),
       areas: ['*'],
-      secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+      secret: test.app.get(WebhookSecrets).seal('whk_stored', 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'),
       createdAt: new Date(),
       updatedAt: new Date(),
     });

@@ -5,7 +5,7 @@ import { MetricsService } from '@tocsin/metrics';
 import { JOB, JobQueues } from '@tocsin/queue';
 import { SchemesService, StoredScheme } from '@tocsin/schemes';
 import { EmailSubscriptionsService, filterMatches } from '@tocsin/subscribers';
-import { signingSecrets, WebhookEndpointsService, WebhookSender } from '@tocsin/webhooks';
+import { WebhookEndpointsService, WebhookSecrets, WebhookSender } from '@tocsin/webhooks';
 import { alertEmail } from './alert-email';
 import { AttemptOutcome, DeliveriesRepository, DeliveryToSend } from './deliveries.repository';
 import { endpointDisabledEmail, failingTooLong } from './endpoint-health';
@@ -35,6 +35,7 @@ export class DeliveryService {
   constructor(
     private readonly deliveries: DeliveriesRepository,
     private readonly webhooks: WebhookSender,
+    private readonly webhookSecrets: WebhookSecrets,
     private readonly endpoints: WebhookEndpointsService,
     private readonly mail: MailTransport,
     private readonly subscriptions: EmailSubscriptionsService,
@@ -161,7 +162,7 @@ export class DeliveryService {
       id: row.id,
       timestamp: at,
       body: row.payloadJson,
-      secrets: signingSecrets(webhook, at),
+      secrets: this.webhookSecrets.signingSecretsOf({ id: row.webhookEndpointId!, ...webhook }, at),
     });
   }
 

@@ -10,6 +10,7 @@ export {
   WebhookEndpointQuery,
   WebhookEndpointsService,
 } from './webhook-endpoints.service';
+export { SealedSigningSecrets, WebhookSecrets } from './webhook-secrets';
 export { WebhookMessage, WebhookSender, WebhookSendResult } from './webhook-sender';
 export { generateWebhookSecret, signingSecrets, signWebhook } from './webhook-signer';
 export { checkWebhookUrl, classifyAddress, isPublicAddress } from './webhook-url';

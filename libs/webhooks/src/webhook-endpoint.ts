@@ -21,7 +21,7 @@ export interface WebhookEndpoint {
   updatedAt: Date;
 }
 
-/** An endpoint as stored, with the secrets it signs with. Stays inside this lib. */
+/** An endpoint as stored, with the secrets it signs with, sealed (see WebhookSecrets). Stays inside this lib. */
 export interface StoredWebhookEndpoint extends Omit<WebhookEndpoint, 'secretPrefix'> {
   secret: string;
   previousSecret: string | null;

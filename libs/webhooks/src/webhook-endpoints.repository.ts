@@ -11,6 +11,7 @@ import {
 import { FilterEvent, SubscriptionFilter } from '@tocsin/subscribers';
 import { and, eq, getTableColumns, SQL, sql } from 'drizzle-orm';
 import { StoredWebhookEndpoint } from './webhook-endpoint';
+import { isSealed, SEALED_PREFIX } from '@tocsin/config';
 
 const { webhookEndpoints } = tables;
 
@@ -125,7 +126,60 @@ export class WebhookEndpointsRepository {
       .returning({ id: webhookEndpoints.id });
     return deleted.length > 0;
   }
+
+  /**
+   * Seals every secret still stored in plain text (by a version before sealing, or by hand), in one
+   * transaction; returns how many endpoints it changed. Processes starting at once take turns, and the
+   * later ones find nothing left to seal.
+   */
+  async sealPlainSecrets(seal: (endpointId: string, secret: string) => string): Promise<number> {
+    const sealedLike = `${SEALED_PREFIX}%`;
+    return this.db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(${SEALING_LOCK})`);
+      let sealed = 0;
+      let after = '';
+      for (;;) {
+        const { rows } = (await tx.execute(sql`
+          select id, secret, previous_secret from webhook_endpoints
+          where id > ${after} and (secret not like ${sealedLike} or previous_secret not like ${sealedLike})
+          order by id limit ${SEALING_PAGE}`)) as unknown as { rows: StoredSecrets[] };
+        if (!rows.length) return sealed;
+        const values = rows.map((row) => ({
+          id: row.id,
+          secret: isSealed(row.secret) ? row.secret : seal(row.id, row.secret),
+          previous_secret:
+            row.previous_secret === null || isSealed(row.previous_secret)
+              ? row.previous_secret
+              : seal(row.id, row.previous_secret),
+        }));
+        await tx.execute(sql`
+          update webhook_endpoints w set secret = v.secret, previous_secret = v.previous_secret
+          from jsonb_to_recordset(${JSON.stringify(values)}::jsonb) as v(id text, secret text, previous_secret text)
+          where w.id = v.id`);
+        sealed += rows.length;
+        after = rows[rows.length - 1].id;
+      }
+    });
+  }
+
+  /** One endpoint's sealed secret, to check at start that the key opens what is stored. */
+  async anySealedSecret(): Promise<{ id: string; secret: string } | null> {
+    const { rows } = (await this.db.execute(
+      sql`select id, secret from webhook_endpoints where secret like ${`${SEALED_PREFIX}%`} limit 1`,
+    )) as unknown as { rows: { id: string; secret: string }[] };
+    return rows[0] ?? null;
+  }
 }
+
+interface StoredSecrets {
+  id: string;
+  secret: string;
+  previous_secret: string | null;
+}
+
+/** Serialises the sealing of plain secrets between processes starting at once (pg_advisory_xact_lock). */
+const SEALING_LOCK = 7_401_336_611;
+const SEALING_PAGE = 1000;
 
 function byId(id: string, ownedBy: string | undefined): SQL | undefined {
   return and(

@@ -12,6 +12,7 @@ import { uuidv7 } from 'uuidv7';
 import { resolveWebhookHost, WebhookHostUnresolved, WebhookTargetRefused } from './ssrf-guard';
 import { StoredWebhookEndpoint, WebhookEndpoint } from './webhook-endpoint';
 import { WebhookEndpointChanges, WebhookEndpointsRepository } from './webhook-endpoints.repository';
+import { WebhookSecrets } from './webhook-secrets';
 import { WebhookSender, WebhookSendResult } from './webhook-sender';
 import { generateWebhookSecret, signingSecrets, webhookSecretPrefix } from './webhook-signer';
 import { checkWebhookUrl, hostOf } from './webhook-url';
@@ -61,6 +62,7 @@ export class WebhookEndpointsService {
     private readonly repository: WebhookEndpointsRepository,
     private readonly filters: FilterInputs,
     private readonly sender: WebhookSender,
+    private readonly secrets: WebhookSecrets,
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
@@ -70,8 +72,10 @@ export class WebhookEndpointsService {
     const filter = await this.filters.normalize(input.filter);
     const url = await this.acceptUrl(input.url);
     const now = this.clock.now();
+    const id = `whk_${uuidv7()}`;
+    const secret = generateWebhookSecret();
     const endpoint: StoredWebhookEndpoint = {
-      id: `whk_${uuidv7()}`,
+      id,
       ownerKeyId: caller.keyId,
       url,
       description: input.description ?? null,
@@ -79,14 +83,14 @@ export class WebhookEndpointsService {
       filter,
       enabled: true,
       disabledReason: null,
-      secret: generateWebhookSecret(),
+      secret: this.secrets.seal(id, secret),
       previousSecret: null,
       previousSecretExpiresAt: null,
       createdAt: now,
       updatedAt: now,
     };
     await this.repository.insert(endpoint);
-    return { ...this.present(endpoint), secret: endpoint.secret };
+    return { ...this.present(endpoint), secret };
   }
 
   /** Newest first. */
@@ -165,7 +169,8 @@ export class WebhookEndpointsService {
     const now = this.clock.now();
     const secret = generateWebhookSecret();
     const expiresAt = gracePeriodSeconds > 0 ? new Date(now.getTime() + gracePeriodSeconds * 1000) : null;
-    const rotated = await this.repository.rotateSecret(id, secret, expiresAt, now, ownedBy(caller));
+    const sealed = this.secrets.seal(id, secret);
+    const rotated = await this.repository.rotateSecret(id, sealed, expiresAt, now, ownedBy(caller));
     if (!rotated) throw notFound(id);
     return { secret, previousSecretExpiresAt: expiresAt ?? now };
   }
@@ -194,7 +199,7 @@ export class WebhookEndpointsService {
       id: webhookId,
       timestamp: now,
       body,
-      secrets: signingSecrets(endpoint, now),
+      secrets: this.secrets.signingSecretsOf(endpoint, now),
     });
     return { webhookId, ...result };
   }
@@ -236,7 +241,7 @@ export class WebhookEndpointsService {
       filter: endpoint.filter,
       enabled: endpoint.enabled,
       disabledReason: endpoint.disabledReason,
-      secretPrefix: webhookSecretPrefix(endpoint.secret),
+      secretPrefix: webhookSecretPrefix(this.secrets.open(endpoint.id, endpoint.secret)),
       previousSecretExpiresAt: graceLasts ? endpoint.previousSecretExpiresAt : null,
       createdAt: endpoint.createdAt,
       updatedAt: endpoint.updatedAt,

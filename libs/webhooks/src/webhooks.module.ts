@@ -3,6 +3,7 @@ import { AppConfig } from '@tocsin/config';
 import { SubscribersModule } from '@tocsin/subscribers';
 import { WebhookEndpointsRepository } from './webhook-endpoints.repository';
 import { WebhookEndpointsService } from './webhook-endpoints.service';
+import { WebhookSecrets } from './webhook-secrets';
 import { WebhookSender } from './webhook-sender';
 
 @Module({
@@ -10,6 +11,7 @@ import { WebhookSender } from './webhook-sender';
   providers: [
     WebhookEndpointsRepository,
     WebhookEndpointsService,
+    WebhookSecrets,
     {
       provide: WebhookSender,
       inject: [AppConfig],
@@ -17,6 +19,6 @@ import { WebhookSender } from './webhook-sender';
         new WebhookSender({ allowPrivate: config.webhookAllowPrivate, timeoutMs: config.webhookTimeoutMs }),
     },
   ],
-  exports: [WebhookEndpointsService, WebhookSender],
+  exports: [WebhookEndpointsService, WebhookSecrets, WebhookSender],
 })
 export class WebhooksModule {}
