@@ -8,15 +8,21 @@ const PUBLIC_URL = 'https://alerts.tocsin.test';
 const relative = (link: string) => link.slice(PUBLIC_URL.length);
 const tokenOf = (link: string) => new URL(link, PUBLIC_URL).searchParams.get('token')!;
 
+/** What escape-html writes for each character it escapes. */
+const ENTITIES: Record<string, string> = {
+  '&amp;': '&',
+  '&lt;': '<',
+  '&gt;': '>',
+  '&quot;': '"',
+  '&#39;': "'",
+};
+
 /** The one form of a page: where it posts and its hidden fields, as a browser would send them. */
 function formIn(html: string): { action: string; fields: Record<string, string> } {
   const form = /<form method="post" action="([^"]*)">([\s\S]*?)<\/form>/.exec(html);
   if (!form) throw new Error('the page has no form');
   const fields = [...form[2].matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map(
-    ([, name, value]) => [
-      name,
-      value.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code))),
-    ],
+    ([, name, value]) => [name, value.replace(/&(amp|lt|gt|quot|#39);/g, (entity) => ENTITIES[entity])],
   );
   return { action: form[1], fields: Object.fromEntries(fields) };
 }

@@ -88,7 +88,7 @@ describe('alert emails', () => {
 
   it('escape what publishers wrote in the HTML', () => {
     const { html } = alertEmail(context);
-    expect(html).toContain('Red &#60;everywhere&#62; &#38; more');
+    expect(html).toContain('Red &lt;everywhere&gt; &amp; more');
     expect(html).not.toContain('<everywhere>');
   });
 

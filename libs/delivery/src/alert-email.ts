@@ -1,6 +1,7 @@
 // Pure: the email a subscriber gets for a `threat_level.changed` event, in text and HTML (every value
 // escaped), with RFC 8058 one-click unsubscribe headers and a Message-ID that is stable per delivery.
 import type { ChangedLevel, LevelChangedEvent } from '@tocsin/declarations';
+import escape from 'escape-html';
 
 export interface AlertEmailContext {
   event: LevelChangedEvent;
@@ -24,7 +25,6 @@ export interface AlertEmail {
   headers: Record<string, string>;
 }
 
-const escape = (value: string): string => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const levelWords = (level: ChangedLevel) => `${level.name.toUpperCase()} (${level.code})`;
 
 /** "Kazakhstan — terrorism threat level CRITICAL (red)", or "… lifted" when no level remains. */

@@ -23,6 +23,6 @@ describe('endpointDisabledEmail', () => {
     expect(email.subject).toBe('Tocsin disabled your webhook endpoint https://r.example/<hook>');
     expect(email.text).toContain('Why: Every delivery has failed since 2026-01-01.');
     expect(email.text).toContain('POST https://tocsin.example/v1/webhooks/whk_1/recover');
-    expect(email.html).toContain('https://r.example/&#60;hook&#62;');
+    expect(email.html).toContain('https://r.example/&lt;hook&gt;');
   });
 });

@@ -1,5 +1,6 @@
 // Pure: when an endpoint has failed long enough to be disabled, and the email that tells its contact.
 import type { WebhookEndpoint } from '@tocsin/webhooks';
+import escape from 'escape-html';
 
 /**
  * True when every delivery to the endpoint since its last success has failed, the first of them at least
@@ -26,7 +27,6 @@ export function endpointDisabledEmail(endpoint: WebhookEndpoint, reason: string,
     `- send what it missed: POST ${apiBase}/v1/webhooks/${endpoint.id}/recover with {"since": "<instant>"}`,
     `- see every attempt: GET ${apiBase}/v1/webhooks/${endpoint.id}/deliveries`,
   ].join('\n');
-  const escape = (v: string) => v.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   return {
     subject: `Tocsin disabled your webhook endpoint ${endpoint.url}`,
     text,

@@ -1,4 +1,4 @@
-import { alreadySubscribedEmail, confirmationEmail, describeFilter, escapeHtml } from './subscriber-emails';
+import { alreadySubscribedEmail, confirmationEmail, describeFilter } from './subscriber-emails';
 
 const filter = { areas: ['KZ', 'KZ-75'], schemeId: 'kz-terror', minRank: 2, events: ['escalated' as const] };
 
@@ -17,7 +17,7 @@ describe('subscriber emails', () => {
     const email = confirmationEmail(filter, url);
     expect(email.text).toContain(url);
     expect(email.html).toContain(
-      'href="https://tocsin.example/v1/email-subscriptions/confirm?token=a&#38;b"',
+      'href="https://tocsin.example/v1/email-subscriptions/confirm?token=a&amp;b"',
     );
   });
 
@@ -26,11 +26,5 @@ describe('subscriber emails', () => {
     expect(email.text).toContain('https://x/manage');
     expect(email.text).toContain('https://x/unsubscribe');
     expect(email.text).not.toContain('confirm');
-  });
-
-  it('escape markup', () => {
-    expect(escapeHtml(`<script>"x" & 'y'</script>`)).toBe(
-      '&#60;script&#62;&#34;x&#34; &#38; &#39;y&#39;&#60;/script&#62;',
-    );
   });
 });

@@ -1,15 +1,12 @@
 // Pure: the texts of the emails that manage a subscription. Every value shown is escaped in the HTML part.
 import { findArea } from '@tocsin/areas';
+import escapeHtml from 'escape-html';
 import { SubscriptionFilter } from './subscription-filter';
 
 export interface SubscriberEmail {
   subject: string;
   text: string;
   html: string;
-}
-
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** The filter in words: "Kazakhstan (KZ), Almaty (KZ-75); scheme kz-terror; rank 2 and above; escalations only". */

@@ -1,9 +1,8 @@
 // Small server-rendered pages for the links in emails: a person clicking "confirm" or "unsubscribe" gets a
 // page, not JSON. Every value is escaped.
 import { EmailSubscription, FILTER_EVENTS } from '@tocsin/subscribers';
+import escape from 'escape-html';
 import { cspHash, pageSecurityHeaders } from '../web/security-headers';
-
-const escape = (value: string): string => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 // The look of the pages at / (apps/web), for people arriving from an email. Inline, so a page is one request.
 const PAGE_STYLE = `
