@@ -34,6 +34,25 @@ describe('loadConfig', () => {
     );
   });
 
+  it('builds the default PUBLIC_URL from PORT', () => {
+    expect(loadConfig({ PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
+  });
+
+  it('gives WEBHOOK_DISABLE_AFTER_HOURS in milliseconds and SECRETS_KEY unset as undefined', () => {
+    const config = loadConfig({ WEBHOOK_DISABLE_AFTER_HOURS: '1.5' });
+    expect(config.webhookDisableAfterMs).toBe(5_400_000);
+    expect(loadConfig({}).webhookDisableAfterMs).toBe(72 * 3_600_000);
+    expect(config.secretsKey).toBeUndefined();
+  });
+
+  it('names only the bad setting, not the defaults made from it', () => {
+    expect(() => loadConfig({ PORT: 'abc' })).toThrow(/^Invalid configuration: PORT [^;]*$/);
+  });
+
+  it('names every bad setting in one line', () => {
+    expect(() => loadConfig({ PORT: 'abc', LOG_LEVEL: 'loud' })).toThrow(/PORT .*; LOG_LEVEL /);
+  });
+
   it.each([
     ['PORT', 'abc'],
     ['PORT', '70000'],

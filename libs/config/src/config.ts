@@ -7,7 +7,7 @@ const retrySchedule = z
   .transform((s) => s.split(',').map((part) => Number(part.trim())));
 
 const booleanFlag = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const url = (protocols: string[]) =>
@@ -22,85 +22,200 @@ const url = (protocols: string[]) =>
     { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
   );
 
-const environment = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().min(1).default('0.0.0.0'),
-  PUBLIC_URL: url(['http:', 'https:']).optional(),
-  DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
-  DATA_DIR: z.string().min(1).default('./data'),
-  REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
-  QUEUE_PREFIX: z
-    .string()
-    .regex(/^[A-Za-z0-9_.:-]+$/, 'may hold only letters, digits and _ . : -')
-    .default('tocsin'),
-  SMTP_URL: url(['smtp:', 'smtps:']).optional(),
-  MAIL_FROM: z.string().min(3).default('Tocsin <alerts@tocsin.invalid>'),
-  ADMIN_API_KEY: z
-    .string()
-    .regex(/^tk_[A-Za-z0-9_-]{24,}$/, 'must be "tk_" followed by at least 24 letters, digits, _ or -')
-    .optional(),
-  WEBHOOK_ALLOW_PRIVATE: booleanFlag.default(false),
-  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120000).default(10000),
-  WEBHOOK_RETRY_SCHEDULE: retrySchedule.default([5, 300, 1800, 7200, 18000, 36000, 36000]),
-  TRUST_PROXY: booleanFlag.default(false),
-  WEBHOOK_DISABLE_AFTER_HOURS: z.coerce.number().positive().max(8760).default(72),
-  WORKER_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
-  RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).max(3600000).default(30000),
-  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10485760).default(262144),
-  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600000).default(30000),
-  STREAM_MAX_PER_CLIENT: z.coerce.number().int().min(1).max(100000).default(10),
-  STREAM_MAX: z.coerce.number().int().min(1).max(1000000).default(1000),
-  SECRETS_KEY: z
-    .string()
-    .refine((v) => /^[A-Za-z0-9+/_-]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length === 32, {
-      message: 'must be 32 random bytes in base64, e.g. the output of `openssl rand -base64 32`',
-    })
-    .optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-});
-
-/** The validated settings. Injected by this class as a token, built by `loadConfig`. */
-export abstract class AppConfig {
-  abstract readonly port: number;
-  abstract readonly host: string;
-  abstract readonly publicUrl: string;
-  /** Unset: the embedded PGlite database in `dataDir`. */
-  abstract readonly databaseUrl: string | undefined;
-  abstract readonly dataDir: string;
-  abstract readonly redisUrl: string;
-  abstract readonly queuePrefix: string;
-  abstract readonly smtpUrl: string | undefined;
-  abstract readonly mailFrom: string;
-  abstract readonly adminApiKey: string | undefined;
-  abstract readonly webhookAllowPrivate: boolean;
-  abstract readonly webhookTimeoutMs: number;
-  abstract readonly webhookRetryScheduleSeconds: readonly number[];
-  /** An endpoint whose every delivery has failed for this long is disabled and its contact told. */
-  abstract readonly webhookDisableAfterMs: number;
-  /** Where a worker running apart serves /metrics; unset = nowhere (the embedded process serves them on PORT). */
-  abstract readonly workerMetricsPort: number | undefined;
-  /** How often the worker looks for work whose job was lost; work counts as lost after twice this. */
-  abstract readonly reconcileIntervalMs: number;
-  /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
-  abstract readonly trustProxy: boolean;
-  abstract readonly bodyLimitBytes: number;
-  /** Longest a request (headers and body) may take to arrive, and the headers alone. */
-  abstract readonly requestTimeoutMs: number;
-  /** Open SSE connections allowed from one client address, and in all. */
-  abstract readonly streamMaxPerClient: number;
-  abstract readonly streamMax: number;
-  /** Key (32 bytes) that encrypts secrets at rest; unset = a key file in `dataDir`, created at first start. */
-  abstract readonly secretsKey: Buffer | undefined;
-  abstract readonly logLevel: string;
+/** One setting: where it is read from, how it is checked and turned into its value, and what it means. */
+export interface Setting<S extends z.ZodType = z.ZodType> {
+  /** The environment variable. */
+  readonly env: string;
+  /** Parses the variable's text (trimmed) into the property's value; unset = `undefined`. */
+  readonly schema: S;
+  /** The text used when the variable is unset, as one would write it; `$NAME` is another setting's text. */
+  readonly default?: string;
+  /** What it does, for the README's table (`npm run settings:readme`). */
+  readonly description: string;
+  /** A secret: an error message never shows its value. */
+  readonly secret?: boolean;
 }
+
+const setting = <S extends z.ZodType>(definition: Setting<S>): Setting<S> => definition;
+
+/**
+ * Every setting, once: each property of `AppConfig` with the variable it comes from. Everything else (the
+ * type, the checks at start, the README's table) is derived from this; the order is the README's.
+ */
+export const SETTINGS = {
+  port: setting({
+    env: 'PORT',
+    schema: z.coerce.number().int().min(0).max(65535),
+    default: '3000',
+    description: 'where the HTTP API listens',
+  }),
+  host: setting({
+    env: 'HOST',
+    schema: z.string().min(1),
+    default: '0.0.0.0',
+    description: 'the address the HTTP API listens on',
+  }),
+  publicUrl: setting({
+    env: 'PUBLIC_URL',
+    schema: url(['http:', 'https:']).transform((value) => value.replace(/\/+$/, '')),
+    default: 'http://localhost:$PORT',
+    description: 'base of links in emails and feeds',
+  }),
+  databaseUrl: setting({
+    env: 'DATABASE_URL',
+    schema: url(['postgres:', 'postgresql:']).optional(),
+    description: 'PostgreSQL (`postgres://…`); unset = embedded PGlite in `DATA_DIR/pglite`',
+  }),
+  dataDir: setting({
+    env: 'DATA_DIR',
+    schema: z.string().min(1),
+    default: './data',
+    description: 'embedded database, first admin key, email files',
+  }),
+  redisUrl: setting({
+    env: 'REDIS_URL',
+    schema: url(['redis:', 'rediss:']),
+    default: 'redis://127.0.0.1:6379',
+    description: 'Redis or Valkey; must answer at start',
+  }),
+  queuePrefix: setting({
+    env: 'QUEUE_PREFIX',
+    schema: z.string().regex(/^[A-Za-z0-9_.:-]+$/, 'may hold only letters, digits and _ . : -'),
+    default: 'tocsin',
+    description: 'Redis key prefix, so several installs or test runs share a Redis safely',
+  }),
+  adminApiKey: setting({
+    env: 'ADMIN_API_KEY',
+    schema: z
+      .string()
+      .regex(/^tk_[A-Za-z0-9_-]{24,}$/, 'must be "tk_" followed by at least 24 letters, digits, _ or -')
+      .optional(),
+    description: 'an admin key (`tk_` + 24 or more of `[A-Za-z0-9_-]`) registered at start',
+    secret: true,
+  }),
+  smtpUrl: setting({
+    env: 'SMTP_URL',
+    schema: url(['smtp:', 'smtps:']).optional(),
+    description: 'email transport; unset = `.eml` files in `DATA_DIR/outbox`',
+  }),
+  mailFrom: setting({
+    env: 'MAIL_FROM',
+    schema: z.string().min(3),
+    default: 'Tocsin <alerts@tocsin.invalid>',
+    description: 'the sender of every email',
+  }),
+  webhookAllowPrivate: setting({
+    env: 'WEBHOOK_ALLOW_PRIVATE',
+    schema: booleanFlag,
+    default: 'false',
+    description: 'allow webhook targets on loopback and private addresses',
+  }),
+  webhookTimeoutMs: setting({
+    env: 'WEBHOOK_TIMEOUT_MS',
+    schema: z.coerce.number().int().min(100).max(120000),
+    default: '10000',
+    description: 'webhook connect + response timeout',
+  }),
+  webhookRetryScheduleSeconds: setting({
+    env: 'WEBHOOK_RETRY_SCHEDULE',
+    schema: retrySchedule,
+    default: '5,300,1800,7200,18000,36000,36000',
+    description: 'seconds before each retry',
+  }),
+  trustProxy: setting({
+    env: 'TRUST_PROXY',
+    schema: booleanFlag,
+    default: 'false',
+    description: 'take the client address from `X-Forwarded-For` (only behind a proxy that sets it)',
+  }),
+  reconcileIntervalMs: setting({
+    env: 'RECONCILE_INTERVAL_MS',
+    schema: z.coerce.number().int().min(100).max(3600000),
+    default: '30000',
+    description:
+      'how often a worker re-enqueues work whose job was lost (Redis restarted empty); work is lost after twice this',
+  }),
+  workerMetricsPort: setting({
+    env: 'WORKER_METRICS_PORT',
+    schema: z.coerce.number().int().min(1).max(65535).optional(),
+    description:
+      'a worker run apart serves Prometheus `/metrics` on this port (the API serves its own at `/metrics`)',
+  }),
+  webhookDisableAfterMs: setting({
+    env: 'WEBHOOK_DISABLE_AFTER_HOURS',
+    schema: z.coerce
+      .number()
+      .positive()
+      .max(8760)
+      .transform((hours) => Math.round(hours * 3600 * 1000)),
+    default: '72',
+    description:
+      'an endpoint whose every delivery has failed this long is disabled, and its `contactEmail` told',
+  }),
+  bodyLimitBytes: setting({
+    env: 'BODY_LIMIT_BYTES',
+    schema: z.coerce.number().int().min(1024).max(10485760),
+    default: '262144',
+    description: 'largest request body accepted (413 beyond)',
+  }),
+  requestTimeoutMs: setting({
+    env: 'REQUEST_TIMEOUT_MS',
+    schema: z.coerce.number().int().min(1000).max(600000),
+    default: '30000',
+    description: "longest a request's headers and body may take to arrive; a slower client is cut off",
+  }),
+  streamMaxPerClient: setting({
+    env: 'STREAM_MAX_PER_CLIENT',
+    schema: z.coerce.number().int().min(1).max(100000),
+    default: '10',
+    description: 'open `GET /v1/stream` connections allowed from one client address (429 beyond)',
+  }),
+  streamMax: setting({
+    env: 'STREAM_MAX',
+    schema: z.coerce.number().int().min(1).max(1000000),
+    default: '1000',
+    description: 'open `GET /v1/stream` connections allowed in all (503 beyond)',
+  }),
+  secretsKey: setting({
+    env: 'SECRETS_KEY',
+    schema: z
+      .string()
+      .refine((v) => /^[A-Za-z0-9+/_-]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length === 32, {
+        message: 'must be 32 random bytes in base64, e.g. the output of `openssl rand -base64 32`',
+      })
+      .transform((v) => Buffer.from(v, 'base64'))
+      .optional(),
+    description:
+      '32 random bytes in base64 (`openssl rand -base64 32`) that encrypt webhook secrets and the link-signing key; unset = a key file in `DATA_DIR`, created at first start (mode 0600)',
+    secret: true,
+  }),
+  logLevel: setting({
+    env: 'LOG_LEVEL',
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    default: 'info',
+    description: '`fatal` … `trace`, or `silent`',
+  }),
+};
+
+type Settings = typeof SETTINGS;
+
+/** The validated settings, each property the output of its setting's schema. */
+export type AppConfigValues = { readonly [P in keyof Settings]: z.output<Settings[P]['schema']> };
+
+/**
+ * The validated settings, built by `loadConfig`. A class so that Nest injects it by type; never instantiated,
+ * its members are `AppConfigValues`, derived from `SETTINGS`, through the interface of the same name.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export abstract class AppConfig {}
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface AppConfig extends AppConfigValues {}
 
 export class ConfigError extends Error {}
 
-const SECRET_SETTINGS = new Set(['ADMIN_API_KEY', 'SECRETS_KEY']);
-
 /** A setting's value as an error message may show it: secrets hidden, URL passwords redacted. */
-function shownValue(key: string, value: string | undefined): string {
-  if (SECRET_SETTINGS.has(key)) return '(hidden)';
+function shownValue(setting: Setting, value: string | undefined): string {
+  if (setting.secret) return '(hidden)';
   return JSON.stringify(value === undefined ? value : redactUrl(value));
 }
 
@@ -121,44 +236,29 @@ export function redactUrl(value: string): string {
  * means "the default". Throws a ConfigError whose message is one line naming every bad setting.
  */
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
-  const present = Object.fromEntries(
-    Object.keys(environment.shape)
-      .map((key) => [key, env[key]?.trim()])
-      .filter(([, value]) => value !== undefined && value !== ''),
-  );
-  const parsed = environment.safeParse(present);
-  if (!parsed.success) {
-    const reasons = parsed.error.issues.map((issue) => {
-      const key = String(issue.path[0]);
-      const shown = shownValue(key, present[key]);
-      return `${key} ${issue.message} (got ${shown})`;
-    });
-    throw new ConfigError(`Invalid configuration: ${reasons.join('; ')}`);
+  const values: Partial<Record<keyof Settings, unknown>> = {};
+  const reasons: string[] = [];
+  // The text each valid setting was read from, for `$NAME` in a later default.
+  const texts = new Map<string, string>();
+  for (const [property, setting] of Object.entries(SETTINGS) as [keyof Settings, Setting][]) {
+    const given = env[setting.env]?.trim() || undefined;
+    let text = given;
+    if (text === undefined && setting.default !== undefined) {
+      const references = [...setting.default.matchAll(/\$([A-Z][A-Z0-9_]*)/g)].map(([, name]) => name);
+      // A default built from a bad setting is not checked: that setting's own reason says what is wrong.
+      if (!references.every((name) => texts.has(name))) continue;
+      text = setting.default.replace(/\$([A-Z][A-Z0-9_]*)/g, (_, name: string) => texts.get(name) ?? '');
+    }
+    const parsed = setting.schema.safeParse(text);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues)
+        reasons.push(`${setting.env} ${issue.message} (got ${shownValue(setting, text)})`);
+      continue;
+    }
+    if (text !== undefined) texts.set(setting.env, text);
+    values[property] = parsed.data;
   }
-  const e = parsed.data;
-  return {
-    port: e.PORT,
-    host: e.HOST,
-    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
-    databaseUrl: e.DATABASE_URL,
-    dataDir: e.DATA_DIR,
-    redisUrl: e.REDIS_URL,
-    queuePrefix: e.QUEUE_PREFIX,
-    smtpUrl: e.SMTP_URL,
-    mailFrom: e.MAIL_FROM,
-    adminApiKey: e.ADMIN_API_KEY,
-    webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
-    webhookTimeoutMs: e.WEBHOOK_TIMEOUT_MS,
-    webhookRetryScheduleSeconds: e.WEBHOOK_RETRY_SCHEDULE,
-    trustProxy: e.TRUST_PROXY,
-    reconcileIntervalMs: e.RECONCILE_INTERVAL_MS,
-    workerMetricsPort: e.WORKER_METRICS_PORT,
-    webhookDisableAfterMs: Math.round(e.WEBHOOK_DISABLE_AFTER_HOURS * 3600 * 1000),
-    bodyLimitBytes: e.BODY_LIMIT_BYTES,
-    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
-    streamMaxPerClient: e.STREAM_MAX_PER_CLIENT,
-    streamMax: e.STREAM_MAX,
-    secretsKey: e.SECRETS_KEY === undefined ? undefined : Buffer.from(e.SECRETS_KEY, 'base64'),
-    logLevel: e.LOG_LEVEL,
-  };
+  if (reasons.length > 0) throw new ConfigError(`Invalid configuration: ${reasons.join('; ')}`);
+  // Every property of SETTINGS was set above, from its own schema.
+  return values as AppConfig;
 }
