@@ -206,7 +206,7 @@ function describe(r) {
         `webhook fan-out${db}`,
         `${r.size}: ${n(r.sizes.endpoints)} endpoints`,
         `${n(r.deliveriesPerSecond)}/s; receipt p50 ${ms(r.receipt.p50Ms)}, p99 ${ms(r.receipt.p99Ms)}`,
-        `undici ${n(r.ceilingPerSecond)}/s; BullMQ: no-op ${n(r.bullmq.noopJobsPerSecond)} jobs/s, one POST a job ${n(r.bullmq.onePostJobsPerSecond)}/s`,
+        `undici at its best ${n(r.ceilingPerSecond)}/s (concurrency ${r.ceiling.concurrency ?? '—'}); BullMQ: no-op ${n(r.bullmq.noopJobsPerSecond)} jobs/s, one POST a job ${n(r.bullmq.onePostJobsPerSecond)}/s`,
         r.ratio,
         r.database === 'postgres' ? `≥ ${r.target}` : 'reported',
       ];

@@ -62,10 +62,22 @@ describe('benchmarks at a tiny size', () => {
       ratio: number,
       receipt: { p50Ms: number, p99Ms: number },
       bullmq: { noopJobsPerSecond: number, onePostJobsPerSecond: number },
+      ceiling: {
+        concurrency: expect.any(Number),
+        sweep: [50, 100, 200, 400, 800].map((concurrency) => ({ concurrency, perSecond: number })),
+      },
       duplicates: 0,
       signatures: { verified: expect.any(Number), failed: 0 },
       machine,
     });
+  });
+
+  it('judges the webhook fan-out against the best of the ceiling sweep', () => {
+    for (const line of run.lines.filter((l) => l.name === 'webhook-fanout')) {
+      const { sweep } = line.ceiling as { sweep: { perSecond: number }[] };
+      const best = Math.max(...sweep.map((s) => s.perSecond));
+      expect(line.ceilingPerSecond).toBe(best);
+    }
   });
 
   it('prints the email fan-out beside a pooled nodemailer transport', () => {

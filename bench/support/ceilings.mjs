@@ -77,6 +77,29 @@ export async function undiciCeiling({ receiver, n, body, concurrency }) {
   }
 }
 
+/** The concurrencies the webhook ceiling is swept over (DESIGN.md §5.7): the machine's best, not Tocsin's setting. */
+export const CEILING_CONCURRENCIES = [50, 100, 200, 400, 800];
+
+/**
+ * The webhook ceiling at its best: `undiciCeiling` at each of `concurrencies` in turn, each on a fresh agent.
+ * Returns the best run with the whole sweep beside it, so a reader sees how flat or peaked the curve is.
+ */
+export async function bestUndiciCeiling({ receiver, n, body, concurrencies = CEILING_CONCURRENCIES }) {
+  const sweep = [];
+  for (const concurrency of concurrencies) {
+    const run = await undiciCeiling({ receiver, n, body, concurrency });
+    sweep.push({
+      concurrency,
+      perSecond: run.perSecond,
+      p50Ms: run.p50Ms,
+      p99Ms: run.p99Ms,
+      cpuUsPerRequest: run.cpuUsPerRequest,
+    });
+  }
+  const best = sweep.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
+  return { ...best, sweep };
+}
+
 /**
  * Raw BullMQ: `n` jobs added in bulk, then one worker at `concurrency` runs them, each doing `work(i)`.
  * Jobs/s is counted from the worker's start to its last completion.
