@@ -2,10 +2,12 @@ import {
   type Area,
   LEGACY_AREA_CODES,
   areaCovers,
+  areaOf,
   countryCodeOf,
   countryNames,
   defaultSchemeFor,
   findArea,
+  findCountry,
   listAreas,
 } from './areas';
 
@@ -245,5 +247,24 @@ describe('defaultSchemeFor', () => {
     ['XX', 'travel-advisory'],
   ])('uses %s → %s', (countryCode, expectedScheme) => {
     expect(defaultSchemeFor(countryCode)).toBe(expectedScheme);
+  });
+});
+
+describe('findCountry', () => {
+  it('finds a country by its code in any case, never a subdivision', () => {
+    expect(findCountry(' kz ')?.code).toBe('KZ');
+    expect(findCountry('KZ-75')).toBeUndefined();
+    expect(findCountry('XX')).toBeUndefined();
+  });
+});
+
+describe('areaOf', () => {
+  it('names a stored code by its area', () => {
+    expect(areaOf('KZ-75')).toEqual({ code: 'KZ-75', name: 'Almaty', type: 'subdivision', parent: 'KZ' });
+  });
+
+  it('keeps a retired code as its own name, a subdivision of its country or a country', () => {
+    expect(areaOf('KZ-XX')).toEqual({ code: 'KZ-XX', name: 'KZ-XX', type: 'subdivision', parent: 'KZ' });
+    expect(areaOf('YU')).toEqual({ code: 'YU', name: 'YU', type: 'country', parent: null });
   });
 });

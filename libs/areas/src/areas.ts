@@ -21,7 +21,7 @@ interface AreasData {
 }
 
 /** Matches everything in `areaCovers`; not an area itself. */
-const EVERYWHERE = '*';
+export const EVERYWHERE = '*';
 
 /**
  * Retired codes still accepted as input, mapped to the current code. Kazakhstan replaced its letter codes
@@ -89,6 +89,12 @@ export function findArea(input: string): Area | undefined {
   return areaByCode.get(currentCodeByLegacyCode.get(code) ?? code);
 }
 
+/** Finds a country by its code, ignoring case and surrounding spaces; a subdivision is not one. */
+export function findCountry(input: string): Area | undefined {
+  const area = findArea(input);
+  return area?.type === 'country' ? area : undefined;
+}
+
 /** Countries first, then subdivisions, each sorted by code; `country` narrows to it and its subdivisions. */
 export function listAreas(filter: { country?: string; type?: AreaType } = {}): Area[] {
   const candidates =
@@ -111,6 +117,19 @@ export function areaCovers(filterCode: string, areaCode: string): boolean {
   if (filterCode === EVERYWHERE || filterCode === areaCode) return true;
   const filterIsCountry = countryCodeOf(filterCode) === filterCode;
   return filterIsCountry ? areaCode.startsWith(`${filterCode}-`) : areaCode === countryCodeOf(filterCode);
+}
+
+/** The area a stored canonical code names; a code retired from ISO 3166 since it was stored keeps its code as its name. */
+export function areaOf(code: string): Area {
+  const country = countryCodeOf(code);
+  return (
+    findArea(code) ?? {
+      code,
+      name: code,
+      type: country === code ? 'country' : 'subdivision',
+      parent: country === code ? null : country,
+    }
+  );
 }
 
 /** A country's names keyed by locale (en, kk, ru); undefined for anything but a country code. */

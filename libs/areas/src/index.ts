@@ -1,11 +1,15 @@
+export { requireArea, resolveAreaCodes } from './area-codes';
 export {
   Area,
-  AreaType,
   areaCovers,
+  areaOf,
+  AreaType,
   countryCodeOf,
   countryNames,
   defaultSchemeFor,
+  EVERYWHERE,
   findArea,
+  findCountry,
   LEGACY_AREA_CODES,
   listAreas,
 } from './areas';

@@ -5,7 +5,7 @@ import {
   NotFoundException,
   UnprocessableEntityException,
 } from '@nestjs/common';
-import { countryCodeOf, findArea } from '@tocsin/areas';
+import { countryCodeOf, resolveAreaCodes } from '@tocsin/areas';
 import { Clock } from '@tocsin/config';
 import { DATABASE, Database, KeysetWindow, Positioned } from '@tocsin/database';
 import { SchemesService } from '@tocsin/schemes';
@@ -223,9 +223,8 @@ export class DeclarationsService {
   /** Checks a request (areas, scheme, level, validity) and gives the declaration it describes. */
   private async prepare(request: PublishRequest) {
     const areaCodes = resolveAreaCodes(request.areas);
-    const scheme = await this.schemes.get(request.scheme).catch(() => {
-      throw new UnprocessableEntityException(`There is no scheme "${request.scheme}".`);
-    });
+    const scheme = await this.schemes.find(request.scheme);
+    if (!scheme) throw new UnprocessableEntityException(`There is no scheme "${request.scheme}".`);
     const level = scheme.levels.find((l) => l.code === request.level);
     if (!level) {
       throw new UnprocessableEntityException(
@@ -293,18 +292,6 @@ export class DeclarationsService {
 
 function dueEvent(declarationId: string, cause: ChangeCause, dueAt: Date): OutboxEvent {
   return { eventId: `evt_${uuidv7()}`, declarationId, cause, dueAt, payload: null };
-}
-
-/** Canonical codes for the given ones (aliases resolved, duplicates dropped); every unknown one is named. */
-export function resolveAreaCodes(inputs: string[]): string[] {
-  const unknown = inputs.filter((input) => !findArea(input));
-  if (unknown.length) {
-    throw new UnprocessableEntityException(
-      `Unknown area code${unknown.length > 1 ? 's' : ''}: ${unknown.map((u) => JSON.stringify(u)).join(', ')}. ` +
-        'Use ISO 3166-1 alpha-2 (e.g. "KZ") or ISO 3166-2 (e.g. "KZ-75"); GET /v1/areas lists them.',
-    );
-  }
-  return [...new Set(inputs.map((input) => findArea(input)!.code))];
 }
 
 /** The areas and their countries: a subdivision's level depends on its country's. */

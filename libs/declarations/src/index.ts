@@ -6,7 +6,6 @@ export {
   DeclarationsService,
   PreviewedChange,
   PublishRequest,
-  resolveAreaCodes,
 } from './declarations.service';
 export {
   ChangeCause,

@@ -1,5 +1,5 @@
-import { Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { Area, countryCodeOf, findArea } from '@tocsin/areas';
+import { Inject, Injectable } from '@nestjs/common';
+import { Area, countryCodeOf, findArea, requireArea } from '@tocsin/areas';
 import { Clock } from '@tocsin/config';
 import { DATABASE, Database, keysetInstant, keysetSlice, KeysetWindow, Positioned } from '@tocsin/database';
 import { DeclarationsRepository } from './declarations.repository';
@@ -64,7 +64,7 @@ export class LevelsService {
 
   /** The effective levels of one area at `at`; for a country, also those of its subdivisions with levels of their own. */
   async of(areaInput: string, at: Date = this.clock.now()): Promise<AreaLevels> {
-    const area = this.area(areaInput);
+    const area = requireArea(areaInput);
     const country = countryCodeOf(area.code);
     if (area.type === 'subdivision') {
       const entries = await this.repository.timelineAround(
@@ -93,7 +93,7 @@ export class LevelsService {
     areaInput: string,
     window: KeysetWindow,
   ): Promise<{ area: Area; changes: Positioned<LevelChange>[] }> {
-    const area = this.area(areaInput);
+    const area = requireArea(areaInput);
     const country = countryCodeOf(area.code);
     const entries = await this.repository.timelineOf(this.db, [...new Set([area.code, country])]);
     const changes = levelHistory(area.code, country, entries, this.clock.now()).map((change) => ({
@@ -101,11 +101,5 @@ export class LevelsService {
       position: { instant: keysetInstant(change.at), id: change.schemeId },
     }));
     return { area, changes: keysetSlice(changes, window) };
-  }
-
-  private area(input: string): Area {
-    const area = findArea(input);
-    if (!area) throw new NotFoundException(`There is no area "${input}". GET /v1/areas lists them.`);
-    return area;
   }
 }

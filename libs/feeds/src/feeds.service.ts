@@ -1,5 +1,5 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
-import { Area, findArea } from '@tocsin/areas';
+import { Injectable } from '@nestjs/common';
+import { areaOf, requireArea } from '@tocsin/areas';
 import { AppConfig } from '@tocsin/config';
 import { Declaration, DeclarationsService } from '@tocsin/declarations';
 import { SchemesService } from '@tocsin/schemes';
@@ -57,10 +57,7 @@ export class FeedsService {
 
   /** The Atom feed of the newest declarations, of every area or of one (a country with its subdivisions). */
   async declarationsFeed(areaInput?: string): Promise<RenderedFeed> {
-    const area = areaInput === undefined ? undefined : findArea(areaInput);
-    if (areaInput !== undefined && !area) {
-      throw new NotFoundException(`There is no area "${areaInput}". GET /v1/areas lists them.`);
-    }
+    const area = areaInput === undefined ? undefined : requireArea(areaInput);
     const declarations: Declaration[] = await this.declarations.list({
       concerning: area?.code,
       limit: FEED_SIZE,
@@ -82,16 +79,4 @@ export class FeedsService {
       lastModified: lastChangeOf(declarations),
     };
   }
-}
-
-/** An area retired from ISO 3166 after it was declared for keeps its code as its name. */
-function areaOf(code: string): Area {
-  return (
-    findArea(code) ?? {
-      code,
-      name: code,
-      type: code.includes('-') ? 'subdivision' : 'country',
-      parent: code.includes('-') ? code.slice(0, 2) : null,
-    }
-  );
 }

@@ -35,8 +35,14 @@ export class SchemesService implements OnModuleInit {
     return this.repository.findAll();
   }
 
+  /** The scheme, or null when there is none with this id; a database error is an error, never "none". */
+  find(id: string): Promise<StoredScheme | null> {
+    return this.repository.findById(id);
+  }
+
+  /** The scheme, or a 404 when there is none with this id. */
   async get(id: string): Promise<StoredScheme> {
-    const scheme = await this.repository.findById(id);
+    const scheme = await this.find(id);
     if (!scheme) throw new NotFoundException(`There is no scheme "${id}".`);
     return scheme;
   }

@@ -4,10 +4,9 @@ import {
   HttpException,
   HttpStatus,
   Injectable,
-  NotFoundException,
   ServiceUnavailableException,
 } from '@nestjs/common';
-import { findArea } from '@tocsin/areas';
+import { requireArea } from '@tocsin/areas';
 import { AppConfig } from '@tocsin/config';
 import { AnnouncedEventsRepository } from './announced-events.repository';
 import { AnnouncedEvent, catchUp } from './catch-up';
@@ -73,10 +72,7 @@ export class StreamService implements BeforeApplicationShutdown {
   /** Resolves the area, takes a slot, starts holding live events, then reads what the client missed. */
   async prepare(request: StreamRequest): Promise<EventStream> {
     if (this.closing) throw new ServiceUnavailableException('This server is shutting down; connect again.');
-    const area = request.area === undefined ? undefined : findArea(request.area);
-    if (request.area !== undefined && !area) {
-      throw new NotFoundException(`There is no area "${request.area}". GET /v1/areas lists them.`);
-    }
+    const area = request.area === undefined ? undefined : requireArea(request.area);
     // Counted from here, before any await, so that simultaneous connections cannot pass a limit together.
     this.takeSlot(request.client);
     // Holding live events before reading the database leaves no gap between the two.

@@ -1,5 +1,5 @@
 import { Injectable, UnprocessableEntityException } from '@nestjs/common';
-import { findArea } from '@tocsin/areas';
+import { EVERYWHERE, resolveAreaCodes } from '@tocsin/areas';
 import { SchemesService } from '@tocsin/schemes';
 import { FilterEvent, SubscriptionFilter } from './subscription-filter';
 
@@ -17,20 +17,12 @@ export class FilterInputs {
   constructor(private readonly schemes: SchemesService) {}
 
   async normalize(input: FilterInput): Promise<SubscriptionFilter> {
-    const unknown = input.areas.filter((code) => code !== '*' && !findArea(code));
-    if (unknown.length) {
-      throw new UnprocessableEntityException(
-        `Unknown area code${unknown.length > 1 ? 's' : ''}: ${unknown.map((u) => JSON.stringify(u)).join(', ')}. ` +
-          'Use ISO 3166 codes such as "KZ" or "KZ-75", or "*" for everywhere.',
-      );
-    }
-    const areas = [...new Set(input.areas.map((code) => (code === '*' ? '*' : findArea(code)!.code)))].sort();
+    const areas = resolveAreaCodes(input.areas, { everywhere: true }).sort();
     const schemeId = input.scheme ?? null;
     let highestRank = 20;
     if (schemeId !== null) {
-      const scheme = await this.schemes.get(schemeId).catch(() => {
-        throw new UnprocessableEntityException(`There is no scheme "${schemeId}".`);
-      });
+      const scheme = await this.schemes.find(schemeId);
+      if (!scheme) throw new UnprocessableEntityException(`There is no scheme "${schemeId}".`);
       highestRank = scheme.levels.length;
     }
     const minRank = input.minRank ?? null;
@@ -40,6 +32,6 @@ export class FilterInputs {
       );
     }
     const events = input.events?.length ? [...new Set(input.events)].sort() : null;
-    return { areas: areas.includes('*') ? ['*'] : areas, schemeId, minRank, events };
+    return { areas: areas.includes(EVERYWHERE) ? [EVERYWHERE] : areas, schemeId, minRank, events };
   }
 }

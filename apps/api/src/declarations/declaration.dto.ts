@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { findArea } from '@tocsin/areas';
+import { areaOf, findArea } from '@tocsin/areas';
 import { Declaration, DECLARATION_STATUSES, DeclarationStatus, PreviewedChange } from '@tocsin/declarations';
 import { Audience } from '@tocsin/subscribers';
 import { Transform } from 'class-transformer';
@@ -131,9 +131,7 @@ export function renderDeclaration(d: Declaration): DeclarationDto {
     status: d.status,
     scheme: d.schemeId,
     level: d.level,
-    areas: d.areaCodes.map(
-      (code) => findArea(code) ?? { code, name: code, type: 'subdivision', parent: code.slice(0, 2) },
-    ),
+    areas: d.areaCodes.map(areaOf),
     headline: d.headline,
     summary: d.summary,
     measures: d.measures,

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Area, findArea } from '@tocsin/areas';
+import { Area, areaOf } from '@tocsin/areas';
 import { EffectiveLevel, LevelChange, directionOf } from '@tocsin/declarations';
 import { AreaDto, LevelDto } from '../http/shared.dto';
 
@@ -85,7 +85,7 @@ const historyLevel = (level: EffectiveLevel | null): HistoryLevelDto | null =>
 export function renderLevelChange(change: LevelChange): LevelChangeDto {
   return {
     at: change.at.toISOString(),
-    area: findArea(change.areaCode)!,
+    area: areaOf(change.areaCode),
     scheme: change.schemeId,
     cause: change.cause,
     previous: historyLevel(change.previous),
