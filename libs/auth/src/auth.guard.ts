@@ -59,9 +59,14 @@ export class AuthGuard implements CanActivate {
 
 /** The authenticated caller of a request that passed a role check. */
 export function principalOf(request: unknown): Principal {
-  const principal = (request as AuthenticatedRequest).principal;
+  const principal = callerOrNull(request);
   if (!principal) throw new UnauthorizedException('This route needs an API key.');
   return principal;
+}
+
+/** The caller of any request once AuthGuard has run (it runs first, as the global guard); null = no key. */
+export function callerOrNull(request: unknown): Principal | null {
+  return (request as AuthenticatedRequest).principal ?? null;
 }
 
 /** Injects the authenticated caller into a handler of a route with `RequireRole`. */

@@ -5,7 +5,6 @@ import {
   Get,
   HttpCode,
   HttpException,
-  HttpStatus,
   Param,
   Patch,
   Post,
@@ -13,6 +12,7 @@ import {
   Query,
   Req,
   Res,
+  UseGuards,
 } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
@@ -24,10 +24,11 @@ import {
   ApiOkResponse,
   ApiProduces,
   ApiTags,
+  ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
-import { principalOf, RequireRole } from '@tocsin/auth';
+import { RequireRole } from '@tocsin/auth';
 import { SchemesService } from '@tocsin/schemes';
-import { ClientRateLimit, EmailSubscription, EmailSubscriptionsService } from '@tocsin/subscribers';
+import { EmailSubscription, EmailSubscriptionsService } from '@tocsin/subscribers';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { page } from '../http/cursor';
 import { ProblemDto } from '../http/shared.dto';
@@ -53,18 +54,9 @@ import {
   SUBSCRIBER_PAGE_HEADERS,
   unsubscribeQuestionPage,
 } from './pages';
-
-/** Sign-ups a client may make in an hour; requests with an admin key (bulk imports) are exempt. */
-const SIGNUPS_PER_CLIENT_PER_HOUR = 20;
+import { SignUpThrottle, SIGNUPS_PER_CLIENT_PER_HOUR } from './sign-up-throttle.guard';
 
 const wantsHtml = (request: FastifyRequest) => (request.headers.accept ?? '').includes('text/html');
-const isAdmin = (request: FastifyRequest) => {
-  try {
-    return principalOf(request).role === 'admin';
-  } catch {
-    return false;
-  }
-};
 
 @ApiTags('email subscriptions')
 @Controller('v1/email-subscriptions')
@@ -72,7 +64,6 @@ export class EmailSubscriptionsController {
   constructor(
     private readonly subscriptions: EmailSubscriptionsService,
     private readonly schemes: SchemesService,
-    private readonly rateLimit: ClientRateLimit,
   ) {}
 
   @Post()
@@ -82,21 +73,12 @@ export class EmailSubscriptionsController {
     description:
       'The same answer whether or not the address is known; a confirmation email follows if it may be sent.',
   })
-  async signUp(
-    @Body() body: SignUpDto,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<AcceptedDto> {
-    if (!isAdmin(request)) {
-      const verdict = await this.rateLimit.hit('signup', request.ip, SIGNUPS_PER_CLIENT_PER_HOUR, 3600);
-      if (!verdict.allowed) {
-        void reply.header('retry-after', String(verdict.retryAfterSeconds));
-        throw new HttpException(
-          'Too many sign-ups from this client; try again later.',
-          HttpStatus.TOO_MANY_REQUESTS,
-        );
-      }
-    }
+  @ApiTooManyRequestsResponse({
+    type: ProblemDto,
+    description: `More than ${SIGNUPS_PER_CLIENT_PER_HOUR} sign-ups from this client in the hour; see Retry-After. Admin keys are exempt.`,
+  })
+  @UseGuards(SignUpThrottle)
+  async signUp(@Body() body: SignUpDto): Promise<AcceptedDto> {
     const { email, ...filter } = body;
     await this.subscriptions.signUp(email, filter);
     return {
