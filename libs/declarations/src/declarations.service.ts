@@ -10,15 +10,14 @@ import { Clock } from '@tocsin/config';
 import { DATABASE, Database, KeysetWindow, Positioned } from '@tocsin/database';
 import { SchemesService } from '@tocsin/schemes';
 import { uuidv7 } from 'uuidv7';
+import { changedAreas } from './changed-areas';
 import { Actor, Declaration, DeclarationStatus, NewDeclaration } from './declaration';
 import { DeclarationsRepository, OutboxEvent, Queryable } from './declarations.repository';
 import {
   ChangeCause,
   Direction,
   directionOf,
-  effectiveLevels,
   LevelRef,
-  sameLevel,
   supersededAtStart,
   TimelineEntry,
 } from './effective-level';
@@ -135,26 +134,22 @@ export class DeclarationsService {
       cancelledBy: null,
     }));
     const after = [...before, ...added];
-    const levelIn = (entries: TimelineEntry[], areaCode: string, at: Date) =>
-      effectiveLevels(areaCode, areaCode.slice(0, 2), entries, at).find((l) => l.schemeId === scheme.id) ??
-      null;
-    const scheduled = effectiveAt > now;
-    return areaCodes
-      .map((areaCode) => ({
-        areaCode,
-        previous: scheduled
-          ? levelIn(after, areaCode, new Date(effectiveAt.getTime() - 1))
-          : levelIn(before, areaCode, now),
-        current: levelIn(after, areaCode, scheduled ? effectiveAt : now),
-      }))
-      .filter((change) => !sameLevel(change.previous, change.current))
-      .map(({ areaCode, previous, current }) => ({
-        areaCode,
-        schemeId: scheme.id,
-        previous: previous?.level ?? null,
-        current: current?.level ?? null,
-        direction: directionOf(previous?.level ?? null, current?.level ?? null),
-      }));
+    const changed =
+      effectiveAt > now
+        ? changedAreas(
+            areaCodes,
+            scheme.id,
+            { entries: after, at: new Date(effectiveAt.getTime() - 1) },
+            { entries: after, at: effectiveAt },
+          )
+        : changedAreas(areaCodes, scheme.id, { entries: before, at: now }, { entries: after, at: now });
+    return changed.map(({ areaCode, previous, current }) => ({
+      areaCode,
+      schemeId: scheme.id,
+      previous: previous?.level ?? null,
+      current: current?.level ?? null,
+      direction: directionOf(previous?.level ?? null, current?.level ?? null),
+    }));
   }
 
   async cancel(id: string, actor: Actor, reason: string | null): Promise<Declaration> {
@@ -261,17 +256,12 @@ export class DeclarationsService {
     after: TimelineEntry[],
     now: Date,
   ): Promise<OutboxEvent | null> {
-    const levelIn = (entries: TimelineEntry[], areaCode: string) =>
-      effectiveLevels(areaCode, areaCode.slice(0, 2), entries, now).find(
-        (l) => l.schemeId === declaration.schemeId,
-      ) ?? null;
-    const changed = declaration.areaCodes
-      .map((areaCode) => ({
-        areaCode,
-        previous: levelIn(before, areaCode),
-        current: levelIn(after, areaCode),
-      }))
-      .filter((change) => !sameLevel(change.previous, change.current));
+    const changed = changedAreas(
+      declaration.areaCodes,
+      declaration.schemeId,
+      { entries: before, at: now },
+      { entries: after, at: now },
+    );
     if (!changed.length) return null;
     const sequences = await this.repository.nextSequences(
       tx,

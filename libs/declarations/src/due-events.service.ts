@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { changedAreas } from './changed-areas';
 import { DeclarationsRepository } from './declarations.repository';
-import { effectiveLevels, sameLevel } from './effective-level';
 import { AreaChange, buildLevelChangedEvent, LevelChangedEvent } from './level-changed-event';
 import { OutboxRepository } from './outbox.repository';
 
@@ -33,18 +33,12 @@ export class DueEventsService {
       if (!declaration) return skip('the declaration is gone');
       const scope = [...new Set(declaration.areaCodes.flatMap((code) => [code, code.slice(0, 2)]))];
       const timeline = await this.declarations.timelineOf(tx, scope, declaration.schemeId);
-      const justBefore = new Date(entry.dueAt.getTime() - 1);
-      const levelAt = (areaCode: string, at: Date) =>
-        effectiveLevels(areaCode, areaCode.slice(0, 2), timeline, at).find(
-          (l) => l.schemeId === declaration.schemeId,
-        ) ?? null;
-      const changed = declaration.areaCodes
-        .map((areaCode) => ({
-          areaCode,
-          previous: levelAt(areaCode, justBefore),
-          current: levelAt(areaCode, entry.dueAt),
-        }))
-        .filter((c) => !sameLevel(c.previous, c.current));
+      const changed = changedAreas(
+        declaration.areaCodes,
+        declaration.schemeId,
+        { entries: timeline, at: new Date(entry.dueAt.getTime() - 1) },
+        { entries: timeline, at: entry.dueAt },
+      );
       if (!changed.length) return skip('no level changed at its time (superseded or cancelled meanwhile)');
 
       const sequences = await this.declarations.nextSequences(

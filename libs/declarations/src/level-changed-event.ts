@@ -1,13 +1,12 @@
 // Pure: the `threat_level.changed` event as DESIGN.md ("Alerts") shapes it. Receivers de-duplicate on
 // `eventId` and drop stale events with `sequence`.
 import { findArea } from '@tocsin/areas';
+import { ChangedArea } from './changed-areas';
 import { Declaration } from './declaration';
 import { ChangeCause, Direction, directionOf, EffectiveLevel, LevelRef } from './effective-level';
 
-export interface AreaChange {
-  areaCode: string;
-  previous: EffectiveLevel | null;
-  current: EffectiveLevel | null;
+/** A changed area with its place in the (area, scheme) sequence. */
+export interface AreaChange extends ChangedArea {
   sequence: number;
 }
 
