@@ -6,6 +6,7 @@ import {
   OnModuleInit,
   UnprocessableEntityException,
 } from '@nestjs/common';
+import { findCountry } from '@tocsin/areas';
 import { BUILTIN_SCHEMES } from './builtin-schemes';
 import { Scheme, SchemeLevel } from './scheme';
 import { SchemesRepository, StoredScheme } from './schemes.repository';
@@ -47,8 +48,11 @@ export class SchemesService implements OnModuleInit {
     return scheme;
   }
 
-  /** Creates a custom scheme; its levels must be ranked 1..n with unique codes. */
+  /** Creates a custom scheme of a known country (or none); its levels must be ranked 1..n with unique codes. */
   async create(scheme: Scheme): Promise<StoredScheme> {
+    if (scheme.country !== null && !findCountry(scheme.country)) {
+      throw new UnprocessableEntityException(`There is no country "${scheme.country}".`);
+    }
     const ranks = scheme.levels.map((l) => l.rank).sort((a, b) => a - b);
     if (ranks.some((rank, i) => rank !== i + 1)) {
       throw new UnprocessableEntityException('Level ranks must be 1, 2, … n without gaps or repeats.');

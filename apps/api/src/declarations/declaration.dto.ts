@@ -12,12 +12,10 @@ import {
   IsString,
   IsUrl,
   Length,
-  Matches,
   MaxLength,
 } from 'class-validator';
-import { AreaDto, IsInstant, LevelDto, PageQuery } from '../http/shared.dto';
+import { AreaDto, IsAreaCode, IsInstant, LevelDto, PageQuery } from '../http/shared.dto';
 
-const AREA_CODE = /^([A-Za-z]{2})(-[A-Za-z0-9]{1,3})?$/;
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class PublishDeclarationDto {
@@ -32,7 +30,7 @@ export class PublishDeclarationDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(500)
-  @Matches(AREA_CODE, { each: true, message: 'each must be an ISO 3166 code such as KZ or KZ-75' })
+  @IsAreaCode({ each: true })
   areas!: string[];
 
   @ApiProperty({ example: 'Critical (red) terrorism threat level across Kazakhstan' })
@@ -89,7 +87,7 @@ export class CancelDeclarationDto {
 export class DeclarationQueryDto extends PageQuery {
   @ApiPropertyOptional({ example: 'KZ-75', description: 'Declarations naming this area.' })
   @IsOptional()
-  @Matches(AREA_CODE, { message: 'must be an ISO 3166 code such as KZ or KZ-75' })
+  @IsAreaCode()
   area?: string;
 
   @ApiPropertyOptional({ enum: DECLARATION_STATUSES })

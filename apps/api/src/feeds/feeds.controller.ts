@@ -4,24 +4,12 @@ import {
   ApiNotModifiedResponse,
   ApiOkResponse,
   ApiProduces,
-  ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
 import { ATOM_MEDIA_TYPE, CAP_MEDIA_TYPE, FEED_SIZE, FeedsService } from '@tocsin/feeds';
-import { Matches, IsOptional } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { ConditionalHeaders, isNotModified } from '../http/conditional-get';
-
-class FeedQuery {
-  @ApiPropertyOptional({
-    example: 'KZ',
-    description:
-      'Only declarations bearing on this area: a country with its subdivisions, a subdivision with its country.',
-  })
-  @IsOptional()
-  @Matches(/^([A-Za-z]{2})(-[A-Za-z0-9]{1,3})?$/, { message: 'must be an ISO 3166 code such as KZ or KZ-75' })
-  area?: string;
-}
+import { FeedQuery } from './feed.dto';
 
 @ApiTags('feeds')
 @Controller()

@@ -1,5 +1,5 @@
 import { validate } from 'class-validator';
-import { AtQuery, isInstant } from './shared.dto';
+import { AtQuery, IsAreaCode, isInstant } from './shared.dto';
 
 describe('isInstant', () => {
   it.each([
@@ -40,5 +40,39 @@ describe('IsInstant', () => {
       'must be an ISO 8601 date-time with a time zone, e.g. 2022-01-07T09:00:00+06:00',
     ]);
     expect(await messageFor('2022-01-07T09:00:00Z')).toEqual([]);
+  });
+});
+
+describe('IsAreaCode', () => {
+  class One {
+    @IsAreaCode() area!: unknown;
+  }
+  class Filter {
+    @IsAreaCode({ each: true, everywhere: true }) areas!: unknown[];
+  }
+  const problems = async (value: object) =>
+    (await validate(value)).flatMap((error) => Object.values(error.constraints ?? {}));
+
+  it.each(['KZ', 'kz', 'KZ-75', 'GB-ENG', 'KZ-ALA', 'XX'])(
+    'takes the shape of %p, known or not',
+    async (area) => {
+      expect(await problems(Object.assign(new One(), { area }))).toEqual([]);
+    },
+  );
+
+  it.each(['Kazakhstan', 'K', 'KZ-', 'KZ-1234', '*', ' KZ', 7])(
+    'refuses %p, saying what a code looks like',
+    async (area) => {
+      expect(await problems(Object.assign(new One(), { area }))).toEqual([
+        'must be an ISO 3166 code such as KZ or KZ-75',
+      ]);
+    },
+  );
+
+  it('takes * in a filter, and names the rule for each code', async () => {
+    expect(await problems(Object.assign(new Filter(), { areas: ['*', 'KZ-75'] }))).toEqual([]);
+    expect(await problems(Object.assign(new Filter(), { areas: ['KZ', 'everywhere'] }))).toEqual([
+      'each must be an ISO 3166 code such as KZ or KZ-75, or *',
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, Min, ValidateBy } from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Max, Min, ValidateBy } from 'class-validator';
 
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 // Years 0001–9999 in UTC: PostgreSQL has no year 0, and a later year has no four-digit ISO form to send back.
@@ -38,6 +38,21 @@ export const IsInstant = () =>
   });
 
 export const toInstant = (value: string): Date => new Date(value);
+
+const AREA_CODE = /^[A-Za-z]{2}(-[A-Za-z0-9]{1,3})?$/;
+const AREA_CODE_OR_EVERYWHERE = /^(\*|[A-Za-z]{2}(-[A-Za-z0-9]{1,3})?)$/;
+
+/**
+ * The shape of an ISO 3166 code (KZ, KZ-75, kz-ala): a 400 before any lookup; whether the code exists is
+ * the areas lib's to say (a 422 or 404). `everywhere`: `*` too, as subscription filters take it.
+ */
+export const IsAreaCode = (options: { each?: boolean; everywhere?: boolean } = {}) =>
+  Matches(options.everywhere ? AREA_CODE_OR_EVERYWHERE : AREA_CODE, {
+    each: options.each,
+    message:
+      `${options.each ? 'each ' : ''}must be an ISO 3166 code such as KZ or KZ-75` +
+      (options.everywhere ? ', or *' : ''),
+  });
 
 export class PageQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50, description: 'Items per page.' })

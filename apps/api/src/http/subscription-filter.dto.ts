@@ -9,12 +9,10 @@ import {
   IsOptional,
   IsString,
   Length,
-  Matches,
   Max,
   Min,
 } from 'class-validator';
-
-const FILTER_AREA = /^(\*|[A-Za-z]{2}(-[A-Za-z0-9]{1,3})?)$/;
+import { IsAreaCode } from './shared.dto';
 
 /** The filter fields shared by email subscriptions and webhook endpoints. */
 export class SubscriptionFilterDto {
@@ -22,7 +20,7 @@ export class SubscriptionFilterDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(300)
-  @Matches(FILTER_AREA, { each: true, message: 'each must be an ISO 3166 code such as KZ or KZ-75, or *' })
+  @IsAreaCode({ each: true, everywhere: true })
   areas!: string[];
 
   @ApiPropertyOptional({

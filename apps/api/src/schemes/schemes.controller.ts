@@ -1,6 +1,5 @@
-import { Body, Controller, Get, Param, Patch, Post, UnprocessableEntityException } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { findArea } from '@tocsin/areas';
 import { RequireRole } from '@tocsin/auth';
 import { SchemesService } from '@tocsin/schemes';
 import { CreateSchemeDto, renderScheme, SchemeDto, SchemeListDto, UpdateSchemeDto } from './scheme.dto';
@@ -27,12 +26,7 @@ export class SchemesController {
   @ApiBearerAuth()
   @ApiCreatedResponse({ type: SchemeDto, description: 'A custom scheme; its levels must be ranked 1..n.' })
   async create(@Body() body: CreateSchemeDto): Promise<SchemeDto> {
-    if (body.country && findArea(body.country)?.type !== 'country') {
-      throw new UnprocessableEntityException(`There is no country "${body.country}".`);
-    }
-    const levels = [...body.levels]
-      .sort((a, b) => a.rank - b.rank)
-      .map((l) => ({ ...l, color: l.color ?? null }));
+    const levels = body.levels.map((l) => ({ ...l, color: l.color ?? null }));
     return renderScheme(await this.schemes.create({ ...body, country: body.country ?? null, levels }));
   }
 

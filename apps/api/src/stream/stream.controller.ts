@@ -6,37 +6,14 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiProduces,
-  ApiPropertyOptional,
   ApiServiceUnavailableResponse,
   ApiTags,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import { CATCH_UP_LIMIT, EVENT_STREAM_MEDIA_TYPE, parseLastEventId, StreamService } from '@tocsin/stream';
-import { IsOptional, Matches } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ValidationProblem } from '../http/problem.filter';
-
-const LAST_EVENT_ID = /^\s*\d{1,15}\s*$/;
-const LAST_EVENT_ID_MESSAGE = 'must be the id of an event of this stream, a whole number';
-
-class StreamQuery {
-  @ApiPropertyOptional({
-    example: 'KZ',
-    description:
-      'Only events changing this area: a country with its subdivisions, a subdivision with its country.',
-  })
-  @IsOptional()
-  @Matches(/^([A-Za-z]{2})(-[A-Za-z0-9]{1,3})?$/, { message: 'must be an ISO 3166 code such as KZ or KZ-75' })
-  area?: string;
-
-  @ApiPropertyOptional({
-    example: '1042',
-    description: 'Resume after this event, for clients that cannot send Last-Event-ID (the header wins).',
-  })
-  @IsOptional()
-  @Matches(LAST_EVENT_ID, { message: LAST_EVENT_ID_MESSAGE })
-  lastEventId?: string;
-}
+import { LAST_EVENT_ID_MESSAGE, StreamQuery } from './stream.dto';
 
 @ApiTags('stream')
 @Controller('v1/stream')
