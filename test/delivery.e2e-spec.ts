@@ -3,6 +3,7 @@ import { filterMatches, SubscriptionFilter } from '@tocsin/subscribers';
 import { eq } from 'drizzle-orm';
 import { Webhook } from 'standardwebhooks';
 import { uuidv7 } from 'uuidv7';
+import { eventually } from './support/eventually';
 import { SmtpSink } from './support/smtp-sink';
 import { startTestApp, TestApp } from './support/test-app';
 import { WebhookReceiver } from './support/webhook-receiver';
@@ -99,8 +100,19 @@ describe('fan-out and delivery', () => {
     expect(expectedPaths.length).toBeGreaterThan(50);
 
     await receiver.waitFor(() => receiver.receipts.length >= expectedPaths.length, 20_000, 'webhooks');
-    await smtp.waitFor(expectedEmails[expectedEmails.length - 1]);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Every row settled, so nothing is left to send; the sink may still be parsing the last emails.
+    const rows = await eventually(
+      () => test.db.select().from(tables.deliveries),
+      (rows) =>
+        rows.length >= expectedPaths.length + expectedEmails.length &&
+        rows.every((r) => r.status !== 'pending'),
+      { timeoutMs: 20_000, what: 'every delivery to settle' },
+    );
+    await eventually(
+      () => smtp.messages.length,
+      (n) => n >= expectedEmails.length,
+      { what: 'every email to be parsed' },
+    );
     expect(receiver.receipts.map((r) => r.path).sort()).toEqual([...expectedPaths].sort());
     for (const receipt of receiver.receipts) {
       const payload = new Webhook(secrets.get(receipt.path)!).verify(
@@ -133,7 +145,6 @@ describe('fan-out and delivery', () => {
     expect(mail.messageId).toMatch(/^<dlv_[0-9a-f]+@localhost>$/);
     expect(mail.text).toContain('Repeat attacks are possible.');
 
-    const rows = await test.db.select().from(tables.deliveries);
     expect(rows).toHaveLength(expectedPaths.length + expectedEmails.length);
     expect(rows.every((r) => r.status === 'delivered' && r.attempts === 1)).toBe(true);
   });
@@ -153,11 +164,21 @@ describe('fan-out and delivery', () => {
   });
 
   describe('receivers that misbehave', () => {
-    const endpointFor = async (path: string) => {
+    // Each test has a receiver, endpoints and an area of its own: any one runs alone (-t) or in any order.
+    const receivers: WebhookReceiver[] = [];
+    const startReceiver = async () => {
+      const started = await WebhookReceiver.start();
+      receivers.push(started);
+      return started;
+    };
+    afterEach(async () => {
+      for (const started of receivers.splice(0)) await started.close();
+    });
+    const endpointFor = async (receiver: WebhookReceiver, path: string, area: string) => {
       const response = await test.http
         .post('/v1/webhooks')
         .set(test.as())
-        .send({ url: receiver.url(path), areas: ['NO'] })
+        .send({ url: receiver.url(path), areas: [area] })
         .expect(201);
       return response.body.id as string;
     };
@@ -168,10 +189,25 @@ describe('fan-out and delivery', () => {
           .from(tables.deliveries)
           .where(eq(tables.deliveries.webhookEndpointId, endpointId))
       )[0];
+    /** The endpoint's delivery once it is no longer pending: delivered or failed for good. */
+    const settled = (endpointId: string) =>
+      eventually(
+        () => deliveryOf(endpointId),
+        (row) => row !== undefined && row.status !== 'pending',
+        { what: `the delivery to ${endpointId} to settle` },
+      );
+    const deliveriesOf = async (endpointId: string, status: string) =>
+      (
+        await test.http
+          .get(`/v1/webhooks/${endpointId}/deliveries?status=${status}`)
+          .set(test.as())
+          .expect(200)
+      ).body.items as { id: string; status: string }[];
 
     it('retries a receiver that fails twice with the same webhook-id, then records it delivered', async () => {
+      const receiver = await startReceiver();
       receiver.script('/flaky', [{ status: 500 }, { status: 502 }, { status: 200 }]);
-      const id = await endpointFor('/flaky');
+      const id = await endpointFor(receiver, '/flaky', 'NO');
       await test.http
         .post('/v1/declarations')
         .set(test.as())
@@ -180,33 +216,36 @@ describe('fan-out and delivery', () => {
       await receiver.waitFor(() => receiver.at('/flaky').length >= 3, 15_000, '/flaky');
       const ids = receiver.at('/flaky').map((r) => r.headers['webhook-id']);
       expect(new Set(ids).size).toBe(1);
-      await receiver.waitFor(() => true);
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(await deliveryOf(id)).toMatchObject({ status: 'delivered', attempts: 3, lastStatusCode: 200 });
+      expect(await settled(id)).toMatchObject({ status: 'delivered', attempts: 3, lastStatusCode: 200 });
     });
 
     it('disables an endpoint that answers 410 Gone', async () => {
+      const receiver = await startReceiver();
       receiver.script('/gone', [{ status: 410 }]);
-      const id = await endpointFor('/gone');
+      const id = await endpointFor(receiver, '/gone', 'SE');
       await test.http
         .post('/v1/declarations')
         .set(test.as())
-        .send(declaration({ scheme: 'travel-advisory', level: '3', areas: ['NO'] }))
+        .send(declaration({ scheme: 'travel-advisory', level: '3', areas: ['SE'] }))
         .expect(201);
       await receiver.waitFor(() => receiver.at('/gone').length >= 1, 10_000, '/gone');
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      expect(await deliveryOf(id)).toMatchObject({ status: 'failed', attempts: 1, lastStatusCode: 410 });
-      const endpoint = await test.http.get(`/v1/webhooks/${id}`).set(test.as()).expect(200);
-      expect(endpoint.body).toMatchObject({ enabled: false, disabledReason: expect.stringContaining('410') });
+      expect(await settled(id)).toMatchObject({ status: 'failed', attempts: 1, lastStatusCode: 410 });
+      const endpoint = await eventually(
+        async () => (await test.http.get(`/v1/webhooks/${id}`).set(test.as()).expect(200)).body,
+        (body) => body.enabled === false,
+        { what: 'the endpoint to be disabled' },
+      );
+      expect(endpoint).toMatchObject({ enabled: false, disabledReason: expect.stringContaining('410') });
     });
 
     it('waits as long as a 429 asks before trying again', async () => {
+      const receiver = await startReceiver();
       receiver.script('/busy', [{ status: 429, headers: { 'retry-after': '2' } }, { status: 204 }]);
-      await endpointFor('/busy');
+      await endpointFor(receiver, '/busy', 'DK');
       await test.http
         .post('/v1/declarations')
         .set(test.as())
-        .send(declaration({ scheme: 'travel-advisory', level: '4', areas: ['NO'] }))
+        .send(declaration({ scheme: 'travel-advisory', level: '4', areas: ['DK'] }))
         .expect(201);
       await receiver.waitFor(() => receiver.at('/busy').length >= 2, 15_000, '/busy');
       const [first, second] = receiver.at('/busy');
@@ -214,30 +253,32 @@ describe('fan-out and delivery', () => {
     });
 
     it('gives up on a receiver that never answers, after the schedule, as failed', async () => {
+      const receiver = await startReceiver();
       receiver.script('/silent', ['hang']);
-      const id = await endpointFor('/silent');
+      const id = await endpointFor(receiver, '/silent', 'EE');
       await test.http
         .post('/v1/declarations')
         .set(test.as())
-        .send(declaration({ scheme: 'travel-advisory', level: '1', areas: ['NO'] }))
+        .send(declaration({ scheme: 'travel-advisory', level: '1', areas: ['EE'] }))
         .expect(201);
       await receiver.waitFor(() => receiver.at('/silent').length >= 3, 20_000, '/silent');
-      await new Promise((resolve) => setTimeout(resolve, 2500));
-      const row = await deliveryOf(id);
+      // The third attempt is recorded once its 2,000 ms timeout has passed.
+      const row = await settled(id);
       expect(row).toMatchObject({ status: 'failed', attempts: 3, lastStatusCode: null });
       expect(row.lastError).toMatch(/no answer within 2000 ms/);
     });
 
     it('keeps a log of every attempt and replays a failed delivery with the same webhook-id', async () => {
-      const id = await endpointFor('/replay');
+      const receiver = await startReceiver();
+      const id = await endpointFor(receiver, '/replay', 'LV');
       receiver.script('/replay', [{ status: 500 }]);
       await test.http
         .post('/v1/declarations')
         .set(test.as())
-        .send(declaration({ scheme: 'travel-advisory', level: '2', areas: ['NO'], headline: 'replay' }))
+        .send(declaration({ scheme: 'travel-advisory', level: '2', areas: ['LV'], headline: 'replay' }))
         .expect(201);
       await receiver.waitFor(() => receiver.at('/replay').length >= 3, 15_000, '/replay');
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await settled(id);
 
       const log = await test.http.get(`/v1/webhooks/${id}/deliveries`).set(test.as()).expect(200);
       expect(log.body.items).toEqual([
@@ -268,7 +309,7 @@ describe('fan-out and delivery', () => {
       expect(new Set(receiver.at('/replay').map((r) => r.headers['webhook-id']))).toEqual(
         new Set([deliveryId]),
       );
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await settled(id)).toMatchObject({ status: 'delivered', attempts: 4 });
       expect(
         (await test.http.get(`/v1/deliveries/${deliveryId}`).set(test.as()).expect(200)).body,
       ).toMatchObject({ status: 'delivered', attempts: 4 });
@@ -277,20 +318,25 @@ describe('fan-out and delivery', () => {
     });
 
     it('recovers every failed delivery to an endpoint since an instant', async () => {
+      const receiver = await startReceiver();
       const since = new Date().toISOString();
-      const id = await endpointFor('/recover');
+      const id = await endpointFor(receiver, '/recover', 'LT');
       receiver.script('/recover', [{ status: 503 }]);
       for (const level of ['1', '3']) {
         await test.http
           .post('/v1/declarations')
           .set(test.as())
           .send(
-            declaration({ scheme: 'travel-advisory', level, areas: ['NO'], headline: `recover ${level}` }),
+            declaration({ scheme: 'travel-advisory', level, areas: ['LT'], headline: `recover ${level}` }),
           )
           .expect(201);
       }
       await receiver.waitFor(() => receiver.at('/recover').length >= 6, 20_000, '/recover');
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await eventually(
+        () => deliveriesOf(id, 'failed'),
+        (failed) => failed.length === 2,
+        { what: 'both deliveries to fail' },
+      );
       receiver.script('/recover', [{ status: 200 }]);
       const recovered = await test.http
         .post(`/v1/webhooks/${id}/recover`)
@@ -299,12 +345,12 @@ describe('fan-out and delivery', () => {
         .expect(202);
       expect(recovered.body).toEqual({ recovered: 2 });
       await receiver.waitFor(() => receiver.at('/recover').length >= 8, 10_000, 'the recovery');
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      const log = await test.http
-        .get(`/v1/webhooks/${id}/deliveries?status=delivered`)
-        .set(test.as())
-        .expect(200);
-      expect(log.body.items).toHaveLength(2);
+      const delivered = await eventually(
+        () => deliveriesOf(id, 'delivered'),
+        (items) => items.length >= 2,
+        { what: 'both deliveries to be made' },
+      );
+      expect(delivered).toHaveLength(2);
     });
 
     it('shows an integrator only the deliveries to its own endpoints', async () => {
@@ -315,17 +361,23 @@ describe('fan-out and delivery', () => {
           .send({ name: 'other', role: 'integrator' })
           .expect(201)
       ).body.key;
-      const anyFailed = (await test.http.get('/v1/deliveries?status=failed').set(test.as()).expect(200)).body
-        .items[0];
-      await test.http.get(`/v1/deliveries/${anyFailed.id}`).set(test.as(integrator)).expect(404);
-      await test.http.post(`/v1/deliveries/${anyFailed.id}/retry`).set(test.as(integrator)).expect(404);
+      // A failed delivery to the admin's endpoint: one the integrator may neither see nor retry.
+      const receiver = await startReceiver();
+      receiver.script('/admins', [{ status: 410 }]);
+      const adminsEndpoint = await endpointFor(receiver, '/admins', 'PL');
+      await test.http
+        .post('/v1/declarations')
+        .set(test.as())
+        .send(declaration({ scheme: 'travel-advisory', level: '2', areas: ['PL'] }))
+        .expect(201);
+      const failed = await settled(adminsEndpoint);
+      expect(failed.status).toBe('failed');
+      await test.http.get(`/v1/deliveries/${failed.id}`).set(test.as(integrator)).expect(404);
+      await test.http.post(`/v1/deliveries/${failed.id}/retry`).set(test.as(integrator)).expect(404);
       expect((await test.http.get('/v1/deliveries').set(test.as(integrator)).expect(200)).body.items).toEqual(
         [],
       );
-      await test.http
-        .get(`/v1/webhooks/${anyFailed.webhookEndpointId}/deliveries`)
-        .set(test.as(integrator))
-        .expect(404);
+      await test.http.get(`/v1/webhooks/${adminsEndpoint}/deliveries`).set(test.as(integrator)).expect(404);
       await test.http.get('/v1/deliveries').expect(401);
     });
 
@@ -350,20 +402,25 @@ describe('fan-out and delivery', () => {
         .send(declaration({ scheme: 'travel-advisory', level: '2', areas: ['IS'] }))
         .expect(201);
       await smtp.waitFor('deferred@ngo.example', 1, 10_000);
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      const rows = await test.db
-        .select()
-        .from(tables.deliveries)
-        .where(eq(tables.deliveries.channel, 'email'));
       const byAddress = async (email: string) => {
-        const [subscription] = await test.db
-          .select()
-          .from(tables.emailSubscriptions)
+        const [delivery] = await test.db
+          .select({ delivery: tables.deliveries })
+          .from(tables.deliveries)
+          .innerJoin(
+            tables.emailSubscriptions,
+            eq(tables.emailSubscriptions.id, tables.deliveries.emailSubscriptionId),
+          )
           .where(eq(tables.emailSubscriptions.email, email));
-        return rows.find((r) => r.emailSubscriptionId === subscription.id)!;
+        return delivery?.delivery;
       };
-      expect(await byAddress('deferred@ngo.example')).toMatchObject({ status: 'delivered', attempts: 2 });
-      expect(await byAddress('gone@ngo.example')).toMatchObject({
+      const settledTo = (email: string) =>
+        eventually(
+          () => byAddress(email),
+          (row) => row !== undefined && row.status !== 'pending',
+          { what: `the email to ${email} to settle` },
+        );
+      expect(await settledTo('deferred@ngo.example')).toMatchObject({ status: 'delivered', attempts: 2 });
+      expect(await settledTo('gone@ngo.example')).toMatchObject({
         status: 'failed',
         attempts: 1,
         lastStatusCode: 550,
@@ -372,8 +429,9 @@ describe('fan-out and delivery', () => {
     });
 
     it('announces a scheduled declaration when it starts and again when it expires', async () => {
+      const receiver = await startReceiver();
       receiver.script('/timers', [{ status: 204 }]);
-      await endpointFor('/timers');
+      await endpointFor(receiver, '/timers', 'NL');
       const startsAt = Date.now() + 1500;
       const published = await test.http
         .post('/v1/declarations')
@@ -382,7 +440,7 @@ describe('fan-out and delivery', () => {
           declaration({
             scheme: 'travel-advisory',
             level: '3',
-            areas: ['NO'],
+            areas: ['NL'],
             effectiveAt: new Date(startsAt).toISOString(),
             expiresAt: new Date(startsAt + 1500).toISOString(),
           }),
