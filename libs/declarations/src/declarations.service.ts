@@ -9,6 +9,7 @@ import { countryCodeOf, resolveAreaCodes } from '@tocsin/areas';
 import { Clock } from '@tocsin/config';
 import { DATABASE, Database, KeysetWindow, Positioned } from '@tocsin/database';
 import { SchemesService } from '@tocsin/schemes';
+import { Audience, AudienceRepository } from '@tocsin/subscribers';
 import { uuidv7 } from 'uuidv7';
 import { changedAreas } from './changed-areas';
 import { Actor, Declaration, DeclarationStatus, NewDeclaration } from './declaration';
@@ -45,6 +46,13 @@ export interface PreviewedChange {
   direction: Direction;
 }
 
+/** What publishing a request would do, publishing nothing: the changes it would announce and whom they reach. */
+export interface DeclarationPreview {
+  changes: PreviewedChange[];
+  /** Counted with the fan-out's own filter rule. */
+  audience: Audience;
+}
+
 export interface DeclarationQuery extends KeysetWindow {
   area?: string;
   /**
@@ -60,6 +68,7 @@ export interface DeclarationQuery extends KeysetWindow {
 export class DeclarationsService {
   constructor(
     private readonly repository: DeclarationsRepository,
+    private readonly audience: AudienceRepository,
     private readonly schemes: SchemesService,
     private readonly clock: Clock,
     @Inject(DATABASE) private readonly db: Database,
@@ -111,12 +120,27 @@ export class DeclarationsService {
     return (await this.repository.findById(id, this.clock.now())) ?? published;
   }
 
+  /** What publishing `request` would announce, and to how many subscribers, writing nothing. */
+  async preview(request: PublishRequest): Promise<DeclarationPreview> {
+    const changes = await this.previewChanges(request);
+    const audience = await this.audience.count(
+      changes.map((c) => ({
+        areaCode: c.areaCode,
+        schemeId: c.schemeId,
+        previousRank: c.previous?.rank ?? null,
+        currentRank: c.current?.rank ?? null,
+        direction: c.direction,
+      })),
+    );
+    return { changes, audience };
+  }
+
   /**
    * The level changes publishing `request` would announce, worked out as publishing does but writing
    * nothing: for a declaration that starts now, the changes now; for a scheduled one, those at its start
    * (as things stand); for one wholly in the past, none.
    */
-  async previewChanges(request: PublishRequest): Promise<PreviewedChange[]> {
+  private async previewChanges(request: PublishRequest): Promise<PreviewedChange[]> {
     const { declaration, level, scheme, now } = await this.prepare(request);
     const { areaCodes, effectiveAt, expiresAt } = declaration;
     if (expiresAt && expiresAt <= now) return [];

@@ -2,6 +2,7 @@ export { Actor, Declaration, DECLARATION_STATUSES, DeclarationStatus } from './d
 export { DeclarationsModule } from './declarations.module';
 export { DueEventOutcome, DueEventsService } from './due-events.service';
 export {
+  DeclarationPreview,
   DeclarationQuery,
   DeclarationsService,
   PreviewedChange,

@@ -1,3 +1,4 @@
+export { AudienceModule } from './audience.module';
 export { Audience, AudienceRepository } from './audience.repository';
 export { ClientRateLimit, RateVerdict } from './client-rate-limit';
 export {

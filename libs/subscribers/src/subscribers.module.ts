@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MailModule } from '@tocsin/mail';
 import { SchemesModule } from '@tocsin/schemes';
-import { AudienceRepository } from './audience.repository';
+import { AudienceModule } from './audience.module';
 import { ClientRateLimit } from './client-rate-limit';
 import { EmailSubscriptionsRepository } from './email-subscriptions.repository';
 import { EmailSubscriptionsService } from './email-subscriptions.service';
@@ -9,15 +9,14 @@ import { FilterInputs } from './filter-input';
 import { InstanceSecrets } from './instance-secrets';
 
 @Module({
-  imports: [SchemesModule, MailModule],
+  imports: [SchemesModule, MailModule, AudienceModule],
   providers: [
     FilterInputs,
     InstanceSecrets,
     EmailSubscriptionsRepository,
     EmailSubscriptionsService,
     ClientRateLimit,
-    AudienceRepository,
   ],
-  exports: [FilterInputs, EmailSubscriptionsService, ClientRateLimit, AudienceRepository],
+  exports: [FilterInputs, EmailSubscriptionsService, ClientRateLimit, AudienceModule],
 })
 export class SubscribersModule {}

@@ -2,7 +2,6 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Caller, Principal, RequireRole } from '@tocsin/auth';
 import { DeclarationsService, PublishRequest } from '@tocsin/declarations';
-import { AudienceRepository } from '@tocsin/subscribers';
 import { page } from '../http/cursor';
 import { toInstant } from '../http/shared.dto';
 import {
@@ -26,10 +25,7 @@ const requestOf = (body: PublishDeclarationDto): PublishRequest => ({
 @ApiTags('declarations')
 @Controller('v1/declarations')
 export class DeclarationsController {
-  constructor(
-    private readonly declarations: DeclarationsService,
-    private readonly audience: AudienceRepository,
-  ) {}
+  constructor(private readonly declarations: DeclarationsService) {}
 
   @Post()
   @RequireRole('publisher', 'admin')
@@ -50,16 +46,7 @@ export class DeclarationsController {
       'reach, counted with the fan-out’s own filter rule.',
   })
   async preview(@Body() body: PublishDeclarationDto): Promise<DeclarationPreviewDto> {
-    const changes = await this.declarations.previewChanges(requestOf(body));
-    const audience = await this.audience.count(
-      changes.map((c) => ({
-        areaCode: c.areaCode,
-        schemeId: c.schemeId,
-        previousRank: c.previous?.rank ?? null,
-        currentRank: c.current?.rank ?? null,
-        direction: c.direction,
-      })),
-    );
+    const { changes, audience } = await this.declarations.preview(requestOf(body));
     return renderPreview(changes, audience);
   }
 
