@@ -1,5 +1,6 @@
 import { tables } from '@tocsin/database';
 import { eq } from 'drizzle-orm';
+import { eventually } from './support/eventually';
 import { createKey, startTestApp, TestApp } from './support/test-app';
 
 const body = (overrides: Record<string, unknown> = {}) => ({
@@ -12,7 +13,6 @@ const body = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('declarations over HTTP', () => {
   let test: TestApp;
@@ -120,12 +120,22 @@ describe('declarations over HTTP', () => {
       ['declared', null],
       ['expired', null],
     ]);
-    await sleep(1100);
-    expect((await levelOf('KZ-62')).level.code).toBe('yellow');
-    expect((await test.http.get(`/v1/declarations/${scheduled.body.id}`)).body.status).toBe('active');
-    await sleep(1000);
-    expect(await levelOf('KZ-62')).toBeNull();
-    expect((await test.http.get(`/v1/declarations/${scheduled.body.id}`)).body.status).toBe('expired');
+    // The status first: once it has moved on, the level read after it must show the same moment.
+    const read = async () => ({
+      status: (await test.http.get(`/v1/declarations/${scheduled.body.id}`).expect(200)).body
+        .status as string,
+      level: ((await levelOf('KZ-62'))?.level.code ?? null) as string | null,
+    });
+    const started = await eventually(read, (state) => state.status !== 'scheduled', {
+      timeoutMs: 5000,
+      what: 'the declaration to start',
+    });
+    expect(started).toEqual({ status: 'active', level: 'yellow' });
+    const expired = await eventually(read, (state) => state.status !== 'active', {
+      timeoutMs: 5000,
+      what: 'the declaration to expire',
+    });
+    expect(expired).toEqual({ status: 'expired', level: null });
   });
 
   it('cancels an active declaration: the level goes, the event says so, and the pending expiry is dropped', async () => {
