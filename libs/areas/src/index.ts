@@ -10,6 +10,5 @@ export {
   EVERYWHERE,
   findArea,
   findCountry,
-  LEGACY_AREA_CODES,
   listAreas,
 } from './areas';

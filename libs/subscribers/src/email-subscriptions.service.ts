@@ -76,13 +76,16 @@ export class EmailSubscriptionsService {
     }
     if (subscription.status === 'disabled') return;
 
+    // The per-address limit: silent, so the answer stays the same; claimed, so two racing sign-ups mail once.
     const allowance = signupMailAllowance(subscription, now);
     if (!allowance.allowed) return;
-    await this.repository.update(subscription.id, {
-      confirmationSentAt: now,
-      confirmationsToday: allowance.confirmationsToday,
-    });
-    void this.mailInBackground(subscription);
+    const claimed = await this.repository.claimMailSlot(
+      subscription.id,
+      subscription.confirmationSentAt,
+      now,
+      allowance.confirmationsToday,
+    );
+    if (claimed) void this.mailInBackground(subscription);
   }
 
   /** Idempotent: confirming twice still says "confirmed". */

@@ -6,18 +6,15 @@ export {
   EmailSubscription,
   EmailSubscriptionStatus,
 } from './email-subscriptions.repository';
-export { EmailSubscriptionsService, normalizeEmail, SubscriberLinks } from './email-subscriptions.service';
+export { EmailSubscriptionsService, SubscriberLinks } from './email-subscriptions.service';
 export { FilterInput, FilterInputs } from './filter-input';
 export { SubscribersModule } from './subscribers.module';
 export {
-  ChangeColumns,
   FILTER_EVENTS,
   FILTER_EXPLANATION,
-  FilterColumns,
   FilterEvent,
   FilteredChange,
   filterMatches,
-  filterMatchesSql,
   subscriberMatchesChangeSql,
   SubscriptionFilter,
 } from './subscription-filter';

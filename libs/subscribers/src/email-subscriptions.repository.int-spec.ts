@@ -1,0 +1,56 @@
+import { createTestDatabase, DATABASE_DRIVERS, TestDatabase } from '@tocsin/database/testing';
+import { EmailSubscription, EmailSubscriptionsRepository } from './email-subscriptions.repository';
+
+const at = new Date('2026-01-01T09:00:00.123Z');
+const pending = (id: string): EmailSubscription => ({
+  id,
+  email: `${id}@example.org`,
+  filter: { areas: ['KZ'], schemeId: null, minRank: null, events: null },
+  status: 'pending',
+  tokenVersion: 1,
+  createdAt: at,
+  updatedAt: at,
+  confirmedAt: null,
+  unsubscribedAt: null,
+  confirmationSentAt: null,
+  confirmationsToday: 0,
+});
+
+describe.each(DATABASE_DRIVERS)('EmailSubscriptionsRepository.claimMailSlot on %s', (driver) => {
+  let database: TestDatabase;
+  let repository: EmailSubscriptionsRepository;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(driver);
+    repository = new EmailSubscriptionsRepository(database.db);
+  });
+  afterAll(() => database?.close());
+
+  it('lets one of two sign-ups that read the same row mail, the first time and every later time', async () => {
+    await repository.insert(pending('sub_race'));
+    const first = await Promise.all([
+      repository.claimMailSlot('sub_race', null, at, 1),
+      repository.claimMailSlot('sub_race', null, at, 1),
+    ]);
+    expect(first.filter(Boolean)).toHaveLength(1);
+
+    const read = await repository.findById('sub_race');
+    expect(read).toMatchObject({ confirmationSentAt: at, confirmationsToday: 1 });
+    const later = new Date(at.getTime() + 11 * 60 * 1000);
+    const second = await Promise.all([
+      repository.claimMailSlot('sub_race', read!.confirmationSentAt, later, 2),
+      repository.claimMailSlot('sub_race', read!.confirmationSentAt, later, 2),
+    ]);
+    expect(second.filter(Boolean)).toHaveLength(1);
+    expect(await repository.findById('sub_race')).toMatchObject({
+      confirmationSentAt: later,
+      confirmationsToday: 2,
+    });
+  });
+
+  it('refuses a claim made from a stale read', async () => {
+    await repository.insert(pending('sub_stale'));
+    expect(await repository.claimMailSlot('sub_stale', null, at, 1)).toBe(true);
+    expect(await repository.claimMailSlot('sub_stale', null, new Date(at.getTime() + 1000), 1)).toBe(false);
+  });
+});
