@@ -1,5 +1,6 @@
 import { queryRows } from '@tocsin/database';
 import { sql } from 'drizzle-orm';
+import { eventually } from './support/eventually';
 import { startTestApp, TestApp } from './support/test-app';
 
 const advisory = (overrides: Record<string, unknown> = {}) => ({
@@ -11,8 +12,6 @@ const advisory = (overrides: Record<string, unknown> = {}) => ({
   authority: 'Desk',
   ...overrides,
 });
-const sleepUntil = (instant: Date) =>
-  new Promise((resolve) => setTimeout(resolve, Math.max(0, instant.getTime() - Date.now())));
 
 interface ListedLevel {
   area: { code: string };
@@ -77,14 +76,24 @@ describe('GET /v1/levels across two API processes', () => {
     const revision = await levelRevision();
     expect(await listedIn(reader, 'UZ')).toEqual([]);
 
-    await sleepUntil(new Date(effectiveAt.getTime() + 50));
-    expect(await listedIn(reader, 'UZ')).toEqual([
+    // Read until the list changes, at most 500 ms past `instant`, then check it changed no sooner (`at` is
+    // taken after the answer).
+    const changeAt = (instant: Date, countBefore: number, what: string) =>
+      eventually(
+        async () => ({ items: await listedIn(reader, 'UZ'), at: Date.now() }),
+        (read) => read.items.length !== countBefore,
+        { timeoutMs: instant.getTime() + 500 - Date.now(), intervalMs: 20, what },
+      );
+    const started = await changeAt(effectiveAt, 0, 'the start to show');
+    expect(started.at).toBeGreaterThanOrEqual(effectiveAt.getTime());
+    expect(started.items).toEqual([
       expect.objectContaining({ declarationId: scheduled.id, until: expiresAt.toISOString() }),
     ]);
     expect(await csvRowsOf(reader, 'UZ')).toEqual([expect.stringContaining(`,${scheduled.id},`)]);
 
-    await sleepUntil(new Date(expiresAt.getTime() + 50));
-    expect(await listedIn(reader, 'UZ')).toEqual([]);
+    const expired = await changeAt(expiresAt, 1, 'the expiry to show');
+    expect(expired.at).toBeGreaterThanOrEqual(expiresAt.getTime());
+    expect(expired.items).toEqual([]);
     expect(await csvRowsOf(reader, 'UZ')).toEqual([]);
     expect(await levelRevision()).toBe(revision);
   });
