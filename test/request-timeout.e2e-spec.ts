@@ -2,6 +2,7 @@ import { AddressInfo, connect, Socket } from 'node:net';
 import { tables } from '@tocsin/database';
 import { StreamService } from '@tocsin/stream';
 import { sql } from 'drizzle-orm';
+import { stillAfter } from './support/eventually';
 import { SseClient } from './support/sse-client';
 import { ADMIN_KEY, startTestApp, TestApp } from './support/test-app';
 
@@ -125,7 +126,12 @@ describe('request and header timeouts (REQUEST_TIMEOUT_MS)', () => {
     connection.send(get);
     await connection.until(answers(1), 2000);
     // Only the passing of time is under test here: idle past the timeout and past one check of Node's.
-    await new Promise((resolve) => setTimeout(resolve, 2.5 * TIMEOUT_MS));
+    await stillAfter(
+      2.5 * TIMEOUT_MS,
+      () => connection.closedAt,
+      (closedAt) => closedAt === null,
+      { what: 'the idle connection open' },
+    );
     connection.send(get);
     await connection.until(answers(2), 2000);
     expect(connection.closedAt).toBeNull();
