@@ -1,4 +1,6 @@
+import { tables } from '@tocsin/database';
 import { createTestDatabase, DATABASE_DRIVERS, TestDatabase } from '@tocsin/database/testing';
+import { eq, sql } from 'drizzle-orm';
 import { EmailSubscription, EmailSubscriptionsRepository } from './email-subscriptions.repository';
 
 const at = new Date('2026-01-01T09:00:00.123Z');
@@ -46,6 +48,19 @@ describe.each(DATABASE_DRIVERS)('EmailSubscriptionsRepository.claimMailSlot on %
       confirmationSentAt: later,
       confirmationsToday: 2,
     });
+  });
+
+  it('takes the read of a time the database holds in microseconds as that time', async () => {
+    await repository.insert(pending('sub_micro'));
+    await database.db
+      .update(tables.emailSubscriptions)
+      .set({ confirmationSentAt: sql`'2026-01-01T09:00:00.123456Z'::timestamptz` })
+      .where(eq(tables.emailSubscriptions.id, 'sub_micro'));
+    const read = (await repository.findById('sub_micro'))!.confirmationSentAt;
+    expect(read).toEqual(at);
+    expect(
+      await repository.claimMailSlot('sub_micro', read, new Date(at.getTime() + 11 * 60 * 1000), 1),
+    ).toBe(true);
   });
 
   it('refuses a claim made from a stale read', async () => {

@@ -8,7 +8,7 @@ import {
   positioned,
   tables,
 } from '@tocsin/database';
-import { and, eq, getTableColumns, ilike, isNull, SQL } from 'drizzle-orm';
+import { and, eq, getTableColumns, ilike, isNull, lt, SQL } from 'drizzle-orm';
 import { FilterEvent, SubscriptionFilter } from './subscription-filter';
 
 const { emailSubscriptions } = tables;
@@ -65,7 +65,8 @@ export class EmailSubscriptionsRepository {
 
   /**
    * Records that a sign-up mail goes out now, unless another sign-up recorded one since `previous` was read:
-   * two racing sign-ups then mail once.
+   * two racing sign-ups then mail once. "Since" is "after `previous`'s millisecond": the column keeps
+   * microseconds, a Date only milliseconds, and a recorded mail is always minutes later (signup-limits.ts).
    */
   async claimMailSlot(
     id: string,
@@ -80,7 +81,7 @@ export class EmailSubscriptionsRepository {
         and(
           eq(emailSubscriptions.id, id),
           previous
-            ? eq(emailSubscriptions.confirmationSentAt, previous)
+            ? lt(emailSubscriptions.confirmationSentAt, new Date(previous.getTime() + 1))
             : isNull(emailSubscriptions.confirmationSentAt),
         ),
       )
