@@ -170,6 +170,30 @@ export const outbox = pgTable(
   ],
 );
 
+/**
+ * The changes of each rendered outbox event, one row per (area, scheme), written in the transaction that
+ * writes its payload. The fan-out's filter and the stream's area filter read these columns, so no query
+ * depends on the shape of the public payload. Only libs/declarations' OutboxRepository touches either table.
+ */
+export const outboxChanges = pgTable(
+  'outbox_changes',
+  {
+    eventId: text('event_id')
+      .notNull()
+      .references(() => outbox.eventId, { onDelete: 'cascade' }),
+    areaCode: text('area_code').notNull(),
+    /** The area's country (the area itself for a country), for "this country and its subdivisions". */
+    countryCode: text('country_code').notNull(),
+    schemeId: text('scheme_id').notNull(),
+    /** Null when the area had no level before (or has none after) in the scheme. */
+    previousRank: integer('previous_rank'),
+    currentRank: integer('current_rank'),
+    /** escalated | deescalated | unchanged */
+    direction: text('direction').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.areaCode, t.schemeId] })],
+);
+
 /** What a subscriber wants to hear about; the one matching rule is in libs/subscribers (subscription-filter.ts). */
 const subscriptionFilter = {
   /** `KZ`, `KZ-75` or `*`. */

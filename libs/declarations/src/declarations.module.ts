@@ -10,6 +10,7 @@ import { OutboxRepository } from './outbox.repository';
 @Module({
   imports: [SchemesModule, AudienceModule],
   providers: [DeclarationsRepository, OutboxRepository, DeclarationsService, DueEventsService, LevelsService],
-  exports: [DeclarationsService, DueEventsService, LevelsService],
+  // The outbox's one owner: the relay, the fan-out and the stream read and mark it through OutboxRepository.
+  exports: [DeclarationsService, DueEventsService, LevelsService, OutboxRepository],
 })
 export class DeclarationsModule {}

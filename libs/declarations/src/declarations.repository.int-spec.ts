@@ -4,6 +4,7 @@ import { BUILTIN_SCHEMES, seedBuiltinSchemes } from '@tocsin/schemes';
 import { NewDeclaration } from './declaration';
 import { DeclarationsRepository } from './declarations.repository';
 import { levelsOfDeclaredAreas } from './effective-level';
+import { OutboxRepository } from './outbox.repository';
 
 const actor = { id: 'key_1', name: 'duty desk' };
 const at = (iso: string) => new Date(iso);
@@ -154,13 +155,13 @@ describe.each(DATABASE_DRIVERS)('DeclarationsRepository on %s', (driver) => {
           actor,
           created,
         );
-        await repository.insertOutboxEvents(tx, [
+        await new OutboxRepository(database.db).append(tx, [
           {
             eventId: 'evt_1',
             declarationId: 'd-rolled-back',
-            cause: 'declared',
+            cause: 'expired',
             dueAt: created,
-            payload: {},
+            payload: null,
           },
         ]);
         throw new Error('boom');
@@ -168,31 +169,6 @@ describe.each(DATABASE_DRIVERS)('DeclarationsRepository on %s', (driver) => {
     ).rejects.toThrow('boom');
     expect(await repository.findById('d-rolled-back', created)).toBeNull();
     expect(await database.db.select().from(tables.outbox)).toEqual([]);
-  });
-
-  it('deletes only the not-yet-due outbox events of a declaration', async () => {
-    await repository.inLevelWriteTransaction((tx) =>
-      repository.insertOutboxEvents(tx, [
-        {
-          eventId: 'evt_past',
-          declarationId: 'd-orange',
-          cause: 'declared',
-          dueAt: at('2022-01-25T18:00:00Z'),
-          payload: { x: 1 },
-        },
-        {
-          eventId: 'evt_future',
-          declarationId: 'd-orange',
-          cause: 'expired',
-          dueAt: at('2030-01-01T00:00:00Z'),
-          payload: null,
-        },
-      ]),
-    );
-    await repository.inLevelWriteTransaction((tx) =>
-      repository.deleteFutureOutboxEvents(tx, 'd-orange', created),
-    );
-    expect((await database.db.select().from(tables.outbox)).map((e) => e.eventId)).toEqual(['evt_past']);
   });
 });
 

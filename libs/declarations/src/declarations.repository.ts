@@ -4,8 +4,6 @@ import {
   Database,
   KeysetWindow,
   newestFirst,
-  notify,
-  OUTBOX_CHANNEL,
   Positioned,
   positioned,
   queryRows,
@@ -15,18 +13,10 @@ import { SQL, sql } from 'drizzle-orm';
 import { Actor, Declaration, DeclarationStatus, NewDeclaration } from './declaration';
 import { TimelineEntry } from './effective-level';
 
-const { declarations, declarationAreas, outbox, areaSequences } = tables;
+const { declarations, declarationAreas, areaSequences } = tables;
 
 /** A transaction or the database: repository methods run in either. */
 export type Queryable = Pick<Database, 'execute' | 'insert' | 'update' | 'delete' | 'select'>;
-
-export interface OutboxEvent {
-  eventId: string;
-  declarationId: string;
-  cause: 'declared' | 'expired' | 'cancelled';
-  dueAt: Date;
-  payload: unknown;
-}
 
 export interface DeclarationFilter extends KeysetWindow {
   areaCodes?: string[];
@@ -161,27 +151,6 @@ export class DeclarationsRepository {
       update declarations set cancelled_at = ${now}, cancelled_by = ${actor.id}, cancelled_by_name = ${actor.name},
         cancel_reason = ${reason}
       where id = ${id}`);
-  }
-
-  async insertOutboxEvents(tx: Queryable, events: OutboxEvent[]): Promise<void> {
-    if (!events.length) return;
-    await tx.insert(outbox).values(
-      events.map((e) => ({
-        eventId: e.eventId,
-        type: 'threat_level.changed',
-        declarationId: e.declarationId,
-        cause: e.cause,
-        dueAt: e.dueAt,
-        payload: e.payload,
-      })),
-    );
-    await tx.execute(notify(OUTBOX_CHANNEL));
-  }
-
-  /** Drops the not-yet-due events of a declaration (its start or expiry) once it is cancelled. */
-  async deleteFutureOutboxEvents(tx: Queryable, declarationId: string, now: Date): Promise<void> {
-    await tx.execute(sql`
-      delete from outbox where declaration_id = ${declarationId} and relayed_at is null and due_at > ${now}`);
   }
 
   /** Next sequence numbers of the given (area, scheme) pairs, in the order given. */

@@ -13,7 +13,7 @@ import { Audience, AudienceRepository } from '@tocsin/subscribers';
 import { uuidv7 } from 'uuidv7';
 import { changedAreas } from './changed-areas';
 import { Actor, Declaration, DeclarationStatus, NewDeclaration } from './declaration';
-import { DeclarationsRepository, OutboxEvent, Queryable } from './declarations.repository';
+import { DeclarationsRepository, Queryable } from './declarations.repository';
 import {
   ChangeCause,
   Direction,
@@ -23,6 +23,7 @@ import {
   TimelineEntry,
 } from './effective-level';
 import { AreaChange, buildLevelChangedEvent } from './level-changed-event';
+import { NewOutboxEvent, OutboxRepository } from './outbox.repository';
 
 export interface PublishRequest {
   scheme: string;
@@ -68,6 +69,7 @@ export interface DeclarationQuery extends KeysetWindow {
 export class DeclarationsService {
   constructor(
     private readonly repository: DeclarationsRepository,
+    private readonly outbox: OutboxRepository,
     private readonly audience: AudienceRepository,
     private readonly schemes: SchemesService,
     private readonly clock: Clock,
@@ -109,13 +111,13 @@ export class DeclarationsService {
         cancelledAt: null,
         cancelledBy: null,
       }));
-      const events: OutboxEvent[] = [];
+      const events: NewOutboxEvent[] = [];
       const immediate = await this.eventFor(tx, 'declared', published, before, [...before, ...added], now);
       if (immediate) events.push(immediate);
       // Recording history (a validity wholly in the past) announces nothing; what is still to come is due later.
       if (effectiveAt > now) events.push(dueEvent(id, 'declared', effectiveAt));
       if (expiresAt && expiresAt > now) events.push(dueEvent(id, 'expired', expiresAt));
-      await this.repository.insertOutboxEvents(tx, events);
+      await this.outbox.append(tx, events);
     });
     return (await this.repository.findById(id, this.clock.now())) ?? published;
   }
@@ -200,8 +202,8 @@ export class DeclarationsService {
         e.declarationId === id ? { ...e, cancelledAt: now, cancelledBy: actor.name } : e,
       );
       const event = await this.eventFor(tx, 'cancelled', declaration, before, after, now);
-      await this.repository.deleteFutureOutboxEvents(tx, id, now);
-      await this.repository.insertOutboxEvents(tx, event ? [event] : []);
+      await this.outbox.dropNotYetDue(tx, id, now);
+      await this.outbox.append(tx, event ? [event] : []);
     });
     return (await this.repository.findById(id, this.clock.now()))!;
   }
@@ -279,7 +281,7 @@ export class DeclarationsService {
     before: TimelineEntry[],
     after: TimelineEntry[],
     now: Date,
-  ): Promise<OutboxEvent | null> {
+  ): Promise<NewOutboxEvent | null> {
     const changed = changedAreas(
       declaration.areaCodes,
       declaration.schemeId,
@@ -304,7 +306,7 @@ export class DeclarationsService {
   }
 }
 
-function dueEvent(declarationId: string, cause: ChangeCause, dueAt: Date): OutboxEvent {
+function dueEvent(declarationId: string, cause: ChangeCause, dueAt: Date): NewOutboxEvent {
   return { eventId: `evt_${uuidv7()}`, declarationId, cause, dueAt, payload: null };
 }
 

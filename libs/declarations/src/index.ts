@@ -19,3 +19,10 @@ export {
 export { ChangedLevel, LevelChangedEvent } from './level-changed-event';
 export { LevelList } from './level-list';
 export { AreaLevels, LevelsService } from './levels.service';
+export {
+  AnnouncedOutboxEvent,
+  DueOutboxEvent,
+  EventChange,
+  NewOutboxEvent,
+  OutboxRepository,
+} from './outbox.repository';

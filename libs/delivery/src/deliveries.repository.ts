@@ -8,7 +8,7 @@ import {
   positioned,
   queryRows,
 } from '@tocsin/database';
-import type { LevelChangedEvent } from '@tocsin/declarations';
+import { EventChange, LevelChangedEvent, OutboxRepository } from '@tocsin/declarations';
 import { FilterEvent, subscriberMatchesChangeSql, SubscriptionFilter } from '@tocsin/subscribers';
 import { SQL, sql } from 'drizzle-orm';
 
@@ -91,13 +91,18 @@ const byCreation = newestFirst(sql.raw('d.created_at'), sql.raw('d.id'));
 const idArray = (ids: string[]) =>
   sql`array(select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`;
 
-// The event's changes as rows, for the one filter rule in SQL.
-const eventChanges = (eventId: string) => sql`(
-  select c->'area'->>'code' as area_code, c->>'scheme' as scheme_id,
-         (c->'previous'->>'rank')::int as previous_rank, (c->'current'->>'rank')::int as current_rank,
-         c->>'direction' as direction
-  from outbox o, jsonb_array_elements(o.payload->'data'->'changes') c
-  where o.event_id = ${eventId})`;
+// The event's changes (read from their owner, OutboxRepository.changesOf) as rows `ch`, for the one filter
+// rule in SQL: one JSON parameter however many areas.
+const eventChanges = (changes: EventChange[]) =>
+  sql`jsonb_to_recordset(${JSON.stringify(
+    changes.map((c) => ({
+      area_code: c.areaCode,
+      scheme_id: c.schemeId,
+      previous_rank: c.previousRank,
+      current_rank: c.currentRank,
+      direction: c.direction,
+    })),
+  )}::jsonb) as ch(area_code text, scheme_id text, previous_rank int, current_rank int, direction text)`;
 
 const SUBSCRIBERS: Record<Channel, { table: SQL; column: SQL; eligible: SQL }> = {
   webhook: {
@@ -114,21 +119,30 @@ const SUBSCRIBERS: Record<Channel, { table: SQL; column: SQL; eligible: SQL }> =
 
 @Injectable()
 export class DeliveriesRepository {
-  constructor(@Inject(DATABASE) private readonly db: Database) {}
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    private readonly outbox: OutboxRepository,
+  ) {}
 
   /**
-   * Creates the delivery rows of one page of matching subscribers (keyset by subscriber id, so memory stays
-   * flat however many there are) and returns the page's last subscriber id, or null when there are no more.
+   * Creates the delivery rows of one page of subscribers matching `changes`, the event's (keyset by subscriber
+   * id, so memory stays flat however many there are) and returns the page's last subscriber id, or null when there are no more.
    * Re-running is harmless: existing rows are left as they are.
    */
-  async createPage(channel: Channel, eventId: string, after: string, size: number): Promise<string | null> {
+  async createPage(
+    channel: Channel,
+    eventId: string,
+    changes: EventChange[],
+    after: string,
+    size: number,
+  ): Promise<string | null> {
     const { table, column, eligible } = SUBSCRIBERS[channel];
     const [row] = await queryRows<{ last_id: string | null }>(
       this.db,
       sql`with page as (
             select s.id from ${table} s
             where ${eligible} and s.id > ${after}
-              and exists (select 1 from ${eventChanges(eventId)} ch where ${subscriberMatchesChangeSql('s', 'ch')})
+              and exists (select 1 from ${eventChanges(changes)} where ${subscriberMatchesChangeSql('s', 'ch')})
             order by s.id limit ${size}
           ), inserted as (
             insert into deliveries (id, event_id, channel, ${column}, status)
@@ -177,14 +191,9 @@ export class DeliveriesRepository {
           where d.status = 'pending' ${attempt === undefined ? sql`` : sql`and d.attempts = ${attempt - 1}`}`,
     );
     if (!rows.length) return [];
+    const payloads = await this.outbox.payloadsOf([...new Set(rows.map((r) => r.event_id as string))]);
     const events = new Map(
-      (
-        await queryRows<{ event_id: string; payload: LevelChangedEvent }>(
-          this.db,
-          sql`select event_id, payload from outbox
-              where event_id = any(${idArray([...new Set(rows.map((r) => r.event_id as string))])})`,
-        )
-      ).map((r) => [r.event_id, { payload: r.payload, payloadJson: JSON.stringify(r.payload) }]),
+      [...payloads].map(([eventId, payload]) => [eventId, { payload, payloadJson: JSON.stringify(payload) }]),
     );
     return rows.map((r) => ({
       ...toDelivery(r),

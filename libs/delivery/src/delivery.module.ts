@@ -8,7 +8,6 @@ import { DeliveriesRepository } from './deliveries.repository';
 import { DeliveryLogService } from './delivery-log.service';
 import { DeliveryService } from './delivery.service';
 import { FanOutService } from './fan-out.service';
-import { OutboxRelayRepository } from './outbox-relay.repository';
 import { OutboxRelay } from './outbox-relay.service';
 import { Reconciler } from './reconciler.service';
 
@@ -16,7 +15,6 @@ import { Reconciler } from './reconciler.service';
   imports: [DeclarationsModule, MailModule, SchemesModule, SubscribersModule, WebhooksModule],
   providers: [
     DeliveriesRepository,
-    OutboxRelayRepository,
     DeliveryService,
     DeliveryLogService,
     FanOutService,

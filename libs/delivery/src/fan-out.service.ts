@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '@tocsin/config';
+import { OutboxRepository } from '@tocsin/declarations';
 import { MetricsService } from '@tocsin/metrics';
 import { JOB, JobQueues } from '@tocsin/queue';
 import { CHANNELS, DeliveriesRepository } from './deliveries.repository';
-import { OutboxRelayRepository } from './outbox-relay.repository';
 
 /** Subscribers whose delivery rows one query creates; memory stays flat however many there are. */
 export const FAN_OUT_PAGE = 1000;
@@ -16,7 +16,7 @@ export class FanOutService {
 
   constructor(
     private readonly deliveries: DeliveriesRepository,
-    private readonly outbox: OutboxRelayRepository,
+    private readonly outbox: OutboxRepository,
     private readonly queues: JobQueues,
     private readonly clock: Clock,
     private readonly metrics: MetricsService,
@@ -27,14 +27,16 @@ export class FanOutService {
    * attempts. Running it again after a crash creates no second row and sends nothing already delivered.
    */
   async fanOut(eventId: string): Promise<{ batches: number; deliveries: number }> {
-    if (!(await this.outbox.payloadOf(eventId))) return { batches: 0, deliveries: 0 };
+    // Read once for every page: an event not rendered (or not there) has no changes and nothing to fan out.
+    const changes = await this.outbox.changesOf(eventId);
+    if (!changes.length) return { batches: 0, deliveries: 0 };
     const timer = this.metrics.fanOutDuration.startTimer();
     let batches = 0;
     let deliveries = 0;
     for (const channel of CHANNELS) {
       let after = '';
       for (;;) {
-        const last = await this.deliveries.createPage(channel, eventId, after, FAN_OUT_PAGE);
+        const last = await this.deliveries.createPage(channel, eventId, changes, after, FAN_OUT_PAGE);
         if (last === null) break;
         const ids = await this.deliveries.firstAttemptsBetween(channel, eventId, after, last);
         const chunks = chunk(ids, DELIVERY_BATCH);

@@ -2,9 +2,8 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/c
 import { AppConfig, Clock, describeError } from '@tocsin/config';
 import { DATABASE_NOTIFICATIONS, DatabaseNotifications, OUTBOX_CHANNEL } from '@tocsin/database';
 import type Redis from 'ioredis';
-import { DueEventsService, LevelChangedEvent } from '@tocsin/declarations';
+import { DueEventsService, LevelChangedEvent, OutboxRepository } from '@tocsin/declarations';
 import { JOB, JobQueues, LiveEventMessage, liveEventsChannel, REDIS } from '@tocsin/queue';
-import { OutboxRelayRepository } from './outbox-relay.repository';
 
 /**
  * How often the relay looks for due events: the outbox row is also the timer, so this is its precision.
@@ -31,7 +30,7 @@ export class OutboxRelay implements BeforeApplicationShutdown {
   private lastError: string | null = null;
 
   constructor(
-    private readonly outbox: OutboxRelayRepository,
+    private readonly outbox: OutboxRepository,
     private readonly dueEvents: DueEventsService,
     private readonly queues: JobQueues,
     private readonly clock: Clock,

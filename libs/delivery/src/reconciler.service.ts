@@ -1,8 +1,8 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { AppConfig, Clock, describeError } from '@tocsin/config';
+import { OutboxRepository } from '@tocsin/declarations';
 import { JOB, JobQueues, QUEUE } from '@tocsin/queue';
 import { DeliveriesRepository } from './deliveries.repository';
-import { OutboxRelayRepository } from './outbox-relay.repository';
 
 const PAGE = 1000;
 
@@ -19,7 +19,7 @@ export class Reconciler implements BeforeApplicationShutdown {
   private running: Promise<unknown> | null = null;
 
   constructor(
-    private readonly outbox: OutboxRelayRepository,
+    private readonly outbox: OutboxRepository,
     private readonly deliveries: DeliveriesRepository,
     private readonly queues: JobQueues,
     private readonly clock: Clock,

@@ -1,10 +1,10 @@
 import { EventEmitter } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { NotFoundException, ServiceUnavailableException } from '@nestjs/common';
-import type { AnnouncedEventsRepository } from './announced-events.repository';
 import type { AnnouncedEvent } from './catch-up';
 import type { LiveEvents, LiveEventsListener } from './live-events.service';
 import { loadConfig } from '@tocsin/config';
+import type { OutboxRepository } from '@tocsin/declarations';
 import { CATCH_UP_LIMIT, StreamRequest, StreamService, TooManyStreams } from './stream.service';
 import { announcedEvent } from './testing/announced-event';
 
@@ -56,10 +56,10 @@ describe('StreamService', () => {
   beforeEach(() => {
     live = new FakeLiveEvents();
     backlog = async () => [];
-    const repository = { after: (id: number, area: string | undefined) => backlog(id, area) };
+    const outbox = { announcedAfter: (id: number, area: string | undefined) => backlog(id, area) };
     service = new StreamService(
       live as unknown as LiveEvents,
-      repository as unknown as AnnouncedEventsRepository,
+      outbox as unknown as OutboxRepository,
       loadConfig({ STREAM_MAX_PER_CLIENT: '2', STREAM_MAX: '3' }),
     );
   });

@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { requireArea } from '@tocsin/areas';
 import { AppConfig } from '@tocsin/config';
-import { AnnouncedEventsRepository } from './announced-events.repository';
+import { OutboxRepository } from '@tocsin/declarations';
 import { AnnouncedEvent, catchUp } from './catch-up';
 import { eventConcernsArea } from './event-area';
 import { LiveEvents, LiveEventsListener } from './live-events.service';
@@ -60,7 +60,7 @@ export class StreamService implements BeforeApplicationShutdown {
 
   constructor(
     private readonly live: LiveEvents,
-    private readonly announcedEvents: AnnouncedEventsRepository,
+    private readonly outbox: OutboxRepository,
     private readonly config: AppConfig,
   ) {}
 
@@ -86,7 +86,7 @@ export class StreamService implements BeforeApplicationShutdown {
       const backlog =
         request.lastEventId === null
           ? []
-          : await this.announcedEvents.after(request.lastEventId, area?.code, CATCH_UP_LIMIT);
+          : await this.outbox.announcedAfter(request.lastEventId, area?.code, CATCH_UP_LIMIT);
       stream.caughtUp(backlog, backlog.length === CATCH_UP_LIMIT);
       return stream;
     } catch (error) {
