@@ -1,5 +1,6 @@
 import { queryRows, tables } from '@tocsin/database';
 import { sql } from 'drizzle-orm';
+import { eventually } from './support/eventually';
 import { createKey, startTestApp, TestApp } from './support/test-app';
 import { WebhookReceiver } from './support/webhook-receiver';
 
@@ -103,14 +104,12 @@ describe('POST /v1/declarations/preview', () => {
           )
         ).map((r) => [r.channel, Number(r.n)]),
       );
-    const deadline = Date.now() + 20_000;
-    while (
-      JSON.stringify(await countsOf()) !== JSON.stringify({ email: 2, webhook: 2 }) &&
-      Date.now() < deadline
-    ) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    expect(await countsOf()).toEqual({ email: 2, webhook: 2 });
+    const counts = await eventually(countsOf, (seen) => seen.email === 2 && seen.webhook === 2, {
+      timeoutMs: 20_000,
+      intervalMs: 100,
+      what: 'two deliveries on each channel',
+    });
+    expect(counts).toEqual({ email: 2, webhook: 2 });
     expect(
       receipts()
         .map((r) => r.path)
