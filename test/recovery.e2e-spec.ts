@@ -5,6 +5,7 @@ import { tables } from '@tocsin/database';
 import { refusePostgresConnections } from '@tocsin/database/testing';
 import { JOB, jobOptions, JobQueues, QUEUE } from '@tocsin/queue';
 import { eq } from 'drizzle-orm';
+import { eventually } from './support/eventually';
 import { SmtpSink } from './support/smtp-sink';
 import { startTestApp, TestApp } from './support/test-app';
 import { WebhookReceiver } from './support/webhook-receiver';
@@ -24,22 +25,6 @@ const declaration = (overrides: Record<string, unknown> = {}) => ({
   authority: 'Anti-Terrorist Centre',
   ...overrides,
 });
-
-async function eventually<T>(
-  probe: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs: number,
-  what: string,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(`not within ${timeoutMs} ms: ${what} (last: ${JSON.stringify(value)})`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('recovery after the database was away', () => {
   let test: TestApp;
@@ -77,16 +62,14 @@ describe('recovery after the database was away', () => {
           .from(tables.deliveries)
           .where(eq(tables.deliveries.webhookEndpointId, endpoint.body.id as string)),
       (rows) => rows[0]?.attempts === 1,
-      10_000,
-      'the first attempt recorded',
+      { timeoutMs: 10_000, what: 'the first attempt recorded' },
     );
     const deliveryQueue = test.app.get(JobQueues).queue(QUEUE.delivery);
     const retryJobId = jobOptions(JOB.deliverOne, { deliveryId: delivery.id, attempt: 2 }).jobId!;
     await eventually(
       () => deliveryQueue.getJobState(retryJobId),
       (state) => state === 'delayed',
-      5_000,
-      'the retry job delayed',
+      { timeoutMs: 5_000, what: 'the retry job delayed' },
     );
 
     // PostgreSQL refuses the app until the retry job has used up all its BullMQ attempts (about 15 s).
@@ -95,8 +78,7 @@ describe('recovery after the database was away', () => {
       await eventually(
         () => deliveryQueue.getJobState(retryJobId),
         (state) => state === 'failed',
-        45_000,
-        'the retry job failed',
+        { timeoutMs: 45_000, what: 'the retry job failed' },
       );
       expect(receiver.receipts).toHaveLength(1);
     } finally {
@@ -122,8 +104,7 @@ describe('recovery after the database was away', () => {
           .from(tables.deliveries)
           .where(eq(tables.deliveries.id, delivery.id)),
       (rows) => rows[0]?.status === 'delivered',
-      5_000,
-      'the delivery recorded delivered',
+      { timeoutMs: 5_000, what: 'the delivery recorded delivered' },
     );
   });
 });
@@ -190,8 +171,7 @@ describe('an endpoint that two failing batches disable at once', () => {
       () => deliveryQueue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'completed'),
       (counts) =>
         counts.completed === 2 && counts.waiting + counts.active + counts.delayed + counts.prioritized === 0,
-      15_000,
-      'both batches done',
+      { timeoutMs: 15_000, what: 'both batches done' },
     );
     expect(receiver.received()).toBe(2);
     await smtp.waitFor('oncall@receiver.example', 1, 5_000);
