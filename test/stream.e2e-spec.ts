@@ -1,6 +1,7 @@
 import { get, IncomingHttpHeaders } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { StreamService } from '@tocsin/stream';
+import { eventually } from './support/eventually';
 import { SseClient, ReceivedEvent } from './support/sse-client';
 import { createKey, startTestApp, TestApp } from './support/test-app';
 
@@ -273,9 +274,11 @@ describe('GET /v1/stream: connection limits (STREAM_MAX_PER_CLIENT, STREAM_MAX)'
   afterEach(async () => {
     for (const client of clients.splice(0)) client.close();
     // Every test starts with no stream open: the server frees a slot once it sees the close.
-    const deadline = Date.now() + 2000;
-    while (streams.openStreams > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-    expect(streams.openStreams).toBe(0);
+    await eventually(
+      () => streams.openStreams,
+      (open) => open === 0,
+      { timeoutMs: 2000, intervalMs: 10, what: 'every stream to be closed' },
+    );
   });
   afterAll(() => test?.close());
 
@@ -310,14 +313,15 @@ describe('GET /v1/stream: connection limits (STREAM_MAX_PER_CLIENT, STREAM_MAX)'
     const [first] = [await open('203.0.113.1'), await open('203.0.113.1'), await open('203.0.113.2')];
     first.close();
     // The server frees the slot once it sees the close: until then the client is still refused.
-    const deadline = Date.now() + 2000;
-    let status = 0;
-    while (status !== 200 && Date.now() < deadline) {
-      const client = await SseClient.connect(`${baseUrlOf(test)}/v1/stream`, from('203.0.113.1'));
-      clients.push(client);
-      status = client.status;
-      if (status !== 200) await new Promise((r) => setTimeout(r, 20));
-    }
+    const status = await eventually(
+      async () => {
+        const client = await SseClient.connect(`${baseUrlOf(test)}/v1/stream`, from('203.0.113.1'));
+        clients.push(client);
+        return client.status;
+      },
+      (answered) => answered === 200,
+      { timeoutMs: 2000, intervalMs: 20, what: 'the freed slot to take the client' },
+    );
     expect(status).toBe(200);
     expect(streams.openStreams).toBe(3);
   });
