@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { eventually } from './eventually';
 
 const DIST = resolve(__dirname, '..', '..', 'dist', 'apps');
 export const MAIN = {
@@ -69,17 +70,16 @@ export class PrivateRedis {
         stdio: 'ignore',
       },
     );
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const ok = await new Promise<boolean>((done) => {
-        const socket = connect(this.port, '127.0.0.1');
-        socket.once('connect', () => (socket.destroy(), done(true)));
-        socket.once('error', () => done(false));
-      });
-      if (ok) return;
-      if (Date.now() > deadline) throw new Error('redis-server did not start');
-      await new Promise((done) => setTimeout(done, 50));
-    }
+    await eventually(
+      () =>
+        new Promise<boolean>((done) => {
+          const socket = connect(this.port, '127.0.0.1');
+          socket.once('connect', () => (socket.destroy(), done(true)));
+          socket.once('error', () => done(false));
+        }),
+      (accepts) => accepts,
+      { timeoutMs: 10_000, what: 'redis-server to accept connections' },
+    );
   }
 
   /** Kills it at once, as a crash would. */

@@ -1,6 +1,7 @@
 import { AddressInfo } from 'node:net';
 import { ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import { eventually } from './eventually';
 
 /** A real SMTP server on a free local port that keeps every message it receives, parsed. */
 export class SmtpSink {
@@ -51,14 +52,11 @@ export class SmtpSink {
 
   /** Messages to `address`, waiting until there are at least `count`. */
   async waitFor(address: string, count = 1, timeoutMs = 5000): Promise<ParsedMail[]> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.to(address);
-      if (found.length >= count) return found;
-      if (Date.now() > deadline)
-        throw new Error(`expected ${count} message(s) to ${address}, got ${found.length}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    return eventually(
+      () => this.to(address),
+      (found) => found.length >= count,
+      { timeoutMs, what: `${count} message(s) to ${address}` },
+    );
   }
 
   to(address: string): ParsedMail[] {

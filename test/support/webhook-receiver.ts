@@ -1,5 +1,6 @@
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { eventually } from './eventually';
 
 export interface Receipt {
   path: string;
@@ -72,13 +73,13 @@ export class WebhookReceiver {
     return this.receipts.filter((r) => r.path === path);
   }
 
+  /** Waits until `predicate` holds; past `timeoutMs`, fails with the number of receipts so far. */
   async waitFor(predicate: () => boolean, timeoutMs = 20_000, what = 'receipts'): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!predicate()) {
-      if (Date.now() > deadline)
-        throw new Error(`timed out waiting for ${what} (${this.receipts.length} so far)`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await eventually(
+      () => ({ held: predicate(), receipts: this.receipts.length }),
+      (seen) => seen.held,
+      { timeoutMs, what },
+    );
   }
 
   close(): Promise<void> {
