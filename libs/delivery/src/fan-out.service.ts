@@ -42,7 +42,7 @@ export class FanOutService {
         const chunks = chunk(ids, DELIVERY_BATCH);
         await this.queues.addBulk(
           JOB.deliverBatch,
-          chunks.map((deliveryIds) => ({ deliveryIds })),
+          chunks.map((deliveryIds) => ({ data: { deliveryIds } })),
         );
         batches += chunks.length;
         deliveries += ids.length;

@@ -104,7 +104,7 @@ export class OutboxRelay implements BeforeApplicationShutdown {
       try {
         await this.queues.addBulk(
           JOB.fanOut,
-          ready.map(({ event }) => ({ eventId: event.data.eventId })),
+          ready.map(({ event }) => ({ data: { eventId: event.data.eventId } })),
         );
       } catch (error) {
         const reason = describeError(error);

@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { AppConfig, Clock, describeError } from '@tocsin/config';
 import { OutboxRepository } from '@tocsin/declarations';
-import { JOB, JobQueues, QUEUE } from '@tocsin/queue';
+import { JOB, JobQueues } from '@tocsin/queue';
 import { DeliveriesRepository } from './deliveries.repository';
 
 const PAGE = 1000;
@@ -50,7 +50,7 @@ export class Reconciler implements BeforeApplicationShutdown {
     const fanOuts = await this.outbox.unfinishedFanOuts(before, PAGE);
     await this.queues.addBulk(
       JOB.fanOut,
-      fanOuts.map((eventId) => ({ eventId })),
+      fanOuts.map((eventId) => ({ data: { eventId } })),
     );
     // A retry's job id is its delivery and attempt, so re-adding one whose job is still live does nothing,
     // and one whose job failed (the database was away) runs it again. A first attempt's batch job cannot be
@@ -59,15 +59,11 @@ export class Reconciler implements BeforeApplicationShutdown {
     // batch waiting out BullMQ's backoff in the delayed set. Delayed single-delivery jobs are not: they are
     // retries of deliveries already attempted, or first attempts this reconciler re-added, named by their
     // delivery, which adding again leaves alone.
-    const counts = await this.queues
-      .queue(QUEUE.delivery)
-      .getJobCounts('waiting', 'active', 'prioritized', 'waiting-children');
-    const queueDrained =
-      Object.values(counts).every((n) => n === 0) && !(await this.queues.inBackoff(JOB.deliverBatch));
+    const queueDrained = await this.queues.drained(JOB.deliverBatch);
     const lost = await this.deliveries.lost(before, PAGE, queueDrained);
     await this.queues.addBulk(
       JOB.deliverOne,
-      lost.map((d) => ({ deliveryId: d.id, attempt: d.attempts + 1 })),
+      lost.map((d) => ({ data: { deliveryId: d.id, attempt: d.attempts + 1 } })),
     );
     if (fanOuts.length || lost.length) {
       this.logger.warn(

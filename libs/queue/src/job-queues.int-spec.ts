@@ -89,10 +89,29 @@ describe('JobQueues on Redis: re-adding a job whose id is taken', () => {
     );
     await stopWorker();
 
-    await queues.addBulk(JOB.deliverOne, [retryOf('dlv_done')]);
+    await queues.addBulk(JOB.deliverOne, [{ data: retryOf('dlv_done') }]);
 
     expect(await delivery().getJobState(idOf('dlv_done'))).toBe('waiting');
     expect(await delivery().getJobCounts('completed', 'waiting')).toEqual({ completed: 0, waiting: 1 });
+  });
+
+  it('gives each job of a bulk add its own delay', async () => {
+    await queues.addBulk(JOB.deliverOne, [
+      { data: retryOf('dlv_now') },
+      { data: retryOf('dlv_in_a_minute'), delayMs: 60_000 },
+      { data: retryOf('dlv_in_an_hour'), delayMs: 3_600_000 },
+    ]);
+    const delays = await Promise.all(
+      ['dlv_now', 'dlv_in_a_minute', 'dlv_in_an_hour'].map(async (id) => {
+        const job = (await delivery().getJob(idOf(id)))!;
+        return [id, job.delay, await job.getState()];
+      }),
+    );
+    expect(delays).toEqual([
+      ['dlv_now', 0, 'waiting'],
+      ['dlv_in_a_minute', 60_000, 'delayed'],
+      ['dlv_in_an_hour', 3_600_000, 'delayed'],
+    ]);
   });
 
   it('leaves a waiting or delayed job with the id as it is', async () => {
@@ -100,7 +119,10 @@ describe('JobQueues on Redis: re-adding a job whose id is taken', () => {
     await queues.add(JOB.deliverOne, retryOf('dlv_delayed'), 60_000);
     const delayedBefore = (await delivery().getJob(idOf('dlv_delayed')))!;
 
-    await queues.addBulk(JOB.deliverOne, [retryOf('dlv_waiting'), retryOf('dlv_delayed')]);
+    await queues.addBulk(JOB.deliverOne, [
+      { data: retryOf('dlv_waiting') },
+      { data: retryOf('dlv_delayed') },
+    ]);
 
     expect(await delivery().getJobCounts('waiting', 'delayed')).toEqual({ waiting: 1, delayed: 1 });
     const delayedAfter = (await delivery().getJob(idOf('dlv_delayed')))!;
@@ -132,7 +154,7 @@ describe('JobQueues on Redis: re-adding a job whose id is taken', () => {
   });
 
   it('gives two producers re-adding the same failed jobs at once one live job per id', async () => {
-    const retries = Array.from({ length: 200 }, (_, i) => retryOf(`dlv_race_${i}`));
+    const retries = Array.from({ length: 200 }, (_, i) => ({ data: retryOf(`dlv_race_${i}`) }));
     await queues.addBulk(JOB.deliverOne, retries);
     await failAll(200);
     const other = new JobQueues(config);
@@ -147,6 +169,14 @@ describe('JobQueues on Redis: re-adding a job whose id is taken', () => {
       delayed: 0,
       active: 0,
     });
+  });
+
+  it('counts the queue drained while only delayed retries wait, not while a job waits to run', async () => {
+    expect(await queues.drained(JOB.deliverBatch)).toBe(true);
+    await queues.add(JOB.deliverOne, retryOf('dlv_later'), 60_000);
+    expect(await queues.drained(JOB.deliverBatch)).toBe(true);
+    await queues.add(JOB.deliverBatch, { deliveryIds: ['dlv_a'] });
+    expect(await queues.drained(JOB.deliverBatch)).toBe(false);
   });
 
   it('tells a batch waiting out its backoff from delivery retries waiting for their time', async () => {

@@ -19,6 +19,12 @@ const CLOCK_SKEW_MS = 5000;
 /** Delayed jobs read per round trip. */
 const DELAYED_PAGE = 500;
 
+/** One job to add: its data, and how long from now it waits before it may run (none: at once). */
+export interface JobToAdd<N extends JobName> {
+  data: JobData[N];
+  delayMs?: number;
+}
+
 /** Producers for every queue, shared by the API and the worker. */
 @Injectable()
 export class JobQueues implements OnApplicationShutdown {
@@ -42,24 +48,20 @@ export class JobQueues implements OnApplicationShutdown {
   }
 
   async add<N extends JobName>(name: N, data: JobData[N], delayMs = 0): Promise<void> {
-    await this.addBulk(name, [data], () => delayMs);
+    await this.addBulk(name, [{ data, delayMs }]);
   }
 
   /**
-   * Adds many jobs of one name in a couple of round trips; `delayMsOf` gives each its own delay. A job
-   * that is waiting, delayed or active with the same id makes the add a no-op (that is what the
-   * deterministic ids are for); one that has finished is run again instead: BullMQ ignores an add whose id
-   * exists in any state, and a failed job is kept for a week, so otherwise work whose row is still pending
-   * after the database was away would never be tried again.
+   * Adds many jobs of one name in a couple of round trips, each with its own delay. A job that is waiting,
+   * delayed or active with the same id makes the add a no-op (that is what the deterministic ids are for);
+   * one that has finished is run again instead: BullMQ ignores an add whose id exists in any state, and a
+   * failed job is kept for a week, so otherwise work whose row is still pending after the database was
+   * away would never be tried again.
    */
-  async addBulk<N extends JobName>(
-    name: N,
-    items: JobData[N][],
-    delayMsOf: (data: JobData[N]) => number = () => 0,
-  ): Promise<void> {
+  async addBulk<N extends JobName>(name: N, items: readonly JobToAdd<N>[]): Promise<void> {
     if (!items.length) return;
     const queue = this.queue(QUEUE_OF[name]);
-    const jobs = items.map((data) => ({ name, data, opts: jobOptions(name, data, delayMsOf(data)) }));
+    const jobs = items.map(({ data, delayMs }) => ({ name, data, opts: jobOptions(name, data, delayMs) }));
     await this.runFinishedAgain(
       queue,
       jobs.map((job) => job.opts.jobId!),
@@ -121,6 +123,20 @@ export class JobQueues implements OnApplicationShutdown {
     }
   }
 
+  /**
+   * Whether nothing in the queue of `name` could still be carrying work of `name`: no job there is waiting
+   * or running, and no `name` job is waiting out BullMQ's backoff.
+   */
+  async drained(name: JobName): Promise<boolean> {
+    const counts = await this.queue(QUEUE_OF[name]).getJobCounts(
+      'waiting',
+      'active',
+      'prioritized',
+      'waiting-children',
+    );
+    return Object.values(counts).every((n) => n === 0) && !(await this.inBackoff(name));
+  }
+
   async onApplicationShutdown(): Promise<void> {
     // Closing while Redis is away must not fail the shutdown: there is nothing left to flush.
     await Promise.all(
@@ -145,15 +161,4 @@ export function redisConnectionOptions(url: string, role: 'producer' | 'worker' 
     enableOfflineQueue: role === 'worker',
     maxRetriesPerRequest: null,
   };
-}
-
-/** `promise`, or a rejection after `ms`. */
-export function withinMs<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    promise.then(
-      (value) => (clearTimeout(timer), resolve(value)),
-      (error: unknown) => (clearTimeout(timer), reject(error)),
-    );
-  });
 }

@@ -18,7 +18,7 @@ export async function connectRedis(url: string, timeoutMs = 5000): Promise<Redis
   let lastError: Error | undefined;
   client.on('error', (error: Error) => (lastError = error));
   try {
-    await withTimeout(client.connect(), timeoutMs);
+    await withinMs(client.connect(), timeoutMs);
     await client.ping();
     return client;
   } catch (error) {
@@ -28,8 +28,9 @@ export async function connectRedis(url: string, timeoutMs = 5000): Promise<Redis
   }
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
+/** `promise`, or a rejection after `ms`. */
+export function withinMs<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
     promise.then(
       (value) => (clearTimeout(timer), resolve(value)),
