@@ -38,18 +38,15 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
   ) {
     this.handlers = {
       [JOB.fanOut]: (data) => fanOut.fanOut(data.eventId),
-      [JOB.deliverBatch]: (data) =>
-        delivery.deliverBatch(data.deliveryIds).then((a) => ({ attempted: a.length })),
-      [JOB.deliverOne]: (data) =>
-        delivery.deliverOne(data.deliveryId, data.attempt).then((a) => ({ attempted: a.length })),
+      [JOB.deliverBatch]: (data) => delivery.deliverBatch(data.deliveryIds),
+      [JOB.deliverOne]: (data) => delivery.deliverOne(data.deliveryId, data.attempt),
     };
     checkHandlers(this.handlers);
   }
 
   async onApplicationBootstrap(): Promise<void> {
     const connection = redisConnectionOptions(this.config.redisUrl, 'worker');
-    // A job's lock must outlive its slowest receiver, or a stalled-job check would run it twice.
-    const lockDuration = Math.max(15_000, this.config.webhookTimeoutMs * 3 + 10_000);
+    const lockDuration = lockDurationMs(this.config.webhookTimeoutMs);
     for (const queue of Object.values(QUEUE)) {
       const worker = new Worker(queue, (job: Job) => this.run(job), {
         connection,
@@ -73,7 +70,7 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
 
   /** Jobs in flight finish (as long as their lock lasts); with Redis away, stop without waiting for it. */
   async beforeApplicationShutdown(): Promise<void> {
-    const lockDuration = Math.max(15_000, this.config.webhookTimeoutMs * 3 + 10_000);
+    const lockDuration = lockDurationMs(this.config.webhookTimeoutMs);
     await Promise.all(
       this.workers.map((worker) => withinMs(worker.close(), lockDuration).catch(() => worker.close(true))),
     );
@@ -88,6 +85,14 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
       throw keptFailure(error);
     });
   }
+}
+
+/**
+ * How long a worker holds a job's lock, and waits for jobs in flight at shutdown. The lock must outlive the
+ * slowest receiver, or a stalled-job check would run the job twice.
+ */
+function lockDurationMs(webhookTimeoutMs: number): number {
+  return Math.max(15_000, webhookTimeoutMs * 3 + 10_000);
 }
 
 /**

@@ -7,20 +7,23 @@ import {
   Positioned,
   positioned,
   queryRows,
+  tables,
 } from '@tocsin/database';
 import { EventChange, LevelChangedEvent, OutboxRepository } from '@tocsin/declarations';
 import { FilterEvent, subscriberMatchesChangeSql, SubscriptionFilter } from '@tocsin/subscribers';
-import { SQL, sql } from 'drizzle-orm';
+import type { SealedSigningSecrets } from '@tocsin/webhooks';
+import { and, asc, eq, getTableColumns, gt, gte, lt, lte, max, min, or, SQL, sql } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 
 export const CHANNELS = ['webhook', 'email'] as const;
-export type Channel = (typeof CHANNELS)[number];
+export type ChannelName = (typeof CHANNELS)[number];
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed', 'skipped'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 export interface Delivery {
   id: string;
   eventId: string;
-  channel: Channel;
+  channel: ChannelName;
   webhookEndpointId: string | null;
   emailSubscriptionId: string | null;
   status: DeliveryStatus;
@@ -44,19 +47,44 @@ export interface DeliveryAttempt {
   responseExcerpt: string | null;
 }
 
-/** A delivery with what sending it needs: its event, and its endpoint or subscription. */
-export interface DeliveryToSend extends Delivery {
+/**
+ * What sending any pending delivery needs: the attempts made so far and its event. The deliveries of one
+ * event share one parsed `payload` and one `payloadJson` (the webhook body), so a batch makes each once.
+ */
+interface PendingDelivery {
+  id: string;
+  eventId: string;
+  attempts: number;
   payload: LevelChangedEvent;
-  /** The payload as the webhook body, serialised once for all the deliveries of its event. */
   payloadJson: string;
-  webhook: {
-    url: string;
-    enabled: boolean;
-    secret: string;
-    previousSecret: string | null;
-    previousSecretExpiresAt: Date | null;
-  } | null;
-  email: { address: string; status: string; tokenVersion: number; filter: SubscriptionFilter } | null;
+}
+
+/** A webhook delivery to send, with its endpoint's URL and sealed signing secrets. */
+export interface WebhookDeliveryToSend extends PendingDelivery {
+  channel: 'webhook';
+  endpoint: SealedSigningSecrets & { url: string; enabled: boolean };
+}
+
+/** An email delivery to send, with its subscription. */
+export interface EmailDeliveryToSend extends PendingDelivery {
+  channel: 'email';
+  subscription: {
+    id: string;
+    address: string;
+    status: string;
+    tokenVersion: number;
+    filter: SubscriptionFilter;
+  };
+}
+
+/** A delivery with what sending it needs, by channel: the `channel` says which subscriber it has. */
+export type DeliveryToSend = WebhookDeliveryToSend | EmailDeliveryToSend;
+export type DeliveryToSendOn<C extends ChannelName> = Extract<DeliveryToSend, { channel: C }>;
+
+/** A failed delivery made pending again, with the attempts it has had. */
+export interface ReopenedDelivery {
+  id: string;
+  attempts: number;
 }
 
 /** What one attempt came to, to write back set-wise. */
@@ -67,7 +95,7 @@ export interface AttemptOutcome {
   ok: boolean;
   statusCode: number | null;
   error: string | null;
-  latencyMs: number | null;
+  latencyMs: number;
   responseExcerpt: string | null;
   status: DeliveryStatus;
   nextAttemptAt: Date | null;
@@ -80,9 +108,11 @@ export interface DeliveryQuery extends KeysetWindow {
   ownerKeyId?: string;
 }
 
+const { deliveries, deliveryAttempts, webhookEndpoints } = tables;
+
 // (webhook_endpoint_id, created_at) serves one endpoint's log; the whole log (admins) and an integrator's
 // (by owner) have no index on (created_at, id).
-const byCreation = newestFirst(sql.raw('d.created_at'), sql.raw('d.id'));
+const byCreation = newestFirst(deliveries.createdAt, deliveries.id);
 
 /**
  * `ids` as a SQL array built from one JSON parameter: one parameter however many ids (drizzle builds a list
@@ -104,7 +134,7 @@ const eventChanges = (changes: EventChange[]) =>
     })),
   )}::jsonb) as ch(area_code text, scheme_id text, previous_rank int, current_rank int, direction text)`;
 
-const SUBSCRIBERS: Record<Channel, { table: SQL; column: SQL; eligible: SQL }> = {
+const SUBSCRIBERS: Record<ChannelName, { table: SQL; column: SQL; eligible: SQL }> = {
   webhook: {
     table: sql.raw('webhook_endpoints'),
     column: sql.raw('webhook_endpoint_id'),
@@ -116,6 +146,12 @@ const SUBSCRIBERS: Record<Channel, { table: SQL; column: SQL; eligible: SQL }> =
     eligible: sql.raw(`s.status = 'confirmed'`),
   },
 };
+
+/** The column of a delivery that names its subscriber, by channel. */
+const SUBSCRIBER_OF_DELIVERY = {
+  webhook: deliveries.webhookEndpointId,
+  email: deliveries.emailSubscriptionId,
+} satisfies Record<ChannelName, AnyPgColumn>;
 
 @Injectable()
 export class DeliveriesRepository {
@@ -130,7 +166,7 @@ export class DeliveriesRepository {
    * Re-running is harmless: existing rows are left as they are.
    */
   async createPage(
-    channel: Channel,
+    channel: ChannelName,
     eventId: string,
     changes: EventChange[],
     after: string,
@@ -156,18 +192,25 @@ export class DeliveriesRepository {
 
   /** First attempts still to make, of subscribers in (after, upTo]. */
   async firstAttemptsBetween(
-    channel: Channel,
+    channel: ChannelName,
     eventId: string,
     after: string,
     upTo: string,
   ): Promise<string[]> {
-    const { column } = SUBSCRIBERS[channel];
-    const rows = await queryRows<{ id: string }>(
-      this.db,
-      sql`select id from deliveries
-          where event_id = ${eventId} and ${column} > ${after} and ${column} <= ${upTo} and status = 'pending' and attempts = 0
-          order by ${column}`,
-    );
+    const column = SUBSCRIBER_OF_DELIVERY[channel];
+    const rows = await this.db
+      .select({ id: deliveries.id })
+      .from(deliveries)
+      .where(
+        and(
+          eq(deliveries.eventId, eventId),
+          gt(column, after),
+          lte(column, upTo),
+          eq(deliveries.status, 'pending'),
+          eq(deliveries.attempts, 0),
+        ),
+      )
+      .orderBy(asc(column));
     return rows.map((r) => r.id);
   }
 
@@ -180,10 +223,11 @@ export class DeliveriesRepository {
     // The batch is fetched by primary key before its rows are filtered: given `status = 'pending'` beside
     // the ids, the planner goes by the status index on statistics taken before the fan-out, and reads every
     // pending delivery for each batch (10 ms a batch at 5,000 deliveries, growing with the fan-out).
-    const rows = await queryRows<Record<string, unknown>>(
+    const rows = await queryRows<ToSendRow>(
       this.db,
       sql`with batch as materialized (select * from deliveries where id = any(${idArray(ids)}))
-          select d.*, w.url, w.enabled, w.secret, w.previous_secret, w.previous_secret_expires_at,
+          select d.id, d.event_id, d.channel, d.attempts, d.webhook_endpoint_id, d.email_subscription_id,
+            w.url, w.enabled, w.secret, w.previous_secret, w.previous_secret_expires_at,
             e.email, e.status as subscription_status, e.token_version, e.areas, e.scheme_id, e.min_rank, e.events
           from batch d
           left join webhook_endpoints w on w.id = d.webhook_endpoint_id
@@ -191,40 +235,16 @@ export class DeliveriesRepository {
           where d.status = 'pending' ${attempt === undefined ? sql`` : sql`and d.attempts = ${attempt - 1}`}`,
     );
     if (!rows.length) return [];
-    const payloads = await this.outbox.payloadsOf([...new Set(rows.map((r) => r.event_id as string))]);
+    const payloads = await this.outbox.payloadsOf([...new Set(rows.map((r) => r.event_id))]);
     const events = new Map(
       [...payloads].map(([eventId, payload]) => [eventId, { payload, payloadJson: JSON.stringify(payload) }]),
     );
-    return rows.map((r) => ({
-      ...toDelivery(r),
-      ...events.get(r.event_id as string)!,
-      webhook:
-        r.webhook_endpoint_id && r.url
-          ? {
-              url: r.url as string,
-              enabled: r.enabled as boolean,
-              secret: r.secret as string,
-              previousSecret: (r.previous_secret as string | null) ?? null,
-              previousSecretExpiresAt: r.previous_secret_expires_at
-                ? new Date(r.previous_secret_expires_at as string)
-                : null,
-            }
-          : null,
-      email:
-        r.email_subscription_id && r.email
-          ? {
-              address: r.email as string,
-              status: r.subscription_status as string,
-              tokenVersion: Number(r.token_version),
-              filter: {
-                areas: r.areas as string[],
-                schemeId: (r.scheme_id as string | null) ?? null,
-                minRank: r.min_rank === null ? null : Number(r.min_rank),
-                events: (r.events as FilterEvent[] | null) ?? null,
-              },
-            }
-          : null,
-    }));
+    return rows.map((r) => {
+      const event = events.get(r.event_id);
+      // A delivery references its outbox row (a foreign key), so this is a broken database, not a race.
+      if (!event) throw new Error(`delivery ${r.id} has no outbox event ${r.event_id}`);
+      return toSendOf(r, event.payload, event.payloadJson);
+    });
   }
 
   /**
@@ -267,105 +287,191 @@ export class DeliveriesRepository {
    * Pending deliveries whose job seems lost: a retry long overdue, and, with `firstAttempts`, a first attempt
    * long not made.
    */
-  async lost(
-    olderThan: Date,
-    limit: number,
-    firstAttempts: boolean,
-  ): Promise<{ id: string; attempts: number }[]> {
-    return queryRows<{ id: string; attempts: number }>(
-      this.db,
-      sql`select id, attempts from deliveries
-          where status = 'pending' and (
-            (attempts > 0 and next_attempt_at < ${olderThan})
-            ${firstAttempts ? sql`or (attempts = 0 and created_at < ${olderThan})` : sql``})
-          order by created_at limit ${limit}`,
+  async lost(olderThan: Date, limit: number, firstAttempts: boolean): Promise<ReopenedDelivery[]> {
+    return this.db
+      .select({ id: deliveries.id, attempts: deliveries.attempts })
+      .from(deliveries)
+      .where(
+        and(
+          eq(deliveries.status, 'pending'),
+          or(
+            and(gt(deliveries.attempts, 0), lt(deliveries.nextAttemptAt, olderThan)),
+            firstAttempts ? and(eq(deliveries.attempts, 0), lt(deliveries.createdAt, olderThan)) : undefined,
+          ),
+        ),
+      )
+      .orderBy(asc(deliveries.createdAt))
+      .limit(limit);
+  }
+
+  /** Makes one failed delivery pending again for a replay; none if it is not failed (any more). */
+  reopenFailed(id: string, now: Date): Promise<ReopenedDelivery[]> {
+    return this.reopen(eq(deliveries.id, id), now);
+  }
+
+  /** Makes the failed deliveries to an endpoint created since `since` pending again, for a replay. */
+  reopenFailedToEndpoint(webhookEndpointId: string, since: Date, now: Date): Promise<ReopenedDelivery[]> {
+    return this.reopen(
+      and(eq(deliveries.webhookEndpointId, webhookEndpointId), gte(deliveries.createdAt, since)),
+      now,
     );
   }
 
-  /** Makes failed deliveries pending again for a replay; returns the ids and their next attempt numbers. */
-  async reopen(where: SQL, now: Date): Promise<{ id: string; attempts: number }[]> {
-    return queryRows<{ id: string; attempts: number }>(
-      this.db,
-      sql`update deliveries set status = 'pending', next_attempt_at = ${now}, updated_at = ${now}
-          where status = 'failed' and ${where} returning id, attempts`,
-    );
+  private async reopen(which: SQL | undefined, now: Date): Promise<ReopenedDelivery[]> {
+    return this.db
+      .update(deliveries)
+      .set({ status: 'pending', nextAttemptAt: now, updatedAt: now })
+      .where(and(eq(deliveries.status, 'failed'), which))
+      .returning({ id: deliveries.id, attempts: deliveries.attempts });
   }
 
   async findById(
     id: string,
   ): Promise<(Delivery & { attemptsLog: DeliveryAttempt[]; ownerKeyId: string | null }) | null> {
-    const [row] = await queryRows<Record<string, unknown>>(
-      this.db,
-      sql`select d.*, w.owner_key_id from deliveries d left join webhook_endpoints w on w.id = d.webhook_endpoint_id where d.id = ${id}`,
-    );
+    const [row] = await this.db
+      .select({ ...getTableColumns(deliveries), ownerKeyId: webhookEndpoints.ownerKeyId })
+      .from(deliveries)
+      .leftJoin(webhookEndpoints, eq(webhookEndpoints.id, deliveries.webhookEndpointId))
+      .where(eq(deliveries.id, id));
     if (!row) return null;
-    const attempts = await queryRows<Record<string, unknown>>(
-      this.db,
-      sql`select * from delivery_attempts where delivery_id = ${id} order by attempt`,
-    );
-    return {
-      ...toDelivery(row),
-      ownerKeyId: (row.owner_key_id as string | null) ?? null,
-      attemptsLog: attempts.map((a) => ({
-        attempt: Number(a.attempt),
-        at: new Date(a.at as string),
-        ok: a.ok as boolean,
-        statusCode: a.status_code === null ? null : Number(a.status_code),
-        error: (a.error as string | null) ?? null,
-        latencyMs: a.latency_ms === null ? null : Number(a.latency_ms),
-        responseExcerpt: (a.response_excerpt as string | null) ?? null,
-      })),
-    };
+    const attemptsLog: DeliveryAttempt[] = await this.db
+      .select({
+        attempt: deliveryAttempts.attempt,
+        at: deliveryAttempts.at,
+        ok: deliveryAttempts.ok,
+        statusCode: deliveryAttempts.statusCode,
+        error: deliveryAttempts.error,
+        latencyMs: deliveryAttempts.latencyMs,
+        responseExcerpt: deliveryAttempts.responseExcerpt,
+      })
+      .from(deliveryAttempts)
+      .where(eq(deliveryAttempts.deliveryId, id))
+      .orderBy(asc(deliveryAttempts.attempt));
+    return { ...toDelivery(row), ownerKeyId: row.ownerKeyId, attemptsLog };
   }
 
   /** Newest first. */
   async findMany(query: DeliveryQuery): Promise<Positioned<Delivery>[]> {
-    const conditions: SQL[] = [sql`true`];
-    if (query.status) conditions.push(sql`d.status = ${query.status}`);
-    if (query.webhookEndpointId) conditions.push(sql`d.webhook_endpoint_id = ${query.webhookEndpointId}`);
-    if (query.ownerKeyId) conditions.push(sql`w.owner_key_id = ${query.ownerKeyId}`);
-    if (query.after) conditions.push(byCreation.after(query.after));
-    const rows = await queryRows<Record<string, unknown> & { position_instant: string }>(
-      this.db,
-      sql`select d.*, ${byCreation.instant} as position_instant
-          from deliveries d left join webhook_endpoints w on w.id = d.webhook_endpoint_id
-          where ${sql.join(conditions, sql` and `)} order by ${byCreation.orderBy} limit ${query.limit}`,
-    );
-    return rows.map((row) => positioned(toDelivery(row), row.position_instant));
+    const rows = await this.db
+      .select({ ...getTableColumns(deliveries), positionInstant: byCreation.instant })
+      .from(deliveries)
+      .leftJoin(webhookEndpoints, eq(webhookEndpoints.id, deliveries.webhookEndpointId))
+      .where(
+        and(
+          query.status === undefined ? undefined : eq(deliveries.status, query.status),
+          query.webhookEndpointId === undefined
+            ? undefined
+            : eq(deliveries.webhookEndpointId, query.webhookEndpointId),
+          query.ownerKeyId === undefined ? undefined : eq(webhookEndpoints.ownerKeyId, query.ownerKeyId),
+          query.after && byCreation.after(query.after),
+        ),
+      )
+      .orderBy(byCreation.orderBy)
+      .limit(query.limit);
+    return rows.map((row) => positioned(toDelivery(row), row.positionInstant));
   }
 
   /** When the first delivery to an endpoint failed that came after its last success; null if none failed since. */
   async firstFailureSinceSuccess(webhookEndpointId: string): Promise<Date | null> {
-    const [row] = await queryRows<{ first: string | Date | null }>(
-      this.db,
-      sql`select min(created_at) as first from deliveries
-          where webhook_endpoint_id = ${webhookEndpointId} and status = 'failed'
-            and created_at > coalesce(
-              (select max(delivered_at) from deliveries where webhook_endpoint_id = ${webhookEndpointId} and status = 'delivered'),
-              '-infinity'::timestamptz)`,
-    );
-    return row?.first ? new Date(row.first) : null;
+    const lastSuccess = this.db
+      .select({ at: max(deliveries.deliveredAt) })
+      .from(deliveries)
+      .where(and(eq(deliveries.webhookEndpointId, webhookEndpointId), eq(deliveries.status, 'delivered')));
+    const [row] = await this.db
+      .select({ first: min(deliveries.createdAt) })
+      .from(deliveries)
+      .where(
+        and(
+          eq(deliveries.webhookEndpointId, webhookEndpointId),
+          eq(deliveries.status, 'failed'),
+          gt(deliveries.createdAt, sql`coalesce((${lastSuccess}), '-infinity'::timestamptz)`),
+        ),
+      );
+    return row?.first ?? null;
   }
 }
 
-const date = (value: unknown): Date | null =>
-  value === null || value === undefined ? null : new Date(value as string);
+/** A row of `toSend`'s query. A delivery's subscriber is always there: deleting one deletes its deliveries. */
+type ToSendRow = {
+  id: string;
+  event_id: string;
+  attempts: number;
+} & (
+  | {
+      channel: 'webhook';
+      webhook_endpoint_id: string;
+      url: string;
+      enabled: boolean;
+      secret: string;
+      previous_secret: string | null;
+      previous_secret_expires_at: Date | string | null;
+    }
+  | {
+      channel: 'email';
+      email_subscription_id: string;
+      email: string;
+      subscription_status: string;
+      token_version: number;
+      areas: string[];
+      scheme_id: string | null;
+      min_rank: number | null;
+      events: FilterEvent[] | null;
+    }
+);
 
-function toDelivery(r: Record<string, unknown>): Delivery {
+function toSendOf(r: ToSendRow, payload: LevelChangedEvent, payloadJson: string): DeliveryToSend {
+  const { id, event_id: eventId, attempts } = r;
+  if (r.channel === 'webhook') {
+    const expiresAt = r.previous_secret_expires_at;
+    return {
+      channel: 'webhook',
+      id,
+      eventId,
+      attempts,
+      payload,
+      payloadJson,
+      endpoint: {
+        id: r.webhook_endpoint_id,
+        url: r.url,
+        enabled: r.enabled,
+        secret: r.secret,
+        previousSecret: r.previous_secret,
+        previousSecretExpiresAt: expiresAt === null ? null : new Date(expiresAt),
+      },
+    };
+  }
   return {
-    id: r.id as string,
-    eventId: r.event_id as string,
-    channel: r.channel as Channel,
-    webhookEndpointId: (r.webhook_endpoint_id as string | null) ?? null,
-    emailSubscriptionId: (r.email_subscription_id as string | null) ?? null,
-    status: r.status as DeliveryStatus,
-    attempts: Number(r.attempts),
-    nextAttemptAt: date(r.next_attempt_at),
-    lastStatusCode: r.last_status_code === null ? null : Number(r.last_status_code),
-    lastError: (r.last_error as string | null) ?? null,
-    lastLatencyMs: r.last_latency_ms === null ? null : Number(r.last_latency_ms),
-    responseExcerpt: (r.response_excerpt as string | null) ?? null,
-    createdAt: date(r.created_at)!,
-    deliveredAt: date(r.delivered_at),
+    channel: 'email',
+    id,
+    eventId,
+    attempts,
+    payload,
+    payloadJson,
+    subscription: {
+      id: r.email_subscription_id,
+      address: r.email,
+      status: r.subscription_status,
+      tokenVersion: r.token_version,
+      filter: { areas: r.areas, schemeId: r.scheme_id, minRank: r.min_rank, events: r.events },
+    },
+  };
+}
+
+function toDelivery(row: typeof deliveries.$inferSelect): Delivery {
+  return {
+    id: row.id,
+    eventId: row.eventId,
+    channel: row.channel as ChannelName,
+    webhookEndpointId: row.webhookEndpointId,
+    emailSubscriptionId: row.emailSubscriptionId,
+    status: row.status as DeliveryStatus,
+    attempts: row.attempts,
+    nextAttemptAt: row.nextAttemptAt,
+    lastStatusCode: row.lastStatusCode,
+    lastError: row.lastError,
+    lastLatencyMs: row.lastLatencyMs,
+    responseExcerpt: row.responseExcerpt,
+    createdAt: row.createdAt,
+    deliveredAt: row.deliveredAt,
   };
 }

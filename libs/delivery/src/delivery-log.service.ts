@@ -4,13 +4,13 @@ import { Clock } from '@tocsin/config';
 import { KeysetWindow, Positioned } from '@tocsin/database';
 import { JOB, JobQueues } from '@tocsin/queue';
 import { WebhookEndpointsService } from '@tocsin/webhooks';
-import { sql } from 'drizzle-orm';
 import {
   DeliveriesRepository,
   Delivery,
   DeliveryAttempt,
   DeliveryQuery,
   DeliveryStatus,
+  ReopenedDelivery,
 } from './deliveries.repository';
 
 export interface DeliveryListQuery extends KeysetWindow {
@@ -62,7 +62,7 @@ export class DeliveryLogService {
         `Delivery "${id}" is ${delivery.status}; only a failed delivery can be retried.`,
       );
     }
-    const reopened = await this.deliveries.reopen(sql`id = ${id}`, this.clock.now());
+    const reopened = await this.deliveries.reopenFailed(id, this.clock.now());
     await this.enqueue(reopened);
     return (await this.deliveries.findById(id))!;
   }
@@ -72,18 +72,15 @@ export class DeliveryLogService {
     const endpoint = await this.endpoints.get(endpointId, caller);
     if (!endpoint.enabled)
       throw new ConflictException(`Webhook "${endpointId}" is disabled; enable it before recovering.`);
-    const reopened = await this.deliveries.reopen(
-      sql`webhook_endpoint_id = ${endpointId} and created_at >= ${since}`,
-      this.clock.now(),
-    );
+    const reopened = await this.deliveries.reopenFailedToEndpoint(endpointId, since, this.clock.now());
     await this.enqueue(reopened);
     return reopened.length;
   }
 
-  private async enqueue(reopened: { id: string; attempts: number }[]): Promise<void> {
+  private async enqueue(reopened: ReopenedDelivery[]): Promise<void> {
     await this.queues.addBulk(
       JOB.deliverOne,
-      reopened.map((d) => ({ deliveryId: d.id, attempt: Number(d.attempts) + 1 })),
+      reopened.map((d) => ({ data: { deliveryId: d.id, attempt: d.attempts + 1 } })),
     );
   }
 }

@@ -4,30 +4,35 @@ import { MailModule } from '@tocsin/mail';
 import { SchemesModule } from '@tocsin/schemes';
 import { SubscribersModule } from '@tocsin/subscribers';
 import { WebhooksModule } from '@tocsin/webhooks';
+import { DELIVERY_CHANNELS, DeliveryChannels } from './channel';
 import { DeliveriesRepository } from './deliveries.repository';
 import { DeliveryLogService } from './delivery-log.service';
 import { DeliveryService } from './delivery.service';
+import { EmailChannel } from './email-channel';
+import { EndpointHealthService } from './endpoint-health.service';
 import { FanOutService } from './fan-out.service';
 import { OutboxRelay } from './outbox-relay.service';
 import { Reconciler } from './reconciler.service';
+import { WebhookChannel } from './webhook-channel';
 
 @Module({
   imports: [DeclarationsModule, MailModule, SchemesModule, SubscribersModule, WebhooksModule],
   providers: [
     DeliveriesRepository,
+    WebhookChannel,
+    EmailChannel,
+    {
+      provide: DELIVERY_CHANNELS,
+      inject: [WebhookChannel, EmailChannel],
+      useFactory: (webhook: WebhookChannel, email: EmailChannel): DeliveryChannels => ({ webhook, email }),
+    },
+    EndpointHealthService,
     DeliveryService,
     DeliveryLogService,
     FanOutService,
     OutboxRelay,
     Reconciler,
   ],
-  exports: [
-    DeliveriesRepository,
-    DeliveryService,
-    DeliveryLogService,
-    FanOutService,
-    OutboxRelay,
-    Reconciler,
-  ],
+  exports: [DeliveryService, DeliveryLogService, FanOutService, OutboxRelay, Reconciler],
 })
 export class DeliveryModule {}

@@ -1,8 +1,5 @@
-export { alertEmail, AlertEmail } from './alert-email';
 export {
-  Channel,
-  CHANNELS,
-  DeliveriesRepository,
+  ChannelName,
   Delivery,
   DeliveryAttempt,
   DELIVERY_STATUSES,
@@ -10,8 +7,7 @@ export {
 } from './deliveries.repository';
 export { DeliveryListQuery, DeliveryLogService } from './delivery-log.service';
 export { DeliveryModule } from './delivery.module';
-export { DeliveryService } from './delivery.service';
-export { DELIVERY_BATCH, FAN_OUT_PAGE, FanOutService } from './fan-out.service';
+export { DeliveryReport, DeliveryService } from './delivery.service';
+export { FanOutService } from './fan-out.service';
 export { OutboxRelay } from './outbox-relay.service';
 export { Reconciler } from './reconciler.service';
-export { decideAfterAttempt, parseRetryAfter } from './retry-policy';

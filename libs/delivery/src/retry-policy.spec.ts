@@ -1,4 +1,4 @@
-import { decideAfterAttempt, MAX_RETRY_AFTER_SECONDS, parseRetryAfter } from './retry-policy';
+import { decideAfterAttempt, MAX_RETRY_AFTER_SECONDS } from './retry-policy';
 
 const failure = (statusCode: number | null, retryAfterSeconds: number | null = null) => ({
   ok: false,
@@ -54,19 +54,5 @@ describe('decideAfterAttempt', () => {
 
   it('fails a permanent error without retrying', () => {
     expect(decideAfterAttempt(1, { ...failure(550), permanent: true }, [5]).kind).toBe('failed');
-  });
-});
-
-describe('parseRetryAfter', () => {
-  const now = new Date('2026-01-01T00:00:00Z');
-  it.each([
-    ['120', 120],
-    [' 7 ', 7],
-    ['Thu, 01 Jan 2026 00:01:00 GMT', 60],
-    ['Wed, 31 Dec 2025 23:00:00 GMT', 0],
-    ['soon', null],
-    [undefined, null],
-  ])('reads %j as %j seconds', (header, seconds) => {
-    expect(parseRetryAfter(header, now)).toBe(seconds);
   });
 });

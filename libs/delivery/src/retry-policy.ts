@@ -1,14 +1,10 @@
 // Pure: what happens after an attempt. DESIGN.md: 2xx = delivered; 410 = the receiver is gone, disable the
 // endpoint; 429/503 wait as Retry-After says (bounded); other failures retry on the schedule with jitter;
 // past the schedule = failed (the dead letter, replayable).
+import type { AttemptResult } from './channel';
 
-export interface AttemptResult {
-  ok: boolean;
-  statusCode: number | null;
-  retryAfterSeconds: number | null;
-  /** The channel knows it will never work (an SMTP 5xx, a refused address). */
-  permanent?: boolean;
-}
+/** What the decision reads of an attempt's result. */
+export type AttemptVerdict = Pick<AttemptResult, 'ok' | 'statusCode' | 'retryAfterSeconds' | 'permanent'>;
 
 export type RetryDecision =
   | { kind: 'delivered' }
@@ -27,7 +23,7 @@ export const JITTER = 0.1;
  */
 export function decideAfterAttempt(
   attempt: number,
-  result: AttemptResult,
+  result: AttemptVerdict,
   scheduleSeconds: readonly number[],
   random: () => number = Math.random,
 ): RetryDecision {
@@ -37,20 +33,9 @@ export function decideAfterAttempt(
   if (attempt > scheduleSeconds.length)
     return { kind: 'failed', reason: `no success after ${attempt} attempts` };
   const scheduled = scheduleSeconds[attempt - 1];
-  const askedToWait =
-    (result.statusCode === 429 || result.statusCode === 503) &&
-    result.retryAfterSeconds !== null &&
-    result.retryAfterSeconds <= MAX_RETRY_AFTER_SECONDS;
-  if (askedToWait) return { kind: 'retry', delayMs: Math.max(result.retryAfterSeconds!, 1) * 1000 };
+  const asked = result.statusCode === 429 || result.statusCode === 503 ? result.retryAfterSeconds : null;
+  if (asked !== null && asked <= MAX_RETRY_AFTER_SECONDS)
+    return { kind: 'retry', delayMs: Math.max(asked, 1) * 1000 };
   const jitter = 1 + (random() * 2 - 1) * JITTER;
   return { kind: 'retry', delayMs: Math.round(scheduled * 1000 * jitter) };
-}
-
-/** Retry-After as seconds: either a number of seconds or an HTTP date. */
-export function parseRetryAfter(header: string | null | undefined, now: Date): number | null {
-  if (!header) return null;
-  const trimmed = header.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed);
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? null : Math.max(0, Math.ceil((date - now.getTime()) / 1000));
 }
