@@ -1,0 +1,83 @@
+import { MetricsService } from '@tocsin/metrics';
+import { JOB } from '@tocsin/queue';
+import { DELIVERY_BATCH, FAN_OUT_PAGE, FanOutService } from './fan-out.service';
+import { FakeDeliveryTable, FakeOutbox, FakeQueues, StoppedClock } from './testing/fakes';
+
+const AT = new Date('2022-01-07T09:00:00Z');
+/** `n` subscriber ids that sort as they count. */
+const ids = (prefix: string, n: number) =>
+  Array.from({ length: n }, (_, i) => `${prefix}_${String(i).padStart(5, '0')}`);
+
+describe('FanOutService', () => {
+  let clock: StoppedClock;
+  let deliveries: FakeDeliveryTable;
+  let outbox: FakeOutbox;
+  let queues: FakeQueues;
+  let fanOut: FanOutService;
+  const batches = () => queues.of(JOB.deliverBatch).map((job) => job.data.deliveryIds);
+
+  beforeEach(() => {
+    clock = new StoppedClock(AT);
+    deliveries = new FakeDeliveryTable(clock);
+    outbox = new FakeOutbox().add('evt_1');
+    queues = new FakeQueues();
+    fanOut = new FanOutService(
+      deliveries.port,
+      outbox.port,
+      queues.port,
+      clock,
+      new MetricsService(queues.port),
+    );
+  });
+
+  it('creates the rows a page at a time, and a batch job per hundred first attempts within each page', async () => {
+    deliveries.subscribers.webhook = ids('whk', 2 * FAN_OUT_PAGE + 50);
+    deliveries.subscribers.email = ids('sub', 30);
+
+    expect(await fanOut.fanOut('evt_1')).toEqual({ batches: 22, deliveries: 2080 });
+
+    expect(deliveries.rows).toHaveLength(2080);
+    expect(batches().map((batch) => batch.length)).toEqual([...Array(20).fill(DELIVERY_BATCH), 50, 30]);
+    expect(new Set(batches().flat())).toEqual(new Set(deliveries.rows.map((r) => r.id)));
+    expect(outbox.events.get('evt_1')?.fannedOutAt).toEqual(AT);
+  });
+
+  it('fans out nothing for an event with no changes: not rendered yet, or not there', async () => {
+    outbox.add('evt_later', { changes: [] });
+    deliveries.subscribers.webhook = ids('whk', 3);
+
+    expect(await fanOut.fanOut('evt_later')).toEqual({ batches: 0, deliveries: 0 });
+    expect(await fanOut.fanOut('evt_unknown')).toEqual({ batches: 0, deliveries: 0 });
+
+    expect(deliveries.rows).toEqual([]);
+    expect(queues.jobs.size).toBe(0);
+    expect(outbox.events.get('evt_later')?.fannedOutAt).toBeNull();
+  });
+
+  it('adds no second job when run again while its batches still wait', async () => {
+    deliveries.subscribers.webhook = ids('whk', 250);
+    await fanOut.fanOut('evt_1');
+    const first = [...queues.jobs.keys()];
+
+    await fanOut.fanOut('evt_1');
+
+    expect(deliveries.rows).toHaveLength(250);
+    expect([...queues.jobs.keys()]).toEqual(first);
+  });
+
+  it('run again after the queue lost its jobs, makes no second row and sends only what was not attempted', async () => {
+    deliveries.subscribers.webhook = ids('whk', 250);
+    await fanOut.fanOut('evt_1');
+    queues.loseAll();
+    // The first batch was sent before Redis went; the other two were lost with it.
+    for (const row of deliveries.rows.slice(0, DELIVERY_BATCH)) {
+      row.status = 'delivered';
+      row.attempts = 1;
+    }
+
+    expect(await fanOut.fanOut('evt_1')).toEqual({ batches: 2, deliveries: 150 });
+
+    expect(deliveries.rows).toHaveLength(250);
+    expect(batches().flat()).toEqual(deliveries.rows.slice(DELIVERY_BATCH).map((r) => r.id));
+  });
+});

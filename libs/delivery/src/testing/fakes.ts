@@ -1,0 +1,253 @@
+// Stand-ins for the ports of the delivery services, for unit tests: a queue in memory, a clock that stands
+// still, and delivery rows as the repository hands them out.
+import { Clock } from '@tocsin/config';
+import type { EventChange, LevelChangedEvent, OutboxRepository } from '@tocsin/declarations';
+import { JobData, JobName, jobOptions, JobQueues, JobToAdd } from '@tocsin/queue';
+import type {
+  ChannelName,
+  DeliveriesRepository,
+  DeliveryStatus,
+  EmailDeliveryToSend,
+  ReopenedDelivery,
+  WebhookDeliveryToSend,
+} from '../deliveries.repository';
+import { levelChangedEvent } from './level-changed-event';
+
+export interface QueuedJob {
+  id: string;
+  name: JobName;
+  data: unknown;
+  delayMs: number;
+}
+
+/**
+ * JobQueues in memory, keyed by the real job ids: adding work whose job is still queued does nothing, as
+ * in Redis. `loseAll` is Redis restarting empty.
+ */
+export class FakeQueues {
+  readonly jobs = new Map<string, QueuedJob>();
+  /** What `drained` answers: whether the queue holds no work that could still carry first attempts. */
+  drainedAnswer = true;
+
+  async addBulk<N extends JobName>(name: N, items: readonly JobToAdd<N>[]): Promise<void> {
+    for (const { data, delayMs = 0 } of items) {
+      const id = jobOptions(name, data, delayMs).jobId;
+      if (id && !this.jobs.has(id)) this.jobs.set(id, { id, name, data, delayMs });
+    }
+  }
+
+  async drained(): Promise<boolean> {
+    return this.drainedAnswer;
+  }
+
+  /** The data and delay of every queued job of `name`, in the order they were added. */
+  of<N extends JobName>(name: N): { data: JobData[N]; delayMs: number }[] {
+    return [...this.jobs.values()]
+      .filter((job) => job.name === name)
+      .map((job) => ({ data: job.data as JobData[N], delayMs: job.delayMs }));
+  }
+
+  loseAll(): void {
+    this.jobs.clear();
+  }
+
+  get port(): JobQueues {
+    return this as unknown as JobQueues;
+  }
+}
+
+export class StoppedClock extends Clock {
+  constructor(public at: Date) {
+    super();
+  }
+  override now(): Date {
+    return this.at;
+  }
+}
+
+const EVENT = levelChangedEvent('evt_1');
+const EVENT_JSON = JSON.stringify(EVENT);
+
+/** A first attempt to make of a webhook delivery (all share one payload, as in a batch). */
+export function webhookDelivery(
+  id: string,
+  changes: Partial<WebhookDeliveryToSend['endpoint']> & { attempts?: number } = {},
+  payload: LevelChangedEvent = EVENT,
+): WebhookDeliveryToSend {
+  const { attempts = 0, ...endpoint } = changes;
+  return {
+    channel: 'webhook',
+    id,
+    eventId: payload.data.eventId,
+    attempts,
+    payload,
+    payloadJson: payload === EVENT ? EVENT_JSON : JSON.stringify(payload),
+    endpoint: {
+      id: `whk_${id}`,
+      url: `https://${id}.example.org/hook`,
+      enabled: true,
+      secret: 'enc:v1:sealed',
+      previousSecret: null,
+      previousSecretExpiresAt: null,
+      ...endpoint,
+    },
+  };
+}
+
+/** A first attempt to make of an email delivery. */
+export function emailDelivery(
+  id: string,
+  changes: Partial<EmailDeliveryToSend['subscription']> & { attempts?: number } = {},
+): EmailDeliveryToSend {
+  const { attempts = 0, ...subscription } = changes;
+  return {
+    channel: 'email',
+    id,
+    eventId: EVENT.data.eventId,
+    attempts,
+    payload: EVENT,
+    payloadJson: EVENT_JSON,
+    subscription: {
+      id: `sub_${id}`,
+      address: `${id}@example.org`,
+      status: 'confirmed',
+      tokenVersion: 1,
+      filter: { areas: ['KZ'], schemeId: null, minRank: null, events: null },
+      ...subscription,
+    },
+  };
+}
+
+interface FakeDelivery {
+  id: string;
+  eventId: string;
+  channel: ChannelName;
+  subscriberId: string;
+  status: DeliveryStatus;
+  attempts: number;
+  createdAt: Date;
+  nextAttemptAt: Date | null;
+}
+
+/**
+ * The deliveries table in memory, as the fan-out and the reconciler use it: `subscribers` are those whose
+ * filter matches (the SQL rule is the repository's, tested on both databases); rows are made at the clock's
+ * time.
+ */
+export class FakeDeliveryTable {
+  readonly rows: FakeDelivery[] = [];
+  readonly subscribers: Record<ChannelName, string[]> = { webhook: [], email: [] };
+
+  constructor(private readonly clock: Clock) {}
+
+  async createPage(
+    channel: ChannelName,
+    eventId: string,
+    _changes: unknown,
+    after: string,
+    size: number,
+  ): Promise<string | null> {
+    const page = this.subscribers[channel]
+      .filter((id) => id > after)
+      .sort()
+      .slice(0, size);
+    for (const subscriberId of page) {
+      if (this.find(eventId, channel, subscriberId)) continue;
+      this.rows.push({
+        id: `dlv_${eventId}_${subscriberId}`,
+        eventId,
+        channel,
+        subscriberId,
+        status: 'pending',
+        attempts: 0,
+        createdAt: this.clock.now(),
+        nextAttemptAt: null,
+      });
+    }
+    return page.at(-1) ?? null;
+  }
+
+  async firstAttemptsBetween(
+    channel: ChannelName,
+    eventId: string,
+    after: string,
+    upTo: string,
+  ): Promise<string[]> {
+    return this.rows
+      .filter(
+        (r) =>
+          r.eventId === eventId &&
+          r.channel === channel &&
+          r.subscriberId > after &&
+          r.subscriberId <= upTo &&
+          r.status === 'pending' &&
+          r.attempts === 0,
+      )
+      .sort((a, b) => (a.subscriberId < b.subscriberId ? -1 : 1))
+      .map((r) => r.id);
+  }
+
+  async lost(olderThan: Date, limit: number, firstAttempts: boolean): Promise<ReopenedDelivery[]> {
+    return this.rows
+      .filter(
+        (r) =>
+          r.status === 'pending' &&
+          ((r.attempts > 0 && r.nextAttemptAt !== null && r.nextAttemptAt < olderThan) ||
+            (firstAttempts && r.attempts === 0 && r.createdAt < olderThan)),
+      )
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+      .slice(0, limit)
+      .map(({ id, attempts }) => ({ id, attempts }));
+  }
+
+  find(eventId: string, channel: ChannelName, subscriberId: string): FakeDelivery | undefined {
+    return this.rows.find(
+      (r) => r.eventId === eventId && r.channel === channel && r.subscriberId === subscriberId,
+    );
+  }
+
+  get port(): DeliveriesRepository {
+    return this as unknown as DeliveriesRepository;
+  }
+}
+
+interface FakeOutboxEvent {
+  /** None: not rendered yet. */
+  changes: EventChange[];
+  relayedAt: Date | null;
+  fannedOutAt: Date | null;
+}
+
+/** The outbox in memory, as far as the fan-out and the reconciler read it. */
+export class FakeOutbox {
+  readonly events = new Map<string, FakeOutboxEvent>();
+
+  add(eventId: string, event: Partial<FakeOutboxEvent> = {}): this {
+    this.events.set(eventId, { changes: KZ_TO_RED, relayedAt: null, fannedOutAt: null, ...event });
+    return this;
+  }
+
+  async changesOf(eventId: string): Promise<EventChange[]> {
+    return this.events.get(eventId)?.changes ?? [];
+  }
+
+  async markFannedOut(eventId: string, now: Date): Promise<void> {
+    const event = this.events.get(eventId);
+    if (event) event.fannedOutAt = now;
+  }
+
+  async unfinishedFanOuts(relayedBefore: Date, limit: number): Promise<string[]> {
+    return [...this.events]
+      .filter(([, e]) => e.relayedAt && e.relayedAt < relayedBefore && !e.fannedOutAt && e.changes.length)
+      .slice(0, limit)
+      .map(([eventId]) => eventId);
+  }
+
+  get port(): OutboxRepository {
+    return this as unknown as OutboxRepository;
+  }
+}
+
+const KZ_TO_RED: EventChange[] = [
+  { areaCode: 'KZ', schemeId: 'kz-terror', previousRank: 2, currentRank: 3, direction: 'escalated' },
+];
