@@ -3,6 +3,7 @@ import { isSealed, SecretBox } from '@tocsin/config';
 import { tables } from '@tocsin/database';
 import { createTestDatabase, DATABASE_DRIVERS, TestDatabase } from '@tocsin/database/testing';
 import { InstanceSecrets } from './instance-secrets';
+import { InstanceSecretsRepository } from './instance-secrets.repository';
 
 describe.each(DATABASE_DRIVERS)('instance secrets at rest on %s', (driver) => {
   let database: TestDatabase;
@@ -10,7 +11,7 @@ describe.each(DATABASE_DRIVERS)('instance secrets at rest on %s', (driver) => {
 
   /** A process starting: its start-up check, then its first use. */
   const started = async (with_ = box) => {
-    const secrets = new InstanceSecrets(database.db, with_);
+    const secrets = new InstanceSecrets(new InstanceSecretsRepository(database.db), with_);
     await secrets.onModuleInit();
     return secrets;
   };

@@ -1,11 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { isSealed, SecretBox } from '@tocsin/config';
-import { DATABASE, Database, tables } from '@tocsin/database';
-import { eq, sql } from 'drizzle-orm';
-
-/** Serialises the sealing of plain secrets between processes starting at once (pg_advisory_xact_lock). */
-const SEALING_LOCK = 7_401_336_612;
+import { InstanceSecretsRepository } from './instance-secrets.repository';
 
 /**
  * Secrets this installation makes for itself on first use and keeps in its database, so that several API
@@ -18,7 +14,7 @@ export class InstanceSecrets implements OnModuleInit {
   private readonly cache = new Map<string, Promise<string>>();
 
   constructor(
-    @Inject(DATABASE) private readonly db: Database,
+    private readonly repository: InstanceSecretsRepository,
     private readonly box: SecretBox,
   ) {}
 
@@ -28,20 +24,12 @@ export class InstanceSecrets implements OnModuleInit {
    * text.
    */
   async onModuleInit(): Promise<void> {
-    const { instanceSecrets } = tables;
-    await this.db.transaction(async (tx) => {
-      await tx.execute(sql`select pg_advisory_xact_lock(${SEALING_LOCK})`);
-      const stored = await tx.select().from(instanceSecrets);
-      for (const row of stored) if (isSealed(row.value)) this.box.open(row.value, row.name);
-      const plain = stored.filter((row) => !isSealed(row.value));
-      for (const row of plain) {
-        await tx
-          .update(instanceSecrets)
-          .set({ value: this.box.seal(row.value, row.name) })
-          .where(eq(instanceSecrets.name, row.name));
-      }
-      if (plain.length) this.logger.log(`sealed ${plain.length} plain-text instance secrets`);
+    const sealed = await this.repository.resealAll(({ name, value }) => {
+      if (!isSealed(value)) return this.box.seal(value, name);
+      this.box.open(value, name);
+      return null;
     });
+    if (sealed) this.logger.log(`sealed ${sealed} plain-text instance secrets`);
   }
 
   get(name: string): Promise<string> {
@@ -55,12 +43,8 @@ export class InstanceSecrets implements OnModuleInit {
   }
 
   private async load(name: string): Promise<string> {
-    const { instanceSecrets } = tables;
-    await this.db
-      .insert(instanceSecrets)
-      .values({ name, value: this.box.seal(randomBytes(32).toString('base64url'), name) })
-      .onConflictDoNothing();
-    const [row] = await this.db.select().from(instanceSecrets).where(eq(instanceSecrets.name, name));
-    return this.box.open(row.value, row.name);
+    const made = this.box.seal(randomBytes(32).toString('base64url'), name);
+    const stored = await this.repository.insertOrGet(name, made);
+    return this.box.open(stored.value, stored.name);
   }
 }

@@ -7,11 +7,13 @@ import { EmailSubscriptionsRepository } from './email-subscriptions.repository';
 import { EmailSubscriptionsService } from './email-subscriptions.service';
 import { FilterInputs } from './filter-input';
 import { InstanceSecrets } from './instance-secrets';
+import { InstanceSecretsRepository } from './instance-secrets.repository';
 
 @Module({
   imports: [SchemesModule, MailModule, AudienceModule],
   providers: [
     FilterInputs,
+    InstanceSecretsRepository,
     InstanceSecrets,
     EmailSubscriptionsRepository,
     EmailSubscriptionsService,

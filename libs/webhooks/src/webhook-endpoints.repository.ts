@@ -9,7 +9,7 @@ import {
   tables,
 } from '@tocsin/database';
 import { FilterEvent, SubscriptionFilter } from '@tocsin/subscribers';
-import { and, eq, getTableColumns, SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, gt, like, notLike, or, SQL, sql } from 'drizzle-orm';
 import { StoredWebhookEndpoint } from './webhook-endpoint';
 import { isSealed, SEALED_PREFIX } from '@tocsin/config';
 
@@ -139,18 +139,32 @@ export class WebhookEndpointsRepository {
       let sealed = 0;
       let after = '';
       for (;;) {
-        const { rows } = (await tx.execute(sql`
-          select id, secret, previous_secret from webhook_endpoints
-          where id > ${after} and (secret not like ${sealedLike} or previous_secret not like ${sealedLike})
-          order by id limit ${SEALING_PAGE}`)) as unknown as { rows: StoredSecrets[] };
+        const rows = await tx
+          .select({
+            id: webhookEndpoints.id,
+            secret: webhookEndpoints.secret,
+            previousSecret: webhookEndpoints.previousSecret,
+          })
+          .from(webhookEndpoints)
+          .where(
+            and(
+              gt(webhookEndpoints.id, after),
+              or(
+                notLike(webhookEndpoints.secret, sealedLike),
+                notLike(webhookEndpoints.previousSecret, sealedLike),
+              ),
+            ),
+          )
+          .orderBy(asc(webhookEndpoints.id))
+          .limit(SEALING_PAGE);
         if (!rows.length) return sealed;
         const values = rows.map((row) => ({
           id: row.id,
           secret: isSealed(row.secret) ? row.secret : seal(row.id, row.secret),
           previous_secret:
-            row.previous_secret === null || isSealed(row.previous_secret)
-              ? row.previous_secret
-              : seal(row.id, row.previous_secret),
+            row.previousSecret === null || isSealed(row.previousSecret)
+              ? row.previousSecret
+              : seal(row.id, row.previousSecret),
         }));
         await tx.execute(sql`
           update webhook_endpoints w set secret = v.secret, previous_secret = v.previous_secret
@@ -164,17 +178,13 @@ export class WebhookEndpointsRepository {
 
   /** One endpoint's sealed secret, to check at start that the key opens what is stored. */
   async anySealedSecret(): Promise<{ id: string; secret: string } | null> {
-    const { rows } = (await this.db.execute(
-      sql`select id, secret from webhook_endpoints where secret like ${`${SEALED_PREFIX}%`} limit 1`,
-    )) as unknown as { rows: { id: string; secret: string }[] };
-    return rows[0] ?? null;
+    const [row] = await this.db
+      .select({ id: webhookEndpoints.id, secret: webhookEndpoints.secret })
+      .from(webhookEndpoints)
+      .where(like(webhookEndpoints.secret, `${SEALED_PREFIX}%`))
+      .limit(1);
+    return row ?? null;
   }
-}
-
-interface StoredSecrets {
-  id: string;
-  secret: string;
-  previous_secret: string | null;
 }
 
 /** Serialises the sealing of plain secrets between processes starting at once (pg_advisory_xact_lock). */
