@@ -1,4 +1,3 @@
-export { WebhookHostUnresolved, WebhookTargetRefused } from './ssrf-guard';
 export { WebhookEndpoint } from './webhook-endpoint';
 export {
   DEFAULT_GRACE_PERIOD_SECONDS,
@@ -12,6 +11,4 @@ export {
 } from './webhook-endpoints.service';
 export { SealedSigningSecrets, WebhookSecrets } from './webhook-secrets';
 export { WebhookMessage, WebhookSender, WebhookSendResult } from './webhook-sender';
-export { generateWebhookSecret, signingSecrets, signWebhook } from './webhook-signer';
-export { checkWebhookUrl, classifyAddress, isPublicAddress } from './webhook-url';
 export { WebhooksModule } from './webhooks.module';

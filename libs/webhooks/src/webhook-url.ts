@@ -69,10 +69,6 @@ export function classifyAddress(ip: string): AddressKind {
   return address.kind() === 'ipv4' ? classifyIPv4(address as IPv4) : classifyIPv6(address as IPv6);
 }
 
-export function isPublicAddress(ip: string): boolean {
-  return classifyAddress(ip) === 'public';
-}
-
 /** "127.0.0.1, a loopback address": how a refusal names an address. */
 export function describeAddress(ip: string, kind: AddressKind = classifyAddress(ip)): string {
   const article = /^[aeio]/.test(kind) || kind === 'unspecified' ? 'an' : 'a';
