@@ -64,7 +64,8 @@ export class DeliveryLogService {
     }
     const reopened = await this.deliveries.reopenFailed(id, this.clock.now());
     await this.enqueue(reopened);
-    return (await this.deliveries.findById(id))!;
+    // Read again through `get`: a delivery removed meanwhile (its endpoint deleted) is a 404, not a crash.
+    return this.get(id, caller);
   }
 
   /** Replays every failed delivery to an endpoint created since `since`; returns how many. */
