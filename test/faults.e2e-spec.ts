@@ -1,6 +1,7 @@
 import { tables } from '@tocsin/database';
 import { JobQueues, QUEUE } from '@tocsin/queue';
 import { sql } from 'drizzle-orm';
+import { eventually, stillAfter } from './support/eventually';
 import { MAIN, PrivateRedis, runBuilt, RunningProcess } from './support/processes';
 import { startTestApp, TestApp } from './support/test-app';
 import { WebhookReceiver } from './support/webhook-receiver';
@@ -38,12 +39,24 @@ function idsByPath(receiver: WebhookReceiver): Map<string, Set<string>> {
   return ids;
 }
 
-async function waitUntil(predicate: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+/** Until the worker says it consumes its queues; past the bound, the failure shows what it printed. */
+function started(worker: RunningProcess): Promise<string> {
+  return eventually(
+    () => worker.output(),
+    (output) => output.includes('processing fanout, delivery'),
+    { timeoutMs: 20_000, what: 'the worker to start' },
+  );
+}
+
+/** The jobs still to run in every queue; none once the work is done. */
+async function jobsLeft(test: TestApp): Promise<number> {
+  const queues = test.app.get(JobQueues);
+  const counts = await Promise.all(
+    Object.values(QUEUE).map((name) =>
+      queues.queue(name).getJobCounts('waiting', 'active', 'delayed', 'prioritized'),
+    ),
+  );
+  return counts.flatMap((count) => Object.values(count)).reduce((sum, n) => sum + n, 0);
 }
 
 function workerEnv(test: TestApp, redisUrl: string): Record<string, string> {
@@ -102,16 +115,21 @@ describe('faults', () => {
     receiver.delayMs = 0;
     workers.push(runBuilt(MAIN.worker, workerEnv(test, redisUrl)));
     await receiver.waitFor(() => receiver.distinctPaths() === 5000, 90_000, 'all 5,000 endpoints');
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // Every row settled: any repeat still in flight has been sent, with its row's webhook-id.
+    const rows = await eventually(
+      () =>
+        test.db
+          .select({ status: tables.deliveries.status, n: sql<number>`count(*)::int` })
+          .from(tables.deliveries)
+          .groupBy(tables.deliveries.status),
+      (counts) => counts.every((count) => count.status !== 'pending'),
+      { timeoutMs: 10_000, what: 'every delivery to settle' },
+    );
+    expect(rows).toEqual([{ status: 'delivered', n: 5000 }]);
 
     const ids = idsByPath(receiver);
     expect(ids.size).toBe(5000);
     expect([...ids.values()].every((set) => set.size === 1)).toBe(true);
-    const rows = await test.db
-      .select({ status: tables.deliveries.status, n: sql<number>`count(*)::int` })
-      .from(tables.deliveries)
-      .groupBy(tables.deliveries.status);
-    expect(rows).toEqual([{ status: 'delivered', n: 5000 }]);
   });
 
   it('accepts a declaration while Redis is down and delivers it once Redis is back', async () => {
@@ -121,18 +139,18 @@ describe('faults', () => {
       await seedEndpoints(test, receiver, 3);
       const worker = runBuilt(MAIN.worker, { ...workerEnv(test, redis.url), LOG_LEVEL: 'info' });
       workers.push(worker);
-      await waitUntil(
-        () => worker.output().includes('processing fanout, delivery'),
-        20_000,
-        'the worker to start',
-      );
+      await started(worker);
       await redis.down();
       const accepted = await test.http.post('/v1/declarations').set(test.as()).send(declaration).expect(201);
       const ready = await test.http.get('/health/ready');
       expect(ready.status).toBe(503);
       expect(ready.body.details.redis.status).toBe('down');
-      await new Promise((resolve) => setTimeout(resolve, 1500));
-      expect(receiver.receipts).toHaveLength(0);
+      await stillAfter(
+        1500,
+        () => receiver.receipts.length,
+        (n) => n === 0,
+        { what: 'no delivery while Redis is down' },
+      );
 
       await redis.up();
       await receiver.waitFor(() => receiver.distinctPaths() === 3, 30_000, 'delivery after Redis came back');
@@ -156,11 +174,7 @@ describe('faults', () => {
         LOG_LEVEL: 'info',
       });
       workers.push(worker);
-      await waitUntil(
-        () => worker.output().includes('processing fanout, delivery'),
-        20_000,
-        'the worker to start',
-      );
+      await started(worker);
       await test.http.post('/v1/declarations').set(test.as()).send(declaration).expect(201);
       await receiver.waitFor(() => receiver.receipts.length === 1, 15_000, 'the first, failing attempt');
       // The retry waits four seconds as a delayed job in Redis; Redis now restarts and forgets it.
@@ -183,12 +197,23 @@ describe('faults', () => {
       runBuilt(MAIN.worker, workerEnv(test, redisUrl)),
       runBuilt(MAIN.worker, workerEnv(test, redisUrl)),
     );
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Both consume every queue before the declaration, so that both can share its fan-out.
+    const queues = test.app.get(JobQueues);
+    await eventually(
+      () => Promise.all(Object.values(QUEUE).map((name) => queues.queue(name).getWorkersCount())),
+      (counts) => counts.every((n) => n >= 2),
+      { timeoutMs: 20_000, what: 'both workers on every queue' },
+    );
     await test.http.post('/v1/declarations').set(test.as()).send(declaration).expect(201);
     await receiver.waitFor(() => receiver.distinctPaths() === 2000, 60_000, 'all 2,000 endpoints');
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // No job left to run, so no send left to come.
+    await eventually(
+      () => jobsLeft(test),
+      (left) => left === 0,
+      { what: 'every job to be done' },
+    );
     expect(receiver.receipts).toHaveLength(2000);
-    const jobs = await test.app.get(JobQueues).queue(QUEUE.delivery).getJobs(['completed']);
+    const jobs = await queues.queue(QUEUE.delivery).getJobs(['completed']);
     const processedBy = new Set(jobs.map((job) => job.processedBy));
     expect(processedBy.size).toBe(2);
   });

@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createPostgresDatabase, dropPostgresDatabase } from '@tocsin/database/testing';
+import { eventually } from './support/eventually';
 
 // These start the built processes exactly as `npm start`, `start:api` and `start:worker` do.
 const DIST = resolve(__dirname, '..', 'dist', 'apps');
@@ -41,16 +42,16 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function waitReady(port: number, deadline = Date.now() + 30000): Promise<void> {
-  while (Date.now() < deadline) {
-    const ok = await fetch(`http://127.0.0.1:${port}/health/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((done) => setTimeout(done, 200));
-  }
-  throw new Error(`not ready on ${port} within 30 s`);
+async function waitReady(port: number): Promise<void> {
+  await eventually(
+    () =>
+      fetch(`http://127.0.0.1:${port}/health/ready`).then(
+        (r) => r.ok,
+        () => false,
+      ),
+    (ready) => ready,
+    { timeoutMs: 30_000, intervalMs: 200, what: `readiness on port ${port}` },
+  );
 }
 
 describe('starting the processes', () => {
@@ -122,15 +123,15 @@ describe('starting the processes', () => {
       const worker = run(MAIN.worker, { ...env, WORKER_METRICS_PORT: String(metricsPort) });
       await waitReady(port);
       expect(worker.child.exitCode).toBeNull();
-      const deadline = Date.now() + 10_000;
-      let scraped = '';
-      while (!scraped.includes('tocsin_queue_jobs') && Date.now() < deadline) {
-        scraped = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then(
-          (r) => r.text(),
-          () => '',
-        );
-        if (!scraped) await new Promise((resolve) => setTimeout(resolve, 200));
-      }
+      const scraped = await eventually(
+        () =>
+          fetch(`http://127.0.0.1:${metricsPort}/metrics`).then(
+            (r) => r.text(),
+            () => '',
+          ),
+        (text) => text.includes('tocsin_queue_jobs'),
+        { timeoutMs: 10_000, intervalMs: 200, what: "the worker's metrics" },
+      );
       expect(scraped).toContain('tocsin_queue_jobs{queue="fanout"');
       api.child.kill('SIGTERM');
       worker.child.kill('SIGTERM');
