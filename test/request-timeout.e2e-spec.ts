@@ -2,7 +2,7 @@ import { AddressInfo, connect, Socket } from 'node:net';
 import { tables } from '@tocsin/database';
 import { StreamService } from '@tocsin/stream';
 import { sql } from 'drizzle-orm';
-import { stillAfter } from './support/eventually';
+import { eventually, stillAfter } from './support/eventually';
 import { SseClient } from './support/sse-client';
 import { ADMIN_KEY, startTestApp, TestApp } from './support/test-app';
 
@@ -49,12 +49,13 @@ class RawConnection {
 
   /** Resolves once `received` satisfies `condition`; fails past `withinMs`. */
   async until(condition: (received: string) => boolean, withinMs: number): Promise<void> {
-    const deadline = Date.now() + withinMs;
-    while (!condition(this.received)) {
-      if (Date.now() > deadline || this.closedAt !== null)
-        throw new Error(`no such answer within ${withinMs} ms; got ${JSON.stringify(this.received)}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    const seen = await eventually(
+      () => ({ received: this.received, closed: this.closedAt !== null }),
+      ({ received, closed }) => condition(received) || closed,
+      { timeoutMs: withinMs, intervalMs: 20, what: 'such an answer' },
+    );
+    if (!condition(seen.received))
+      throw new Error(`closed before such an answer; got ${JSON.stringify(seen.received)}`);
   }
 
   close(): void {
