@@ -1,9 +1,8 @@
 import { OnModuleDestroy } from '@nestjs/common';
-import type { Readable } from 'node:stream';
-import { Agent, request } from 'undici';
+import { Agent, Dispatcher } from 'undici';
 import { createGuardedAgent, ResolveHost, WebhookHostUnresolved, WebhookTargetRefused } from './ssrf-guard';
 import { signWebhook } from './webhook-signer';
-import { checkWebhookUrl } from './webhook-url';
+import { CheckedUrls } from './webhook-url';
 
 /** One webhook message to send: what to sign and where to. Knows nothing of endpoints or deliveries. */
 export interface WebhookMessage {
@@ -37,6 +36,8 @@ export interface WebhookSenderOptions {
 
 export const WEBHOOK_USER_AGENT = 'Tocsin-Webhooks/1';
 const EXCERPT_BYTES = 1024;
+/** Bytes of an answer read before the connection is given up on; receivers answer 2xx with little or nothing. */
+const DRAIN_BYTES = 64 * 1024;
 
 /**
  * Sends one signed webhook POST through the SSRF guard; never throws, the outcome says what happened.
@@ -44,9 +45,11 @@ const EXCERPT_BYTES = 1024;
  */
 export class WebhookSender implements OnModuleDestroy {
   private readonly agent: Agent;
+  private readonly checkedUrls: CheckedUrls;
 
   constructor(private readonly options: WebhookSenderOptions) {
     this.agent = createGuardedAgent(options);
+    this.checkedUrls = new CheckedUrls({ allowPrivate: options.allowPrivate });
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -66,70 +69,143 @@ export class WebhookSender implements OnModuleDestroy {
     });
 
     // Checked at every send, not only when the endpoint was saved: the rules or the setting may have changed.
-    const check = checkWebhookUrl(message.url, { allowPrivate: this.options.allowPrivate });
+    const check = this.checkedUrls.check(message.url);
     if (!check.ok) return failure(`the URL ${check.reason}`);
 
-    const signal = AbortSignal.timeout(this.options.timeoutMs);
     try {
-      const response = await request(check.url, {
-        method: 'POST',
-        dispatcher: this.agent,
-        signal,
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': WEBHOOK_USER_AGENT,
-          'webhook-id': message.id,
-          'webhook-timestamp': String(Math.floor(message.timestamp.getTime() / 1000)),
-          'webhook-signature': signWebhook(message.secrets, message.id, message.timestamp, message.body),
-        },
-        body: message.body,
-      });
-      const responseExcerpt = await readExcerpt(response.body);
-      const { statusCode } = response;
+      const answer = await this.post(check.url, message);
+      const { statusCode } = answer;
       const ok = statusCode >= 200 && statusCode < 300;
       return {
         ok,
         statusCode,
         latencyMs: elapsed(),
         error: ok ? null : statusError(statusCode),
-        responseExcerpt,
-        retryAfterSeconds: parseRetryAfter(response.headers['retry-after'], new Date()),
+        responseExcerpt: answer.excerpt,
+        retryAfterSeconds: parseRetryAfter(answer.retryAfter, new Date()),
       };
     } catch (error) {
-      return failure(
-        signal.aborted
-          ? `no answer within ${this.options.timeoutMs} ms`
-          : describeSendError(error, this.options.timeoutMs),
-      );
+      return failure(describeSendError(error, this.options.timeoutMs));
     }
   }
+
+  /**
+   * One POST through the agent's own dispatch, answered by a small handler rather than `request()`'s
+   * stream of the body: a fan-out sends this once per delivery, and the stream machinery (and an
+   * AbortSignal with its timer) were most of what a send cost beyond the socket itself. The agent bounds
+   * connecting, the wait for the answer's headers and each gap in its body by the timeout.
+   */
+  private post(url: URL, message: WebhookMessage): Promise<Answer> {
+    return new Promise<Answer>((resolve, reject) => {
+      this.agent.dispatch(
+        {
+          origin: url.origin,
+          path: url.pathname + url.search,
+          method: 'POST',
+          headers: [
+            'content-type',
+            'application/json',
+            'user-agent',
+            WEBHOOK_USER_AGENT,
+            'webhook-id',
+            message.id,
+            'webhook-timestamp',
+            String(Math.floor(message.timestamp.getTime() / 1000)),
+            'webhook-signature',
+            signWebhook(message.secrets, message.id, message.timestamp, message.body),
+          ],
+          body: message.body,
+        },
+        new AnswerHandler(resolve, reject),
+      );
+    });
+  }
 }
+
+/** What a receiver answered: enough for the delivery log and the retry policy. */
+interface Answer {
+  statusCode: number;
+  retryAfter: string | undefined;
+  excerpt: string | null;
+}
+
+/**
+ * Collects an answer's status, `Retry-After` and first kilobyte. The rest of a body is read and dropped so
+ * the connection stays usable, up to DRAIN_BYTES; a longer answer is cut off (its status still counts).
+ */
+class AnswerHandler implements Dispatcher.DispatchHandler {
+  private statusCode = 0;
+  private retryAfter: string | undefined;
+  private excerpt: Buffer | null = null;
+  private received = 0;
+  private settled = false;
+  private abort: ((error?: Error) => void) | null = null;
+
+  constructor(
+    private readonly resolve: (answer: Answer) => void,
+    private readonly reject: (error: Error) => void,
+  ) {}
+
+  // undici 7's pools speak the callbacks below to their handlers (as `request()`'s own handler does).
+  onConnect(abort: (error?: Error) => void): void {
+    this.abort = abort;
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
+    if (statusCode < 200) return true; // 1xx: the answer proper is still to come
+    this.statusCode = statusCode;
+    for (let i = 0; i < rawHeaders.length; i += 2) {
+      const name = rawHeaders[i];
+      if (name.length === RETRY_AFTER.length && name.toString('latin1').toLowerCase() === RETRY_AFTER) {
+        this.retryAfter = rawHeaders[i + 1].toString('latin1');
+        break;
+      }
+    }
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.received < EXCERPT_BYTES) {
+      const room = EXCERPT_BYTES - this.received;
+      const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
+      this.excerpt = this.excerpt ? Buffer.concat([this.excerpt, part]) : Buffer.from(part);
+    }
+    this.received += chunk.length;
+    if (this.received > DRAIN_BYTES) {
+      this.settle();
+      this.abort?.(new Error('answer longer than a webhook receiver needs'));
+    }
+    return true;
+  }
+
+  onComplete(): void {
+    this.settle();
+  }
+
+  onError(error: Error): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.reject(error);
+  }
+
+  private settle(): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.resolve({
+      statusCode: this.statusCode,
+      retryAfter: this.retryAfter,
+      excerpt: this.excerpt ? this.excerpt.toString('utf8') : null,
+    });
+  }
+}
+
+const RETRY_AFTER = 'retry-after';
 
 function statusError(statusCode: number): string {
   // Redirects are not followed: a signed alert must not be re-sent to a URL the owner never registered.
   if (statusCode >= 300 && statusCode < 400)
     return `answered ${statusCode}, a redirect, which is not followed`;
   return `answered ${statusCode}`;
-}
-
-/** Reads at most about a kilobyte of the answer and lets go of the rest. */
-async function readExcerpt(body: Readable): Promise<string | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of body) {
-      const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
-      chunks.push(buffer);
-      size += buffer.length;
-      if (size >= EXCERPT_BYTES) break;
-    }
-  } catch {
-    // An answer cut short still has a status; the excerpt is only what arrived.
-  } finally {
-    body.destroy();
-  }
-  if (size === 0) return null;
-  return Buffer.concat(chunks).subarray(0, EXCERPT_BYTES).toString('utf8');
 }
 
 /** `Retry-After` as seconds from `now`: either delay-seconds or an HTTP date (RFC 9110 §10.2.3). */

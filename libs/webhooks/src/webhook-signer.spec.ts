@@ -43,6 +43,20 @@ describe('signWebhook', () => {
     expect(() => new Webhook(stranger).verify(body, headersFor(signature, now))).toThrow();
   });
 
+  it.each([
+    ['a plain body', body],
+    ['non-ASCII text', JSON.stringify({ headline: 'Қазақстан — критический (красный) 🚨' })],
+    ['an empty body', ''],
+  ])('makes the very bytes standardwebhooks signs, for %s', (_case, payload) => {
+    for (let i = 0; i < 20; i++) {
+      const secret = generateWebhookSecret();
+      const at = new Date(1_641_546_000_000 + i * 1_234_567);
+      expect(signWebhook([secret], `msg_${i}`, at, payload)).toBe(
+        new Webhook(secret).sign(`msg_${i}`, at, payload),
+      );
+    }
+  });
+
   it('signs the exact body: a changed byte fails verification', () => {
     const secret = generateWebhookSecret();
     const signature = signWebhook([secret], id, now, body);

@@ -1,7 +1,6 @@
 // Standard Webhooks signing (https://www.standardwebhooks.com/): `webhook-signature` holds one `v1,<base64>`
 // per secret in use, separated by spaces, so a receiver can verify with either side of a rotation.
-import { randomBytes } from 'node:crypto';
-import { Webhook } from 'standardwebhooks';
+import { createHmac, randomBytes } from 'node:crypto';
 
 export const WEBHOOK_SECRET_PREFIX = 'whsec_';
 
@@ -29,8 +28,22 @@ export function signingSecrets(
   return [secret];
 }
 
-/** The `webhook-signature` header of a message signed with each of `secrets`. */
+/**
+ * The `webhook-signature` header of a message signed with each of `secrets`: `v1,` and the base64 of
+ * HMAC-SHA256 over `id.seconds.body`, keyed with the bytes the secret's base64 encodes. The same bytes
+ * `standardwebhooks` makes (its tests verify ours with it), by Node's native HMAC instead of its pure-JS one,
+ * which cost about 25 µs a delivery.
+ */
 export function signWebhook(secrets: readonly string[], id: string, timestamp: Date, body: string): string {
   if (secrets.length === 0) throw new Error('A webhook needs at least one secret to be signed with.');
-  return secrets.map((secret) => new Webhook(secret).sign(id, timestamp, body)).join(' ');
+  const signed = `${id}.${Math.floor(timestamp.getTime() / 1000)}.${body}`;
+  let header = '';
+  for (const secret of secrets) {
+    const key = Buffer.from(
+      secret.startsWith(WEBHOOK_SECRET_PREFIX) ? secret.slice(WEBHOOK_SECRET_PREFIX.length) : secret,
+      'base64',
+    );
+    header += `${header ? ' ' : ''}v1,${createHmac('sha256', key).update(signed).digest('base64')}`;
+  }
+  return header;
 }

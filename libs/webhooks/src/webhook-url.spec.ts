@@ -1,4 +1,4 @@
-import { AddressKind, checkWebhookUrl, classifyAddress, describeAddress } from './webhook-url';
+import { AddressKind, CheckedUrls, checkWebhookUrl, classifyAddress, describeAddress } from './webhook-url';
 
 describe('classifyAddress', () => {
   it.each<[string, AddressKind]>([
@@ -131,5 +131,25 @@ describe('checkWebhookUrl', () => {
     expect(checkWebhookUrl('http://a:b@127.0.0.1/', lenient).ok).toBe(false);
     expect(checkWebhookUrl('http://127.0.0.1/#x', lenient).ok).toBe(false);
     expect(checkWebhookUrl('file:///etc/passwd', lenient).ok).toBe(false);
+  });
+});
+
+describe('CheckedUrls', () => {
+  it('gives the verdict checkWebhookUrl gives, for good and bad URLs', () => {
+    const urls = new CheckedUrls({ allowPrivate: false });
+    for (const input of ['https://hooks.example.com/a', 'http://hooks.example.com/a', 'https://127.0.0.1/']) {
+      expect(urls.check(input)).toEqual(checkWebhookUrl(input, { allowPrivate: false }));
+      expect(urls.check(input)).toEqual(checkWebhookUrl(input, { allowPrivate: false }));
+    }
+  });
+
+  it('remembers a verdict and starts afresh when full', () => {
+    const urls = new CheckedUrls({ allowPrivate: false }, 2);
+    const first = urls.check('https://a.example.com/');
+    expect(urls.check('https://a.example.com/')).toBe(first);
+    urls.check('https://b.example.com/');
+    urls.check('https://c.example.com/');
+    expect(urls.check('https://a.example.com/')).not.toBe(first);
+    expect(urls.check('https://a.example.com/')).toEqual(first);
   });
 });

@@ -157,3 +157,26 @@ export const PUBLIC_ONLY = 'only public addresses are allowed';
 export function hostOf(url: URL): string {
   return url.hostname.replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '');
 }
+
+/**
+ * `checkWebhookUrl` for one set of rules, remembering the verdicts of the URLs it has seen (a fan-out checks
+ * each endpoint's URL at every send). Bounded: when full it starts afresh.
+ */
+export class CheckedUrls {
+  private readonly verdicts = new Map<string, WebhookUrlCheck>();
+
+  constructor(
+    private readonly rules: WebhookUrlRules,
+    private readonly capacity = 10_000,
+  ) {}
+
+  check(input: string): WebhookUrlCheck {
+    let verdict = this.verdicts.get(input);
+    if (verdict === undefined) {
+      verdict = checkWebhookUrl(input, this.rules);
+      if (this.verdicts.size >= this.capacity) this.verdicts.clear();
+      this.verdicts.set(input, verdict);
+    }
+    return verdict;
+  }
+}
