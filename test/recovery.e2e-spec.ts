@@ -165,13 +165,21 @@ describe('an endpoint that two failing batches disable at once', () => {
         .expect(201),
     ]);
 
-    // Both batch jobs are done, mails included, once the delivery queue holds nothing but finished jobs.
-    const deliveryQueue = test.app.get(JobQueues).queue(QUEUE.delivery);
+    // A fan-out of one endpoint sends it itself: both sends are done, mails included, once the fan-out
+    // queue holds nothing but the two finished jobs and no batch was queued.
+    const queues = test.app.get(JobQueues);
     await eventually(
-      () => deliveryQueue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'completed'),
-      (counts) =>
-        counts.completed === 2 && counts.waiting + counts.active + counts.delayed + counts.prioritized === 0,
-      { timeoutMs: 15_000, what: 'both batches done' },
+      () =>
+        Promise.all(
+          [QUEUE.fanOut, QUEUE.delivery].map((name) =>
+            queues.queue(name).getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'completed'),
+          ),
+        ),
+      ([fanOuts, deliveries]) =>
+        fanOuts.completed === 2 &&
+        [fanOuts, deliveries].every((c) => c.waiting + c.active + c.delayed + c.prioritized === 0) &&
+        deliveries.completed === 0,
+      { timeoutMs: 15_000, what: 'both fan-outs done' },
     );
     expect(receiver.received()).toBe(2);
     await smtp.waitFor('oncall@receiver.example', 1, 5_000);

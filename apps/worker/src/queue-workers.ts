@@ -16,8 +16,11 @@ import { Job, Worker } from 'bullmq';
 
 type Handlers = { [N in JobName]: (data: JobData[N]) => Promise<unknown> };
 
-/** Jobs one worker process runs at once, per queue. A delivery batch itself sends a hundred at once. */
-const CONCURRENCY: Record<QueueName, number> = { [QUEUE.fanOut]: 2, [QUEUE.delivery]: 8 };
+/**
+ * Jobs one worker process runs at once, per queue. A delivery batch itself sends a hundred at once; a small
+ * fan-out sends its own, so fan-outs get as many slots as batches, lest slow receivers hold up other events.
+ */
+const CONCURRENCY: Record<QueueName, number> = { [QUEUE.fanOut]: 8, [QUEUE.delivery]: 8 };
 
 /**
  * The queue face: one BullMQ worker per queue, dispatching by job name, plus the outbox relay and the

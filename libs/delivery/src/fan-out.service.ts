@@ -4,11 +4,24 @@ import { OutboxRepository } from '@tocsin/declarations';
 import { MetricsService } from '@tocsin/metrics';
 import { JOB, JobQueues } from '@tocsin/queue';
 import { CHANNELS, DeliveriesRepository } from './deliveries.repository';
+import { DeliveryService } from './delivery.service';
 
 /** Subscribers whose delivery rows one query creates; memory stays flat however many there are. */
 export const FAN_OUT_PAGE = 1000;
 /** Deliveries one batch job sends concurrently (DESIGN.md step 4 says why first attempts go in batches). */
 export const DELIVERY_BATCH = 100;
+/**
+ * A fan-out of at most this many first attempts makes them itself, as its one batch job would have: an
+ * alert to a few subscribers then waits for no second queue hop.
+ */
+export const SENT_BY_FAN_OUT = DELIVERY_BATCH;
+
+/** What a fan-out came to: its first attempts, how many batch jobs carry them and how many it made itself. */
+export interface FanOutReport {
+  deliveries: number;
+  batches: number;
+  sent: number;
+}
 
 @Injectable()
 export class FanOutService {
@@ -18,41 +31,60 @@ export class FanOutService {
     private readonly deliveries: DeliveriesRepository,
     private readonly outbox: OutboxRepository,
     private readonly queues: JobQueues,
+    private readonly delivery: DeliveryService,
     private readonly clock: Clock,
     private readonly metrics: MetricsService,
   ) {}
 
   /**
    * Creates one delivery row per matching subscriber, page by page, and a batch job per hundred first
-   * attempts. Running it again after a crash creates no second row and sends nothing already delivered.
+   * attempts; a fan-out of no more than SENT_BY_FAN_OUT makes them itself, once every row is written, with
+   * the batch job's code. Running it again after a crash creates no second row and sends nothing already
+   * delivered.
    */
-  async fanOut(eventId: string): Promise<{ batches: number; deliveries: number }> {
+  async fanOut(eventId: string): Promise<FanOutReport> {
     // Read once for every page: an event not rendered (or not there) has no changes and nothing to fan out.
     const changes = await this.outbox.changesOf(eventId);
-    if (!changes.length) return { batches: 0, deliveries: 0 };
+    if (!changes.length) return { deliveries: 0, batches: 0, sent: 0 };
     const timer = this.metrics.fanOutDuration.startTimer();
     let batches = 0;
     let deliveries = 0;
+    // First attempts not handed to a batch job yet: this job makes them if the fan-out stays this small.
+    let held: string[] = [];
     for (const channel of CHANNELS) {
       let after = '';
       for (;;) {
         const last = await this.deliveries.createPage(channel, eventId, changes, after, FAN_OUT_PAGE);
         if (last === null) break;
         const ids = await this.deliveries.firstAttemptsBetween(channel, eventId, after, last);
-        const chunks = chunk(ids, DELIVERY_BATCH);
-        await this.queues.addBulk(
-          JOB.deliverBatch,
-          chunks.map((deliveryIds) => ({ data: { deliveryIds } })),
-        );
-        batches += chunks.length;
         deliveries += ids.length;
+        held.push(...ids);
+        if (batches > 0 || held.length > SENT_BY_FAN_OUT) {
+          batches += await this.enqueueBatches(held);
+          held = [];
+        }
         after = last;
       }
     }
+    // A crash while sending leaves the rows pending and the event not fanned out: BullMQ's retry of this
+    // job, or the reconciler, runs it again, and it makes the attempts that were not written back.
+    if (held.length) await this.delivery.deliverBatch(held);
     await this.outbox.markFannedOut(eventId, this.clock.now());
     timer();
-    this.logger.log(`event ${eventId}: ${deliveries} deliveries in ${batches} batches`);
-    return { batches, deliveries };
+    this.logger.log(
+      `event ${eventId}: ${deliveries} deliveries, ${batches} batches, ${held.length} sent by the fan-out`,
+    );
+    return { deliveries, batches, sent: held.length };
+  }
+
+  /** Hands first attempts to batch jobs of DELIVERY_BATCH; answers how many jobs. */
+  private async enqueueBatches(ids: string[]): Promise<number> {
+    const chunks = chunk(ids, DELIVERY_BATCH);
+    await this.queues.addBulk(
+      JOB.deliverBatch,
+      chunks.map((deliveryIds) => ({ data: { deliveryIds } })),
+    );
+    return chunks.length;
   }
 }
 

@@ -1,7 +1,5 @@
 import { loadConfig } from '@tocsin/config';
-import { MetricsService } from '@tocsin/metrics';
 import { JOB } from '@tocsin/queue';
-import { FanOutService } from './fan-out.service';
 import { Reconciler } from './reconciler.service';
 import { FakeDeliveryTable, FakeOutbox, FakeQueues, StoppedClock } from './testing/fakes';
 
@@ -37,17 +35,9 @@ describe('Reconciler', () => {
   });
 
   it('re-adds, after Redis lost every job, each first attempt of a fan-out as a job of its own', async () => {
-    outbox.add('evt_1', { relayedAt: AT });
+    outbox.add('evt_1', { relayedAt: AT, fannedOutAt: AT });
     deliveries.subscribers.webhook = ['whk_1', 'whk_2'];
-    const fanOut = new FanOutService(
-      deliveries.port,
-      outbox.port,
-      queues.port,
-      clock,
-      new MetricsService(queues.port),
-    );
-    await fanOut.fanOut('evt_1');
-    queues.loseAll();
+    await deliveries.createPage('webhook', 'evt_1', [], '', 10);
     clock.at = later(LOST_AFTER_MS + 1);
 
     expect(await reconciler.reconcile(LOST_AFTER_MS)).toEqual({ fanOuts: 0, deliveries: 2 });
@@ -55,6 +45,17 @@ describe('Reconciler', () => {
       { deliveryId: 'dlv_evt_1_whk_1', attempt: 1 },
       { deliveryId: 'dlv_evt_1_whk_2', attempt: 1 },
     ]);
+  });
+
+  it('leaves first attempts to a fan-out job still waiting or running, which makes a small one itself', async () => {
+    outbox.add('evt_1', { relayedAt: AT, fannedOutAt: AT });
+    deliveries.subscribers.webhook = ['whk_1'];
+    await deliveries.createPage('webhook', 'evt_1', [], '', 10);
+    queues.busy.add(JOB.fanOut);
+    clock.at = later(LOST_AFTER_MS + 1);
+
+    expect(await reconciler.reconcile(LOST_AFTER_MS)).toEqual({ fanOuts: 0, deliveries: 0 });
+    expect(queues.jobs.size).toBe(0);
   });
 
   it('leaves first attempts to the batches while the queue still holds work that may carry them', async () => {

@@ -54,12 +54,13 @@ export class Reconciler implements BeforeApplicationShutdown {
     );
     // A retry's job id is its delivery and attempt, so re-adding one whose job is still live does nothing,
     // and one whose job failed (the database was away) runs it again. A first attempt's batch job cannot be
-    // named from its row: such rows count as lost only once the queue holds no work that could still be
-    // carrying them, or a busy fan-out would be sent twice. That work is any waiting or active job, and a
-    // batch waiting out BullMQ's backoff in the delayed set. Delayed single-delivery jobs are not: they are
-    // retries of deliveries already attempted, or first attempts this reconciler re-added, named by their
-    // delivery, which adding again leaves alone.
-    const queueDrained = await this.queues.drained(JOB.deliverBatch);
+    // named from its row: such rows count as lost only once the queues hold no work that could still be
+    // carrying them, or a busy fan-out would be sent twice. That work is any waiting or active job (a small
+    // fan-out makes its first attempts itself), and a batch or fan-out waiting out BullMQ's backoff in the
+    // delayed set. Delayed single-delivery jobs are not: they are retries of deliveries already attempted,
+    // or first attempts this reconciler re-added, named by their delivery, which adding again leaves alone.
+    const queueDrained =
+      (await this.queues.drained(JOB.deliverBatch)) && (await this.queues.drained(JOB.fanOut));
     const lost = await this.deliveries.lost(before, PAGE, queueDrained);
     await this.queues.addBulk(
       JOB.deliverOne,

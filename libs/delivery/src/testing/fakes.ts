@@ -11,6 +11,7 @@ import type {
   ReopenedDelivery,
   WebhookDeliveryToSend,
 } from '../deliveries.repository';
+import type { DeliveryService } from '../delivery.service';
 import { levelChangedEvent } from './level-changed-event';
 
 export interface QueuedJob {
@@ -28,6 +29,8 @@ export class FakeQueues {
   readonly jobs = new Map<string, QueuedJob>();
   /** What `drained` answers: whether the queue holds no work that could still carry first attempts. */
   drainedAnswer = true;
+  /** Jobs of these names are still waiting or running: `drained` answers false for them. */
+  readonly busy = new Set<JobName>();
 
   async addBulk<N extends JobName>(name: N, items: readonly JobToAdd<N>[]): Promise<void> {
     for (const { data, delayMs = 0 } of items) {
@@ -36,8 +39,8 @@ export class FakeQueues {
     }
   }
 
-  async drained(): Promise<boolean> {
-    return this.drainedAnswer;
+  async drained(name: JobName): Promise<boolean> {
+    return this.drainedAnswer && !this.busy.has(name);
   }
 
   /** The data and delay of every queued job of `name`, in the order they were added. */
@@ -208,6 +211,29 @@ export class FakeDeliveryTable {
 
   get port(): DeliveriesRepository {
     return this as unknown as DeliveriesRepository;
+  }
+}
+
+/**
+ * DeliveryService as the fan-out uses it: the first attempts it was given to make, each batch in turn; each
+ * row is then delivered (attempted once) in `table`, or, with `dies`, it throws before writing anything back.
+ */
+export class FakeBatchSender {
+  readonly batches: string[][] = [];
+  dies = false;
+
+  constructor(private readonly table: FakeDeliveryTable) {}
+
+  async deliverBatch(deliveryIds: string[]): Promise<{ attempted: number; skipped: number }> {
+    this.batches.push(deliveryIds);
+    if (this.dies) throw new Error('the worker died while sending');
+    const rows = this.table.rows.filter((r) => deliveryIds.includes(r.id) && r.status === 'pending');
+    for (const row of rows) Object.assign(row, { status: 'delivered', attempts: 1 });
+    return { attempted: rows.length, skipped: deliveryIds.length - rows.length };
+  }
+
+  get port(): DeliveryService {
+    return this as unknown as DeliveryService;
   }
 }
 
