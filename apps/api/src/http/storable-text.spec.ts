@@ -65,4 +65,16 @@ describe('refuseUnstorableText', () => {
   it('lets clean requests through', () => {
     expect(verdict({ params: { id: 'dcl_1' }, query: {}, body: undefined })).toBeUndefined();
   });
+
+  it('lets a request with no parameter, query or body through, prototype-less objects included', () => {
+    expect(
+      verdict({ params: Object.create(null), query: Object.create(null), body: undefined }),
+    ).toBeUndefined();
+  });
+
+  it('still checks a query field when the path has no parameter and there is no body', () => {
+    const query = Object.assign(Object.create(null) as object, { at: 'x\u0000' });
+    const error = verdict({ params: {}, query, body: undefined });
+    expect((error as ValidationProblem).errors).toEqual([{ field: 'at', message: NUL }]);
+  });
 });

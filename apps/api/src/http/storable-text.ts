@@ -43,10 +43,21 @@ export function refuseUnstorableText(
   _reply: unknown,
   done: (error?: Error) => void,
 ): void {
+  // Most reads (GET /v1/levels) have no parameter, query or body: nothing to walk, nothing to allocate.
+  if (holdsNothing(request.params) && holdsNothing(request.query) && holdsNothing(request.body))
+    return done();
   const errors = [
     ...unstorableTextErrors(request.params, 'path'),
     ...unstorableTextErrors(request.query, 'query'),
     ...unstorableTextErrors(request.body, 'body'),
   ];
   done(errors.length ? new ValidationProblem(errors) : undefined);
+}
+
+/** Absent, or an object without a field of its own (Fastify's query and params objects have no prototype). */
+function holdsNothing(value: unknown): boolean {
+  if (value === undefined || value === null) return true;
+  if (typeof value !== 'object' || ArrayBuffer.isView(value)) return false;
+  for (const key in value) if (Object.hasOwn(value, key)) return false;
+  return true;
 }
