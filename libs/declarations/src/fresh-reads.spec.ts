@@ -11,22 +11,28 @@ function manualReads() {
     });
   return { read, sent: () => sent, pending };
 }
-const settle = () => new Promise((resolve) => setImmediate(resolve));
+/** Two turns of the event loop: a read waits for the turn after the one it was asked or freed in. */
+const settle = async () => {
+  for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+};
 
 describe('shareFreshReads', () => {
-  it('sends a read at once when none is on its way', async () => {
+  it('sends one read in the next turn for every caller of this turn when none is on its way', async () => {
     const reads = manualReads();
     const revision = shareFreshReads(reads.read);
-    const answer = revision();
+    const answers = [revision(), revision()];
+    expect(reads.sent()).toBe(0);
+    await settle();
     expect(reads.sent()).toBe(1);
     reads.pending[0].resolve(7);
-    expect(await answer).toBe(7);
+    expect(await Promise.all(answers)).toEqual([7, 7]);
   });
 
   it('answers callers who ask while a read is on its way with the next read, one for all of them', async () => {
     const reads = manualReads();
     const revision = shareFreshReads(reads.read);
     const first = revision();
+    await settle();
     const second = revision();
     const third = revision();
     expect(reads.sent()).toBe(1);
@@ -41,9 +47,11 @@ describe('shareFreshReads', () => {
     const reads = manualReads();
     const revision = shareFreshReads(reads.read);
     const first = revision();
+    await settle();
     reads.pending[0].resolve(7);
     await first;
     const later = revision();
+    await settle();
     expect(reads.sent()).toBe(2);
     reads.pending[1].resolve(9);
     expect(await later).toBe(9);
@@ -53,6 +61,7 @@ describe('shareFreshReads', () => {
     const reads = manualReads();
     const revision = shareFreshReads(reads.read);
     const first = revision();
+    await settle();
     const waiting = revision();
     reads.pending[0].reject(new Error('connection lost'));
     await expect(first).rejects.toThrow('connection lost');

@@ -1,13 +1,15 @@
 /**
- * Shares one read among callers that ask while it is being made, without ever answering a caller with a read
- * sent before it asked: a caller that finds a read on its way waits for the next one, which starts as soon as
- * that one is done and serves everyone who asked meanwhile. So each caller still sees every write committed
- * before it asked, and a burst of callers costs two reads, not one each.
+ * Shares one read among callers, without ever answering a caller with a read sent before it asked. With no
+ * read on its way, the read is sent in the event loop's next turn, so every caller of this turn (the
+ * requests that arrived together) shares it; a caller that finds a read on its way waits for the next one,
+ * sent in the turn after that one is done, which serves everyone who asked meanwhile. So each caller still
+ * sees every write committed before it asked, and a burst of callers costs one or two reads, not one each.
  */
 export function shareFreshReads<T>(read: () => Promise<T>): () => Promise<T> {
   let onItsWay: Promise<T> | null = null;
   let next: Promise<T> | null = null;
   const send = (): Promise<T> => {
+    next = null;
     const sent = read();
     onItsWay = sent;
     const done = () => {
@@ -17,16 +19,10 @@ export function shareFreshReads<T>(read: () => Promise<T>): () => Promise<T> {
     return sent;
   };
   return () => {
-    if (!onItsWay) return send();
-    next ??= onItsWay
-      .then(
-        () => undefined,
-        () => undefined,
-      )
-      .then(() => {
-        next = null;
-        return send();
-      });
+    next ??= (onItsWay ? onItsWay.then(nothing, nothing).then(nextTurn) : nextTurn()).then(send);
     return next;
   };
 }
+
+const nothing = (): void => undefined;
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
