@@ -1,15 +1,20 @@
 import type { AppConfig } from '@tocsin/config';
 import { SMTPServer, SMTPServerSession } from 'smtp-server';
-import { MailTransport } from './mail-transport';
+import { MailTransport, SMTP_POOL_CONNECTIONS } from './mail-transport';
 
 /** A local SMTP server that keeps what it receives and whether the session was encrypted. */
 async function startServer(options: { secure: boolean; disableStartTls?: boolean }) {
   const received: { secure: boolean; data: string }[] = [];
+  let connections = 0;
   const server = new SMTPServer({
     secure: options.secure,
     disabledCommands: options.disableStartTls ? ['STARTTLS'] : [],
     authOptional: true,
     logger: false,
+    onConnect(_session, callback) {
+      connections += 1;
+      callback();
+    },
     onData(stream, session: SMTPServerSession, callback) {
       let data = '';
       stream.on('data', (chunk: Buffer) => (data += chunk.toString()));
@@ -21,7 +26,12 @@ async function startServer(options: { secure: boolean; disableStartTls?: boolean
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.server.address() as { port: number };
-  return { port, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    port,
+    received,
+    connections: () => connections,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 const transportFor = (smtpUrl: string) =>
@@ -56,6 +66,25 @@ describe('MailTransport over SMTP', () => {
       expect(server.received[0].secure).toBe(encrypted);
       expect(server.received[0].data).toContain('Subject: =?UTF-8?');
       expect(server.received[0].data).toContain('Repeat attacks are possible.');
+    } finally {
+      transport.onApplicationShutdown();
+      await server.close();
+    }
+  });
+
+  it.each([
+    ['SMTP_POOL_CONNECTIONS connections by default', '', SMTP_POOL_CONNECTIONS],
+    ['as many connections as SMTP_URL says', '?maxConnections=3', 3],
+  ])('sends a burst over %s', async (_, query, expected) => {
+    const server = await startServer({ secure: false, disableStartTls: true });
+    const transport = transportFor(`smtp://127.0.0.1:${server.port}${query}`);
+    try {
+      const burst = Array.from({ length: 2 * SMTP_POOL_CONNECTIONS }, (_unused, i) =>
+        transport.send({ to: `reader${i}@ngo.example`, subject: 's', text: 't', html: '<p>t</p>' }),
+      );
+      await Promise.all(burst);
+      expect(server.received).toHaveLength(burst.length);
+      expect(server.connections()).toBe(expected);
     } finally {
       transport.onApplicationShutdown();
       await server.close();
