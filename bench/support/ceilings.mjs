@@ -3,6 +3,7 @@
 import { Buffer } from 'node:buffer';
 import { createHmac, randomBytes } from 'node:crypto';
 import { createTransport } from 'nodemailer';
+import { parseConnectionUrl } from 'nodemailer/lib/shared/index.js';
 import { Queue, Worker } from 'bullmq';
 import { Agent, request } from 'undici';
 import { deleteQueueKeys, dist, redisConnection } from './app.mjs';
@@ -144,10 +145,13 @@ export async function bullmqCeiling({ n, concurrency, work = async () => undefin
  * With `nagle`, nodemailer's own sockets instead: Nagle's algorithm on, so its small writes wait for the
  * peer's delayed ACK (~40 ms on Linux), which caps each connection near 20 messages a second.
  */
-export async function smtpCeiling({ sink, messages, concurrency, nagle = false }) {
+export async function smtpCeiling({ sink, messages, concurrency, nagle = false, maxConnections }) {
   const url = `smtp://127.0.0.1:${sink.port}?pool=true`;
   const { smtpPoolOptions } = dist('libs/mail/src/mail-transport.js');
-  const transport = createTransport(nagle ? url : smtpPoolOptions(url));
+  const options = nagle ? { ...parseConnectionUrl(url), pool: true } : smtpPoolOptions(url);
+  // Unset, the pool keeps the app's own number of connections.
+  if (maxConnections !== undefined) options.maxConnections = maxConnections;
+  const transport = createTransport(options);
   try {
     await sink.call('reset');
     const t0 = nowMs();
@@ -161,4 +165,34 @@ export async function smtpCeiling({ sink, messages, concurrency, nagle = false }
   } finally {
     transport.close();
   }
+}
+
+/**
+ * The pool sizes the email ceiling is swept over: in a nodemailer pool a message waits for one of
+ * `maxConnections` connections, so that, not the number of sends in flight, is the pool's concurrency.
+ */
+export const SMTP_CEILING_CONNECTIONS = [5, 10, 20, 50];
+
+/**
+ * The email ceiling at its best (DESIGN.md §5.7): `smtpCeiling` on a fresh pool of each size in
+ * `connections`, with enough sends in flight to keep every connection busy. Returns the best run with the
+ * whole sweep beside it.
+ */
+export async function bestSmtpCeiling({ sink, messages, connections = SMTP_CEILING_CONNECTIONS }) {
+  const sweep = [];
+  for (const maxConnections of connections) {
+    const cpu = process.cpuUsage();
+    const run = await smtpCeiling({ sink, messages, concurrency: 4 * maxConnections, maxConnections });
+    const { user, system } = process.cpuUsage(cpu);
+    sweep.push({
+      maxConnections,
+      perSecond: run.perSecond,
+      seconds: run.seconds,
+      p50Ms: run.p50Ms,
+      p99Ms: run.p99Ms,
+      clientCpuUsPerEmail: Math.round((user + system) / messages.length),
+    });
+  }
+  const best = sweep.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
+  return { ...best, sweep };
 }
