@@ -16,6 +16,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, URL } from 'node:url';
+import * as costGrowth from './cost-growth.mjs';
 import * as emailFanOut from './email-fanout.mjs';
 import * as latency from './latency.mjs';
 import * as memory from './memory.mjs';
@@ -24,7 +25,7 @@ import { stopAll } from './support/app.mjs';
 import * as webhookFanOut from './webhook-fanout.mjs';
 
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
-const BENCHMARKS = [webhookFanOut, emailFanOut, latency, readApi, memory];
+const BENCHMARKS = [webhookFanOut, costGrowth, emailFanOut, latency, readApi, memory];
 const DRIVERS = ['postgres', 'pglite'];
 
 function parseArgs(argv) {
@@ -240,6 +241,15 @@ function describe(r) {
           : `bare Fastify sending the same bytes ${n(r.ceilingRequestsPerSecond)} req/s, p99 ${ms(r.ceiling.p99Ms)} (serialising each time ${n(r.serialisedCeiling.requestsPerSecond)} req/s)`,
         r.ratio,
         `≥ ${r.target}`,
+      ];
+    case 'cost-growth':
+      return [
+        `fan-out CPU per delivery${db}`,
+        `${r.size}: ${r.sizes.endpoints.map(n).join(' / ')} endpoints`,
+        r.runs.map((run) => `${n(run.fanOutCpuUsPerDelivery)} µs`).join(' / '),
+        '—',
+        `×${r.growth} largest/smallest`,
+        `≤ ×${r.target}`,
       ];
     case 'memory':
       return [

@@ -39,12 +39,12 @@ export const seedEndpoints = (receiverUrl, n) => async (query) => {
  * Fans one declaration out to `n` endpoints: the receipts' timing, the worker's memory, and the CPU each
  * process spent per delivery (which varies far less than throughput when other work shares the machine).
  */
-export async function fanOut({ app, receiver, n }) {
+export async function fanOut({ app, receiver, n, declaration = almatyDeclaration() }) {
   await receiver.call('reset');
   const memory = sampleMemory(app.delivererPid);
   const cpu = await cpuAccount({ ...app.cpuGroups, receiver: () => [receiver.pid] });
   const t0 = nowMs();
-  await declare(app.url, almatyDeclaration());
+  await declare(app.url, declaration);
   const answeredMs = nowMs() - t0;
   const seen = await receiver.call('collect', { expected: n, t0, timeoutMs: Math.max(60_000, n * 2) });
   const { othersPercent, usPer } = await cpu.stop(n);

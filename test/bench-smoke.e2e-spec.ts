@@ -80,6 +80,16 @@ describe('benchmarks at a tiny size', () => {
     }
   });
 
+  it('prints the fan-out cost per delivery at three sizes side by side', () => {
+    const line = run.lines.find((l) => l.name === 'cost-growth');
+    expect(line).toMatchObject({ sizes: { endpoints: [3, 30, 300] }, growth: number, target: 1.2, machine });
+    const runs = (
+      line as unknown as { runs: { endpoints: number; fanOutCpuUsPerDelivery: number; duplicates: number }[] }
+    ).runs;
+    expect(runs.map((r) => r.endpoints)).toEqual([3, 30, 300]);
+    for (const r of runs) expect(r).toMatchObject({ fanOutCpuUsPerDelivery: number, duplicates: 0 });
+  });
+
   it('prints the email fan-out beside a pooled nodemailer transport', () => {
     expect(run.lines.find((l) => l.name === 'email-fanout')).toMatchObject({
       sizes: { subscribers: number },
