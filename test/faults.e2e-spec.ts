@@ -1,6 +1,6 @@
 import { tables } from '@tocsin/database';
 import { JobQueues, QUEUE } from '@tocsin/queue';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { eventually, stillAfter } from './support/eventually';
 import { MAIN, PrivateRedis, runBuilt, RunningProcess } from './support/processes';
 import { startTestApp, TestApp } from './support/test-app';
@@ -111,6 +111,15 @@ describe('faults', () => {
     expect(killed.signal).toBe('SIGKILL');
     const beforeRestart = receiver.distinctPaths();
     expect(beforeRestart).toBeLessThan(5000);
+    // In flight when the worker died: sends that reached the receiver but whose outcome the database had
+    // not recorded. Only those may arrive twice; a send that never arrived is sent later, once.
+    const pendingAtKill = await test.db
+      .select({ id: tables.deliveries.id })
+      .from(tables.deliveries)
+      .where(eq(tables.deliveries.status, 'pending'));
+    // Read after the query, so that requests the dead worker had already written have been read too.
+    const receivedAtKill = new Set(receiver.receipts.map((r) => String(r.headers['webhook-id'])));
+    const inFlightAtKill = pendingAtKill.filter((row) => receivedAtKill.has(row.id)).length;
 
     receiver.delayMs = 0;
     workers.push(runBuilt(MAIN.worker, workerEnv(test, redisUrl)));
@@ -130,6 +139,11 @@ describe('faults', () => {
     const ids = idsByPath(receiver);
     expect(ids.size).toBe(5000);
     expect([...ids.values()].every((set) => set.size === 1)).toBe(true);
+    const repeats = receiver.receipts.length - 5000;
+    process.stdout.write(
+      `faults: SIGKILL with ${inFlightAtKill} sends in flight; ${repeats} requests repeated a webhook-id\n`,
+    );
+    expect(repeats).toBeLessThanOrEqual(inFlightAtKill);
   });
 
   it('accepts a declaration while Redis is down and delivers it once Redis is back', async () => {
