@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { SQL, sql } from 'drizzle-orm';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
@@ -10,6 +10,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { Client, Pool } from 'pg';
 import * as schema from './schema';
 import { describeError, redactUrl } from '@tocsin/config';
+import { PGliteThread } from './pglite-thread-client';
 import { LockHeld, takeProcessLock } from './process-lock';
 
 /** The one query interface over both PostgreSQL and PGlite: same schema, same SQL. */
@@ -68,12 +69,19 @@ export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase
     };
   }
 
-  let client: PGlite;
+  // PGlite runs on a thread of its own, so that its queries leave the event loop to the sends. This thread
+  // takes the folder's lock before that thread opens the folder, and releases it once the thread has closed it.
+  let client: PGliteThread | null = null;
+  let db: Database;
   const releaseLock = target.pgliteDir ? lockEmbeddedDatabase(target.pgliteDir) : () => undefined;
   try {
-    client = await PGlite.create(target.pgliteDir ?? undefined);
-    await migratePglite(drizzlePglite(client, { schema }), { migrationsFolder: MIGRATIONS_FOLDER });
+    client = await PGliteThread.open(target.pgliteDir);
+    // Drizzle's PGlite driver calls only `query` and `transaction` on its client (drizzle-orm/pglite/session).
+    const pglite = drizzlePglite(client as unknown as PGlite, { schema });
+    await migratePglite(pglite, { migrationsFolder: MIGRATIONS_FOLDER });
+    db = pglite as unknown as Database;
   } catch (error) {
+    await client?.close().catch(() => undefined);
     releaseLock();
     throw new Error(
       `cannot open the embedded database in ${target.pgliteDir ?? 'memory'}: ${describeError(error)}`,
@@ -82,13 +90,13 @@ export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase
       },
     );
   }
-  const db = drizzlePglite(client, { schema }) as unknown as Database;
+  const thread = client;
   return {
     db,
     driver: 'pglite',
     location: target.pgliteDir ?? 'memory',
-    listen: (channel, onNotify) => client.listen(channel, () => onNotify()),
-    close: () => client.close().finally(releaseLock),
+    listen: (channel, onNotify) => thread.listen(channel, () => onNotify()),
+    close: () => thread.close().finally(releaseLock),
   };
 }
 
