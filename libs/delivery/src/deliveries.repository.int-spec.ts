@@ -80,10 +80,10 @@ describe.each(DATABASE_DRIVERS)('DeliveriesRepository on %s', (driver) => {
   const fanOut = async (channel: ChannelName, size = 1000) => {
     const ends: string[] = [];
     for (let after = ''; ;) {
-      const last = await repository.createPage(channel, EVENT.data.eventId, CHANGES, after, size);
-      if (last === null) return ends;
-      ends.push(last);
-      after = last;
+      const page = await repository.createPage(channel, EVENT.data.eventId, CHANGES, after, size);
+      if (page === null) return ends;
+      ends.push(page.last);
+      after = page.last;
     }
   };
 
@@ -153,16 +153,25 @@ describe.each(DATABASE_DRIVERS)('DeliveriesRepository on %s', (driver) => {
       ]);
     });
 
-    it('lists the first attempts still to make of the subscribers in a page, by subscriber', async () => {
+    it('answers the first attempts to make of the subscribers in each page, by subscriber', async () => {
+      const first = await repository.createPage('webhook', EVENT.data.eventId, CHANGES, '', 2);
+      const second = await repository.createPage('webhook', EVENT.data.eventId, CHANGES, 'whk_b', 2);
+      expect(first).toEqual({ last: 'whk_b', firstAttempts: [await idOf('whk_a'), await idOf('whk_b')] });
+      expect(second).toEqual({ last: 'whk_c', firstAttempts: [await idOf('whk_c')] });
+      expect(await repository.createPage('webhook', EVENT.data.eventId, CHANGES, 'whk_c', 2)).toBeNull();
+    });
+
+    it('run again, answers only the rows of the page not yet attempted, by subscriber', async () => {
       await fanOut('webhook');
+      const unattempted = await idOf('whk_a');
       await set(await idOf('whk_b'), { attempts: 1, nextAttemptAt: later(5) });
-      expect(await repository.firstAttemptsBetween('webhook', EVENT.data.eventId, '', 'whk_c')).toEqual([
-        await idOf('whk_a'),
-        await idOf('whk_c'),
-      ]);
-      expect(await repository.firstAttemptsBetween('webhook', EVENT.data.eventId, 'whk_a', 'whk_b')).toEqual(
-        [],
-      );
+      // A row gone meanwhile is made again, and answered with the one made before and not attempted.
+      await database.db.delete(deliveries).where(eq(deliveries.id, await idOf('whk_c')));
+
+      const page = await repository.createPage('webhook', EVENT.data.eventId, CHANGES, '', 1000);
+
+      expect(page).toEqual({ last: 'whk_c', firstAttempts: [unattempted, await idOf('whk_c')] });
+      expect(await rows()).toHaveLength(3);
     });
   });
 

@@ -12,8 +12,7 @@ import {
 import { EventChange, LevelChangedEvent, OutboxRepository } from '@tocsin/declarations';
 import { FilterEvent, subscriberMatchesChangeSql, SubscriptionFilter } from '@tocsin/subscribers';
 import type { SealedSigningSecrets } from '@tocsin/webhooks';
-import { and, asc, eq, getTableColumns, gt, gte, lt, lte, max, min, or, SQL, sql } from 'drizzle-orm';
-import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import { and, asc, eq, getTableColumns, gt, gte, lt, max, min, or, SQL, sql } from 'drizzle-orm';
 
 export const CHANNELS = ['webhook', 'email'] as const;
 export type ChannelName = (typeof CHANNELS)[number];
@@ -81,6 +80,12 @@ export interface EmailDeliveryToSend extends PendingDelivery {
 export type DeliveryToSend = WebhookDeliveryToSend | EmailDeliveryToSend;
 export type DeliveryToSendOn<C extends ChannelName> = Extract<DeliveryToSend, { channel: C }>;
 
+/** One page of a fan-out: its last subscriber, and the first attempts still to make to its subscribers. */
+export interface FanOutPage {
+  last: string;
+  firstAttempts: string[];
+}
+
 /** A failed delivery made pending again, with the attempts it has had. */
 export interface ReopenedDelivery {
   id: string;
@@ -147,12 +152,6 @@ const SUBSCRIBERS: Record<ChannelName, { table: SQL; column: SQL; eligible: SQL 
   },
 };
 
-/** The column of a delivery that names its subscriber, by channel. */
-const SUBSCRIBER_OF_DELIVERY = {
-  webhook: deliveries.webhookEndpointId,
-  email: deliveries.emailSubscriptionId,
-} satisfies Record<ChannelName, AnyPgColumn>;
-
 @Injectable()
 export class DeliveriesRepository {
   constructor(
@@ -162,8 +161,10 @@ export class DeliveriesRepository {
 
   /**
    * Creates the delivery rows of one page of subscribers matching `changes`, the event's (keyset by subscriber
-   * id, so memory stays flat however many there are) and returns the page's last subscriber id, or null when there are no more.
-   * Re-running is harmless: existing rows are left as they are.
+   * id, so memory stays flat however many there are), and answers the page's last subscriber id with the
+   * first attempts still to make to its subscribers, by subscriber; null when there are no more. Re-running
+   * is harmless: existing rows are left as they are, and only those not yet attempted are answered. One
+   * statement, so that the fan-out waits for one round trip a page.
    */
   async createPage(
     channel: ChannelName,
@@ -171,9 +172,10 @@ export class DeliveriesRepository {
     changes: EventChange[],
     after: string,
     size: number,
-  ): Promise<string | null> {
+  ): Promise<FanOutPage | null> {
     const { table, column, eligible } = SUBSCRIBERS[channel];
-    const [row] = await queryRows<{ last_id: string | null }>(
+    // `unattempted` reads the statement's snapshot: rows of an earlier run, not those `inserted` makes.
+    const [row] = await queryRows<{ last_id: string | null; first_attempts: string[] }>(
       this.db,
       sql`with page as (
             select s.id from ${table} s
@@ -184,34 +186,18 @@ export class DeliveriesRepository {
             insert into deliveries (id, event_id, channel, ${column}, status)
             select 'dlv_' || replace(gen_random_uuid()::text, '-', ''), ${eventId}, ${channel}, page.id, 'pending' from page
             on conflict do nothing
+            returning id, ${column} as subscriber_id
+          ), unattempted as (
+            select d.id, d.${column} as subscriber_id from deliveries d join page on d.${column} = page.id
+            where d.event_id = ${eventId} and d.status = 'pending' and d.attempts = 0
           )
-          select max(id) as last_id from page`,
+          select (select max(id) from page) as last_id,
+            coalesce(
+              (select json_agg(f.id order by f.subscriber_id)
+               from (select * from inserted union all select * from unattempted) f),
+              '[]'::json) as first_attempts`,
     );
-    return row?.last_id ?? null;
-  }
-
-  /** First attempts still to make, of subscribers in (after, upTo]. */
-  async firstAttemptsBetween(
-    channel: ChannelName,
-    eventId: string,
-    after: string,
-    upTo: string,
-  ): Promise<string[]> {
-    const column = SUBSCRIBER_OF_DELIVERY[channel];
-    const rows = await this.db
-      .select({ id: deliveries.id })
-      .from(deliveries)
-      .where(
-        and(
-          eq(deliveries.eventId, eventId),
-          gt(column, after),
-          lte(column, upTo),
-          eq(deliveries.status, 'pending'),
-          eq(deliveries.attempts, 0),
-        ),
-      )
-      .orderBy(asc(column));
-    return rows.map((r) => r.id);
+    return row?.last_id ? { last: row.last_id, firstAttempts: row.first_attempts } : null;
   }
 
   /**

@@ -54,16 +54,15 @@ export class FanOutService {
     for (const channel of CHANNELS) {
       let after = '';
       for (;;) {
-        const last = await this.deliveries.createPage(channel, eventId, changes, after, FAN_OUT_PAGE);
-        if (last === null) break;
-        const ids = await this.deliveries.firstAttemptsBetween(channel, eventId, after, last);
-        deliveries += ids.length;
-        held.push(...ids);
+        const page = await this.deliveries.createPage(channel, eventId, changes, after, FAN_OUT_PAGE);
+        if (page === null) break;
+        deliveries += page.firstAttempts.length;
+        held.push(...page.firstAttempts);
         if (batches > 0 || held.length > SENT_BY_FAN_OUT) {
           batches += await this.enqueueBatches(held);
           held = [];
         }
-        after = last;
+        after = page.last;
       }
     }
     // A crash while sending leaves the rows pending and the event not fanned out: BullMQ's retry of this

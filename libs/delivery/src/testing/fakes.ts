@@ -8,6 +8,7 @@ import type {
   DeliveriesRepository,
   DeliveryStatus,
   EmailDeliveryToSend,
+  FanOutPage,
   ReopenedDelivery,
   WebhookDeliveryToSend,
 } from '../deliveries.repository';
@@ -149,15 +150,21 @@ export class FakeDeliveryTable {
     _changes: unknown,
     after: string,
     size: number,
-  ): Promise<string | null> {
+  ): Promise<FanOutPage | null> {
     const page = this.subscribers[channel]
       .filter((id) => id > after)
       .sort()
       .slice(0, size);
+    const firstAttempts: string[] = [];
     for (const subscriberId of page) {
-      if (this.find(eventId, channel, subscriberId)) continue;
+      const found = this.find(eventId, channel, subscriberId);
+      if (found) {
+        if (found.status === 'pending' && found.attempts === 0) firstAttempts.push(found.id);
+        continue;
+      }
+      const id = `dlv_${eventId}_${subscriberId}`;
       this.rows.push({
-        id: `dlv_${eventId}_${subscriberId}`,
+        id,
         eventId,
         channel,
         subscriberId,
@@ -166,28 +173,10 @@ export class FakeDeliveryTable {
         createdAt: this.clock.now(),
         nextAttemptAt: null,
       });
+      firstAttempts.push(id);
     }
-    return page.at(-1) ?? null;
-  }
-
-  async firstAttemptsBetween(
-    channel: ChannelName,
-    eventId: string,
-    after: string,
-    upTo: string,
-  ): Promise<string[]> {
-    return this.rows
-      .filter(
-        (r) =>
-          r.eventId === eventId &&
-          r.channel === channel &&
-          r.subscriberId > after &&
-          r.subscriberId <= upTo &&
-          r.status === 'pending' &&
-          r.attempts === 0,
-      )
-      .sort((a, b) => (a.subscriberId < b.subscriberId ? -1 : 1))
-      .map((r) => r.id);
+    const last = page.at(-1);
+    return last === undefined ? null : { last, firstAttempts };
   }
 
   async lost(olderThan: Date, limit: number, firstAttempts: boolean): Promise<ReopenedDelivery[]> {
