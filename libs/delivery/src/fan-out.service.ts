@@ -51,18 +51,20 @@ export class FanOutService {
     let deliveries = 0;
     // First attempts not handed to a batch job yet: this job makes them if the fan-out stays this small.
     let held: string[] = [];
-    for (const channel of CHANNELS) {
-      let after = '';
-      for (;;) {
-        const page = await this.deliveries.createPage(channel, eventId, changes, after, FAN_OUT_PAGE);
-        if (page === null) break;
+    // The first page of every channel at once: a small fan-out waits for one round trip, not one a channel.
+    // The rest follow channel by channel, so that a re-run cuts the same batches (their job ids).
+    const firstPages = await Promise.all(
+      CHANNELS.map((channel) => this.deliveries.createPage(channel, eventId, changes, '', FAN_OUT_PAGE)),
+    );
+    for (const [i, channel] of CHANNELS.entries()) {
+      for (let page = firstPages[i]; page !== null;) {
         deliveries += page.firstAttempts.length;
         held.push(...page.firstAttempts);
         if (batches > 0 || held.length > SENT_BY_FAN_OUT) {
           batches += await this.enqueueBatches(held);
           held = [];
         }
-        after = page.last;
+        page = await this.deliveries.createPage(channel, eventId, changes, page.last, FAN_OUT_PAGE);
       }
     }
     // A crash while sending leaves the rows pending and the event not fanned out: BullMQ's retry of this
