@@ -11,9 +11,9 @@ function manualReads() {
     });
   return { read, sent: () => sent, pending };
 }
-/** Two turns of the event loop: a read waits for the turn after the one it was asked or freed in. */
+/** Enough turns of the event loop for a read that waits two turns after the one it was asked or freed in. */
 const settle = async () => {
-  for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+  for (let turn = 0; turn < 4; turn++) await new Promise((resolve) => setImmediate(resolve));
 };
 
 describe('shareFreshReads', () => {

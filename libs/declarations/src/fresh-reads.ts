@@ -1,8 +1,8 @@
 /**
  * Shares one read among callers, without ever answering a caller with a read sent before it asked. With no
- * read on its way, the read is sent in the event loop's next turn, so every caller of this turn (the
+ * read on its way, the read is sent two turns of the event loop later, so every caller of those turns (the
  * requests that arrived together) shares it; a caller that finds a read on its way waits for the next one,
- * sent in the turn after that one is done, which serves everyone who asked meanwhile. So each caller still
+ * sent two turns after that one is done, which serves everyone who asked meanwhile. So each caller still
  * sees every write committed before it asked, and a burst of callers costs one or two reads, not one each.
  */
 export function shareFreshReads<T>(read: () => Promise<T>): () => Promise<T> {
@@ -25,4 +25,9 @@ export function shareFreshReads<T>(read: () => Promise<T>): () => Promise<T> {
 }
 
 const nothing = (): void => undefined;
-const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/** Two turns of the event loop: under load each turn reads a batch of requests, so two batches share a read. */
+const nextTurn = async (): Promise<void> => {
+  await turn();
+  await turn();
+};
