@@ -1,37 +1,13 @@
 import { ChangedArea, changedAreas, TimelineAt } from './changed-areas';
-import { EffectiveLevel, LevelRef, TimelineEntry } from './effective-level';
-
-const YELLOW: LevelRef = { code: 'yellow', rank: 1, name: 'Moderate', color: '#fbc02d' };
-const ORANGE: LevelRef = { code: 'orange', rank: 2, name: 'High', color: '#f57c00' };
-const RED: LevelRef = { code: 'red', rank: 3, name: 'Critical', color: '#d32f2f' };
+import { EffectiveLevel, TimelineEntry } from './effective-level';
+import { ORANGE, RED, timelineEntries, YELLOW } from './testing/timeline-entries';
 
 const T0 = '2022-01-07T00:00:00Z';
 const T1 = '2022-01-13T00:00:00Z';
 const T2 = '2022-01-26T00:00:00Z';
 const at = (iso: string, offsetMs = 0) => new Date(new Date(iso).getTime() + offsetMs);
 
-let created = 0;
-function entry(
-  declarationId: string,
-  areaCode: string,
-  level: LevelRef,
-  effectiveAt: string,
-  options: { expiresAt?: string; cancelledAt?: string; scheme?: string } = {},
-): TimelineEntry {
-  created += 1;
-  return {
-    declarationId,
-    areaCode,
-    schemeId: options.scheme ?? 'kz-terror',
-    level,
-    effectiveAt: new Date(effectiveAt),
-    expiresAt: options.expiresAt ? new Date(options.expiresAt) : null,
-    createdAt: new Date(Date.UTC(2022, 0, 1) + created),
-    createdBy: 'publisher',
-    cancelledAt: options.cancelledAt ? new Date(options.cancelledAt) : null,
-    cancelledBy: options.cancelledAt ? 'admin' : null,
-  };
-}
+const entry = timelineEntries(new Date(Date.UTC(2022, 0, 1)));
 
 const redKz = entry('d-red', 'KZ', RED, T0);
 const yellowKz = entry('d-yellow', 'KZ', YELLOW, T0);

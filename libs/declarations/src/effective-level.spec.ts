@@ -2,40 +2,15 @@ import {
   directionOf,
   effectiveLevels,
   governingEntry,
-  LevelRef,
   levelHistory,
   levelsOfDeclaredAreas,
   nextChangeAfter,
   supersededAtStart,
   TimelineEntry,
 } from './effective-level';
+import { ORANGE, RED, timelineEntries, YELLOW } from './testing/timeline-entries';
 
-const YELLOW: LevelRef = { code: 'yellow', rank: 1, name: 'Moderate', color: '#fbc02d' };
-const ORANGE: LevelRef = { code: 'orange', rank: 2, name: 'High', color: '#f57c00' };
-const RED: LevelRef = { code: 'red', rank: 3, name: 'Critical', color: '#d32f2f' };
-
-let created = 0;
-function entry(
-  declarationId: string,
-  areaCode: string,
-  level: LevelRef,
-  effectiveAt: string,
-  options: { expiresAt?: string; cancelledAt?: string; scheme?: string } = {},
-): TimelineEntry {
-  created += 1;
-  return {
-    declarationId,
-    areaCode,
-    schemeId: options.scheme ?? 'kz-terror',
-    level,
-    effectiveAt: new Date(effectiveAt),
-    expiresAt: options.expiresAt ? new Date(options.expiresAt) : null,
-    createdAt: new Date(Date.UTC(2030, 0, 1) + created),
-    createdBy: 'publisher',
-    cancelledAt: options.cancelledAt ? new Date(options.cancelledAt) : null,
-    cancelledBy: options.cancelledAt ? 'admin' : null,
-  };
-}
+const entry = timelineEntries(new Date(Date.UTC(2030, 0, 1)));
 
 const at = (iso: string) => new Date(iso);
 const codeOf = (area: string, entries: TimelineEntry[], instant: string) =>
