@@ -17,6 +17,11 @@ import {
 
 const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
+/** Texts in other languages than the row's own, keyed by BCP 47 tag (`{"ru": {"name": "…"}}`). */
+export type SchemeTranslations = Record<string, { name?: string; event?: string; description?: string }>;
+export type LevelTranslations = Record<string, { name?: string; description?: string; measures?: string[] }>;
+export type DeclarationTranslations = Record<string, { headline?: string; summary?: string; measures?: string[] }>;
+
 export const apiKeys = pgTable('api_keys', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
@@ -37,6 +42,7 @@ export const schemes = pgTable('schemes', {
   description: text('description').notNull(),
   authority: text('authority').notNull(),
   country: text('country'),
+  translations: jsonb('translations').$type<SchemeTranslations>().notNull().default({}),
   builtin: boolean('builtin').notNull().default(false),
   createdAt: instant('created_at').notNull().defaultNow(),
   updatedAt: instant('updated_at').notNull().defaultNow(),
@@ -55,6 +61,7 @@ export const schemeLevels = pgTable(
     description: text('description').notNull(),
     measures: jsonb('measures').$type<string[]>().notNull(),
     capSeverity: text('cap_severity').notNull(),
+    translations: jsonb('translations').$type<LevelTranslations>().notNull().default({}),
   },
   (t) => [
     primaryKey({ columns: [t.schemeId, t.code] }),
@@ -73,6 +80,9 @@ export const declarations = pgTable(
     measures: jsonb('measures').$type<string[]>().notNull(),
     authority: text('authority').notNull(),
     sourceUrl: text('source_url'),
+    /** BCP 47 tag of headline, summary and measures. */
+    language: text('language').notNull().default('en'),
+    translations: jsonb('translations').$type<DeclarationTranslations>().notNull().default({}),
     effectiveAt: instant('effective_at').notNull(),
     expiresAt: instant('expires_at'),
     createdAt: instant('created_at').notNull(),
@@ -213,6 +223,10 @@ export const emailSubscriptions = pgTable(
     ...subscriptionFilter,
     /** pending → confirmed → unsubscribed; disabled by an admin or by bounces. */
     status: text('status').notNull(),
+    /** BCP 47 tag every mail and page for this subscriber is written in. */
+    language: text('language').notNull().default('en'),
+    /** IANA zone for the times in its mails; null = the main zone of the subscribed area. */
+    timeZone: text('time_zone'),
     /** Bumped to void every link sent so far (tokens are HMACs over it). */
     tokenVersion: integer('token_version').notNull().default(1),
     createdAt: instant('created_at').notNull(),
