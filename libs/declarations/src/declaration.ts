@@ -9,6 +9,19 @@ export interface Actor {
   name: string;
 }
 
+/** Headline, summary and measures in one language. */
+export interface DeclarationText {
+  headline: string;
+  summary: string;
+  measures: string[];
+}
+
+/**
+ * The declaration's texts in languages other than its own, keyed by canonical BCP 47 tag
+ * (`{"ru": {"headline": "…"}}`); a field a translation leaves out reads as the original's.
+ */
+export type DeclarationTranslations = Record<string, Partial<DeclarationText>>;
+
 export interface Declaration {
   id: string;
   status: DeclarationStatus;
@@ -18,6 +31,9 @@ export interface Declaration {
   headline: string;
   summary: string;
   measures: string[];
+  /** Canonical BCP 47 tag of headline, summary and measures. */
+  language: string;
+  translations: DeclarationTranslations;
   authority: string;
   sourceUrl: string | null;
   effectiveAt: Date;
@@ -36,6 +52,8 @@ export interface NewDeclaration {
   headline: string;
   summary: string;
   measures: string[];
+  language: string;
+  translations: DeclarationTranslations;
   authority: string;
   sourceUrl: string | null;
   effectiveAt: Date;

@@ -1,7 +1,7 @@
 import { tables } from '@tocsin/database';
 import { createTestDatabase, DATABASE_DRIVERS, TestDatabase } from '@tocsin/database/testing';
 import { BUILTIN_SCHEMES, seedBuiltinSchemes } from '@tocsin/schemes';
-import { NewDeclaration } from './declaration';
+import { Declaration, NewDeclaration } from './declaration';
 import { DeclarationsRepository } from './declarations.repository';
 import { levelsOfDeclaredAreas } from './effective-level';
 import { OutboxRepository } from './outbox.repository';
@@ -22,6 +22,8 @@ function declaration(
     headline: `${levelCode} for ${areaCodes.join(', ')}`,
     summary: 'Summary.',
     measures: ['Measure.'],
+    language: 'en',
+    translations: {},
     authority: 'Anti-Terrorist Centre',
     sourceUrl: null,
     effectiveAt: at(effectiveAt),
@@ -143,6 +145,48 @@ describe.each(DATABASE_DRIVERS)('DeclarationsRepository on %s', (driver) => {
     ]);
     expect(second.get('KZ')).toBe(2);
     expect(other.get('KZ')).toBe(1);
+  });
+
+  it('stores the language and translations and reads them back exactly, also once cancelled', async () => {
+    const translations = {
+      ru: {
+        headline: 'Критический («красный») уровень',
+        summary: 'Возможны повторные теракты.',
+        measures: ['Досмотр граждан.', 'Ограничение движения.'],
+      },
+      en: { headline: 'Critical (red) level' },
+      'sr-Latn': { summary: 'Mogući su ponovljeni napadi 🚨.' },
+    };
+    const rollback = new Error('rolled back, so the other tests see the same rows');
+    const read: (Declaration | null)[] = [];
+    await expect(
+      repository.inLevelWriteTransaction(async (tx) => {
+        await repository.insert(
+          tx,
+          'd-kk',
+          {
+            ...declaration(['KZ-10'], 'red', '2022-01-07T00:00:00Z'),
+            headline: 'Террористік қауіптің қызыл деңгейі',
+            language: 'kk',
+            translations,
+          },
+          actor,
+          created,
+        );
+        read.push(await repository.findById('d-kk', created, tx));
+        await repository.markCancelled(tx, 'd-kk', actor, 'test', created);
+        read.push(await repository.findById('d-kk', created, tx));
+        throw rollback;
+      }),
+    ).rejects.toBe(rollback);
+    for (const found of read) {
+      expect(found).toMatchObject({
+        headline: 'Террористік қауіптің қызыл деңгейі',
+        language: 'kk',
+        translations,
+      });
+    }
+    expect(read.map((d) => d?.status)).toEqual(['active', 'cancelled']);
   });
 
   it('writes nothing of a transaction that fails', async () => {

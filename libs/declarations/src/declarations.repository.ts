@@ -10,7 +10,13 @@ import {
   tables,
 } from '@tocsin/database';
 import { SQL, sql } from 'drizzle-orm';
-import { Actor, Declaration, DeclarationStatus, NewDeclaration } from './declaration';
+import {
+  Actor,
+  Declaration,
+  DeclarationStatus,
+  DeclarationTranslations,
+  NewDeclaration,
+} from './declaration';
 import { TimelineEntry } from './effective-level';
 
 const { declarations, declarationAreas, areaSequences } = tables;
@@ -58,6 +64,8 @@ interface DeclarationRow {
   headline: string;
   summary: string;
   measures: string[];
+  language: string;
+  translations: DeclarationTranslations;
   authority: string;
   source_url: string | null;
   effective_at: string | Date;
@@ -121,6 +129,8 @@ export class DeclarationsRepository {
       headline: declaration.headline,
       summary: declaration.summary,
       measures: declaration.measures,
+      language: declaration.language,
+      translations: declaration.translations,
       authority: declaration.authority,
       sourceUrl: declaration.sourceUrl,
       effectiveAt: declaration.effectiveAt,
@@ -279,7 +289,7 @@ function timelineSelect(): SQL {
 function declarationSelect(now: Date): SQL {
   return sql`select d.id, ${statusAt(now)} as status, d.scheme_id, d.level_code, l.rank, l.name as level_name, l.color,
       (select array_agg(a.area_code order by a.area_code) from declaration_areas a where a.declaration_id = d.id) as area_codes,
-      d.headline, d.summary, d.measures, d.authority, d.source_url, d.effective_at, d.expires_at, d.created_at,
+      d.headline, d.summary, d.measures, d.language, d.translations, d.authority, d.source_url, d.effective_at, d.expires_at, d.created_at,
       d.created_by_name, d.cancelled_at, d.cancelled_by_name, d.cancel_reason
     from declarations d
     join scheme_levels l on l.scheme_id = d.scheme_id and l.code = d.level_code`;
@@ -314,6 +324,8 @@ function toDeclaration(row: DeclarationRow): Declaration {
     headline: row.headline,
     summary: row.summary,
     measures: row.measures,
+    language: row.language,
+    translations: row.translations,
     authority: row.authority,
     sourceUrl: row.source_url,
     effectiveAt: toDate(row.effective_at),

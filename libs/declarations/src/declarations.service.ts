@@ -12,7 +12,13 @@ import { SchemesService } from '@tocsin/schemes';
 import { Audience, AudienceRepository } from '@tocsin/subscribers';
 import { uuidv7 } from 'uuidv7';
 import { changedAreas } from './changed-areas';
-import { Actor, Declaration, DeclarationStatus, NewDeclaration } from './declaration';
+import {
+  Actor,
+  Declaration,
+  DeclarationStatus,
+  DeclarationTranslations,
+  NewDeclaration,
+} from './declaration';
 import { DeclarationsRepository, Queryable } from './declarations.repository';
 import {
   ChangeCause,
@@ -25,6 +31,9 @@ import {
 import { AreaChange, buildLevelChangedEvent } from './level-changed-event';
 import { NewOutboxEvent, OutboxRepository } from './outbox.repository';
 
+// Until the DEFAULT_LANGUAGE setting lands in libs/config.
+const DEFAULT_LANGUAGE = 'en';
+
 export interface PublishRequest {
   scheme: string;
   level: string;
@@ -32,6 +41,10 @@ export interface PublishRequest {
   headline: string;
   summary: string;
   measures?: string[];
+  /** Canonical BCP 47 tag of headline, summary and measures; default DEFAULT_LANGUAGE. */
+  language?: string;
+  /** By canonical tag, none of them `language`. */
+  translations?: DeclarationTranslations;
   authority: string;
   sourceUrl?: string | null;
   effectiveAt?: Date | null;
@@ -265,6 +278,8 @@ export class DeclarationsService {
       headline: request.headline,
       summary: request.summary,
       measures: request.measures ?? level.measures,
+      language: request.language ?? DEFAULT_LANGUAGE,
+      translations: request.translations ?? {},
       authority: request.authority,
       sourceUrl: request.sourceUrl ?? null,
       effectiveAt,

@@ -1,4 +1,12 @@
-export { Actor, Declaration, DECLARATION_STATUSES, DeclarationStatus } from './declaration';
+export {
+  Actor,
+  Declaration,
+  DECLARATION_STATUSES,
+  DeclarationStatus,
+  DeclarationText,
+  DeclarationTranslations,
+} from './declaration';
+export { declarationLanguages, LocalisedText, matchLanguage, textIn } from './declaration-text';
 export { DeclarationsModule } from './declarations.module';
 export { DueEventOutcome, DueEventsService } from './due-events.service';
 export {

@@ -2,7 +2,7 @@
 // `eventId` and drop stale events with `sequence`.
 import { findArea } from '@tocsin/areas';
 import { ChangedArea } from './changed-areas';
-import { Declaration } from './declaration';
+import { Declaration, DeclarationTranslations } from './declaration';
 import { ChangeCause, Direction, directionOf, EffectiveLevel, LevelRef } from './effective-level';
 
 /** A changed area with its place in the (area, scheme) sequence. */
@@ -23,6 +23,10 @@ export interface LevelChangedEvent {
       headline: string;
       summary: string;
       measures: string[];
+      /** BCP 47 tag of headline, summary and measures. */
+      language: string;
+      /** The same texts in other languages, by tag; a field left out is the original's. */
+      translations: DeclarationTranslations;
       authority: string;
       sourceUrl: string | null;
       effectiveAt: string;
@@ -67,6 +71,8 @@ export function buildLevelChangedEvent(
         headline: declaration.headline,
         summary: declaration.summary,
         measures: declaration.measures,
+        language: declaration.language,
+        translations: declaration.translations,
         authority: declaration.authority,
         sourceUrl: declaration.sourceUrl,
         effectiveAt: declaration.effectiveAt.toISOString(),

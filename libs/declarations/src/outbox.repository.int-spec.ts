@@ -20,6 +20,8 @@ const DECLARATION: Declaration = {
   headline: 'Red',
   summary: 'Summary.',
   measures: [],
+  language: 'en',
+  translations: {},
   authority: 'Anti-Terrorist Centre',
   sourceUrl: null,
   effectiveAt: minute(0),

@@ -17,6 +17,8 @@ const event: LevelChangedEvent = {
       headline: 'Red <everywhere> & more',
       summary: 'Repeat attacks are possible.',
       measures: ['Searches of vehicles.'],
+      language: 'en',
+      translations: {},
       authority: 'Anti-Terrorist Centre',
       sourceUrl: null,
       effectiveAt: '2022-01-07T03:00:00.000Z',

@@ -21,6 +21,8 @@ function declaration(id: string, overrides: Partial<Declaration> = {}): Declarat
     headline: `Headline of ${id}`,
     summary: `Summary of ${id}.`,
     measures: [],
+    language: 'en',
+    translations: {},
     authority: 'Anti-Terrorist Centre',
     sourceUrl: null,
     effectiveAt: new Date('2022-01-06T18:00:00Z'),

@@ -18,6 +18,8 @@ function declaration(overrides: Partial<Declaration> = {}): Declaration {
     headline: 'Critical (red) terrorism threat level',
     summary: 'Repeat attacks are possible.',
     measures: ['People may be searched.', 'Movement may be restricted.'],
+    language: 'en',
+    translations: {},
     authority: 'Anti-Terrorist Centre',
     sourceUrl: null,
     effectiveAt: new Date('2022-01-06T18:00:00Z'),

@@ -18,6 +18,8 @@ export function announcedEvent(position: number, areaCodes: string[] = ['KZ']): 
         headline: 'Critical terrorism threat level',
         summary: 'Repeat attacks are possible.',
         measures: ['Avoid crowds.'],
+        language: 'en',
+        translations: {},
         authority: 'Anti-Terrorist Centre',
         sourceUrl: null,
         effectiveAt: '2022-01-07T09:00:00.000Z',

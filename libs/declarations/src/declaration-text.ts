@@ -1,0 +1,59 @@
+// Pure: which of a declaration's languages answers a reader's, and its texts in it.
+import { Declaration, DeclarationText } from './declaration';
+
+type Texts = Pick<Declaration, 'headline' | 'summary' | 'measures' | 'language' | 'translations'>;
+
+/** A declaration's texts in one of its languages. */
+export interface LocalisedText extends DeclarationText {
+  /** The declaration's language these texts are in (its own, or a translation's tag). */
+  language: string;
+  /** Whether they come from a translation rather than the original. */
+  translated: boolean;
+}
+
+/**
+ * Every language the declaration has texts in: its own first, then its translations' in alphabetical order
+ * (jsonb keeps no order of keys, so none is read from storage).
+ */
+export function declarationLanguages(declaration: Pick<Texts, 'language' | 'translations'>): string[] {
+  return [declaration.language, ...Object.keys(declaration.translations).sort()];
+}
+
+const primaryOf = (tag: string): string => tag.split('-')[0].toLowerCase();
+
+/**
+ * The one of `available` that answers `wanted`: the same tag (in any case), else the first with the same
+ * primary language (`ru-KZ` is answered by `ru`, `ru` by `ru-KZ`); null when none speaks it.
+ */
+export function matchLanguage(wanted: string, available: readonly string[]): string | null {
+  const lower = wanted.toLowerCase();
+  return (
+    available.find((tag) => tag.toLowerCase() === lower) ??
+    available.find((tag) => primaryOf(tag) === primaryOf(wanted)) ??
+    null
+  );
+}
+
+/**
+ * The declaration's texts in `wanted`, or in its own language when it has none in `wanted`. A field a
+ * translation leaves out is the original's.
+ */
+export function textIn(declaration: Texts, wanted: string): LocalisedText {
+  const original: LocalisedText = {
+    language: declaration.language,
+    translated: false,
+    headline: declaration.headline,
+    summary: declaration.summary,
+    measures: declaration.measures,
+  };
+  const language = matchLanguage(wanted, declarationLanguages(declaration));
+  if (!language || language === declaration.language) return original;
+  const translation = declaration.translations[language];
+  return {
+    language,
+    translated: true,
+    headline: translation.headline ?? original.headline,
+    summary: translation.summary ?? original.summary,
+    measures: translation.measures ?? original.measures,
+  };
+}
