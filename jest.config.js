@@ -15,7 +15,10 @@ const swc = [
 const shared = {
   rootDir: __dirname,
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': swc },
+  // intl-messageformat and its @formatjs parts ship only ES modules; Node (>= 20.19) requires them as they are,
+  // but Jest's module loader does not, so they go through swc to CommonJS like our own code.
+  transform: { '^.+\\.ts$': swc, '/node_modules/(intl-messageformat|@formatjs)/.+\\.js$': swc },
+  transformIgnorePatterns: ['/node_modules/(?!(intl-messageformat|@formatjs)/)'],
   moduleNameMapper: {
     '^@tocsin/database/testing$': '<rootDir>/libs/database/src/testing/test-database',
     '^@tocsin/(.*)$': '<rootDir>/libs/$1/src',
