@@ -2,6 +2,8 @@ import {
   type Area,
   LEGACY_AREA_CODES,
   areaCovers,
+  areaName,
+  areaNames,
   areaOf,
   countryCodeOf,
   countryNames,
@@ -9,6 +11,8 @@ import {
   findArea,
   findCountry,
   listAreas,
+  localisedArea,
+  mainTimeZone,
 } from './areas';
 
 /** Kazakhstan's current (2022+) ISO 3166-2 codes. */
@@ -266,5 +270,76 @@ describe('areaOf', () => {
   it('keeps a retired code as its own name, a subdivision of its country or a country', () => {
     expect(areaOf('KZ-XX')).toEqual({ code: 'KZ-XX', name: 'KZ-XX', type: 'subdivision', parent: 'KZ' });
     expect(areaOf('YU')).toEqual({ code: 'YU', name: 'YU', type: 'country', parent: null });
+  });
+});
+
+describe('areaName', () => {
+  it.each([
+    ['KZ', 'en', 'Kazakhstan'],
+    ['KZ', 'ru', 'Казахстан'],
+    ['KZ', 'kk', 'Қазақстан'],
+    ['kz', 'ru-RU', 'Казахстан'],
+    ['KZ', 'kk-Cyrl-KZ', 'Қазақстан'],
+    ['KZ', 'fr', 'Kazakhstan'],
+    ['KZ', 'not a tag', 'Kazakhstan'],
+    ['GB', 'en', 'United Kingdom'],
+    ['KZ-75', 'en', 'Almaty'],
+    ['KZ-ALA', 'en', 'Almaty'],
+    ['FR-IDF', 'zz', 'Île-de-France'],
+    ['XX-99', 'ru', 'XX-99'],
+  ])('%s in %j is %j', (code, lang, name) => {
+    expect(areaName(code, lang)).toBe(name);
+  });
+});
+
+describe('localisedArea', () => {
+  it('renames the area and keeps the rest', () => {
+    const kz = findArea('KZ')!;
+    expect(localisedArea(kz, 'ru')).toEqual({ ...kz, name: 'Казахстан' });
+    expect(localisedArea(kz, 'en')).toBe(kz);
+  });
+});
+
+describe('areaNames', () => {
+  it('gives English and what else the snapshot has; undefined for no area', () => {
+    expect(areaNames('KZ')).toEqual({ en: 'Kazakhstan', kk: 'Қазақстан', ru: 'Казахстан' });
+    expect(areaNames('KZ-75')).toMatchObject({ en: 'Almaty' });
+    expect(areaNames('XX')).toBeUndefined();
+  });
+});
+
+describe('mainTimeZone', () => {
+  it.each([
+    ['KZ', 'Asia/Almaty'],
+    ['KZ-75', 'Asia/Almaty'],
+    ['KZ-23', 'Asia/Almaty'],
+    ['kz-ala', 'Asia/Almaty'],
+    ['GB', 'Europe/London'],
+    ['GB-ENG', 'Europe/London'],
+    ['FR', 'Europe/Paris'],
+    ['NL', 'Europe/Amsterdam'],
+    ['NO', 'Europe/Oslo'],
+    ['US', 'America/New_York'],
+    ['RU', 'Europe/Moscow'],
+    ['AU', 'Australia/Sydney'],
+    ['CN', 'Asia/Shanghai'],
+    ['UA', 'Europe/Kyiv'],
+    ['XX', 'UTC'],
+  ])('%s → %s', (code, zone) => {
+    expect(mainTimeZone(code)).toBe(zone);
+  });
+
+  it('gives every country a zone Intl knows', () => {
+    const unknown = listAreas({ type: 'country' })
+      .map(({ code }) => [code, mainTimeZone(code)])
+      .filter(([, zone]) => {
+        try {
+          new Intl.DateTimeFormat('en', { timeZone: zone });
+          return false;
+        } catch {
+          return true;
+        }
+      });
+    expect(unknown).toEqual([]);
   });
 });

@@ -2,6 +2,8 @@ export { requireArea, resolveAreaCodes } from './area-codes';
 export {
   Area,
   areaCovers,
+  areaName,
+  areaNames,
   areaOf,
   AreaType,
   countryCodeOf,
@@ -11,4 +13,6 @@ export {
   findArea,
   findCountry,
   listAreas,
+  localisedArea,
+  mainTimeZone,
 } from './areas';
