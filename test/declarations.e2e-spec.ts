@@ -49,6 +49,8 @@ describe('declarations over HTTP', () => {
       headline: body().headline,
       summary: body().summary,
       measures: expect.arrayContaining([expect.any(String)]),
+      language: 'en',
+      translations: {},
       authority: body().authority,
       sourceUrl: null,
       effectiveAt: expect.any(String),

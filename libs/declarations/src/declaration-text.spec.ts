@@ -29,6 +29,7 @@ describe('matchLanguage', () => {
     ['ru-KZ', ['en', 'ru'], 'ru'],
     ['ru', ['en', 'ru-KZ'], 'ru-KZ'],
     ['ru-RU', ['en', 'ru-KZ', 'ru-RU'], 'ru-RU'],
+    ['ru-RU', ['en', 'ru-KZ', 'ru'], 'ru'],
     ['fr', ['en', 'ru'], null],
     ['sr-Latn', ['sr-Cyrl', 'sr-Latn'], 'sr-Latn'],
   ])('answers %s from %j with %s', (wanted, available, expected) => {

@@ -22,14 +22,17 @@ export function declarationLanguages(declaration: Pick<Texts, 'language' | 'tran
 const primaryOf = (tag: string): string => tag.split('-')[0].toLowerCase();
 
 /**
- * The one of `available` that answers `wanted`: the same tag (in any case), else the first with the same
- * primary language (`ru-KZ` is answered by `ru`, `ru` by `ru-KZ`); null when none speaks it.
+ * The one of `available` that answers `wanted`, ignoring case: the same tag, else its bare language (`ru`
+ * for `ru-KZ`), else the first of the same language (`ru-KZ` for `ru`); null when none speaks it. The
+ * schemes' `translationFor` matches the same way.
  */
 export function matchLanguage(wanted: string, available: readonly string[]): string | null {
   const lower = wanted.toLowerCase();
+  const primary = primaryOf(wanted);
   return (
     available.find((tag) => tag.toLowerCase() === lower) ??
-    available.find((tag) => primaryOf(tag) === primaryOf(wanted)) ??
+    available.find((tag) => tag.toLowerCase() === primary) ??
+    available.find((tag) => primaryOf(tag) === primary) ??
     null
   );
 }

@@ -1,4 +1,5 @@
 import {
+  BadRequestException,
   ConflictException,
   Inject,
   Injectable,
@@ -271,6 +272,13 @@ export class DeclarationsService {
     if (expiresAt && expiresAt <= effectiveAt) {
       throw new UnprocessableEntityException('expiresAt must be later than effectiveAt.');
     }
+    const language = request.language ?? DEFAULT_LANGUAGE;
+    const translations = request.translations ?? {};
+    if (Object.hasOwn(translations, language)) {
+      throw new BadRequestException(
+        `translations has "${language}", the declaration's own language, whose texts are headline, summary and measures.`,
+      );
+    }
     const declaration: NewDeclaration = {
       schemeId: scheme.id,
       levelCode: level.code,
@@ -278,8 +286,8 @@ export class DeclarationsService {
       headline: request.headline,
       summary: request.summary,
       measures: request.measures ?? level.measures,
-      language: request.language ?? DEFAULT_LANGUAGE,
-      translations: request.translations ?? {},
+      language,
+      translations,
       authority: request.authority,
       sourceUrl: request.sourceUrl ?? null,
       effectiveAt,

@@ -1,6 +1,12 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { areaOf, findArea } from '@tocsin/areas';
-import { Declaration, DECLARATION_STATUSES, DeclarationStatus, PreviewedChange } from '@tocsin/declarations';
+import {
+  Declaration,
+  DECLARATION_STATUSES,
+  DeclarationStatus,
+  DeclarationTranslations,
+  PreviewedChange,
+} from '@tocsin/declarations';
 import { Audience } from '@tocsin/subscribers';
 import { Transform } from 'class-transformer';
 import {
@@ -15,6 +21,15 @@ import {
   MaxLength,
 } from 'class-validator';
 import { AreaDto, IsAreaCode, IsInstant, LevelDto, PageQuery } from '../http/shared.dto';
+import {
+  AreDeclarationTranslations,
+  DeclarationTranslationDto,
+  IsLanguageTag,
+  MAX_TRANSLATIONS,
+  TEXT_LIMITS,
+  toCanonicalLanguage,
+  toCanonicalTranslations,
+} from './declaration-languages.dto';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -36,18 +51,45 @@ export class PublishDeclarationDto {
   @ApiProperty({ example: 'Critical (red) terrorism threat level across Kazakhstan' })
   @Transform(trim)
   @IsString()
-  @Length(1, 200)
+  @Length(1, TEXT_LIMITS.headline)
   headline!: string;
 
-  @ApiProperty() @Transform(trim) @IsString() @Length(1, 5000) summary!: string;
+  @ApiProperty() @Transform(trim) @IsString() @Length(1, TEXT_LIMITS.summary) summary!: string;
 
   @ApiPropertyOptional({ type: [String], description: "Default: the level's typical measures." })
   @IsOptional()
   @IsArray()
-  @ArrayMaxSize(50)
+  @ArrayMaxSize(TEXT_LIMITS.measures)
   @IsString({ each: true })
-  @Length(1, 1000, { each: true })
+  @Length(1, TEXT_LIMITS.measure, { each: true })
   measures?: string[];
+
+  @ApiPropertyOptional({
+    example: 'kk',
+    description:
+      'BCP 47 tag of headline, summary and measures, stored in canonical form (`ru-ru` → `ru-RU`). ' +
+      'Default: DEFAULT_LANGUAGE.',
+  })
+  @IsOptional()
+  @Transform(toCanonicalLanguage)
+  @IsLanguageTag()
+  language?: string;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { $ref: getSchemaPath(DeclarationTranslationDto) },
+    example: {
+      ru: { headline: 'Критический («красный») уровень террористической опасности', summary: '…' },
+    },
+    description:
+      `The texts in other languages, keyed by BCP 47 tag (stored canonical), at most ${MAX_TRANSLATIONS}, ` +
+      "none the declaration's own. Each has headline, summary and measures, bounded as the original's; " +
+      "a field left out reads as the original's.",
+  })
+  @IsOptional()
+  @Transform(toCanonicalTranslations)
+  @AreDeclarationTranslations()
+  translations?: DeclarationTranslations;
 
   @ApiProperty({ example: 'Anti-Terrorist Centre of the Republic of Kazakhstan' })
   @Transform(trim)
@@ -98,6 +140,7 @@ export class DeclarationQueryDto extends PageQuery {
   @ApiPropertyOptional({ example: 'kz-terror' }) @IsOptional() @IsString() scheme?: string;
 }
 
+@ApiExtraModels(DeclarationTranslationDto)
 export class DeclarationDto {
   @ApiProperty({ example: 'dcl_0190d7e4-…' }) id!: string;
   @ApiProperty({ enum: DECLARATION_STATUSES }) status!: DeclarationStatus;
@@ -107,6 +150,14 @@ export class DeclarationDto {
   @ApiProperty() headline!: string;
   @ApiProperty() summary!: string;
   @ApiProperty({ type: [String] }) measures!: string[];
+  @ApiProperty({ example: 'en', description: 'BCP 47 tag of headline, summary and measures.' })
+  language!: string;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { $ref: getSchemaPath(DeclarationTranslationDto) },
+    description: "The texts in other languages by tag; a field left out is the original's.",
+  })
+  translations!: DeclarationTranslations;
   @ApiProperty() authority!: string;
   @ApiProperty({ type: String, nullable: true }) sourceUrl!: string | null;
   @ApiProperty() effectiveAt!: string;
@@ -133,6 +184,8 @@ export function renderDeclaration(d: Declaration): DeclarationDto {
     headline: d.headline,
     summary: d.summary,
     measures: d.measures,
+    language: d.language,
+    translations: d.translations,
     authority: d.authority,
     sourceUrl: d.sourceUrl,
     effectiveAt: d.effectiveAt.toISOString(),
