@@ -46,7 +46,7 @@ const advisory = (country) => ({
 export async function run({ n, driver = 'postgres', execArgv = [] }) {
   const counts = [Math.round(n / 100), Math.round(n / 10), n];
   const groups = [
-    { country: WARM_UP_COUNTRY, count: counts[0] },
+    { country: WARM_UP_COUNTRY, count: counts[1] },
     ...counts.map((count, i) => ({ country: COUNTRIES[i], count })),
   ];
   const receiver = await startPeer(RECEIVER);
@@ -57,7 +57,7 @@ export async function run({ n, driver = 'postgres', execArgv = [] }) {
       await seedGroup(receiverUrl, country, first, count)(query);
       first += count;
     }
-    await query('analyze webhook_endpoints');
+    await query('analyze webhook_endpoints, webhook_endpoint_area_keys');
   };
   const app = await startTocsin({ driver, seed, execArgv });
   const runs = [];

@@ -32,7 +32,7 @@ const seedSubscribers = (n) => async (query) => {
      from generate_series(1, $1::int) g`,
     [n],
   );
-  await query('analyze email_subscriptions');
+  await query('analyze email_subscriptions, email_subscription_area_keys');
 };
 
 /** The messages the app sent, rendered again with its own code, one per subscriber. */

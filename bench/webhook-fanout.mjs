@@ -32,7 +32,7 @@ export const seedEndpoints = (receiverUrl, n) => async (query) => {
      from generate_series(1, $2::int) g`,
     [receiverUrl, n],
   );
-  await query('analyze webhook_endpoints');
+  await query('analyze webhook_endpoints, webhook_endpoint_area_keys');
 };
 
 /**

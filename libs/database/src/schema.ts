@@ -20,7 +20,10 @@ const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'd
 /** Texts in other languages than the row's own, keyed by BCP 47 tag (`{"ru": {"name": "…"}}`). */
 export type SchemeTranslations = Record<string, { name?: string; event?: string; description?: string }>;
 export type LevelTranslations = Record<string, { name?: string; description?: string; measures?: string[] }>;
-export type DeclarationTranslations = Record<string, { headline?: string; summary?: string; measures?: string[] }>;
+export type DeclarationTranslations = Record<
+  string,
+  { headline?: string; summary?: string; measures?: string[] }
+>;
 
 export const apiKeys = pgTable('api_keys', {
   id: text('id').primaryKey(),
@@ -261,6 +264,29 @@ export const webhookEndpoints = pgTable(
     updatedAt: instant('updated_at').notNull(),
   },
   (t) => [index('webhook_endpoints_owner_idx').on(t.ownerKeyId, t.createdAt)],
+);
+
+/**
+ * The keys a subscriber's areas are found by, one row a key, kept by triggers on the subscriber tables
+ * (migration 0007): each filter area itself and, for a subdivision, `in:<country>`. An event's change of
+ * X is matched by '*', X, X's country (a subdivision) or `in:X` (a country), so a fan-out reads only its
+ * own subscribers, in id order, instead of every subscriber on its last page.
+ */
+const subscriberAreaKeys = (name: string, subscriber: typeof webhookEndpoints | typeof emailSubscriptions) =>
+  pgTable(
+    name,
+    {
+      key: text('key').notNull(),
+      subscriberId: text('subscriber_id')
+        .notNull()
+        .references(() => subscriber.id, { onDelete: 'cascade' }),
+    },
+    (t) => [primaryKey({ columns: [t.key, t.subscriberId] })],
+  );
+export const webhookEndpointAreaKeys = subscriberAreaKeys('webhook_endpoint_area_keys', webhookEndpoints);
+export const emailSubscriptionAreaKeys = subscriberAreaKeys(
+  'email_subscription_area_keys',
+  emailSubscriptions,
 );
 
 /** Secrets of this installation made at first start, e.g. the key of the HMACs in email links. */

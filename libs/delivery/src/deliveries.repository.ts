@@ -139,18 +139,25 @@ const eventChanges = (changes: EventChange[]) =>
     })),
   )}::jsonb) as ch(area_code text, scheme_id text, previous_rank int, current_rank int, direction text)`;
 
-const SUBSCRIBERS: Record<ChannelName, { table: SQL; column: SQL; eligible: SQL }> = {
+const SUBSCRIBERS: Record<ChannelName, { table: SQL; areaKeys: SQL; column: SQL; eligible: SQL }> = {
   webhook: {
     table: sql.raw('webhook_endpoints'),
+    areaKeys: sql.raw('webhook_endpoint_area_keys'),
     column: sql.raw('webhook_endpoint_id'),
     eligible: sql.raw('s.enabled'),
   },
   email: {
     table: sql.raw('email_subscriptions'),
+    areaKeys: sql.raw('email_subscription_area_keys'),
     column: sql.raw('email_subscription_id'),
     eligible: sql.raw(`s.status = 'confirmed'`),
   },
 };
+
+// The area keys (migration 0007) that find the subscribers a change of `ch.area_code` may concern: '*', the
+// area, and its country (a subdivision) or the subdivisions' `in:` key (a country).
+const changeAreaKeys = sql.raw(`unnest(array['*', ch.area_code,
+  case when position('-' in ch.area_code) > 0 then split_part(ch.area_code, '-', 1) else 'in:' || ch.area_code end])`);
 
 @Injectable()
 export class DeliveriesRepository {
@@ -173,15 +180,23 @@ export class DeliveriesRepository {
     after: string,
     size: number,
   ): Promise<FanOutPage | null> {
-    const { table, column, eligible } = SUBSCRIBERS[channel];
-    // `unattempted` reads the statement's snapshot: rows of an earlier run, not those `inserted` makes.
+    const { table, areaKeys, column, eligible } = SUBSCRIBERS[channel];
+    // The page is the next `size` subscribers by id that the changes concern, found under the changes'
+    // area keys: each key's index range is read from the cursor on until it has `size` of them, so a page
+    // costs about its own rows, never a scan of every subscriber. `unattempted` reads the statement's
+    // snapshot: rows of an earlier run, not those `inserted` makes.
     const [row] = await queryRows<{ last_id: string | null; first_attempts: string[] }>(
       this.db,
-      sql`with page as (
-            select s.id from ${table} s
-            where ${eligible} and s.id > ${after}
-              and exists (select 1 from ${eventChanges(changes)} where ${subscriberMatchesChangeSql('s', 'ch')})
-            order by s.id limit ${size}
+      sql`with area_key as (
+            select distinct k from ${eventChanges(changes)}, ${changeAreaKeys} as k
+          ), page as (
+            select c.id from area_key, lateral (
+              select s.id from ${areaKeys} a join ${table} s on s.id = a.subscriber_id
+              where a.key = area_key.k and a.subscriber_id > ${after} and ${eligible}
+                and exists (select 1 from ${eventChanges(changes)} where ${subscriberMatchesChangeSql('s', 'ch')})
+              order by a.subscriber_id limit ${size}
+            ) c
+            group by c.id order by c.id limit ${size}
           ), inserted as (
             insert into deliveries (id, event_id, channel, ${column}, status)
             select 'dlv_' || replace(gen_random_uuid()::text, '-', ''), ${eventId}, ${channel}, page.id, 'pending' from page

@@ -1,0 +1,168 @@
+// The fan-out finds its subscribers through their area keys (migration 0007), kept by triggers. These tests
+// hold the pages to the reference rule (`filterMatches`) over every shape of filter area, through inserts,
+// area changes and deletes, on both drivers.
+import { queryRows, tables } from '@tocsin/database';
+import { createTestDatabase, DATABASE_DRIVERS, TestDatabase } from '@tocsin/database/testing';
+import { EventChange, OutboxRepository } from '@tocsin/declarations';
+import { BUILTIN_SCHEMES, seedBuiltinSchemes } from '@tocsin/schemes';
+import { filterMatches, SubscriptionFilter } from '@tocsin/subscribers';
+import { eq, sql } from 'drizzle-orm';
+import { ChannelName, DeliveriesRepository } from './deliveries.repository';
+import { levelChangedEvent } from './testing/level-changed-event';
+
+const { deliveries, emailSubscriptions, webhookEndpoints } = tables;
+const at = new Date('2022-01-07T09:00:00Z');
+const EVENT = levelChangedEvent('evt_pages', ['KZ-75']);
+
+/** Subscribers' areas: everywhere, countries, subdivisions, several at once, and areas elsewhere. */
+const SUBSCRIBER_AREAS: Record<string, string[]> = {
+  s01: ['*'],
+  s02: ['KZ'],
+  s03: ['KZ-75'],
+  s04: ['KZ-19'],
+  s05: ['KZ-75', 'KZ-19'],
+  s06: ['FR'],
+  s07: ['FR-75C', 'KZ-71'],
+  s08: ['GB-ENG'],
+  s09: ['KZ', 'KZ-75'],
+  s10: ['GB'],
+  s11: ['KG'],
+  s12: ['FR', '*'],
+};
+
+const change = (areaCode: string, schemeId = 'kz-terror'): EventChange => ({
+  areaCode,
+  schemeId,
+  previousRank: 1,
+  currentRank: 3,
+  direction: 'escalated',
+});
+
+describe.each(DATABASE_DRIVERS)('fan-out pages on %s', (driver) => {
+  let database: TestDatabase;
+  let repository: DeliveriesRepository;
+  const filters = new Map<string, SubscriptionFilter>();
+
+  const subscribe = async (channel: ChannelName, id: string, areas: string[]) => {
+    const filter = { areas, schemeId: null, minRank: null, events: null };
+    if (channel === 'webhook')
+      await database.db.insert(webhookEndpoints).values({
+        id,
+        ownerKeyId: 'key_1',
+        url: `https://${id}.example.org/hook`,
+        ...filter,
+        enabled: true,
+        secret: `enc:v1:sealed-${id}`,
+        createdAt: at,
+        updatedAt: at,
+      });
+    else
+      await database.db.insert(emailSubscriptions).values({
+        id,
+        email: `${id}@example.org`,
+        ...filter,
+        status: 'confirmed',
+        createdAt: at,
+        updatedAt: at,
+      });
+    filters.set(`${channel}:${id}`, filter);
+  };
+  /** The subscribers every page of `changes` reaches, `size` at a time, in the order the pages came. */
+  const reached = async (channel: ChannelName, changes: EventChange[], size: number) => {
+    await database.db.delete(deliveries);
+    const column = channel === 'webhook' ? 'webhookEndpointId' : 'emailSubscriptionId';
+    const ends: string[] = [];
+    for (let after = ''; ;) {
+      const page = await repository.createPage(channel, EVENT.data.eventId, changes, after, size);
+      if (page === null) break;
+      ends.push(page.last);
+      after = page.last;
+    }
+    const rows = await database.db.select().from(deliveries);
+    return { ids: rows.map((row) => row[column]!).sort(), pages: ends.length };
+  };
+  const expected = (channel: ChannelName, changes: EventChange[]) =>
+    [...filters]
+      .filter(
+        ([key, filter]) => key.startsWith(`${channel}:`) && changes.some((c) => filterMatches(filter, c)),
+      )
+      .map(([key]) => key.slice(channel.length + 1))
+      .sort();
+
+  beforeAll(async () => {
+    database = await createTestDatabase(driver);
+    await seedBuiltinSchemes(database.db, BUILTIN_SCHEMES);
+    await database.db.insert(tables.declarations).values({
+      id: 'dcl_1',
+      schemeId: 'kz-terror',
+      levelCode: 'red',
+      headline: EVENT.data.declaration.headline,
+      summary: EVENT.data.declaration.summary,
+      measures: EVENT.data.declaration.measures,
+      authority: EVENT.data.declaration.authority,
+      effectiveAt: at,
+      createdAt: at,
+      createdBy: 'key_1',
+      createdByName: 'duty desk',
+    });
+    const outbox = new OutboxRepository(database.db);
+    await database.db.transaction((tx) =>
+      outbox.append(tx, [
+        { eventId: EVENT.data.eventId, declarationId: 'dcl_1', cause: 'declared', dueAt: at, payload: EVENT },
+      ]),
+    );
+    repository = new DeliveriesRepository(database.db, outbox);
+    for (const [id, areas] of Object.entries(SUBSCRIBER_AREAS)) {
+      await subscribe('webhook', `whk_${id}`, areas);
+      await subscribe('email', `sub_${id}`, areas);
+    }
+  });
+  afterAll(() => database?.close());
+
+  const CASES: Array<[string, EventChange[]]> = [
+    ['a subdivision', [change('KZ-75')]],
+    ['a country', [change('KZ')]],
+    ['another country', [change('FR', 'fr-vigipirate')]],
+    ['a subdivision no one names', [change('KZ-63')]],
+    ['a country with no subscriber of its own', [change('JP', 'travel-advisory')]],
+    ['several areas at once', [change('KZ-19'), change('GB-ENG', 'uk-terror'), change('FR-75C')]],
+  ];
+
+  it.each(CASES)(
+    'a change of %s reaches exactly whom the rule names, on every page size',
+    async (_, changes) => {
+      for (const channel of ['webhook', 'email'] as const)
+        for (const size of [1, 2, 5, 1000]) {
+          const { ids, pages } = await reached(channel, changes, size);
+          const want = expected(channel, changes);
+          expect({ channel, size, ids }).toEqual({ channel, size, ids: want });
+          expect(pages).toBe(Math.ceil(want.length / size));
+        }
+    },
+  );
+
+  it('follows a subscriber whose areas change, and forgets one that is deleted', async () => {
+    await subscribe('webhook', 'whk_moving', ['JP']);
+    expect((await reached('webhook', [change('KZ-75')], 3)).ids).not.toContain('whk_moving');
+
+    await database.db
+      .update(webhookEndpoints)
+      .set({ areas: ['KZ-75'] })
+      .where(eq(webhookEndpoints.id, 'whk_moving'));
+    filters.set('webhook:whk_moving', { areas: ['KZ-75'], schemeId: null, minRank: null, events: null });
+    expect((await reached('webhook', [change('KZ')], 3)).ids).toEqual(expected('webhook', [change('KZ')]));
+    expect((await reached('webhook', [change('JP', 'travel-advisory')], 3)).ids).not.toContain('whk_moving');
+
+    await database.db.delete(deliveries);
+    await database.db.delete(webhookEndpoints).where(eq(webhookEndpoints.id, 'whk_moving'));
+    filters.delete('webhook:whk_moving');
+    const keys = await queryRows<{ n: number }>(
+      database.db,
+      sql`select count(*)::int as n from webhook_endpoint_area_keys where subscriber_id = 'whk_moving'`,
+    );
+    expect(keys).toEqual([{ n: 0 }]);
+    expect((await reached('webhook', [change('KZ-75')], 3)).ids).toEqual(
+      expected('webhook', [change('KZ-75')]),
+    );
+  });
+});
