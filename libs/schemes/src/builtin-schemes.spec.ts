@@ -92,3 +92,51 @@ describe('BUILTIN_SCHEMES', () => {
     ]);
   });
 });
+
+describe('BUILTIN_SCHEMES translations', () => {
+  const expected: [string, string[]][] = [
+    ['kz-terror', ['ru', 'kk']],
+    ['fr-vigipirate', ['fr']],
+    ['nl-nctv', ['nl']],
+    ['uk-terror', []],
+    ['au-nttas', []],
+    ['travel-advisory', []],
+  ];
+
+  it.each(expected)('%s is translated into %j, the scheme and every level in full', (id, languages) => {
+    const scheme = BUILTIN_SCHEMES.find((s) => s.id === id)!;
+    expect(Object.keys(scheme.translations ?? {})).toEqual(languages);
+    for (const lang of languages) {
+      const texts = scheme.translations![lang];
+      expect([texts.name, texts.event, texts.description].every((t) => t && t.trim() !== '')).toBe(true);
+      for (const level of scheme.levels) {
+        const translation = level.translations?.[lang];
+        expect(translation?.name?.trim()).toBeTruthy();
+        expect(translation?.description?.trim()).toBeTruthy();
+        expect(translation?.measures).toHaveLength(level.measures.length);
+      }
+    }
+  });
+
+  it('names the kz-terror levels as Decree No. 611 does', () => {
+    const kz = BUILTIN_SCHEMES.find((s) => s.id === 'kz-terror')!;
+    expect(
+      kz.levels.map((l) => [l.code, l.name, l.translations?.ru?.name, l.translations?.kk?.name]),
+    ).toEqual([
+      ['yellow', 'Moderate', 'умеренный («желтый»)', 'қалыпты («сары»)'],
+      ['orange', 'High', 'высокий («оранжевый»)', 'жоғары («қызғылт сары»)'],
+      ['red', 'Critical', 'критический («красный»)', 'қатерлі («қызыл»)'],
+    ]);
+  });
+
+  it('uses the official French and Dutch level names', () => {
+    const names = (id: string, lang: string) =>
+      BUILTIN_SCHEMES.find((s) => s.id === id)!.levels.map((l) => l.translations?.[lang]?.name);
+    expect(names('fr-vigipirate', 'fr')).toEqual([
+      'Vigilance',
+      'Sécurité renforcée – risque attentat',
+      'Urgence attentat',
+    ]);
+    expect(names('nl-nctv', 'nl')).toEqual(['Minimaal', 'Beperkt', 'Aanzienlijk', 'Substantieel', 'Kritiek']);
+  });
+});

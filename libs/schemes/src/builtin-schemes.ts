@@ -1,3 +1,4 @@
+import { BUILTIN_TRANSLATIONS } from './builtin-translations';
 import { Scheme } from './scheme';
 
 /**
@@ -471,6 +472,19 @@ const TRAVEL_ADVISORY: Scheme = {
   ],
 };
 
+/** Each scheme with its texts in other languages (builtin-translations.ts); every scheme and level has `translations`. */
+function withTranslations(scheme: Scheme): Scheme {
+  const translations = BUILTIN_TRANSLATIONS[scheme.id];
+  return {
+    ...scheme,
+    translations: translations?.scheme ?? {},
+    levels: scheme.levels.map((level) => ({
+      ...level,
+      translations: translations?.levels[level.code] ?? {},
+    })),
+  };
+}
+
 export const BUILTIN_SCHEMES: readonly Scheme[] = [
   KZ_TERROR,
   UK_TERROR,
@@ -478,4 +492,4 @@ export const BUILTIN_SCHEMES: readonly Scheme[] = [
   NL_NCTV,
   AU_NTTAS,
   TRAVEL_ADVISORY,
-];
+].map(withTranslations);

@@ -1,5 +1,15 @@
 export { BUILTIN_SCHEMES } from './builtin-schemes';
-export { CAP_SEVERITIES, CapSeverity, Scheme, SchemeLevel } from './scheme';
+export {
+  CAP_SEVERITIES,
+  CapSeverity,
+  LevelTexts,
+  LevelTranslations,
+  Scheme,
+  SchemeLevel,
+  SchemeTexts,
+  SchemeTranslations,
+} from './scheme';
+export { levelText, levelTitle, mergeTranslations, schemeText, translationFor } from './scheme-texts';
 export { SchemesModule } from './schemes.module';
 export { seedBuiltinSchemes, StoredScheme } from './schemes.repository';
 export { SchemeChanges, SchemesService } from './schemes.service';

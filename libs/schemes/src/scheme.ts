@@ -2,6 +2,22 @@
 export const CAP_SEVERITIES = ['Extreme', 'Severe', 'Moderate', 'Minor', 'Unknown'] as const;
 export type CapSeverity = (typeof CAP_SEVERITIES)[number];
 
+/** A scheme's own texts, in its original language or another. */
+export interface SchemeTexts {
+  name: string;
+  event: string;
+  description: string;
+}
+/** A level's own texts, in its original language or another. */
+export interface LevelTexts {
+  name: string;
+  description: string;
+  measures: string[];
+}
+/** Texts in languages other than the original, keyed by canonical BCP 47 tag (`{"ru": {"name": "…"}}`). */
+export type SchemeTranslations = Record<string, Partial<SchemeTexts>>;
+export type LevelTranslations = Record<string, Partial<LevelTexts>>;
+
 export interface SchemeLevel {
   /** Stable machine code within the scheme, e.g. `red`, `substantial`. Lowercase, `[a-z0-9-]+`. */
   code: string;
@@ -14,6 +30,8 @@ export interface SchemeLevel {
   /** Typical measures taken at this level, one sentence each. */
   measures: string[];
   capSeverity: CapSeverity;
+  /** The level's texts in other languages; a field left out falls back to the original. */
+  translations?: LevelTranslations;
 }
 
 export interface Scheme {
@@ -28,4 +46,6 @@ export interface Scheme {
   /** ISO 3166-1 alpha-2 code of the country the scheme belongs to, or null for an international scheme. */
   country: string | null;
   levels: SchemeLevel[];
+  /** The scheme's texts in other languages; a field left out falls back to the original. */
+  translations?: SchemeTranslations;
 }

@@ -1,4 +1,6 @@
 import { createTestDatabase, DATABASE_DRIVERS, TestDatabase } from '@tocsin/database/testing';
+import { tables } from '@tocsin/database';
+import { eq } from 'drizzle-orm';
 import { BUILTIN_SCHEMES } from './builtin-schemes';
 import { SchemesRepository } from './schemes.repository';
 
@@ -43,6 +45,61 @@ describe.each(DATABASE_DRIVERS)('SchemesRepository on %s', (driver) => {
     const after = (await repository.findById('kz-terror'))!;
     expect(after.name).toBe('Edited');
     expect(after.levels.map((l) => l.name)).toEqual(['Moderate', 'High', 'Red alert']);
+  });
+
+  it('gives an install seeded before translations the built-in ones, keeping every language an admin set', async () => {
+    // As an install seeded by an earlier version: no translations anywhere, then an admin's Russian name.
+    await database.db.update(tables.schemes).set({ translations: {} });
+    await database.db.update(tables.schemeLevels).set({ translations: {} });
+    await database.db
+      .update(tables.schemes)
+      .set({ translations: { ru: { name: 'Своё название' }, de: { name: 'Terrorgefahr' } } })
+      .where(eq(tables.schemes.id, 'kz-terror'));
+
+    expect(await repository.insertMissing(BUILTIN_SCHEMES)).toBe(0);
+    const kz = (await repository.findById('kz-terror'))!;
+    const seeded = BUILTIN_SCHEMES.find((s) => s.id === 'kz-terror')!;
+    expect(kz.translations).toEqual({
+      ru: { name: 'Своё название' },
+      de: { name: 'Terrorgefahr' },
+      kk: seeded.translations!.kk,
+    });
+    expect(kz.levels.map((l) => l.translations)).toEqual(seeded.levels.map((l) => l.translations));
+    expect((await repository.findById('nl-nctv'))!.levels[4].translations.nl?.name).toBe('Kritiek');
+    expect((await repository.findById('uk-terror'))!.translations).toEqual({});
+  });
+
+  it('writes nothing when every built-in already has its languages', async () => {
+    await repository.insertMissing(BUILTIN_SCHEMES);
+    const before = await repository.findAll();
+    await repository.insertMissing(BUILTIN_SCHEMES);
+    expect(await repository.findAll()).toEqual(before);
+  });
+
+  it('stores a custom scheme with translations and replaces them on update', async () => {
+    const custom = {
+      ...BUILTIN_SCHEMES[0],
+      id: 'custom-translated',
+      translations: { ru: { name: 'Свои уровни' } },
+      levels: BUILTIN_SCHEMES[0].levels.map((l) => ({
+        ...l,
+        translations: { 'kk-KZ': { name: `${l.code} kk` } },
+      })),
+    };
+    expect(await repository.insert(custom)).toBe(true);
+    const stored = (await repository.findById('custom-translated'))!;
+    expect(stored.translations).toEqual({ ru: { name: 'Свои уровни' } });
+    expect(stored.levels[0].translations).toEqual({ 'kk-KZ': { name: `${custom.levels[0].code} kk` } });
+    await repository.update({
+      ...stored,
+      translations: {},
+      levels: stored.levels.map((l) => ({ ...l, translations: {} })),
+    });
+    const updated = (await repository.findById('custom-translated'))!;
+    expect([updated.translations, ...updated.levels.map((l) => l.translations)]).toEqual([
+      {},
+      ...updated.levels.map(() => ({})),
+    ]);
   });
 
   it('refuses a second scheme with a taken id', async () => {

@@ -1,11 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DATABASE, Database, tables } from '@tocsin/database';
-import { asc, eq, sql } from 'drizzle-orm';
-import { CapSeverity, Scheme, SchemeLevel } from './scheme';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { CapSeverity, LevelTranslations, Scheme, SchemeLevel, SchemeTranslations } from './scheme';
 
 const { schemes, schemeLevels } = tables;
 
 export interface StoredScheme extends Scheme {
+  translations: SchemeTranslations;
+  levels: (SchemeLevel & { translations: LevelTranslations })[];
   builtin: boolean;
   createdAt: Date;
   updatedAt: Date;
@@ -15,7 +17,11 @@ export interface StoredScheme extends Scheme {
 export class SchemesRepository {
   constructor(@Inject(DATABASE) private readonly db: Database) {}
 
-  /** Inserts the schemes that are missing; never overwrites one an admin may have edited. */
+  /**
+   * Inserts the schemes that are missing; never overwrites one an admin may have edited. A built-in seeded
+   * before it had translations gets the languages it lacks, scheme and levels alike; a language already
+   * stored (an admin's edit) stays as it is.
+   */
   async insertMissing(builtins: readonly Scheme[]): Promise<number> {
     return this.db.transaction(async (tx) => {
       const inserted = await tx
@@ -28,6 +34,34 @@ export class SchemesRepository {
         .filter((s) => fresh.has(s.id))
         .flatMap((s) => s.levels.map((l) => levelRow(s.id, l)));
       if (levels.length) await tx.insert(schemeLevels).values(levels);
+      for (const scheme of builtins.filter((s) => !fresh.has(s.id))) {
+        const languages = Object.keys(scheme.translations ?? {});
+        if (languages.length)
+          await tx
+            .update(schemes)
+            .set({ translations: sql`${jsonb(scheme.translations)} || ${schemes.translations}` })
+            .where(
+              and(
+                eq(schemes.id, scheme.id),
+                eq(schemes.builtin, true),
+                lacksAny(schemes.translations, languages),
+              ),
+            );
+        for (const level of scheme.levels) {
+          const levelLanguages = Object.keys(level.translations ?? {});
+          if (!levelLanguages.length) continue;
+          await tx
+            .update(schemeLevels)
+            .set({ translations: sql`${jsonb(level.translations)} || ${schemeLevels.translations}` })
+            .where(
+              and(
+                eq(schemeLevels.schemeId, scheme.id),
+                eq(schemeLevels.code, level.code),
+                lacksAny(schemeLevels.translations, levelLanguages),
+              ),
+            );
+        }
+      }
       return fresh.size;
     });
   }
@@ -64,6 +98,7 @@ export class SchemesRepository {
             description: texts.description,
             measures: texts.measures,
             capSeverity: texts.capSeverity,
+            translations: texts.translations,
           })
           .where(sql`${schemeLevels.schemeId} = ${schemeId} and ${schemeLevels.code} = ${code}`);
       }
@@ -103,6 +138,7 @@ function schemeRow(s: Scheme) {
     description: s.description,
     authority: s.authority,
     country: s.country,
+    translations: s.translations ?? {},
   };
 }
 
@@ -116,6 +152,7 @@ function levelRow(schemeId: string, l: SchemeLevel) {
     description: l.description,
     measures: l.measures,
     capSeverity: l.capSeverity,
+    translations: l.translations ?? {},
   };
 }
 
@@ -130,6 +167,7 @@ function toScheme(
     description: row.description,
     authority: row.authority,
     country: row.country,
+    translations: row.translations,
     builtin: row.builtin,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
@@ -141,9 +179,20 @@ function toScheme(
       description: l.description,
       measures: l.measures,
       capSeverity: l.capSeverity as CapSeverity,
+      translations: l.translations,
     })),
   };
 }
+
+/** A JSON value as a jsonb parameter (both drivers send it as text). */
+const jsonb = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`;
+
+/** True when the jsonb object lacks at least one of `keys`, so a seeding that would change nothing writes nothing. */
+const lacksAny = (column: typeof schemes.translations | typeof schemeLevels.translations, keys: string[]) =>
+  sql`not (${column} ?& array[${sql.join(
+    keys.map((key) => sql`${key}`),
+    sql`, `,
+  )}]::text[])`;
 
 /** Seeds the built-in schemes into `db` outside Nest (tests of other capabilities, scripts). */
 export function seedBuiltinSchemes(db: Database, builtins: readonly Scheme[]): Promise<number> {

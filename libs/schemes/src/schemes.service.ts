@@ -8,16 +8,24 @@ import {
 } from '@nestjs/common';
 import { findCountry } from '@tocsin/areas';
 import { BUILTIN_SCHEMES } from './builtin-schemes';
-import { Scheme, SchemeLevel } from './scheme';
+import { LevelTranslations, Scheme, SchemeLevel, SchemeTranslations } from './scheme';
+import { mergeTranslations } from './scheme-texts';
 import { SchemesRepository, StoredScheme } from './schemes.repository';
 
-/** A change to a scheme's texts; levels are matched by code. Codes and ranks never change once declared against. */
+/**
+ * A change to a scheme's texts; levels are matched by code. Codes and ranks never change once declared against.
+ * `translations` merge by language: a language given replaces its texts, a language given null is removed.
+ */
 export interface SchemeChanges {
   name?: string;
   event?: string;
   description?: string;
   authority?: string;
-  levels?: (Partial<Omit<SchemeLevel, 'rank'>> & { code: string })[];
+  translations?: Record<string, SchemeTranslations[string] | null>;
+  levels?: (Partial<Omit<SchemeLevel, 'rank' | 'translations'>> & {
+    code: string;
+    translations?: Record<string, LevelTranslations[string] | null>;
+  })[];
 }
 
 @Injectable()
@@ -80,9 +88,18 @@ export class SchemesService implements OnModuleInit {
         description: changes.description,
         authority: changes.authority,
       }),
+      translations: mergeTranslations(current.translations, changes.translations),
       levels: current.levels.map((level) => {
         const change = changes.levels?.find((l) => l.code === level.code);
-        return change ? { ...level, ...stripUndefined(change), code: level.code, rank: level.rank } : level;
+        if (!change) return level;
+        const { translations, ...texts } = change;
+        return {
+          ...level,
+          ...stripUndefined(texts),
+          code: level.code,
+          rank: level.rank,
+          translations: mergeTranslations(level.translations, translations),
+        };
       }),
     };
     await this.repository.update(updated);

@@ -1,6 +1,20 @@
-import { ApiProperty, ApiPropertyOptional, OmitType, PartialType, PickType } from '@nestjs/swagger';
-import { CAP_SEVERITIES, CapSeverity, StoredScheme } from '@tocsin/schemes';
-import { Type } from 'class-transformer';
+import {
+  ApiExtraModels,
+  ApiProperty,
+  ApiPropertyOptional,
+  getSchemaPath,
+  OmitType,
+  PartialType,
+  PickType,
+} from '@nestjs/swagger';
+import {
+  CAP_SEVERITIES,
+  CapSeverity,
+  LevelTranslations,
+  SchemeTranslations,
+  StoredScheme,
+} from '@tocsin/schemes';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -15,8 +29,36 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import {
+  AreTranslations,
+  LEVEL_TRANSLATION,
+  LevelTranslationDto,
+  MAX_SCHEME_TRANSLATIONS,
+  SCHEME_TRANSLATION,
+  SchemeTranslationDto,
+  toCanonicalTranslations,
+} from './scheme-translations.dto';
 
 const CODE = /^[a-z0-9][a-z0-9-]{0,39}$/;
+
+const translationsProperty = (
+  model: typeof SchemeTranslationDto | typeof LevelTranslationDto,
+  patch = false,
+) =>
+  ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { $ref: getSchemaPath(model), ...(patch ? { nullable: true } : {}) },
+    example:
+      model === SchemeTranslationDto
+        ? { ru: { name: 'Уровни террористической опасности', event: 'уровень террористической опасности' } }
+        : { ru: { name: 'критический («красный»)', description: '…', measures: ['…'] } },
+    description:
+      `The texts in other languages, keyed by BCP 47 tag (stored canonical), at most ${MAX_SCHEME_TRANSLATIONS}; ` +
+      'each bounded as the original is; a field left out reads as the original.' +
+      (patch
+        ? ' Merged by language: a language given replaces its texts, a language given null is removed.'
+        : ''),
+  });
 
 export class SchemeLevelDto {
   @ApiProperty({ example: 'red', pattern: CODE.source })
@@ -48,6 +90,12 @@ export class SchemeLevelDto {
   @ApiProperty({ enum: CAP_SEVERITIES, description: 'The CAP 1.2 severity this level maps to.' })
   @IsIn(CAP_SEVERITIES)
   capSeverity!: CapSeverity;
+
+  @translationsProperty(LevelTranslationDto)
+  @IsOptional()
+  @Transform(toCanonicalTranslations)
+  @AreTranslations(LEVEL_TRANSLATION)
+  translations?: LevelTranslations;
 }
 
 export class CreateSchemeDto {
@@ -70,6 +118,12 @@ export class CreateSchemeDto {
   @Matches(/^[A-Z]{2}$/, { message: 'must be an ISO 3166-1 alpha-2 code such as KZ' })
   country?: string | null;
 
+  @translationsProperty(SchemeTranslationDto)
+  @IsOptional()
+  @Transform(toCanonicalTranslations)
+  @AreTranslations(SCHEME_TRANSLATION)
+  translations?: SchemeTranslations;
+
   @ApiProperty({ type: [SchemeLevelDto] })
   @IsArray()
   @ArrayMinSize(2)
@@ -79,15 +133,30 @@ export class CreateSchemeDto {
   levels!: SchemeLevelDto[];
 }
 
-export class SchemeLevelChangesDto extends PartialType(OmitType(SchemeLevelDto, ['code', 'rank'] as const)) {
+export class SchemeLevelChangesDto extends PartialType(
+  OmitType(SchemeLevelDto, ['code', 'rank', 'translations'] as const),
+) {
   @ApiProperty({ description: 'The level to change; codes and ranks never change.' })
   @Matches(CODE, { message: 'must be lowercase letters, digits and -, at most 40' })
   code!: string;
+
+  @translationsProperty(LevelTranslationDto, true)
+  @IsOptional()
+  @Transform(toCanonicalTranslations)
+  @AreTranslations(LEVEL_TRANSLATION, { removable: true })
+  translations?: Record<string, LevelTranslations[string] | null>;
 }
 
+@ApiExtraModels(SchemeTranslationDto, LevelTranslationDto)
 export class UpdateSchemeDto extends PartialType(
   PickType(CreateSchemeDto, ['name', 'event', 'description', 'authority'] as const),
 ) {
+  @translationsProperty(SchemeTranslationDto, true)
+  @IsOptional()
+  @Transform(toCanonicalTranslations)
+  @AreTranslations(SCHEME_TRANSLATION, { removable: true })
+  translations?: Record<string, SchemeTranslations[string] | null>;
+
   @ApiPropertyOptional({ type: [SchemeLevelChangesDto] })
   @IsOptional()
   @IsArray()
@@ -97,8 +166,15 @@ export class UpdateSchemeDto extends PartialType(
   levels?: SchemeLevelChangesDto[];
 }
 
-export class SchemeDto extends OmitType(CreateSchemeDto, ['country']) {
+export class SchemeLevelAnswerDto extends OmitType(SchemeLevelDto, ['translations'] as const) {
+  @translationsProperty(LevelTranslationDto) translations!: LevelTranslations;
+}
+
+@ApiExtraModels(SchemeTranslationDto, LevelTranslationDto)
+export class SchemeDto extends OmitType(CreateSchemeDto, ['country', 'translations', 'levels'] as const) {
   @ApiProperty({ type: String, nullable: true }) country!: string | null;
+  @translationsProperty(SchemeTranslationDto) translations!: SchemeTranslations;
+  @ApiProperty({ type: [SchemeLevelAnswerDto] }) levels!: SchemeLevelAnswerDto[];
   @ApiProperty() builtin!: boolean;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
@@ -117,6 +193,7 @@ export function renderScheme(scheme: StoredScheme): SchemeDto {
     description: scheme.description,
     authority: scheme.authority,
     country: scheme.country,
+    translations: scheme.translations,
     builtin: scheme.builtin,
     levels: scheme.levels,
     createdAt: scheme.createdAt.toISOString(),
