@@ -9,6 +9,8 @@ const pending = (id: string): EmailSubscription => ({
   email: `${id}@example.org`,
   filter: { areas: ['KZ'], schemeId: null, minRank: null, events: null },
   status: 'pending',
+  language: 'en',
+  timeZone: null,
   tokenVersion: 1,
   createdAt: at,
   updatedAt: at,
@@ -67,5 +69,26 @@ describe.each(DATABASE_DRIVERS)('EmailSubscriptionsRepository.claimMailSlot on %
     await repository.insert(pending('sub_stale'));
     expect(await repository.claimMailSlot('sub_stale', null, at, 1)).toBe(true);
     expect(await repository.claimMailSlot('sub_stale', null, new Date(at.getTime() + 1000), 1)).toBe(false);
+  });
+});
+
+describe.each(DATABASE_DRIVERS)('EmailSubscriptionsRepository languages on %s', (driver) => {
+  let database: TestDatabase;
+  let repository: EmailSubscriptionsRepository;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(driver);
+    repository = new EmailSubscriptionsRepository(database.db);
+  });
+  afterAll(() => database?.close());
+
+  it("keeps a subscription's language and time zone, and a null zone as null", async () => {
+    await repository.insert({ ...pending('sub_ru'), language: 'ru', timeZone: 'Europe/London' });
+    await repository.insert(pending('sub_default'));
+    expect(await repository.findById('sub_ru')).toMatchObject({ language: 'ru', timeZone: 'Europe/London' });
+    expect(await repository.findById('sub_default')).toMatchObject({ language: 'en', timeZone: null });
+
+    await repository.update('sub_ru', { language: 'kk-Cyrl-KZ', timeZone: null });
+    expect(await repository.findById('sub_ru')).toMatchObject({ language: 'kk-Cyrl-KZ', timeZone: null });
   });
 });

@@ -21,6 +21,10 @@ export interface EmailSubscription {
   email: string;
   filter: SubscriptionFilter;
   status: EmailSubscriptionStatus;
+  /** Canonical BCP 47 tag its mails and pages are written in (labels in the nearest UI language). */
+  language: string;
+  /** IANA zone of the times in its mails; null = the main zone of the area an alert is about. */
+  timeZone: string | null;
   tokenVersion: number;
   createdAt: Date;
   updatedAt: Date;
@@ -145,6 +149,8 @@ function fromRow(row: typeof emailSubscriptions.$inferSelect): EmailSubscription
       events: row.events as FilterEvent[] | null,
     },
     status: row.status as EmailSubscriptionStatus,
+    language: row.language,
+    timeZone: row.timeZone,
     tokenVersion: row.tokenVersion,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,

@@ -1,6 +1,7 @@
-import { GoneException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { BadRequestException, GoneException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { AppConfig, Clock, describeError } from '@tocsin/config';
 import { Positioned } from '@tocsin/database';
+import { canonicalLanguage, canonicalTimeZone, negotiateLanguage, UiLanguage } from '@tocsin/i18n';
 import { MailTransport } from '@tocsin/mail';
 import { uuidv7 } from 'uuidv7';
 import {
@@ -11,9 +12,11 @@ import {
 } from './email-subscriptions.repository';
 import { FilterInput, FilterInputs } from './filter-input';
 import { InstanceSecrets } from './instance-secrets';
+import { SubscriptionFilter } from './subscription-filter';
 import { linkTokenMatches, makeLinkToken, subscriptionIdOf, TokenPurpose } from './link-token';
 import { CONFIRMATION_VALID_MS, signupMailAllowance } from './signup-limits';
 import { alreadySubscribedEmail, confirmationEmail, SubscriberEmail } from './subscriber-emails';
+import { readerOf } from './subscriber-language';
 
 const LINK_SECRET = 'email-link-hmac';
 
@@ -21,6 +24,18 @@ const LINK_SECRET = 'email-link-hmac';
 export interface SubscriberLinks {
   unsubscribeUrl: string;
   manageUrl: string;
+}
+
+/** How a subscriber wants to read: a canonical BCP 47 tag and an IANA zone (null: the area's). */
+export interface ReadingSettings {
+  language: string;
+  timeZone: string | null;
+}
+
+/** What a sign-up asks for beyond its filter; left out, the language comes from `acceptLanguage`. */
+export interface SignUpSettings extends Partial<ReadingSettings> {
+  /** The sign-up request's Accept-Language header. */
+  acceptLanguage?: string;
 }
 
 /**
@@ -40,10 +55,25 @@ export class EmailSubscriptionsService {
     private readonly clock: Clock,
   ) {}
 
-  /** Validates the filter (so bad input is an error), then does what the address's state calls for. */
-  async signUp(emailInput: string, filterInput: FilterInput): Promise<void> {
+  /**
+   * Validates the filter (so bad input is an error), then does what the address's state calls for. Answers
+   * the language and zone this sign-up asked for (an address already subscribed keeps its own).
+   */
+  async signUp(
+    emailInput: string,
+    filterInput: FilterInput,
+    settings: SignUpSettings = {},
+  ): Promise<ReadingSettings> {
     const filter = await this.filters.normalize(filterInput);
-    const email = normalizeEmail(emailInput);
+    const wished = checkedSettings({
+      language: settings.language ?? negotiateLanguage(settings.acceptLanguage, this.defaultLanguage),
+      timeZone: settings.timeZone ?? null,
+    });
+    await this.record(normalizeEmail(emailInput), filter, wished);
+    return wished;
+  }
+
+  private async record(email: string, filter: SubscriptionFilter, wished: ReadingSettings): Promise<void> {
     const now = this.clock.now();
     let subscription = await this.repository.findByEmail(email);
     if (!subscription) {
@@ -52,6 +82,7 @@ export class EmailSubscriptionsService {
         email,
         filter,
         status: 'pending',
+        ...wished,
         tokenVersion: 1,
         createdAt: now,
         updatedAt: now,
@@ -69,10 +100,11 @@ export class EmailSubscriptionsService {
       await this.repository.update(subscription.id, {
         filter,
         status: 'pending',
+        ...wished,
         tokenVersion,
         updatedAt: now,
       });
-      subscription = { ...subscription, filter, status: 'pending', tokenVersion };
+      subscription = { ...subscription, filter, status: 'pending', ...wished, tokenVersion };
     }
     if (subscription.status === 'disabled') return;
 
@@ -137,12 +169,37 @@ export class EmailSubscriptionsService {
     return this.activeByManageToken(token);
   }
 
-  async updatePreferences(token: string, filterInput: FilterInput): Promise<EmailSubscription> {
+  /** Replaces the filter; the language and the zone change only when given (a null zone: the area's). */
+  async updatePreferences(
+    token: string,
+    filterInput: FilterInput,
+    settings: Partial<ReadingSettings> = {},
+  ): Promise<EmailSubscription> {
     const subscription = await this.activeByManageToken(token);
     const filter = await this.filters.normalize(filterInput);
     const now = this.clock.now();
-    await this.repository.update(subscription.id, { filter, updatedAt: now });
-    return { ...subscription, filter, updatedAt: now };
+    const checked = checkedSettings({
+      language: settings.language ?? subscription.language,
+      timeZone: settings.timeZone === undefined ? subscription.timeZone : settings.timeZone,
+    });
+    const changes = { filter, ...checked, updatedAt: now };
+    await this.repository.update(subscription.id, changes);
+    return { ...subscription, ...changes };
+  }
+
+  /** The catalog language of the pages and mails for `subscription`. */
+  uiLanguageOf(subscription: Pick<EmailSubscription, 'language'>): UiLanguage {
+    return readerOf(subscription.language, this.defaultLanguage).ui;
+  }
+
+  /** The language a page is written in for a reader no subscription is known for (a broken link). */
+  negotiate(acceptLanguage: string | undefined): UiLanguage {
+    return negotiateLanguage(acceptLanguage, this.defaultLanguage);
+  }
+
+  /** DEFAULT_LANGUAGE; English until that setting lands in libs/config. */
+  get defaultLanguage(): UiLanguage {
+    return 'en';
   }
 
   /** The unsubscribe and manage links for a subscription, for every email sent to it. */
@@ -186,11 +243,12 @@ export class EmailSubscriptionsService {
   private async mailInBackground(subscription: EmailSubscription): Promise<void> {
     try {
       let email: SubscriberEmail;
+      const context = { ...subscription, ui: this.uiLanguageOf(subscription) };
       if (subscription.status === 'confirmed') {
         const links = await this.linksFor(subscription);
-        email = alreadySubscribedEmail(subscription.filter, links.manageUrl, links.unsubscribeUrl);
+        email = alreadySubscribedEmail(context, links.manageUrl, links.unsubscribeUrl);
       } else {
-        email = confirmationEmail(subscription.filter, await this.link('confirm', subscription));
+        email = confirmationEmail(context, await this.link('confirm', subscription));
       }
       await this.mail.send({ to: subscription.email, ...email });
     } catch (error) {
@@ -234,6 +292,20 @@ export class EmailSubscriptionsService {
     }
     return subscription;
   }
+}
+
+/** The settings in canonical form; a tag that is no BCP 47 tag or a zone that is no IANA zone is a 400. */
+function checkedSettings(settings: ReadingSettings): ReadingSettings {
+  const language = canonicalLanguage(settings.language);
+  if (language === null)
+    throw new BadRequestException(
+      `language ${JSON.stringify(settings.language)} is not a BCP 47 language tag.`,
+    );
+  if (settings.timeZone === null) return { language, timeZone: null };
+  const timeZone = canonicalTimeZone(settings.timeZone);
+  if (timeZone === null)
+    throw new BadRequestException(`timeZone ${JSON.stringify(settings.timeZone)} is not an IANA time zone.`);
+  return { language, timeZone };
 }
 
 /** Addresses compare case-insensitively here: one subscription per mailbox, however it is typed. */

@@ -6,8 +6,14 @@ export {
   EmailSubscription,
   EmailSubscriptionStatus,
 } from './email-subscriptions.repository';
-export { EmailSubscriptionsService, SubscriberLinks } from './email-subscriptions.service';
+export {
+  EmailSubscriptionsService,
+  ReadingSettings,
+  SignUpSettings,
+  SubscriberLinks,
+} from './email-subscriptions.service';
 export { FilterInput, FilterInputs } from './filter-input';
+export { languageName, Reader, readerOf, zoneFor } from './subscriber-language';
 export { SubscribersModule } from './subscribers.module';
 export {
   FILTER_EVENTS,

@@ -1,6 +1,10 @@
-// Pure: the texts of the emails that manage a subscription. Every value shown is escaped in the HTML part.
-import { findArea } from '@tocsin/areas';
+// Pure: the texts of the emails that manage a subscription, in the subscriber's language (the `email`
+// catalog). Every value shown is escaped in the HTML part; the catalogs' messages are plain text too.
+import { areaName, EVERYWHERE } from '@tocsin/areas';
+import { translate, UiLanguage } from '@tocsin/i18n';
 import escapeHtml from 'escape-html';
+import { CONFIRMATION_VALID_MS } from './signup-limits';
+import { languageName } from './subscriber-language';
 import { SubscriptionFilter } from './subscription-filter';
 
 export interface SubscriberEmail {
@@ -9,23 +13,56 @@ export interface SubscriberEmail {
   html: string;
 }
 
-/** The filter in words: "Kazakhstan (KZ), Almaty (KZ-75); scheme kz-terror; rank 2 and above; escalations only". */
-export function describeFilter(filter: SubscriptionFilter): string {
+/** What these emails say about a subscription, and the language they say it in. */
+export interface SubscriberEmailContext {
+  filter: SubscriptionFilter;
+  /** The subscription's own tag, named in the email. */
+  language: string;
+  timeZone: string | null;
+  /** The catalog language the email is written in. */
+  ui: UiLanguage;
+}
+
+/** The filter in words: "2 areas: Kazakhstan (KZ), Almaty (KZ-75); scheme kz-terror; …". */
+export function describeFilter(filter: SubscriptionFilter, ui: UiLanguage): string {
   const areas = filter.areas.map((code) =>
-    code === '*' ? 'everywhere' : `${findArea(code)?.name ?? code} (${code})`,
+    code === EVERYWHERE
+      ? translate(ui, 'email.filter.everywhere')
+      : translate(ui, 'email.filter.area', { name: areaName(code, ui), code }),
   );
-  const parts = [areas.join(', ')];
-  parts.push(filter.schemeId ? `scheme ${filter.schemeId}` : 'every scheme');
-  if (filter.minRank !== null) parts.push(`when a level of rank ${filter.minRank} or above is involved`);
+  const parts = [
+    areas.length > 1
+      ? translate(ui, 'email.filter.areas', { count: areas.length, list: areas.join(', ') })
+      : areas.join(''),
+  ];
+  parts.push(
+    filter.schemeId
+      ? translate(ui, 'email.filter.scheme', { scheme: filter.schemeId })
+      : translate(ui, 'email.filter.everyScheme'),
+  );
+  if (filter.minRank !== null) parts.push(translate(ui, 'email.filter.minRank', { rank: filter.minRank }));
   if (filter.events?.length === 1)
-    parts.push(filter.events[0] === 'escalated' ? 'escalations only' : 'de-escalations only');
+    parts.push(
+      translate(
+        ui,
+        filter.events[0] === 'escalated' ? 'email.filter.escalations' : 'email.filter.deescalations',
+      ),
+    );
   return parts.join('; ');
 }
 
-function render(lines: { text: string; link?: { label: string; url: string } }[]): {
-  text: string;
-  html: string;
-} {
+/** "Alerts will be in Russian, with times in the Europe/London time zone." */
+function settingsLine({ language, timeZone, ui }: SubscriberEmailContext): string {
+  const named = languageName(language, ui);
+  return timeZone
+    ? translate(ui, 'email.settings.zone', { language: named, zone: timeZone })
+    : translate(ui, 'email.settings.areaZone', { language: named });
+}
+
+function render(
+  ui: UiLanguage,
+  lines: { text: string; link?: { label: string; url: string } }[],
+): { text: string; html: string } {
   const text = lines.map((l) => (l.link ? `${l.text}\n${l.link.url}` : l.text)).join('\n\n');
   const html = lines
     .map((l) =>
@@ -34,39 +71,47 @@ function render(lines: { text: string; link?: { label: string; url: string } }[]
         : `<p>${escapeHtml(l.text)}</p>`,
     )
     .join('\n');
-  return { text, html: `<!doctype html>\n<html><body>\n${html}\n</body></html>` };
+  return { text, html: `<!doctype html>\n<html lang="${ui}"><body>\n${html}\n</body></html>` };
 }
 
-export function confirmationEmail(filter: SubscriptionFilter, confirmUrl: string): SubscriberEmail {
+const CONFIRMATION_VALID_DAYS = Math.round(CONFIRMATION_VALID_MS / 86_400_000);
+
+export function confirmationEmail(context: SubscriberEmailContext, confirmUrl: string): SubscriberEmail {
+  const { ui } = context;
   return {
-    subject: 'Confirm your Tocsin threat-level alerts',
-    ...render([
+    subject: translate(ui, 'email.confirm.subject'),
+    ...render(ui, [
+      { text: translate(ui, 'email.confirm.asked', { filter: describeFilter(context.filter, ui) }) },
+      { text: settingsLine(context) },
       {
-        text: `Someone, hopefully you, asked to receive Tocsin threat-level alerts for: ${describeFilter(filter)}.`,
+        text: translate(ui, 'email.confirm.instructions', { days: CONFIRMATION_VALID_DAYS }),
+        link: { label: translate(ui, 'email.confirm.link'), url: confirmUrl },
       },
-      {
-        text: 'To start receiving them, confirm this address (the link is valid for 7 days):',
-        link: { label: 'Confirm my subscription', url: confirmUrl },
-      },
-      { text: 'If you did not ask for this, ignore this email: nothing will be sent to you.' },
+      { text: translate(ui, 'email.confirm.ignore') },
     ]),
   };
 }
 
 /** Sent instead of a confirmation when the address is already subscribed, so sign-up reveals nothing. */
 export function alreadySubscribedEmail(
-  filter: SubscriptionFilter,
+  context: SubscriberEmailContext,
   manageUrl: string,
   unsubscribeUrl: string,
 ): SubscriberEmail {
+  const { ui } = context;
   return {
-    subject: 'Your Tocsin threat-level alerts',
-    ...render([
+    subject: translate(ui, 'email.already.subject'),
+    ...render(ui, [
+      { text: translate(ui, 'email.already.asked', { filter: describeFilter(context.filter, ui) }) },
+      { text: settingsLine(context) },
       {
-        text: `Someone asked to subscribe this address to Tocsin alerts. It is already subscribed, for: ${describeFilter(filter)}.`,
+        text: translate(ui, 'email.already.manage'),
+        link: { label: translate(ui, 'email.already.manageLink'), url: manageUrl },
       },
-      { text: 'To change what you receive:', link: { label: 'Manage my alerts', url: manageUrl } },
-      { text: 'To stop receiving alerts:', link: { label: 'Unsubscribe', url: unsubscribeUrl } },
+      {
+        text: translate(ui, 'email.already.leave'),
+        link: { label: translate(ui, 'email.link.unsubscribe'), url: unsubscribeUrl },
+      },
     ]),
   };
 }
