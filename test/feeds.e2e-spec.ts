@@ -120,7 +120,7 @@ describe('CAP documents, Atom feeds and CSV levels over HTTP', () => {
       expect(textOf(xml, 'sent')).toBe(capTime(declaration.createdAt));
       expect(textOf(xml, 'status')).toBe('Actual');
       expect(textOf(xml, 'scope')).toBe('Public');
-      expect(textOf(xml, 'language')).toBe('en-US');
+      expect(textOf(xml, 'language')).toBe('en');
       expect(textOf(xml, 'category')).toBe('Security');
       expect(textOf(xml, 'event')).toBe('terrorism threat level');
       expect(textOf(xml, 'urgency')).toBe('Past');
@@ -132,8 +132,8 @@ describe('CAP documents, Atom feeds and CSV levels over HTTP', () => {
       expect(textOf(xml, 'instruction')).toBe(declaration.measures.join('\n'));
       expect(textOf(xml, 'web')).toBe(`http://localhost:3000/v1/declarations/${january[1]}`);
       expect(textsOf(xml, 'areaDesc')).toEqual(['Almaty Region', 'Zhambyl Region', 'Almaty']);
-      expect(textsOf(xml, 'value')).toEqual(['kz-terror', 'red', '3', 'KZ-19', 'KZ-31', 'KZ-75']);
-      expect(textsOf(xml, 'valueName').slice(3)).toEqual(['ISO 3166-2', 'ISO 3166-2', 'ISO 3166-2']);
+      expect(textsOf(xml, 'value')).toEqual(['kz-terror', 'red', '3', 'Critical', 'KZ-19', 'KZ-31', 'KZ-75']);
+      expect(textsOf(xml, 'valueName').slice(4)).toEqual(['ISO 3166-2', 'ISO 3166-2', 'ISO 3166-2']);
     });
 
     it('publishes an Alert, then an Update that references it, then answers the Cancel of the Update', async () => {

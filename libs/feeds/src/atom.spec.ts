@@ -9,6 +9,7 @@ const CONTEXT: AtomFeedContext = {
   publicUrl: PUBLIC_URL,
   selfUrl: `${PUBLIC_URL}/v1/feeds/declarations.atom?area=KZ`,
   title: 'Tocsin: threat-level declarations for Kazakhstan (KZ)',
+  language: 'en',
 };
 
 function declaration(id: string, overrides: Partial<Declaration> = {}): Declaration {
@@ -123,6 +124,112 @@ describe('renderAtomFeed', () => {
       for (const required of ['id', 'title', 'updated', 'summary']) expect(count(names, required)).toBe(1);
       expect(count(names, 'link')).toBe(2);
     }
+  });
+});
+
+/** An element as the parser gives it (the DOM's Element, without the DOM's types here). */
+interface Attributed {
+  nodeName: string;
+  textContent: string | null;
+  getAttribute(name: string): string | null;
+}
+
+describe('renderAtomFeed in a language', () => {
+  const translated = declaration('dcl_3', {
+    headline: 'Critical (red) level',
+    summary: 'Repeat attacks are possible.',
+    translations: {
+      ru: { headline: 'Критический («красный») уровень', summary: 'Возможны повторные теракты.' },
+      kk: { headline: 'Қызыл деңгей' },
+    },
+  });
+  const russian: AtomFeedContext = {
+    ...CONTEXT,
+    selfUrl: `${PUBLIC_URL}/v1/feeds/declarations.atom?area=KZ&lang=ru`,
+    title: 'Tocsin: объявления об уровнях угрозы — Казахстан (KZ)',
+    language: 'ru',
+    levelName: (d) => ({ red: 'критический', orange: 'высокий' })[d.level.code] ?? d.level.name,
+    cancelledNote: (reason) => (reason ? `Отменено: ${reason}.` : 'Отменено.'),
+  };
+  /** Each entry's title and summary with the xml:lang each carries, if any. */
+  const entriesOf = (xml: string) => {
+    const entries: Record<string, string | undefined>[] = [];
+    create(xml)
+      .root()
+      .each(
+        (entry) => {
+          if (entry.node.nodeName !== 'entry') return;
+          const seen: Record<string, string | undefined> = {};
+          entry.each(
+            (child) => {
+              const element = child.node as unknown as Attributed;
+              if (element.nodeName !== 'title' && element.nodeName !== 'summary') return;
+              seen[element.nodeName] = element.textContent ?? '';
+              seen[`${element.nodeName}Lang`] = element.getAttribute('xml:lang') ?? undefined;
+            },
+            false,
+            false,
+          );
+          entries.push(seen);
+        },
+        false,
+        false,
+      );
+    return entries;
+  };
+
+  it('says its language with xml:lang on the feed', () => {
+    const root = create(renderAtomFeed(russian, [])).root().node as unknown as Attributed;
+    expect(root.getAttribute('xml:lang')).toBe('ru');
+    expect(renderAtomFeed(CONTEXT, [])).toContain('<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">');
+  });
+
+  it("gives each entry's title and summary in the feed's language where the declaration has it", () => {
+    expect(entriesOf(renderAtomFeed(russian, [translated]))).toEqual([
+      {
+        title: 'Критический («красный») уровень',
+        titleLang: undefined,
+        summary: 'Возможны повторные теракты.',
+        summaryLang: undefined,
+      },
+    ]);
+  });
+
+  it('falls back to the original field by field, and says the language of what is not in the feed’s', () => {
+    const kazakh = { ...russian, language: 'kk' };
+    expect(entriesOf(renderAtomFeed(kazakh, [translated, newer]))).toEqual([
+      {
+        title: 'Қызыл деңгей',
+        titleLang: undefined,
+        summary: 'Repeat attacks are possible.',
+        summaryLang: undefined,
+      },
+      {
+        title: 'Orange <for> Almaty & "region"',
+        titleLang: 'en',
+        summary: 'Summary of dcl_2.',
+        summaryLang: 'en',
+      },
+    ]);
+  });
+
+  it('names levels and cancellations in its language', () => {
+    const [first, second] = parseFeed(renderAtomFeed(russian, [newer, cancelled])).items;
+    expect(first.categories).toEqual([
+      { term: 'orange', label: 'высокий', url: `${PUBLIC_URL}/v1/schemes/kz-terror` },
+    ]);
+    expect(second.description).toBe('Отменено: Wrong region. Summary of dcl_1.');
+  });
+
+  it('marks a title in another language than the feed’s', () => {
+    const xml = renderAtomFeed({ ...CONTEXT, language: 'fr', titleLanguage: 'en' }, []);
+    expect(xml).toContain(
+      '<title xml:lang="en">Tocsin: threat-level declarations for Kazakhstan (KZ)</title>',
+    );
+  });
+
+  it('is another document in another language', () => {
+    expect(renderAtomFeed(russian, [translated])).not.toBe(renderAtomFeed(CONTEXT, [translated]));
   });
 });
 

@@ -1,7 +1,7 @@
 // Pure: declarations as an Atom feed (RFC 4287) in the manner of the OASIS "CAP Feeds" practice: one entry per
 // declaration, each linking its CAP message. Everything in it comes from stored data, never from the clock,
 // so the same declarations always give the same bytes (the ETag is a hash of them).
-import type { Declaration } from '@tocsin/declarations';
+import { Declaration, matchLanguage, textIn } from '@tocsin/declarations';
 import { create } from 'xmlbuilder2';
 import { CAP_MEDIA_TYPE } from './cap';
 import { capUrl, declarationUrl, schemeUrl } from './links';
@@ -15,7 +15,21 @@ export interface AtomFeedContext {
   /** The feed's own URL: its `id` and `self` link. */
   selfUrl: string;
   title: string;
+  /**
+   * The feed's language, its `xml:lang`: entries are in it where their declaration has it, else in their
+   * declaration's own (and say so with an `xml:lang` of their own).
+   */
+  language: string;
+  /** The language `title` is in, when not `language` (no catalog in it). */
+  titleLanguage?: string;
+  /** The name of a declaration's level in `language`; default its own name. */
+  levelName?: (declaration: Declaration) => string;
+  /** What comes before a cancelled entry's summary, in `language`: `Cancelled: <reason>.` by default. */
+  cancelledNote?: (reason: string | null) => string;
 }
+
+const englishCancelledNote = (reason: string | null): string =>
+  reason ? `Cancelled: ${reason}.` : 'Cancelled.';
 
 /** RFC 3339, to the second. */
 const atomTime = (instant: Date): string => `${instant.toISOString().slice(0, 19)}Z`;
@@ -45,25 +59,31 @@ export function renderAtomFeed(context: AtomFeedContext, declarations: readonly 
     ATOM_NAMESPACE,
     'feed',
   );
+  feed.att('http://www.w3.org/XML/1998/namespace', 'xml:lang', context.language);
   feed.ele('id').txt(context.selfUrl);
-  feed.ele('title').txt(context.title);
+  feed.ele('title', context.titleLanguage ? { 'xml:lang': context.titleLanguage } : {}).txt(context.title);
   // An empty feed has never changed; the epoch keeps the document a pure function of its entries.
   feed.ele('updated').txt(atomTime(lastChangeOf(declarations) ?? new Date(0)));
   feed.ele('author').ele('name').txt('Tocsin');
   feed.ele('generator').txt('Tocsin');
   feed.ele('link', { rel: 'self', type: ATOM_MEDIA_TYPE, href: context.selfUrl });
 
+  const levelName = context.levelName ?? ((d: Declaration) => d.level.name);
+  const cancelledNote = context.cancelledNote ?? englishCancelledNote;
   for (const declaration of declarations) {
+    const text = textIn(declaration, context.language);
+    // A text in another language than the feed's says which.
+    const own = matchLanguage(context.language, [text.language]) ? {} : { 'xml:lang': text.language };
     const entry = feed.ele('entry');
     entry.ele('id').txt(entryId(context.publicUrl, declaration));
-    entry.ele('title').txt(declaration.headline);
+    entry.ele('title', own).txt(text.headline);
     entry.ele('updated').txt(atomTime(entryUpdated(declaration)));
     entry.ele('published').txt(atomTime(declaration.createdAt));
     entry.ele('author').ele('name').txt(declaration.authority);
     entry.ele('category', {
       term: declaration.level.code,
       scheme: schemeUrl(context.publicUrl, declaration.schemeId),
-      label: declaration.level.name,
+      label: levelName(declaration),
     });
     // The CAP link comes first: feed readers take the first alternate as the entry's link.
     entry.ele('link', {
@@ -76,10 +96,8 @@ export function renderAtomFeed(context: AtomFeedContext, declarations: readonly 
       type: 'application/json',
       href: declarationUrl(context.publicUrl, declaration.id),
     });
-    const cancelled = declaration.cancelledAt
-      ? `Cancelled${declaration.cancelReason ? `: ${declaration.cancelReason}` : ''}. `
-      : '';
-    entry.ele('summary').txt(`${cancelled}${declaration.summary}`);
+    const cancelled = declaration.cancelledAt ? `${cancelledNote(declaration.cancelReason)} ` : '';
+    entry.ele('summary', own).txt(`${cancelled}${text.summary}`);
   }
   return feed.end({ prettyPrint: true });
 }

@@ -42,8 +42,9 @@ function context(overrides: Partial<CapContext> = {}): CapContext {
     supersedes: [],
     texts: [
       {
-        language: 'en-US',
+        language: 'en',
         event: 'terrorism threat level',
+        levelName: 'Critical',
         headline: 'Critical (red) terrorism threat level',
         description: 'Repeat attacks are possible.',
         instruction: 'People may be searched.\nMovement may be restricted.',
@@ -79,7 +80,7 @@ describe('renderCap', () => {
     expect(textOf(xml, 'msgType')).toBe('Alert');
     expect(textOf(xml, 'scope')).toBe('Public');
     expect(textsOf(xml, 'references')).toEqual([]);
-    expect(textOf(xml, 'language')).toBe('en-US');
+    expect(textOf(xml, 'language')).toBe('en');
     expect(textOf(xml, 'category')).toBe('Security');
     expect(textOf(xml, 'event')).toBe('terrorism threat level');
     expect(textOf(xml, 'severity')).toBe('Extreme');
@@ -93,10 +94,11 @@ describe('renderCap', () => {
       'tocsin:scheme',
       'tocsin:level',
       'tocsin:rank',
+      'tocsin:levelName',
       'ISO 3166-1 alpha-2',
       'ISO 3166-2',
     ]);
-    expect(textsOf(xml, 'value')).toEqual(['kz-terror', 'red', '3', 'KZ', 'KZ-75']);
+    expect(textsOf(xml, 'value')).toEqual(['kz-terror', 'red', '3', 'Critical', 'KZ', 'KZ-75']);
     expect(textsOf(xml, 'areaDesc')).toEqual(['Kazakhstan', 'Almaty']);
   });
 
@@ -219,6 +221,7 @@ describe('renderCap', () => {
           {
             language: 'ru-KZ',
             event: 'уровень террористической опасности',
+            levelName: 'критический',
             headline: 'Критический («красный») уровень',
             description: 'Возможны повторные теракты.',
             instruction: '',
@@ -228,7 +231,7 @@ describe('renderCap', () => {
       }),
     );
     expect(textsOf(xml, 'info')).toHaveLength(2);
-    expect(textsOf(xml, 'language')).toEqual(['en-US', 'ru-KZ']);
+    expect(textsOf(xml, 'language')).toEqual(['en', 'ru-KZ']);
     expect(textsOf(xml, 'areaDesc')).toEqual(['Kazakhstan', 'Almaty', 'Казахстан', 'Almaty']);
     expect(textsOf(xml, 'instruction')).toHaveLength(1);
     expect(await capSchemaErrors(xml)).toEqual([]);

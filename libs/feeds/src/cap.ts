@@ -13,9 +13,11 @@ export type CapMessageType = 'Alert' | 'Update' | 'Cancel';
 
 /** The texts of one `info` block, in one language. */
 export interface CapText {
-  /** RFC 3066 language tag, e.g. `en-US`. */
+  /** BCP 47 tag, e.g. `en`, `kk-KZ` (CAP's `xs:language` takes every well-formed one). */
   language: string;
   event: string;
+  /** The level's name in this language, as the `tocsin:levelName` parameter. */
+  levelName: string;
   headline: string;
   description: string;
   instruction: string;
@@ -135,6 +137,7 @@ export function renderCap(declaration: Declaration, context: CapContext): string
     addValue(info, 'parameter', 'tocsin:scheme', declaration.schemeId);
     addValue(info, 'parameter', 'tocsin:level', declaration.level.code);
     addValue(info, 'parameter', 'tocsin:rank', String(declaration.level.rank));
+    addValue(info, 'parameter', 'tocsin:levelName', text.levelName);
     for (const area of context.areas) {
       const areaElement = info.ele('area');
       areaElement.ele('areaDesc').txt(text.areaNames?.[area.code] ?? area.name);

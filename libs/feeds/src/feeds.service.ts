@@ -1,12 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { areaOf, requireArea } from '@tocsin/areas';
 import { AppConfig } from '@tocsin/config';
-import { Declaration, DeclarationsService } from '@tocsin/declarations';
+import { Declaration, DeclarationsService, matchLanguage } from '@tocsin/declarations';
+import { translate, uiLanguageOf } from '@tocsin/i18n';
 import { SchemesService } from '@tocsin/schemes';
 import { lastChangeOf, renderAtomFeed } from './atom';
 import { capSender, renderCap } from './cap';
+import { capTexts } from './cap-texts';
+import { LOCALISED_NAMES } from './names';
 import { strongEtag } from './etag';
 import { declarationsFeedUrl, declarationUrl } from './links';
+
+// Until the DEFAULT_LANGUAGE setting lands in libs/config.
+const DEFAULT_LANGUAGE = 'en';
 
 /** How many declarations a feed holds, newest first: enough for any reader polling at a sane rate. */
 export const FEED_SIZE = 100;
@@ -36,40 +42,55 @@ export class FeedsService {
       this.declarations.superseded(declaration),
     ]);
     const level = scheme.levels.find((l) => l.code === declaration.level.code);
+    const areas = declaration.areaCodes.map(areaOf);
     return renderCap(declaration, {
       sender: capSender(this.config.publicUrl),
       web: declarationUrl(this.config.publicUrl, declaration.id),
       severity: level?.capSeverity ?? 'Unknown',
-      areas: declaration.areaCodes.map(areaOf),
+      areas,
       supersedes,
-      // Scheme and declaration texts exist in English only, for now.
-      texts: [
-        {
-          language: 'en-US',
-          event: scheme.event,
-          headline: declaration.headline,
-          description: declaration.summary,
-          instruction: declaration.measures.join('\n'),
-        },
-      ],
+      texts: capTexts(declaration, scheme, areas, LOCALISED_NAMES),
     });
   }
 
-  /** The Atom feed of the newest declarations, of every area or of one (a country with its subdivisions). */
-  async declarationsFeed(areaInput?: string): Promise<RenderedFeed> {
+  /**
+   * The Atom feed of the newest declarations, of every area or of one (a country with its subdivisions),
+   * in `language` (a canonical BCP 47 tag; default DEFAULT_LANGUAGE): entries in it where their declaration
+   * has it, titles and labels in the nearest language Tocsin has a catalog of.
+   */
+  async declarationsFeed(areaInput?: string, requested?: string): Promise<RenderedFeed> {
     const area = areaInput === undefined ? undefined : requireArea(areaInput);
+    const language = requested ?? DEFAULT_LANGUAGE;
     const declarations: Declaration[] = await this.declarations.list({
       concerning: area?.code,
       limit: FEED_SIZE,
     });
-    const selfUrl = declarationsFeedUrl(this.config.publicUrl, area?.code);
+    const schemes = new Map(
+      await Promise.all(
+        [...new Set(declarations.map((d) => d.schemeId))].map(
+          async (id) => [id, await this.schemes.get(id)] as const,
+        ),
+      ),
+    );
+    const labels = uiLanguageOf(language, uiLanguageOf(DEFAULT_LANGUAGE, 'en'));
     const xml = renderAtomFeed(
       {
         publicUrl: this.config.publicUrl,
-        selfUrl,
+        selfUrl: declarationsFeedUrl(this.config.publicUrl, { area: area?.code, lang: requested }),
         title: area
-          ? `Tocsin: threat-level declarations for ${area.name} (${area.code})`
-          : 'Tocsin: threat-level declarations',
+          ? translate(labels, 'feeds.titleOfArea', {
+              area: LOCALISED_NAMES.areaName(area, language),
+              code: area.code,
+            })
+          : translate(labels, 'feeds.title'),
+        language,
+        titleLanguage: matchLanguage(language, [labels]) ? undefined : labels,
+        levelName: (d) =>
+          LOCALISED_NAMES.levelName(schemes.get(d.schemeId)!, d.level.code, language) ?? d.level.name,
+        cancelledNote: (reason) =>
+          reason
+            ? translate(labels, 'feeds.cancelledBecause', { reason })
+            : translate(labels, 'feeds.cancelled'),
       },
       declarations,
     );

@@ -8,6 +8,11 @@ export const capUrl = (publicUrl: string, id: string): string => `${declarationU
 export const schemeUrl = (publicUrl: string, id: string): string =>
   `${publicUrl}/v1/schemes/${encodeURIComponent(id)}`;
 
-/** The Atom feed, of everything or of one area. */
-export const declarationsFeedUrl = (publicUrl: string, areaCode?: string): string =>
-  `${publicUrl}/v1/feeds/declarations.atom${areaCode ? `?area=${encodeURIComponent(areaCode)}` : ''}`;
+/** The Atom feed, of everything or of one area, in the language asked for (none: the default). */
+export function declarationsFeedUrl(publicUrl: string, query: { area?: string; lang?: string } = {}): string {
+  const params = new URLSearchParams();
+  if (query.area) params.set('area', query.area);
+  if (query.lang) params.set('lang', query.lang);
+  const search = params.toString();
+  return `${publicUrl}/v1/feeds/declarations.atom${search ? `?${search}` : ''}`;
+}

@@ -1,5 +1,6 @@
 import { Controller, Get, Header, Headers, Param, Query, Res } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
   ApiNotFoundResponse,
   ApiNotModifiedResponse,
   ApiOkResponse,
@@ -37,12 +38,13 @@ export class FeedsController {
   })
   @ApiNotModifiedResponse({ description: 'If-None-Match or If-Modified-Since: the copy held is current.' })
   @ApiNotFoundResponse({ description: 'No such area.' })
+  @ApiBadRequestResponse({ description: 'An area or language that is not well-formed.' })
   async declarationsFeed(
     @Query() query: FeedQuery,
     @Headers() headers: ConditionalHeaders,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string | undefined> {
-    const feed = await this.feeds.declarationsFeed(query.area);
+    const feed = await this.feeds.declarationsFeed(query.area, query.lang);
     void reply.header('etag', feed.etag).header('cache-control', 'public, no-cache');
     if (feed.lastModified) void reply.header('last-modified', feed.lastModified.toUTCString());
     if (isNotModified(headers, feed)) {
