@@ -286,9 +286,36 @@ describe('areaName', () => {
     ['KZ-75', 'en', 'Almaty'],
     ['KZ-ALA', 'en', 'Almaty'],
     ['FR-IDF', 'zz', 'Île-de-France'],
+    ['FR-IDF', 'ru', 'Иль-де-Франс'],
+    ['KZ-75', 'ru', 'Алматы'],
+    ['KZ-19', 'ru', 'Алматинская область'],
+    ['KZ-19', 'kk', 'Алматы облысы'],
+    ['KZ-ALM', 'kk-KZ', 'Алматы облысы'],
+    ['KZ-33', 'ru', 'область Жетісу'],
+    ['KZ-62', 'kk', 'Ұлытау облысы'],
+    ['KZ-10', 'ru', 'область Абай'],
+    ['KZ-71', 'kk', 'Астана'],
+    ['GB-SCT', 'kk', 'Шотландия'],
+    ['KZ-75', 'fr', 'Almaty'],
     ['XX-99', 'ru', 'XX-99'],
   ])('%s in %j is %j', (code, lang, name) => {
     expect(areaName(code, lang)).toBe(name);
+  });
+});
+
+describe('subdivision names', () => {
+  it.each(KAZAKHSTAN_SUBDIVISION_CODES)('%s has its official Kazakh and Russian names', (code) => {
+    const names = areaNames(code)!;
+    expect(names.kk).toMatch(/[\u0400-\u04ff]/);
+    expect(names.ru).toMatch(/[\u0400-\u04ff]/);
+  });
+
+  it('gives no subdivision a name in Latin letters for Russian or Kazakh', () => {
+    const latin = listAreas({ type: 'subdivision' }).filter(({ code }) => {
+      const names = areaNames(code)!;
+      return [names.ru, names.kk].some((name) => name !== undefined && !/[\u0400-\u04ff]/.test(name));
+    });
+    expect(latin).toEqual([]);
   });
 });
 
@@ -303,7 +330,8 @@ describe('localisedArea', () => {
 describe('areaNames', () => {
   it('gives English and what else the snapshot has; undefined for no area', () => {
     expect(areaNames('KZ')).toEqual({ en: 'Kazakhstan', kk: 'Қазақстан', ru: 'Казахстан' });
-    expect(areaNames('KZ-75')).toMatchObject({ en: 'Almaty' });
+    expect(areaNames('KZ-75')).toEqual({ en: 'Almaty', kk: 'Алматы', ru: 'Алматы' });
+    expect(areaNames('FR-IDF')).toEqual({ en: 'Île-de-France', ru: 'Иль-де-Франс' });
     expect(areaNames('XX')).toBeUndefined();
   });
 });

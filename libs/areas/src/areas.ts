@@ -2,6 +2,8 @@
 // scripts/generate-areas.mjs; every index is built once at module load so lookups are O(1).
 import { getCountry, getTimezone } from 'countries-and-timezones';
 import data from './areas.data.json';
+// JSON so that scripts/generate-areas.mjs maps the same legacy codes in its sources.
+import legacyAreaCodes from './legacy-area-codes.json';
 
 export type AreaType = 'country' | 'subdivision';
 
@@ -34,25 +36,7 @@ export const EVERYWHERE = '*';
  * Retired codes still accepted as input, mapped to the current code. Kazakhstan replaced its letter codes
  * with numeric ones in 2022 (ISO 3166-2 newsletter), and older clients and feeds still send the letters.
  */
-export const LEGACY_AREA_CODES: Readonly<Record<string, string>> = Object.freeze({
-  'KZ-ALA': 'KZ-75',
-  'KZ-ALM': 'KZ-19',
-  'KZ-AST': 'KZ-71',
-  'KZ-SHY': 'KZ-79',
-  'KZ-AKM': 'KZ-11',
-  'KZ-AKT': 'KZ-15',
-  'KZ-ATY': 'KZ-23',
-  'KZ-VOS': 'KZ-63',
-  'KZ-ZHA': 'KZ-31',
-  'KZ-ZAP': 'KZ-27',
-  'KZ-KAR': 'KZ-35',
-  'KZ-KUS': 'KZ-39',
-  'KZ-KZY': 'KZ-43',
-  'KZ-MAN': 'KZ-47',
-  'KZ-PAV': 'KZ-55',
-  'KZ-SEV': 'KZ-59',
-  'KZ-YUZ': 'KZ-61',
-});
+export const LEGACY_AREA_CODES: Readonly<Record<string, string>> = Object.freeze({ ...legacyAreaCodes });
 
 /** National threat-level schemes; countries without one fall back to travel advisories. */
 const DEFAULT_SCHEME_BY_COUNTRY: ReadonlyMap<string, string> = new Map([
