@@ -183,6 +183,16 @@ describe('declarations in several languages, over HTTP and out to webhooks, SSE,
       TRANSLATIONS.ru.summary,
     ]);
     expect(textsOf(xml, 'areaDesc')).toEqual(['Kazakhstan', 'Қазақстан', 'Казахстан']);
+    expect(textsOf(xml, 'event')).toEqual([
+      'terrorism threat level',
+      'террористік қауіп деңгейі',
+      'уровень террористической опасности',
+    ]);
+    expect(textsOf(xml, 'value').filter((v) => v.includes('(') || v === 'Critical')).toEqual([
+      'Critical',
+      'қатерлі («қызыл»)',
+      'критический («красный»)',
+    ]);
     expect(textsOf(xml, 'instruction')).toEqual([
       ...declarationBody.measures,
       ...TRANSLATIONS.kk.measures,
@@ -200,6 +210,7 @@ describe('declarations in several languages, over HTTP and out to webhooks, SSE,
     const entry = feed.items.find((item) => item.url?.includes(published.id))!;
     expect(entry.title).toBe(TRANSLATIONS.ru.headline);
     expect(entry.description).toBe(TRANSLATIONS.ru.summary);
+    expect(entry.categories.map((c) => c.label)).toEqual(['критический («красный»)']);
     // In the feed's language: no xml:lang of its own.
     expect(elementsOf(xml, 'title').find((t) => t.text === TRANSLATIONS.ru.headline)?.lang).toBeNull();
   });
@@ -286,6 +297,31 @@ describe('declarations in several languages, over HTTP and out to webhooks, SSE,
       .set(test.as(publisher))
       .send({ ...declarationBody, translations: { ru: { headline: '' } } })
       .expect(400);
+  });
+
+  it('describes language, translations and ?lang= in the OpenAPI document', async () => {
+    const { body: document } = await test.http.get('/openapi.json').expect(200);
+    const schemas = document.components.schemas;
+    const translations = {
+      type: 'object',
+      additionalProperties: { $ref: '#/components/schemas/DeclarationTranslationDto' },
+    };
+    expect(schemas.PublishDeclarationDto.properties).toMatchObject({
+      language: { type: 'string' },
+      translations,
+    });
+    expect(schemas.PublishDeclarationDto.required).not.toContain('translations');
+    expect(schemas.DeclarationDto.properties).toMatchObject({ language: { type: 'string' }, translations });
+    expect(schemas.DeclarationDto.required).toEqual(expect.arrayContaining(['language', 'translations']));
+    expect(Object.keys(schemas.DeclarationTranslationDto.properties)).toEqual([
+      'headline',
+      'summary',
+      'measures',
+    ]);
+    const feedParameters = document.paths['/v1/feeds/declarations.atom'].get.parameters;
+    expect(feedParameters).toContainEqual(
+      expect.objectContaining({ name: 'lang', in: 'query', required: false }),
+    );
   });
 
   describe('bad input: a 400 problem, nothing written', () => {

@@ -4,7 +4,7 @@ import { BUILTIN_SCHEMES } from '@tocsin/schemes';
 import { create } from 'xmlbuilder2';
 import { capSchemaErrors } from '../../../test/support/cap-schema';
 import { renderCap } from './cap';
-import { CapNames, capTexts } from './cap-texts';
+import { capTexts } from './cap-texts';
 
 const KZ_TERROR = BUILTIN_SCHEMES.find((s) => s.id === 'kz-terror')!;
 const KAZAKHSTAN: Area = { code: 'KZ', name: 'Kazakhstan', type: 'country', parent: null };
@@ -26,7 +26,7 @@ const declaration: Declaration = {
       summary: 'Возможны повторные теракты.',
       measures: ['Возможен досмотр граждан.', 'Возможно ограничение движения.'],
     },
-    // Kazakh headline only: the rest falls back to the original.
+    // A Kazakh headline only: its summary and measures are the original's.
     kk: { headline: 'Террористік қауіптің «қызыл» деңгейі' },
   },
   authority: 'Anti-Terrorist Centre',
@@ -38,17 +38,6 @@ const declaration: Declaration = {
   cancelledAt: null,
   cancelledBy: null,
   cancelReason: null,
-};
-
-// Names in Russian for the event, the level and Kazakhstan only: the rest keeps its original names.
-const NAMES: CapNames = {
-  event: (scheme, language) => (language === 'ru' ? 'уровень террористической опасности' : scheme.event),
-  levelName: (scheme, code, language) =>
-    language === 'ru' && code === 'red'
-      ? 'критический'
-      : (scheme.levels.find((l) => l.code === code)?.name ?? null),
-  areaName: (area, language) =>
-    area.code === 'KZ' ? ({ ru: 'Казахстан', kk: 'Қазақстан' }[language] ?? area.name) : area.name,
 };
 
 /** Each `info` block as the element names and texts a reader takes from it. */
@@ -88,7 +77,7 @@ describe('capTexts', () => {
       severity: 'Extreme',
       areas: [KAZAKHSTAN, ALMATY],
       supersedes: [],
-      texts: capTexts(declaration, KZ_TERROR, [KAZAKHSTAN, ALMATY], NAMES),
+      texts: capTexts(declaration, KZ_TERROR, [KAZAKHSTAN, ALMATY]),
     });
 
   it('gives a declaration in en, ru and kk three info blocks that the CAP 1.2 schema accepts', async () => {
@@ -97,7 +86,7 @@ describe('capTexts', () => {
     expect(infosOf(xml).map((info) => info.language)).toEqual(['en', 'kk', 'ru']);
   });
 
-  it('writes each block in its language: texts, event, level and area names, the original where it lacks one', () => {
+  it("writes each block in its language: texts, and the scheme's and areas' names where they have them", () => {
     const [english, kazakh, russian] = infosOf(render());
     expect(english).toEqual({
       language: 'en',
@@ -113,15 +102,16 @@ describe('capTexts', () => {
       headline: 'Критический («красный») уровень террористической опасности',
       description: 'Возможны повторные теракты.',
       instruction: 'Возможен досмотр граждан.\nВозможно ограничение движения.',
-      areaDesc: ['Казахстан', 'Almaty'],
+      areaDesc: ['Казахстан', 'Алматы'],
     });
-    expect(russian.parameters).toContain('tocsin:levelNameкритический');
+    expect(russian.parameters).toContain('tocsin:levelNameкритический («красный»)');
+    expect(kazakh.parameters).toContain('tocsin:levelNameқатерлі («қызыл»)');
     expect(kazakh).toMatchObject({
-      event: 'terrorism threat level',
+      event: 'террористік қауіп деңгейі',
       headline: 'Террористік қауіптің «қызыл» деңгейі',
       description: 'Repeat attacks are possible.',
       instruction: 'People may be searched.\nMovement may be restricted.',
-      areaDesc: ['Қазақстан', 'Almaty'],
+      areaDesc: ['Қазақстан', 'Алматы'],
     });
   });
 
@@ -134,7 +124,6 @@ describe('capTexts', () => {
       },
       KZ_TERROR,
       [KAZAKHSTAN],
-      NAMES,
     );
     expect(texts.map((t) => [t.language, t.headline])).toEqual([
       ['kk', 'Critical (red) terrorism threat level'],
@@ -144,6 +133,6 @@ describe('capTexts', () => {
   });
 
   it('gives a declaration without translations one block', () => {
-    expect(capTexts({ ...declaration, translations: {} }, KZ_TERROR, [KAZAKHSTAN], NAMES)).toHaveLength(1);
+    expect(capTexts({ ...declaration, translations: {} }, KZ_TERROR, [KAZAKHSTAN])).toHaveLength(1);
   });
 });

@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { areaOf, requireArea } from '@tocsin/areas';
+import { areaName, areaOf, requireArea } from '@tocsin/areas';
 import { AppConfig } from '@tocsin/config';
 import { Declaration, DeclarationsService, matchLanguage } from '@tocsin/declarations';
 import { translate, uiLanguageOf } from '@tocsin/i18n';
-import { SchemesService } from '@tocsin/schemes';
+import { levelText, SchemesService } from '@tocsin/schemes';
 import { lastChangeOf, renderAtomFeed } from './atom';
 import { capSender, renderCap } from './cap';
 import { capTexts } from './cap-texts';
-import { LOCALISED_NAMES } from './names';
 import { strongEtag } from './etag';
 import { declarationsFeedUrl, declarationUrl } from './links';
 
@@ -49,7 +48,7 @@ export class FeedsService {
       severity: level?.capSeverity ?? 'Unknown',
       areas,
       supersedes,
-      texts: capTexts(declaration, scheme, areas, LOCALISED_NAMES),
+      texts: capTexts(declaration, scheme, areas),
     });
   }
 
@@ -79,14 +78,16 @@ export class FeedsService {
         selfUrl: declarationsFeedUrl(this.config.publicUrl, { area: area?.code, lang: requested }),
         title: area
           ? translate(labels, 'feeds.titleOfArea', {
-              area: LOCALISED_NAMES.areaName(area, language),
+              area: areaName(area.code, language),
               code: area.code,
             })
           : translate(labels, 'feeds.title'),
         language,
         titleLanguage: matchLanguage(language, [labels]) ? undefined : labels,
-        levelName: (d) =>
-          LOCALISED_NAMES.levelName(schemes.get(d.schemeId)!, d.level.code, language) ?? d.level.name,
+        levelName: (d) => {
+          const level = schemes.get(d.schemeId)?.levels.find((l) => l.code === d.level.code);
+          return level ? levelText(level, language).name : d.level.name;
+        },
         cancelledNote: (reason) =>
           reason
             ? translate(labels, 'feeds.cancelledBecause', { reason })
