@@ -4,6 +4,7 @@ import {
   areaCovers,
   areaName,
   areaNames,
+  areaNamesLanguage,
   areaOf,
   countryCodeOf,
   countryNames,
@@ -316,6 +317,19 @@ describe('subdivision names', () => {
       return [names.ru, names.kk].some((name) => name !== undefined && !/[\u0400-\u04ff]/.test(name));
     });
     expect(latin).toEqual([]);
+  });
+});
+
+describe('areaNamesLanguage', () => {
+  it.each([
+    ['ru', 'ru'],
+    ['ru-RU', 'ru'],
+    ['kk-Cyrl-KZ', 'kk'],
+    ['en-GB', 'en'],
+    ['fr', 'en'],
+    ['', 'en'],
+  ])('%j → %j', (lang, expected) => {
+    expect(areaNamesLanguage(lang)).toBe(expected);
   });
 });
 

@@ -48,7 +48,8 @@ const DEFAULT_SCHEME_BY_COUNTRY: ReadonlyMap<string, string> = new Map([
 ]);
 const FALLBACK_SCHEME = 'travel-advisory';
 
-const areasData: AreasData = data;
+// The inferred type of a generated JSON file is too precise to assign (a missing "kk" reads as undefined).
+const areasData = data as AreasData;
 
 const byCode = (a: Area, b: Area): number => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
 
@@ -157,6 +158,23 @@ export function areaName(code: string, lang: string): string {
   if (!names) return area.name;
   const tag = lang.trim();
   return names[tag] ?? names[primaryLanguage(tag)] ?? area.name;
+}
+
+/** Every language some area has a name in, English included. */
+const nameLanguages: ReadonlySet<string> = new Set([
+  'en',
+  ...[...namesByCountry.values(), ...namesBySubdivision.values()].flatMap((names) => Object.keys(names)),
+]);
+
+/**
+ * The language whose names areaName gives for `lang`: `ru` for `ru-RU`, `en` for a language no area has
+ * names in (`fr` today). Answers that depend on names alone can be cached per this, not per tag.
+ */
+export function areaNamesLanguage(lang: string): string {
+  const tag = lang.trim();
+  if (nameLanguages.has(tag)) return tag;
+  const language = primaryLanguage(tag);
+  return nameLanguages.has(language) ? language : 'en';
 }
 
 /** The area with its `name` in `lang` (see areaName); the same object when that is English. */

@@ -4,6 +4,7 @@ export {
   areaCovers,
   areaName,
   areaNames,
+  areaNamesLanguage,
   areaOf,
   AreaType,
   countryCodeOf,

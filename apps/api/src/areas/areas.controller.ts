@@ -1,7 +1,7 @@
 import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { findCountry, listAreas, requireArea } from '@tocsin/areas';
-import { AreaDetailDto, AreaListDto, AreasQuery, renderArea } from './area.dto';
+import { AreaDetailDto, AreaListDto, AreasQuery, LanguageQuery, renderArea } from './area.dto';
 
 @ApiTags('areas')
 @Controller('v1/areas')
@@ -16,7 +16,9 @@ export class AreasController {
       throw new NotFoundException(`There is no country "${query.country}".`);
     }
     return {
-      items: listAreas({ country: query.country, type: query.type }).map(renderArea),
+      items: listAreas({ country: query.country, type: query.type }).map((area) =>
+        renderArea(area, query.lang),
+      ),
       nextCursor: null,
     };
   }
@@ -26,7 +28,7 @@ export class AreasController {
     type: AreaDetailDto,
     description: 'One area; old codes (KZ-ALA) answer with the current one.',
   })
-  one(@Param('code') code: string): AreaDetailDto {
-    return renderArea(requireArea(code));
+  one(@Param('code') code: string, @Query() query: LanguageQuery): AreaDetailDto {
+    return renderArea(requireArea(code), query.lang);
   }
 }

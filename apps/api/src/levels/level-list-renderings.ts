@@ -1,5 +1,7 @@
-// The bodies of GET /v1/levels, rendered once per list and media type: the list of now is shared by every
-// request until it changes (LevelsService.current), so its JSON, CSV and their ETags are too.
+// The bodies of GET /v1/levels, rendered once per list, media type and language of area names: the list of
+// now is shared by every request until it changes (LevelsService.current), so its JSON, CSV and their ETags
+// (one per representation) are too.
+import { areaNamesLanguage, localisedArea } from '@tocsin/areas';
 import type { LevelList } from '@tocsin/declarations';
 import { CSV_MEDIA_TYPE, renderLevelsCsv, strongEtag } from '@tocsin/feeds';
 import { LevelListDto, renderEffectiveLevel } from './level.dto';
@@ -13,26 +15,38 @@ export interface RenderedLevelList {
   etag: string;
 }
 
-export function renderLevelList(list: LevelList, mediaType: LevelListMediaType): RenderedLevelList {
+/** `lang`: the language of area names, as areaNamesLanguage gives it (`en`, `kk`, `ru`). */
+export function renderLevelList(
+  list: LevelList,
+  mediaType: LevelListMediaType,
+  lang = 'en',
+): RenderedLevelList {
+  const items = list.items.map(({ area, level }) => ({ area: localisedArea(area, lang), level }));
   const body =
     mediaType === CSV_MEDIA_TYPE
-      ? renderLevelsCsv(list.items)
+      ? renderLevelsCsv(items)
       : JSON.stringify({
-          items: list.items.map(({ area, level }) => renderEffectiveLevel(area, level)),
+          items: items.map(({ area, level }) => renderEffectiveLevel(area, level)),
           nextCursor: null,
         } satisfies LevelListDto);
   return { body, contentType: `${mediaType}; charset=utf-8`, etag: strongEtag(body) };
 }
 
-/** Renderings keyed by the list they render, so they are dropped with it: at most one per media type. */
+/**
+ * Renderings keyed by the list they render, so they are dropped with it: at most one per media type and
+ * language of names. Any tag maps to one of the few languages areas have names in (`ru-RU` and `ru` share
+ * one rendering, `fr` shares English's), so a client cycling through tags cannot grow the cache.
+ */
 export class LevelListRenderings {
-  private readonly byList = new WeakMap<LevelList, Map<LevelListMediaType, RenderedLevelList>>();
+  private readonly byList = new WeakMap<LevelList, Map<string, RenderedLevelList>>();
 
-  of(list: LevelList, mediaType: LevelListMediaType): RenderedLevelList {
+  of(list: LevelList, mediaType: LevelListMediaType, lang = 'en'): RenderedLevelList {
+    const namesLanguage = areaNamesLanguage(lang);
+    const key = `${mediaType} ${namesLanguage}`;
     let renderings = this.byList.get(list);
     if (!renderings) this.byList.set(list, (renderings = new Map()));
-    let rendered = renderings.get(mediaType);
-    if (!rendered) renderings.set(mediaType, (rendered = renderLevelList(list, mediaType)));
+    let rendered = renderings.get(key);
+    if (!rendered) renderings.set(key, (rendered = renderLevelList(list, mediaType, namesLanguage)));
     return rendered;
   }
 }

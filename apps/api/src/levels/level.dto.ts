@@ -1,7 +1,13 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { Area, areaOf } from '@tocsin/areas';
+import { ApiProperty, IntersectionType } from '@nestjs/swagger';
+import { Area, areaOf, localisedArea } from '@tocsin/areas';
 import { EffectiveLevel, LevelChange, directionOf } from '@tocsin/declarations';
-import { AreaDto, LevelDto } from '../http/shared.dto';
+import { LanguageQuery } from '../areas/area.dto';
+import { AreaDto, AtQuery, LevelDto, PageQuery } from '../http/shared.dto';
+
+/** `?at=` and `?lang=` (area names). */
+export class LevelsQuery extends IntersectionType(AtQuery, LanguageQuery) {}
+/** A page of history, area names in `?lang=`. */
+export class LevelHistoryQuery extends IntersectionType(PageQuery, LanguageQuery) {}
 
 export class EffectiveLevelDto {
   @ApiProperty({ type: AreaDto }) area!: AreaDto;
@@ -82,10 +88,10 @@ export function renderEffectiveLevel(area: Area, level: EffectiveLevel): Effecti
 const historyLevel = (level: EffectiveLevel | null): HistoryLevelDto | null =>
   level && { ...level.level, declarationId: level.declarationId, source: level.source };
 
-export function renderLevelChange(change: LevelChange): LevelChangeDto {
+export function renderLevelChange(change: LevelChange, lang = 'en'): LevelChangeDto {
   return {
     at: change.at.toISOString(),
-    area: areaOf(change.areaCode),
+    area: localisedArea(areaOf(change.areaCode), lang),
     scheme: change.schemeId,
     cause: change.cause,
     previous: historyLevel(change.previous),

@@ -14,11 +14,14 @@ import type { FastifyReply } from 'fastify';
 import { ConditionalHeaders, isNotModified } from '../http/conditional-get';
 import { preferredMediaType } from '../http/content-negotiation';
 import { page } from '../http/cursor';
-import { AtQuery, PageQuery, toInstant } from '../http/shared.dto';
+import { localisedArea } from '@tocsin/areas';
+import { toInstant } from '../http/shared.dto';
 import {
   AreaLevelsDto,
   LevelHistoryDto,
+  LevelHistoryQuery,
   LevelListDto,
+  LevelsQuery,
   renderEffectiveLevel,
   renderLevelChange,
 } from './level.dto';
@@ -51,12 +54,13 @@ export class LevelsController {
   })
   @ApiNotModifiedResponse({ description: 'If-None-Match: the copy held is current.' })
   async list(
-    @Query() query: AtQuery,
+    @Query() query: LevelsQuery,
     @Headers() headers: ConditionalHeaders & { accept?: string },
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string | undefined> {
     const list = query.at ? await this.levels.all(toInstant(query.at)) : await this.levels.current();
-    const rendered = this.renderings.of(list, preferredMediaType(headers.accept, LEVEL_LIST_MEDIA_TYPES));
+    const mediaType = preferredMediaType(headers.accept, LEVEL_LIST_MEDIA_TYPES);
+    const rendered = this.renderings.of(list, mediaType, query.lang);
     void reply
       .header('vary', 'accept')
       .header('etag', rendered.etag)
@@ -75,18 +79,19 @@ export class LevelsController {
     type: AreaLevelsDto,
     description: 'Effective levels of one area (a subdivision takes the higher of its own and its country).',
   })
-  async one(@Param('area') areaCode: string, @Query() query: AtQuery): Promise<AreaLevelsDto> {
-    const { area, levels, subdivisions } = await this.levels.of(
-      areaCode,
-      query.at ? toInstant(query.at) : undefined,
-    );
+  async one(@Param('area') areaCode: string, @Query() query: LevelsQuery): Promise<AreaLevelsDto> {
+    const found = await this.levels.of(areaCode, query.at ? toInstant(query.at) : undefined);
+    const area = localisedArea(found.area, query.lang ?? 'en');
     return {
       area,
-      levels: levels.map((level) => renderEffectiveLevel(area, level)),
-      subdivisions: subdivisions.map((s) => ({
-        area: s.area,
-        levels: s.levels.map((level) => renderEffectiveLevel(s.area, level)),
-      })),
+      levels: found.levels.map((level) => renderEffectiveLevel(area, level)),
+      subdivisions: found.subdivisions.map((s) => {
+        const subdivision = localisedArea(s.area, query.lang ?? 'en');
+        return {
+          area: subdivision,
+          levels: s.levels.map((level) => renderEffectiveLevel(subdivision, level)),
+        };
+      }),
     };
   }
 
@@ -96,11 +101,14 @@ export class LevelsController {
     type: LevelHistoryDto,
     description: 'Every change of the area’s effective level, newest first.',
   })
-  async history(@Param('area') areaCode: string, @Query() query: PageQuery): Promise<LevelHistoryDto> {
+  async history(
+    @Param('area') areaCode: string,
+    @Query() query: LevelHistoryQuery,
+  ): Promise<LevelHistoryDto> {
     return page(
       query,
       async (window) => (await this.levels.history(areaCode, window)).changes,
-      renderLevelChange,
+      (change) => renderLevelChange(change, query.lang),
     );
   }
 }
