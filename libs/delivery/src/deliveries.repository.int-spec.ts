@@ -156,8 +156,13 @@ describe.each(DATABASE_DRIVERS)('DeliveriesRepository on %s', (driver) => {
     it('answers the first attempts to make of the subscribers in each page, by subscriber', async () => {
       const first = await repository.createPage('webhook', EVENT.data.eventId, CHANGES, '', 2);
       const second = await repository.createPage('webhook', EVENT.data.eventId, CHANGES, 'whk_b', 2);
-      expect(first).toEqual({ last: 'whk_b', firstAttempts: [await idOf('whk_a'), await idOf('whk_b')] });
-      expect(second).toEqual({ last: 'whk_c', firstAttempts: [await idOf('whk_c')] });
+      expect(first).toEqual({
+        last: 'whk_b',
+        firstAttempts: [await idOf('whk_a'), await idOf('whk_b')],
+        full: true,
+      });
+      // Short, so the last: the fan-out asks for no other.
+      expect(second).toEqual({ last: 'whk_c', firstAttempts: [await idOf('whk_c')], full: false });
       expect(await repository.createPage('webhook', EVENT.data.eventId, CHANGES, 'whk_c', 2)).toBeNull();
     });
 
@@ -170,7 +175,11 @@ describe.each(DATABASE_DRIVERS)('DeliveriesRepository on %s', (driver) => {
 
       const page = await repository.createPage('webhook', EVENT.data.eventId, CHANGES, '', 1000);
 
-      expect(page).toEqual({ last: 'whk_c', firstAttempts: [unattempted, await idOf('whk_c')] });
+      expect(page).toEqual({
+        last: 'whk_c',
+        firstAttempts: [unattempted, await idOf('whk_c')],
+        full: false,
+      });
       expect(await rows()).toHaveLength(3);
     });
   });

@@ -84,6 +84,8 @@ export type DeliveryToSendOn<C extends ChannelName> = Extract<DeliveryToSend, { 
 export interface FanOutPage {
   last: string;
   firstAttempts: string[];
+  /** Whether the page came out full: only then may there be another. */
+  full: boolean;
 }
 
 /** A failed delivery made pending again, with the attempts it has had. */
@@ -185,7 +187,7 @@ export class DeliveriesRepository {
     // area keys: each key's index range is read from the cursor on until it has `size` of them, so a page
     // costs about its own rows, never a scan of every subscriber. `unattempted` reads the statement's
     // snapshot: rows of an earlier run, not those `inserted` makes.
-    const [row] = await queryRows<{ last_id: string | null; first_attempts: string[] }>(
+    const [row] = await queryRows<{ last_id: string | null; size: number; first_attempts: string[] }>(
       this.db,
       sql`with area_key as (
             select distinct k from ${eventChanges(changes)}, ${changeAreaKeys} as k
@@ -206,13 +208,15 @@ export class DeliveriesRepository {
             select d.id, d.${column} as subscriber_id from deliveries d join page on d.${column} = page.id
             where d.event_id = ${eventId} and d.status = 'pending' and d.attempts = 0
           )
-          select (select max(id) from page) as last_id,
+          select (select max(id) from page) as last_id, (select count(*)::int from page) as size,
             coalesce(
               (select json_agg(f.id order by f.subscriber_id)
                from (select * from inserted union all select * from unattempted) f),
               '[]'::json) as first_attempts`,
     );
-    return row?.last_id ? { last: row.last_id, firstAttempts: row.first_attempts } : null;
+    return row?.last_id
+      ? { last: row.last_id, firstAttempts: row.first_attempts, full: row.size >= size }
+      : null;
   }
 
   /**

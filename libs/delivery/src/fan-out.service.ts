@@ -64,7 +64,10 @@ export class FanOutService {
           batches += await this.enqueueBatches(held);
           held = [];
         }
-        page = await this.deliveries.createPage(channel, eventId, changes, page.last, FAN_OUT_PAGE);
+        // A page that came out short was the last: a small fan-out sends without asking for another.
+        page = page.full
+          ? await this.deliveries.createPage(channel, eventId, changes, page.last, FAN_OUT_PAGE)
+          : null;
       }
     }
     // A crash while sending leaves the rows pending and the event not fanned out: BullMQ's retry of this

@@ -176,7 +176,7 @@ export class FakeDeliveryTable {
       firstAttempts.push(id);
     }
     const last = page.at(-1);
-    return last === undefined ? null : { last, firstAttempts };
+    return last === undefined ? null : { last, firstAttempts, full: page.length >= size };
   }
 
   async lost(olderThan: Date, limit: number, firstAttempts: boolean): Promise<ReopenedDelivery[]> {
