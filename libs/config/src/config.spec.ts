@@ -15,7 +15,22 @@ describe('loadConfig', () => {
       webhookTimeoutMs: 10000,
       webhookRetryScheduleSeconds: [5, 300, 1800, 7200, 18000, 36000, 36000],
       logLevel: 'info',
+      defaultLanguage: 'en',
     });
+  });
+
+  it.each([
+    ['ru', 'ru'],
+    ['KK-kz', 'kk-KZ'],
+    ['fr', 'fr'],
+  ])('takes DEFAULT_LANGUAGE=%s as %s', (given, tag) => {
+    expect(loadConfig({ DEFAULT_LANGUAGE: given }).defaultLanguage).toBe(tag);
+  });
+
+  it('refuses a DEFAULT_LANGUAGE that is not a BCP 47 tag', () => {
+    expect(() => loadConfig({ DEFAULT_LANGUAGE: 'en_US' })).toThrow(
+      'DEFAULT_LANGUAGE must be a BCP 47 language tag such as en, ru, kk or fr (got "en_US")',
+    );
   });
 
   it('treats an empty variable as unset', () => {

@@ -22,6 +22,18 @@ const url = (protocols: string[]) =>
     { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
   );
 
+/**
+ * The canonical form of a BCP 47 tag, or null. As @tocsin/i18n's canonicalLanguage, but config depends on no
+ * other lib (scripts/generate-settings-table.mjs loads this file alone).
+ */
+function canonicalLanguage(tag: string): string | null {
+  try {
+    return Intl.getCanonicalLocales(tag)[0] ?? null;
+  } catch {
+    return null;
+  }
+}
+
 /** One setting: where it is read from, how it is checked and turned into its value, and what it means. */
 export interface Setting<S extends z.ZodType = z.ZodType> {
   /** The environment variable. */
@@ -188,6 +200,18 @@ export const SETTINGS = {
     description:
       '32 random bytes in base64 (`openssl rand -base64 32`) that encrypt webhook secrets and the link-signing key; unset = a key file in `DATA_DIR`, created at first start (mode 0600)',
     secret: true,
+  }),
+  defaultLanguage: setting({
+    env: 'DEFAULT_LANGUAGE',
+    schema: z
+      .string()
+      .refine((tag) => canonicalLanguage(tag) !== null, {
+        message: 'must be a BCP 47 language tag such as en, ru, kk or fr',
+      })
+      .transform((tag) => canonicalLanguage(tag) ?? tag),
+    default: 'en',
+    description:
+      "the language of a declaration that names none, and of emails to a subscriber whose `Accept-Language` Tocsin has no texts for (en, ru, kk; another tag's emails are in English)",
   }),
   logLevel: setting({
     env: 'LOG_LEVEL',
