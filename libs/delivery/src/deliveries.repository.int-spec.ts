@@ -191,6 +191,10 @@ describe.each(DATABASE_DRIVERS)('DeliveriesRepository on %s', (driver) => {
     });
 
     it('reads a batch with its endpoint or subscription, all sharing one parsed payload and its JSON', async () => {
+      await database.db
+        .update(emailSubscriptions)
+        .set({ language: 'ru', timeZone: 'Europe/London' })
+        .where(eq(emailSubscriptions.id, 'sub_kz'));
       const ids = [await idOf('whk_a'), await idOf('sub_kz')];
       const batch = await repository.toSend(ids, 1);
       const toWebhook = batch.find((row) => row.channel === 'webhook');
@@ -224,6 +228,8 @@ describe.each(DATABASE_DRIVERS)('DeliveriesRepository on %s', (driver) => {
           status: 'confirmed',
           tokenVersion: 3,
           filter: { areas: ['KZ'], schemeId: null, minRank: null, events: null },
+          language: 'ru',
+          timeZone: 'Europe/London',
         },
       });
       expect(JSON.parse(toWebhook?.payloadJson ?? '')).toEqual(EVENT);

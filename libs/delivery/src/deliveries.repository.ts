@@ -73,6 +73,9 @@ export interface EmailDeliveryToSend extends PendingDelivery {
     status: string;
     tokenVersion: number;
     filter: SubscriptionFilter;
+    /** BCP 47 tag and IANA zone (null: the area's) its alerts are written in. */
+    language: string;
+    timeZone: string | null;
   };
 }
 
@@ -233,7 +236,8 @@ export class DeliveriesRepository {
       sql`with batch as materialized (select * from deliveries where id = any(${idArray(ids)}))
           select d.id, d.event_id, d.channel, d.attempts, d.webhook_endpoint_id, d.email_subscription_id,
             w.url, w.enabled, w.secret, w.previous_secret, w.previous_secret_expires_at,
-            e.email, e.status as subscription_status, e.token_version, e.areas, e.scheme_id, e.min_rank, e.events
+            e.email, e.status as subscription_status, e.token_version, e.areas, e.scheme_id, e.min_rank, e.events,
+            e.language, e.time_zone
           from batch d
           left join webhook_endpoints w on w.id = d.webhook_endpoint_id
           left join email_subscriptions e on e.id = d.email_subscription_id
@@ -421,6 +425,8 @@ type ToSendRow = {
       scheme_id: string | null;
       min_rank: number | null;
       events: FilterEvent[] | null;
+      language: string;
+      time_zone: string | null;
     }
 );
 
@@ -458,6 +464,8 @@ function toSendOf(r: ToSendRow, payload: LevelChangedEvent, payloadJson: string)
       status: r.subscription_status,
       tokenVersion: r.token_version,
       filter: { areas: r.areas, schemeId: r.scheme_id, minRank: r.min_rank, events: r.events },
+      language: r.language,
+      timeZone: r.time_zone,
     },
   };
 }

@@ -1,10 +1,19 @@
 import { loadConfig } from '@tocsin/config';
+import { formatInstant } from '@tocsin/i18n';
 import { MailError, MailMessage, MailTransport } from '@tocsin/mail';
-import { SchemesService, StoredScheme } from '@tocsin/schemes';
+import { BUILTIN_SCHEMES, SchemesService, StoredScheme } from '@tocsin/schemes';
 import { EmailSubscriptionsService, SubscriberLinks } from '@tocsin/subscribers';
+import { alertContent } from './alert-email';
 import { EmailChannel } from './email-channel';
 import { levelChangedEvent } from './testing/level-changed-event';
 import { emailDelivery } from './testing/fakes';
+
+// The real renderer, counted: how many times a batch renders is what the fan-out's cost per message rides on.
+jest.mock('./alert-email', () => {
+  const actual = jest.requireActual<typeof import('./alert-email')>('./alert-email');
+  return { ...actual, alertContent: jest.fn(actual.alertContent) };
+});
+const render = alertContent as jest.MockedFunction<typeof alertContent>;
 
 describe('EmailChannel', () => {
   let sent: MailMessage[];
@@ -17,7 +26,7 @@ describe('EmailChannel', () => {
     sent = [];
     mailAnswer = async () => undefined;
     schemeReads = [];
-    schemeAnswer = async () => ({ id: 'kz-terror', event: 'terrorism threat level' }) as StoredScheme;
+    schemeAnswer = async () => BUILTIN_SCHEMES.find((s) => s.id === 'kz-terror') as StoredScheme;
     const mail = {
       async send(message: MailMessage) {
         sent.push(message);
@@ -66,6 +75,63 @@ describe('EmailChannel', () => {
     await channel.send(nextBatch);
 
     expect(schemeReads).toEqual(['kz-terror', 'kz-terror']);
+  });
+
+  it('writes each subscriber’s alert in its language and zone', async () => {
+    await Promise.all([
+      channel.send(emailDelivery('dlv_ru', { language: 'ru' })),
+      channel.send(emailDelivery('dlv_kk', { language: 'kk', timeZone: 'Europe/London' })),
+    ]);
+    const subjects = Object.fromEntries(sent.map((m) => [m.to, m.subject]));
+    expect(subjects).toEqual({
+      'dlv_ru@example.org': 'Казахстан — уровень террористической опасности: критический (красный)',
+      'dlv_kk@example.org': expect.stringMatching(/^Қазақстан — террористік қауіп деңгейі: /),
+    });
+    expect(sent.find((m) => m.to === 'dlv_kk@example.org')!.text).toContain(
+      formatInstant(new Date('2022-01-07T09:00:00.000Z'), 'kk', 'Europe/London'),
+    );
+  });
+
+  it('renders an event once per language and zone in a batch, whatever the number of recipients', async () => {
+    render.mockClear();
+    const rows = [
+      ...Array.from({ length: 20 }, (_, i) => emailDelivery(`dlv_ru${i}`, { language: 'ru' })),
+      ...Array.from({ length: 20 }, (_, i) => emailDelivery(`dlv_en${i}`)),
+      ...Array.from({ length: 5 }, (_, i) => emailDelivery(`dlv_london${i}`, { timeZone: 'Europe/London' })),
+    ];
+    const results = await Promise.all(rows.map((row) => channel.send(row)));
+
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(sent).toHaveLength(45);
+    expect(render).toHaveBeenCalledTimes(3);
+    // Each still has links of its own.
+    expect(new Set(sent.map((m) => m.headers?.['List-Unsubscribe'])).size).toBe(45);
+    // A later batch (another payload object) renders again.
+    await channel.send({ ...emailDelivery('dlv_next'), payload: levelChangedEvent('evt_1') });
+    expect(render).toHaveBeenCalledTimes(4);
+  });
+
+  it('renders apart for subscribers whose filters keep different changes of one event', async () => {
+    const event = levelChangedEvent('evt_2', ['KZ-75', 'KZ-71']);
+    await Promise.all([
+      channel.send({
+        ...emailDelivery('dlv_all', {
+          filter: { areas: ['*'], schemeId: null, minRank: null, events: null },
+        }),
+        payload: event,
+      }),
+      channel.send({
+        ...emailDelivery('dlv_city', {
+          filter: { areas: ['KZ-71'], schemeId: null, minRank: null, events: null },
+        }),
+        payload: event,
+      }),
+    ]);
+    const subjects = Object.fromEntries(sent.map((m) => [m.to, m.subject]));
+    expect(subjects['dlv_all@example.org']).toBe(
+      'Almaty and 1 more area — terrorism threat level CRITICAL (red)',
+    );
+    expect(subjects['dlv_city@example.org']).toBe('Astana — terrorism threat level CRITICAL (red)');
   });
 
   it('answers a refused address as a permanent failure and a busy server as one to retry', async () => {

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig, describeError } from '@tocsin/config';
 import type { LevelChangedEvent } from '@tocsin/declarations';
+import { UiLanguage } from '@tocsin/i18n';
 import { MailError, MailTransport } from '@tocsin/mail';
 import { SchemesService, StoredScheme } from '@tocsin/schemes';
 import { EmailSubscriptionsService, filterMatches } from '@tocsin/subscribers';
-import { alertEmail } from './alert-email';
+import { addressedAlert, AlertContent, alertContent } from './alert-email';
 import { AttemptResult, Channel } from './channel';
 import type { EmailDeliveryToSend } from './deliveries.repository';
 
@@ -16,7 +17,14 @@ export class EmailChannel implements Channel<'email'> {
    * the scheme is read once per batch, and forgotten with the batch.
    */
   private readonly schemes = new WeakMap<LevelChangedEvent, Promise<StoredScheme>>();
+  /**
+   * The shared part of each event's alert by how it is read (language, zone, the changes a filter kept),
+   * rendered once per batch: a batch of one language and zone renders one alert, not one per recipient.
+   */
+  private readonly contents = new WeakMap<LevelChangedEvent, Map<string, AlertContent>>();
   private readonly messageIdHost: string;
+  /** The labels' language for a subscriber whose language has no catalog. */
+  private readonly fallbackLanguage: UiLanguage;
 
   constructor(
     private readonly mail: MailTransport,
@@ -25,6 +33,7 @@ export class EmailChannel implements Channel<'email'> {
     private readonly config: AppConfig,
   ) {
     this.messageIdHost = new URL(config.publicUrl).hostname;
+    this.fallbackLanguage = 'en';
   }
 
   accepts(row: EmailDeliveryToSend): boolean {
@@ -45,13 +54,10 @@ export class EmailChannel implements Channel<'email'> {
         }),
       );
       const scheme = await this.schemeOf(payload);
+      const content = this.contentFor(row, scheme, changes.length ? changes : payload.data.changes);
       const links = await this.subscriptions.linksFor(subscription);
-      const email = alertEmail({
-        event: payload,
-        changes: changes.length ? changes : payload.data.changes,
-        schemeEvent: scheme.event,
+      const email = addressedAlert(content, {
         deliveryId: row.id,
-        declarationUrl: `${this.config.publicUrl}/v1/declarations/${payload.data.declaration.id}`,
         manageUrl: links.manageUrl,
         unsubscribeUrl: links.unsubscribeUrl,
         messageIdHost: this.messageIdHost,
@@ -77,6 +83,38 @@ export class EmailChannel implements Channel<'email'> {
         responseExcerpt: null,
       };
     }
+  }
+
+  private contentFor(
+    { payload, subscription }: EmailDeliveryToSend,
+    scheme: StoredScheme,
+    changes: LevelChangedEvent['data']['changes'],
+  ): AlertContent {
+    let byReader = this.contents.get(payload);
+    if (!byReader) {
+      byReader = new Map();
+      this.contents.set(payload, byReader);
+    }
+    // Filters keep whole changes of the one payload, so their positions say which were kept.
+    const kept =
+      changes.length === payload.data.changes.length
+        ? '*'
+        : changes.map((c) => payload.data.changes.indexOf(c)).join(',');
+    const key = `${subscription.language}\u0000${subscription.timeZone ?? ''}\u0000${kept}`;
+    let content = byReader.get(key);
+    if (!content) {
+      content = alertContent({
+        event: payload,
+        changes,
+        scheme,
+        language: subscription.language,
+        fallbackLanguage: this.fallbackLanguage,
+        timeZone: subscription.timeZone,
+        declarationUrl: `${this.config.publicUrl}/v1/declarations/${payload.data.declaration.id}`,
+      });
+      byReader.set(key, content);
+    }
+    return content;
   }
 
   private schemeOf(payload: LevelChangedEvent): Promise<StoredScheme> {

@@ -117,6 +117,8 @@ export function emailDelivery(
       status: 'confirmed',
       tokenVersion: 1,
       filter: { areas: ['KZ'], schemeId: null, minRank: null, events: null },
+      language: 'en',
+      timeZone: null,
       ...subscription,
     },
   };
