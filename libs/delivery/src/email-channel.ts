@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig, describeError } from '@tocsin/config';
 import type { LevelChangedEvent } from '@tocsin/declarations';
-import { UiLanguage } from '@tocsin/i18n';
+import { UiLanguage, uiLanguageOf } from '@tocsin/i18n';
 import { MailError, MailTransport } from '@tocsin/mail';
 import { SchemesService, StoredScheme } from '@tocsin/schemes';
 import { EmailSubscriptionsService, filterMatches } from '@tocsin/subscribers';
@@ -33,7 +33,7 @@ export class EmailChannel implements Channel<'email'> {
     private readonly config: AppConfig,
   ) {
     this.messageIdHost = new URL(config.publicUrl).hostname;
-    this.fallbackLanguage = 'en';
+    this.fallbackLanguage = uiLanguageOf(config.defaultLanguage, 'en');
   }
 
   accepts(row: EmailDeliveryToSend): boolean {

@@ -1,7 +1,13 @@
 import { BadRequestException, GoneException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { AppConfig, Clock, describeError } from '@tocsin/config';
 import { Positioned } from '@tocsin/database';
-import { canonicalLanguage, canonicalTimeZone, negotiateLanguage, UiLanguage } from '@tocsin/i18n';
+import {
+  canonicalLanguage,
+  canonicalTimeZone,
+  negotiateLanguage,
+  UiLanguage,
+  uiLanguageOf,
+} from '@tocsin/i18n';
 import { MailTransport } from '@tocsin/mail';
 import { uuidv7 } from 'uuidv7';
 import {
@@ -16,7 +22,7 @@ import { SubscriptionFilter } from './subscription-filter';
 import { linkTokenMatches, makeLinkToken, subscriptionIdOf, TokenPurpose } from './link-token';
 import { CONFIRMATION_VALID_MS, signupMailAllowance } from './signup-limits';
 import { alreadySubscribedEmail, confirmationEmail, SubscriberEmail } from './subscriber-emails';
-import { readerOf } from './subscriber-language';
+import { readerOf, signUpLanguage } from './subscriber-language';
 
 const LINK_SECRET = 'email-link-hmac';
 
@@ -66,7 +72,7 @@ export class EmailSubscriptionsService {
   ): Promise<ReadingSettings> {
     const filter = await this.filters.normalize(filterInput);
     const wished = checkedSettings({
-      language: settings.language ?? negotiateLanguage(settings.acceptLanguage, this.defaultLanguage),
+      language: settings.language ?? signUpLanguage(settings.acceptLanguage, this.config.defaultLanguage),
       timeZone: settings.timeZone ?? null,
     });
     await this.record(normalizeEmail(emailInput), filter, wished);
@@ -189,17 +195,17 @@ export class EmailSubscriptionsService {
 
   /** The catalog language of the pages and mails for `subscription`. */
   uiLanguageOf(subscription: Pick<EmailSubscription, 'language'>): UiLanguage {
-    return readerOf(subscription.language, this.defaultLanguage).ui;
+    return readerOf(subscription.language, this.defaultUiLanguage).ui;
   }
 
   /** The language a page is written in for a reader no subscription is known for (a broken link). */
   negotiate(acceptLanguage: string | undefined): UiLanguage {
-    return negotiateLanguage(acceptLanguage, this.defaultLanguage);
+    return negotiateLanguage(acceptLanguage, this.defaultUiLanguage);
   }
 
-  /** DEFAULT_LANGUAGE; English until that setting lands in libs/config. */
-  get defaultLanguage(): UiLanguage {
-    return 'en';
+  /** The catalog language of DEFAULT_LANGUAGE (English for a tag Tocsin has no texts in). */
+  private get defaultUiLanguage(): UiLanguage {
+    return uiLanguageOf(this.config.defaultLanguage, 'en');
   }
 
   /** The unsubscribe and manage links for a subscription, for every email sent to it. */

@@ -1,4 +1,4 @@
-import { languageName, readerOf, zoneFor } from './subscriber-language';
+import { languageName, readerOf, signUpLanguage, zoneFor } from './subscriber-language';
 
 describe('a subscriber’s language and zone', () => {
   it('reads labels in the nearest catalog language and dates in the subscriber’s own form of it', () => {
@@ -21,5 +21,16 @@ describe('a subscriber’s language and zone', () => {
     expect(zoneFor(null, 'KZ-75')).toBe('Asia/Almaty');
     expect(zoneFor(null, 'GB')).toBe('Europe/London');
     expect(zoneFor(null, undefined)).toBe('UTC');
+  });
+
+  it('takes a sign-up’s language from Accept-Language when it asks for one of ours, else the default', () => {
+    expect(signUpLanguage('ru-RU,ru;q=0.9,en;q=0.5', 'en')).toBe('ru');
+    expect(signUpLanguage('kk-KZ', 'en')).toBe('kk');
+    expect(signUpLanguage('en-US', 'fr')).toBe('en');
+    expect(signUpLanguage('de-DE', 'fr')).toBe('fr');
+    expect(signUpLanguage(undefined, 'fr')).toBe('fr');
+    expect(signUpLanguage(undefined, 'en-GB')).toBe('en-GB');
+    expect(signUpLanguage('en', 'en-GB')).toBe('en');
+    expect(signUpLanguage('*', 'ru')).toBe('ru');
   });
 });

@@ -1,6 +1,6 @@
 // Pure: how a subscriber's stored language and zone become what its mails and pages are written with.
 import { mainTimeZone } from '@tocsin/areas';
-import { UiLanguage, uiLanguageOf } from '@tocsin/i18n';
+import { negotiateLanguage, SUPPORTED_LANGUAGES, UiLanguage, uiLanguageOf } from '@tocsin/i18n';
 
 /** The languages one subscriber reads: catalog labels in `ui`, dates and numbers in `locale`. */
 export interface Reader {
@@ -14,6 +14,19 @@ export function readerOf(language: string, fallback: UiLanguage): Reader {
   const ui = uiLanguageOf(language, fallback);
   const primary = language.split('-')[0].toLowerCase();
   return { ui, locale: primary === ui ? language : ui };
+}
+
+/**
+ * The language of a sign-up that names none: the one of ours its Accept-Language asks for, else
+ * `defaultLanguage` (DEFAULT_LANGUAGE, which may be a tag without a catalog, such as `fr`).
+ */
+export function signUpLanguage(acceptLanguage: string | undefined, defaultLanguage: string): string {
+  const fallback = uiLanguageOf(defaultLanguage, 'en');
+  const chosen = negotiateLanguage(acceptLanguage, fallback);
+  if (chosen !== fallback) return chosen;
+  // negotiateLanguage answers its fallback when nothing fits: asked with another, a real match stays.
+  const other = SUPPORTED_LANGUAGES.find((lang) => lang !== fallback)!;
+  return negotiateLanguage(acceptLanguage, other) === chosen ? chosen : defaultLanguage;
 }
 
 // Intl.DisplayNames is slow to build and the UI languages are three.
