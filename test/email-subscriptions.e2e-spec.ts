@@ -65,6 +65,8 @@ describe('email subscriptions', () => {
     expect(accepted.body).toEqual({
       status: 'accepted',
       message: expect.stringContaining('confirmation email'),
+      language: 'en',
+      timeZone: null,
     });
     const row = await rowOf('desk@ngo.example');
     expect(row).toMatchObject({
@@ -116,7 +118,12 @@ describe('email subscriptions', () => {
       .set('content-type', 'application/x-www-form-urlencoded')
       .send('List-Unsubscribe=One-Click')
       .expect(200);
-    expect(oneClick.body).toEqual({ status: 'unsubscribed', message: expect.any(String) });
+    expect(oneClick.body).toEqual({
+      status: 'unsubscribed',
+      message: expect.any(String),
+      language: 'en',
+      timeZone: null,
+    });
     expect((await rowOf('desk@ngo.example')).status).toBe('unsubscribed');
     await test.http.post(relative(unsubscribeLink)).expect(200);
   });
@@ -148,7 +155,12 @@ describe('email subscriptions', () => {
       await test.http.head(link).set('accept', accept).expect(200);
     }
     const asked = await test.http.get(link).expect(200);
-    expect(asked.body).toEqual({ status: 'pending', message: 'POST {"token"} to this URL to confirm.' });
+    expect(asked.body).toEqual({
+      status: 'pending',
+      message: 'POST {"token"} to this URL to confirm.',
+      language: 'en',
+      timeZone: null,
+    });
     // Still pending, so no alert can reach the address (the audience of an alert is confirmed rows only).
     expect(await rowOf('scanned@ngo.example')).toMatchObject({ status: 'pending', confirmedAt: null });
 
@@ -157,7 +169,12 @@ describe('email subscriptions', () => {
       .send({ token: tokenOf(link) })
       .expect(200);
     expect(confirmed.headers['content-type']).toMatch(/^application\/json/);
-    expect(confirmed.body).toEqual({ status: 'confirmed', message: expect.stringContaining('alerts') });
+    expect(confirmed.body).toEqual({
+      status: 'confirmed',
+      message: expect.stringContaining('alerts'),
+      language: 'en',
+      timeZone: null,
+    });
     expect(await rowOf('scanned@ngo.example')).toMatchObject({
       status: 'confirmed',
       confirmedAt: expect.any(Date),

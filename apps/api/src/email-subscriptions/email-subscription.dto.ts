@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { canonicalTimeZone } from '@tocsin/i18n';
 import {
   EMAIL_SUBSCRIPTION_STATUSES,
   EmailSubscription,
@@ -6,13 +7,82 @@ import {
   FILTER_EVENTS,
   FilterEvent,
   FilterInput,
+  ReadingSettings,
 } from '@tocsin/subscribers';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import {
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  MaxLength,
+  ValidateBy,
+} from 'class-validator';
+import { IsLanguageTag, toCanonicalLanguage } from '../declarations/declaration-languages.dto';
 import { PageQuery } from '../http/shared.dto';
 import { renderFilter, SubscriptionFilterDto, SubscriptionFilterView } from '../http/subscription-filter.dto';
 
+/** The zone's canonical IANA name when it is one; anything else as it came, for the validator to refuse. */
+const toCanonicalTimeZone = ({ value }: { value: unknown }): unknown =>
+  (typeof value === 'string' && canonicalTimeZone(value)) || value;
+
+const IsTimeZone = () =>
+  ValidateBy({
+    name: 'isTimeZone',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && canonicalTimeZone(value) === value,
+      defaultMessage: () => 'must be an IANA time zone such as Asia/Almaty or Europe/London',
+    },
+  });
+
+const LANGUAGE_DOC = {
+  type: String,
+  example: 'ru',
+  description:
+    'BCP 47 tag of every email and page sent for this subscription (labels in en, ru or kk, the nearest ' +
+    'to it; a declaration’s own text in it where the declaration has it). Stored in canonical form.',
+};
+const TIME_ZONE_DOC = {
+  type: String,
+  nullable: true,
+  example: 'Asia/Almaty',
+  description: 'IANA time zone of the times in emails; null: the main zone of the area an alert is about.',
+};
+
+/** A subscription's filter with the language and zone its emails are written in. */
+export class SubscriberPreferencesDto extends SubscriptionFilterDto {
+  @ApiPropertyOptional({ ...LANGUAGE_DOC, description: `${LANGUAGE_DOC.description} Absent: unchanged.` })
+  @IsOptional()
+  @Transform(toCanonicalLanguage)
+  @IsLanguageTag()
+  language?: string;
+
+  @ApiPropertyOptional({ ...TIME_ZONE_DOC, description: `${TIME_ZONE_DOC.description} Absent: unchanged.` })
+  @IsOptional()
+  @Transform(toCanonicalTimeZone)
+  @IsTimeZone()
+  timeZone?: string | null;
+}
+
 export class SignUpDto extends SubscriptionFilterDto {
+  @ApiPropertyOptional({
+    ...LANGUAGE_DOC,
+    description: `${LANGUAGE_DOC.description} Default: the request’s Accept-Language when Tocsin has it (en, ru, kk), else DEFAULT_LANGUAGE.`,
+  })
+  @IsOptional()
+  @Transform(toCanonicalLanguage)
+  @IsLanguageTag()
+  language?: string;
+
+  @ApiPropertyOptional({ ...TIME_ZONE_DOC, description: `${TIME_ZONE_DOC.description} Default: null.` })
+  @IsOptional()
+  @Transform(toCanonicalTimeZone)
+  @IsTimeZone()
+  timeZone?: string | null;
+
   @ApiProperty({ example: 'desk@ngo.example' })
   @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
   @IsEmail({}, { message: 'must be an email address' })
@@ -39,6 +109,12 @@ export class PreferencesFormDto {
   @Transform(({ value }) => (Array.isArray(value) ? value : [value]))
   @IsIn(FILTER_EVENTS, { each: true })
   events?: FilterEvent[];
+  @IsOptional() @Transform(toCanonicalLanguage) @IsLanguageTag() language?: string;
+  /** Empty: the area's zone. */
+  @IsOptional()
+  @Transform((params) => (params.value === '' ? null : toCanonicalTimeZone(params)))
+  @IsTimeZone()
+  timeZone?: string | null;
 }
 
 export function formToFilter(form: PreferencesFormDto): FilterInput {
@@ -49,6 +125,10 @@ export function formToFilter(form: PreferencesFormDto): FilterInput {
     // A form with no box ticked means neither direction, which would never match; treat it as "both".
     events: form.events?.length ? form.events : null,
   };
+}
+
+export function formToSettings(form: PreferencesFormDto): Partial<ReadingSettings> {
+  return { language: form.language, timeZone: form.timeZone };
 }
 
 export class EmailSubscriptionQueryDto extends PageQuery {
@@ -73,6 +153,19 @@ export class SetEnabledDto {
 export class AcceptedDto {
   @ApiProperty({ example: 'accepted' }) status!: string;
   @ApiProperty() message!: string;
+  @ApiProperty({
+    example: 'ru',
+    description:
+      'The language this sign-up asked for, in canonical form (an address already subscribed keeps its own).',
+  })
+  language!: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: null,
+    description: 'The zone this sign-up asked for.',
+  })
+  timeZone!: string | null;
 }
 
 /** What a subscriber sees through a link: no address, no ids beyond its own. */
@@ -80,6 +173,8 @@ export class SubscriberViewDto {
   @ApiProperty({ enum: EMAIL_SUBSCRIPTION_STATUSES }) status!: EmailSubscriptionStatus;
   @ApiProperty() message!: string;
   @ApiPropertyOptional({ type: SubscriptionFilterView }) filter?: SubscriptionFilterView;
+  @ApiPropertyOptional({ example: 'ru' }) language?: string;
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'Asia/Almaty' }) timeZone?: string | null;
 }
 
 export class EmailSubscriptionDto {
@@ -87,6 +182,8 @@ export class EmailSubscriptionDto {
   @ApiProperty() email!: string;
   @ApiProperty({ enum: EMAIL_SUBSCRIPTION_STATUSES }) status!: EmailSubscriptionStatus;
   @ApiProperty({ type: SubscriptionFilterView }) filter!: SubscriptionFilterView;
+  @ApiProperty({ example: 'ru' }) language!: string;
+  @ApiProperty({ type: String, nullable: true, example: 'Asia/Almaty' }) timeZone!: string | null;
   @ApiProperty() createdAt!: string;
   @ApiProperty({ type: String, nullable: true }) confirmedAt!: string | null;
   @ApiProperty({ type: String, nullable: true }) unsubscribedAt!: string | null;
@@ -102,6 +199,8 @@ export const renderSubscription = (s: EmailSubscription): EmailSubscriptionDto =
   email: s.email,
   status: s.status,
   filter: renderFilter(s.filter),
+  language: s.language,
+  timeZone: s.timeZone,
   createdAt: s.createdAt.toISOString(),
   confirmedAt: s.confirmedAt?.toISOString() ?? null,
   unsubscribedAt: s.unsubscribedAt?.toISOString() ?? null,

@@ -3,6 +3,7 @@ import {
   Controller,
   Delete,
   Get,
+  Headers,
   HttpCode,
   HttpException,
   Param,
@@ -27,12 +28,13 @@ import {
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import { RequireRole } from '@tocsin/auth';
-import { SchemesService } from '@tocsin/schemes';
+import { UiLanguage } from '@tocsin/i18n';
+import { SchemesService, schemeText } from '@tocsin/schemes';
 import { EmailSubscription, EmailSubscriptionsService } from '@tocsin/subscribers';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { page } from '../http/cursor';
 import { ProblemDto } from '../http/shared.dto';
-import { renderFilter, SubscriptionFilterDto } from '../http/subscription-filter.dto';
+import { renderFilter } from '../http/subscription-filter.dto';
 import {
   AcceptedDto,
   ConfirmDto,
@@ -40,15 +42,18 @@ import {
   EmailSubscriptionListDto,
   EmailSubscriptionQueryDto,
   formToFilter,
+  formToSettings,
   PreferencesFormDto,
   renderSubscription,
   SetEnabledDto,
   SignUpDto,
+  SubscriberPreferencesDto,
   SubscriberViewDto,
   TokenQuery,
 } from './email-subscription.dto';
 import {
   confirmQuestionPage,
+  failurePage,
   messagePage,
   preferencesPage,
   SUBSCRIBER_PAGE_HEADERS,
@@ -78,12 +83,16 @@ export class EmailSubscriptionsController {
     description: `More than ${SIGNUPS_PER_CLIENT_PER_HOUR} sign-ups from this client in the hour; see Retry-After. Admin keys are exempt.`,
   })
   @UseGuards(SignUpThrottle)
-  async signUp(@Body() body: SignUpDto): Promise<AcceptedDto> {
-    const { email, ...filter } = body;
-    await this.subscriptions.signUp(email, filter);
+  async signUp(
+    @Body() body: SignUpDto,
+    @Headers('accept-language') acceptLanguage: string | undefined,
+  ): Promise<AcceptedDto> {
+    const { email, language, timeZone, ...filter } = body;
+    const settings = await this.subscriptions.signUp(email, filter, { language, timeZone, acceptLanguage });
     return {
       status: 'accepted',
       message: 'If this address can receive alerts, a confirmation email is on its way.',
+      ...settings,
     };
   }
 
@@ -109,8 +118,9 @@ export class EmailSubscriptionsController {
             subscription.status === 'confirmed'
               ? 'This subscription is already confirmed.'
               : 'POST {"token"} to this URL to confirm.',
+          ...settingsOf(subscription),
         },
-        html: confirmQuestionPage(query.token, subscription),
+        html: confirmQuestionPage(this.subscriptions.uiLanguageOf(subscription), query.token, subscription),
       };
     });
   }
@@ -135,10 +145,11 @@ export class EmailSubscriptionsController {
   ) {
     return this.answer(request, reply, async () => {
       const subscription = await this.subscriptions.confirm(body.token);
-      return view(
+      return this.view(
         subscription,
-        'Subscription confirmed',
         'You will now receive Tocsin alerts for the areas you chose.',
+        'email.page.confirmedTitle',
+        'email.page.confirmedBody',
       );
     });
   }
@@ -157,8 +168,16 @@ export class EmailSubscriptionsController {
     return this.answer(request, reply, async () => {
       const subscription = await this.subscriptions.peekUnsubscribe(query.token);
       return {
-        json: { status: subscription.status, message: 'POST to this URL to unsubscribe.' },
-        html: unsubscribeQuestionPage(query.token, subscription),
+        json: {
+          status: subscription.status,
+          message: 'POST to this URL to unsubscribe.',
+          ...settingsOf(subscription),
+        },
+        html: unsubscribeQuestionPage(
+          this.subscriptions.uiLanguageOf(subscription),
+          query.token,
+          subscription,
+        ),
       };
     });
   }
@@ -177,7 +196,12 @@ export class EmailSubscriptionsController {
   ) {
     return this.answer(request, reply, async () => {
       const subscription = await this.subscriptions.unsubscribe(query.token);
-      return view(subscription, 'Unsubscribed', 'No more Tocsin alerts will be sent to this address.');
+      return this.view(
+        subscription,
+        'No more Tocsin alerts will be sent to this address.',
+        'email.page.unsubscribedTitle',
+        'email.page.unsubscribedBody',
+      );
     });
   }
 
@@ -210,20 +234,32 @@ export class EmailSubscriptionsController {
     return this.answer(request, reply, async () =>
       this.preferencesView(
         query.token,
-        await this.subscriptions.updatePreferences(query.token, formToFilter(form)),
+        await this.subscriptions.updatePreferences(query.token, formToFilter(form), formToSettings(form)),
         true,
       ),
     );
   }
 
   @Put('manage')
-  @ApiOkResponse({ type: SubscriberViewDto, description: 'Replaces the subscription’s filter.' })
+  @ApiOkResponse({
+    type: SubscriberViewDto,
+    description: 'Replaces the subscription’s filter; its language and time zone change where given.',
+  })
   async savePreferences(
     @Query() query: TokenQuery,
-    @Body() body: SubscriptionFilterDto,
+    @Body() body: SubscriberPreferencesDto,
   ): Promise<SubscriberViewDto> {
-    const subscription = await this.subscriptions.updatePreferences(query.token, body);
-    return { status: subscription.status, message: 'Saved.', filter: renderFilter(subscription.filter) };
+    const { language, timeZone, ...filter } = body;
+    const subscription = await this.subscriptions.updatePreferences(query.token, filter, {
+      language,
+      timeZone,
+    });
+    return {
+      status: subscription.status,
+      message: 'Saved.',
+      filter: renderFilter(subscription.filter),
+      ...settingsOf(subscription),
+    };
   }
 
   @Get()
@@ -268,16 +304,19 @@ export class EmailSubscriptionsController {
       this.schemes.list(),
       this.subscriptions.linksFor(subscription),
     ]);
+    const ui = this.subscriptions.uiLanguageOf(subscription);
     return {
       json: {
         status: subscription.status,
         message: saved ? 'Saved.' : 'Your alert preferences.',
         filter: renderFilter(subscription.filter),
+        ...settingsOf(subscription),
       },
       html: preferencesPage({
+        ui,
         token,
         subscription,
-        schemeIds: schemes.map((s) => s.id),
+        schemes: schemes.map((s) => ({ id: s.id, name: schemeText(s, ui).name })),
         unsubscribeUrl: links.unsubscribeUrl,
         saved,
       }),
@@ -298,12 +337,24 @@ export class EmailSubscriptionsController {
       return result.html;
     } catch (error) {
       if (!html || !(error instanceof HttpException)) throw error;
+      // No subscription answered the link, so the reader's browser says which language to answer in.
+      const ui = this.subscriptions.negotiate(request.headers['accept-language']);
       void reply.status(error.getStatus()).headers(SUBSCRIBER_PAGE_HEADERS).type('text/html; charset=utf-8');
-      return messagePage('This link did not work', error.message);
+      return failurePage(ui, error.getStatus());
     }
+  }
+
+  /** The answer of an act: the English message for programs, the page in the subscriber's language. */
+  private view(subscription: EmailSubscription, message: string, titleKey: string, messageKey: string) {
+    const ui: UiLanguage = this.subscriptions.uiLanguageOf(subscription);
+    return {
+      json: { status: subscription.status, message, ...settingsOf(subscription) },
+      html: messagePage(ui, titleKey, messageKey),
+    };
   }
 }
 
-function view(subscription: EmailSubscription, title: string, message: string) {
-  return { json: { status: subscription.status, message }, html: messagePage(title, message) };
-}
+const settingsOf = (subscription: EmailSubscription) => ({
+  language: subscription.language,
+  timeZone: subscription.timeZone,
+});

@@ -1,6 +1,8 @@
 // Small server-rendered pages for the links in emails: a person clicking "confirm" or "unsubscribe" gets a
-// page, not JSON. Every value is escaped.
-import { EmailSubscription, FILTER_EVENTS } from '@tocsin/subscribers';
+// page, not JSON, in the subscriber's language (the `email` catalog). Every value is escaped.
+import { areaName, EVERYWHERE } from '@tocsin/areas';
+import { SUPPORTED_LANGUAGES, translate, UiLanguage } from '@tocsin/i18n';
+import { EmailSubscription, FILTER_EVENTS, languageName } from '@tocsin/subscribers';
 import escape from 'escape-html';
 import { cspHash, pageSecurityHeaders } from '../web/security-headers';
 
@@ -35,9 +37,9 @@ export const SUBSCRIBER_PAGE_HEADERS = {
   'cache-control': 'no-store',
 };
 
-export function page(title: string, body: string): string {
+export function page(ui: UiLanguage, title: string, body: string): string {
   return `<!doctype html>
-<html lang="en">
+<html lang="${ui}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -54,85 +56,128 @@ ${body}
 </html>`;
 }
 
-export const messagePage = (title: string, message: string): string =>
-  page(title, `<p>${escape(message)}</p>`);
+/** A page of one sentence under its title, both from the catalog. */
+export const messagePage = (ui: UiLanguage, titleKey: string, messageKey: string): string =>
+  page(ui, translate(ui, titleKey), `<p>${escape(translate(ui, messageKey))}</p>`);
+
+/** The page for a link that failed with `status`: broken (404), used up or expired (410), or a form refused. */
+export function failurePage(ui: UiLanguage, status: number): string {
+  if (status === 404) return messagePage(ui, 'email.page.linkFailed', 'email.page.linkInvalid');
+  if (status === 410) return messagePage(ui, 'email.page.linkFailed', 'email.page.linkGone');
+  return messagePage(ui, 'email.page.notSavedTitle', 'email.page.notSaved');
+}
+
+const areasIn = (ui: UiLanguage, codes: string[]) =>
+  codes
+    .map((code) => (code === EVERYWHERE ? translate(ui, 'email.filter.everywhere') : areaName(code, ui)))
+    .join(', ');
 
 /**
  * The page behind the confirmation link. It only asks: mail scanners open links, and must not confirm sign-ups
  * nobody made. The button posts the token to the same path, which confirms.
  */
-export function confirmQuestionPage(token: string, subscription: EmailSubscription): string {
+export function confirmQuestionPage(ui: UiLanguage, token: string, subscription: EmailSubscription): string {
   if (subscription.status === 'confirmed') {
-    return messagePage('Subscription confirmed', 'This subscription is already confirmed.');
+    return messagePage(ui, 'email.page.confirmedTitle', 'email.page.alreadyConfirmed');
   }
   return page(
-    'Confirm your Tocsin alerts',
-    `<p>Threat-level alerts for ${escape(subscription.filter.areas.join(', '))} will be sent to this address once you confirm.</p>
+    ui,
+    translate(ui, 'email.page.confirmTitle'),
+    `<p>${escape(translate(ui, 'email.page.confirmBody', { areas: areasIn(ui, subscription.filter.areas) }))}</p>
 <form method="post" action="confirm">
 <input type="hidden" name="token" value="${escape(token)}">
-<button type="submit">Confirm my subscription</button>
+<button type="submit">${escape(translate(ui, 'email.confirm.link'))}</button>
 </form>
-<p class="hint">If you did not sign up, close this page: nothing will be sent.</p>`,
+<p class="hint">${escape(translate(ui, 'email.page.confirmHint'))}</p>`,
   );
 }
 
-export function unsubscribeQuestionPage(token: string, subscription: EmailSubscription): string {
+export function unsubscribeQuestionPage(
+  ui: UiLanguage,
+  token: string,
+  subscription: EmailSubscription,
+): string {
   if (subscription.status === 'unsubscribed') {
-    return messagePage('Unsubscribed', 'This address is already unsubscribed from Tocsin alerts.');
+    return messagePage(ui, 'email.page.unsubscribedTitle', 'email.page.alreadyUnsubscribed');
   }
   return page(
-    'Unsubscribe from Tocsin alerts?',
-    `<p>No more threat-level alerts will be sent to this address.</p>
+    ui,
+    translate(ui, 'email.page.unsubscribeTitle'),
+    `<p>${escape(translate(ui, 'email.page.unsubscribeBody'))}</p>
 <form method="post" action="?token=${encodeURIComponent(token)}">
-<button type="submit">Unsubscribe</button>
+<button type="submit">${escape(translate(ui, 'email.link.unsubscribe'))}</button>
 </form>`,
   );
 }
 
 export interface PreferencesView {
+  ui: UiLanguage;
   token: string;
   subscription: EmailSubscription;
-  schemeIds: string[];
+  /** Every scheme, by id, with its name in `ui`. */
+  schemes: { id: string; name: string }[];
   unsubscribeUrl: string;
   saved: boolean;
 }
 
 export function preferencesPage({
+  ui,
   token,
   subscription,
-  schemeIds,
+  schemes,
   unsubscribeUrl,
   saved,
 }: PreferencesView): string {
+  const t = (key: string) => escape(translate(ui, key));
   const f = subscription.filter;
-  const schemeOptions = ['', ...schemeIds]
+  const schemeOptions = [{ id: '', name: translate(ui, 'email.page.everyScheme') }, ...schemes]
     .map(
-      (id) =>
-        `<option value="${escape(id)}"${(f.schemeId ?? '') === id ? ' selected' : ''}>${escape(id || 'Every scheme')}</option>`,
+      ({ id, name }) =>
+        `<option value="${escape(id)}"${(f.schemeId ?? '') === id ? ' selected' : ''}>${escape(name)}</option>`,
+    )
+    .join('');
+  // Each language named in itself, as language menus do; a tag of the subscriber's own beyond ours stays on.
+  const languages: string[] = [...SUPPORTED_LANGUAGES];
+  if (!languages.includes(subscription.language)) languages.push(subscription.language);
+  const languageOptions = languages
+    .map(
+      (tag) =>
+        `<option value="${escape(tag)}"${tag === subscription.language ? ' selected' : ''}>${escape(
+          languageName(
+            tag,
+            (SUPPORTED_LANGUAGES as readonly string[]).includes(tag) ? (tag as UiLanguage) : ui,
+          ),
+        )}</option>`,
     )
     .join('');
   const eventBoxes = FILTER_EVENTS.map(
     (event) =>
       `<label><input type="checkbox" name="events" value="${event}"${!f.events || f.events.includes(event) ? ' checked' : ''}> ${
-        event === 'escalated' ? 'When a level rises' : 'When a level falls or ends'
+        event === 'escalated' ? t('email.page.rises') : t('email.page.falls')
       }</label>`,
   ).join('\n');
   return page(
-    'Your Tocsin alerts',
-    `${saved ? '<p role="status"><strong>Saved.</strong></p>' : ''}
+    ui,
+    translate(ui, 'email.page.manageTitle'),
+    `${saved ? `<p role="status"><strong>${t('email.page.saved')}</strong></p>` : ''}
 <form method="post" action="?token=${encodeURIComponent(token)}">
-<label for="areas">Areas</label>
+<label for="areas">${t('email.page.areas')}</label>
 <input type="text" id="areas" name="areas" value="${escape(f.areas.join(', '))}" aria-describedby="areas-hint" required>
-<p class="hint" id="areas-hint">ISO 3166 codes separated by commas: KZ for all of Kazakhstan, KZ-75 for Almaty city, * for everywhere.</p>
-<label for="scheme">Scheme</label>
+<p class="hint" id="areas-hint">${t('email.page.areasHint')}</p>
+<label for="scheme">${t('email.page.scheme')}</label>
 <select id="scheme" name="scheme">${schemeOptions}</select>
-<label for="minRank">Only when the level is at least (rank, 1 = lowest; empty = any)</label>
+<label for="minRank">${t('email.page.minRank')}</label>
 <input type="number" id="minRank" name="minRank" min="1" max="20" value="${f.minRank ?? ''}">
-<fieldset><legend>Changes</legend>
+<fieldset><legend>${t('email.page.changes')}</legend>
 ${eventBoxes}
 </fieldset>
-<button type="submit">Save</button>
+<label for="language">${t('email.page.language')}</label>
+<select id="language" name="language">${languageOptions}</select>
+<label for="timeZone">${t('email.page.timeZone')}</label>
+<input type="text" id="timeZone" name="timeZone" value="${escape(subscription.timeZone ?? '')}" aria-describedby="timeZone-hint" autocomplete="off">
+<p class="hint" id="timeZone-hint">${t('email.page.timeZoneHint')}</p>
+<button type="submit">${t('email.page.save')}</button>
 </form>
-<p><a href="${escape(unsubscribeUrl)}">Unsubscribe instead</a></p>`,
+<p><a href="${escape(unsubscribeUrl)}">${t('email.page.unsubscribeInstead')}</a></p>`,
   );
 }
