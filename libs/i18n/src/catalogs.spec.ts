@@ -1,6 +1,7 @@
 // The catalog test: every namespace has every English key in Russian and Kazakh, nothing more, and every
 // message parses, uses no argument English lacks, and gives each plural every category its language has.
-import { readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IntlMessageFormat } from 'intl-messageformat';
 import { CATALOGS_DIRECTORY, readCatalogs } from './catalogs';
@@ -110,8 +111,6 @@ describe('message catalogs', () => {
 
 describe('readCatalogs', () => {
   it('reads each namespace of a folder and rejects a message that is not a string', () => {
-    const { mkdtempSync, mkdirSync, writeFileSync } = jest.requireActual<typeof import('node:fs')>('node:fs');
-    const { tmpdir } = jest.requireActual<typeof import('node:os')>('node:os');
     const directory = mkdtempSync(join(tmpdir(), 'catalogs-'));
     mkdirSync(join(directory, 'one'));
     writeFileSync(join(directory, 'one', 'en.json'), '{"one.a": "A"}');
