@@ -4,7 +4,7 @@ import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { tables } from '@tocsin/database';
 import { eq } from 'drizzle-orm';
-import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import { Browser, BrowserContext, BrowserContextOptions, chromium, Page } from 'playwright-core';
 import { linkIn, SmtpSink } from './support/smtp-sink';
 import { ADMIN_KEY, createKey, startTestApp, TestApp } from './support/test-app';
 
@@ -16,6 +16,7 @@ interface PageElement {
 }
 declare const document: {
   activeElement: PageElement | null;
+  documentElement: PageElement;
   querySelector(selector: string): PageElement | null;
 };
 declare const window: object;
@@ -76,11 +77,13 @@ describe('the web pages, in Chromium', () => {
     path: string,
     viewport = DESKTOP,
     prepare: (page: Page) => Promise<unknown> = async () => {},
+    options: BrowserContextOptions = {},
   ): Promise<Page> {
     const context = await browser.newContext({
       viewport,
       isMobile: viewport === PHONE,
       hasTouch: viewport === PHONE,
+      ...options,
     });
     contexts.push(context);
     const page = await context.newPage();
@@ -390,7 +393,8 @@ describe('the web pages, in Chromium', () => {
     expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(
       'Remove France (FR)',
     );
-    for (let i = 0; i < 5; i++) await page.keyboard.press('Tab'); // scheme, threshold, two boxes, the button
+    // scheme, threshold, two boxes, the emails' language and time zone, the button
+    for (let i = 0; i < 7; i++) await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(
       'Send me a confirmation email',
     );
@@ -572,6 +576,200 @@ describe('the web pages, in Chromium', () => {
       path: join(ARTIFACTS, 'console-webhooks-desktop.png'),
       fullPage: true,
       animations: 'disabled',
+    });
+  });
+
+  describe('in English, Russian and Kazakh', () => {
+    const htmlLang = (page: Page) => page.evaluate(() => document.documentElement.getAttribute('lang'));
+    const waitForLang = (page: Page, lang: string) =>
+      page.waitForFunction((wanted) => document.documentElement.getAttribute('lang') === wanted, lang);
+    // Every <time> on the page reads as Intl writes that instant in the page's language; where the browser has
+    // no data for the language (Debian's Chromium has none for Kazakh: "2022 M01 7"), as dd.MM.yyyy, HH:mm.
+    const timesFollowIntl = async (page: Page, lang: string) => {
+      const pairs = await page.locator('time').evaluateAll((times, wanted) => {
+        const month = (tag: string) =>
+          new Intl.DateTimeFormat(tag, { month: 'long', timeZone: 'UTC' }).format(Date.UTC(2022, 0, 7));
+        const digits = (at: Date) => {
+          const parts = new Intl.DateTimeFormat('en', {
+            day: '2-digit',
+            month: '2-digit',
+            year: 'numeric',
+            hour: '2-digit',
+            minute: '2-digit',
+            hourCycle: 'h23',
+          }).formatToParts(at);
+          const part = Object.fromEntries(parts.map((p) => [p.type, p.value]));
+          return `${part.day}.${part.month}.${part.year}, ${part.hour}:${part.minute}`;
+        };
+        const intl = new Intl.DateTimeFormat(wanted, { dateStyle: 'medium', timeStyle: 'short' });
+        const write = /^M\d+$/.test(month(wanted)) ? digits : (at: Date) => intl.format(at);
+        return times.map((time) => [time.textContent, write(new Date(time.getAttribute('datetime')!))]);
+      }, lang);
+      expect(pairs.length).toBeGreaterThan(0);
+      for (const [shown, expected] of pairs) {
+        expect(shown).toBe(expected);
+        expect(shown).not.toMatch(/M\d\d/);
+      }
+    };
+
+    it('the server sends index.html in the language of ?lang=, the cookie or Accept-Language, <html lang> to match', async () => {
+      const page = async (path: string, headers: Record<string, string> = {}) => {
+        const response = await test.http.get(path).set(headers).expect(200);
+        expect(response.headers.vary).toBe('accept-language, cookie');
+        return {
+          lang: /<html lang="([^"]+)">/.exec(response.text)?.[1],
+          contentLanguage: response.headers['content-language'],
+          title: /<title[^>]*>([^<]*)<\/title>/.exec(response.text)?.[1],
+        };
+      };
+      expect(await page('/')).toEqual({ lang: 'en', contentLanguage: 'en', title: 'Tocsin — threat levels' });
+      expect(await page('/subscribe?lang=kk')).toEqual({
+        lang: 'kk',
+        contentLanguage: 'kk',
+        title: 'Tocsin — қауіп деңгейлері',
+      });
+      expect(await page('/country/KZ', { 'accept-language': 'ru-RU,ru;q=0.9,en;q=0.5' })).toEqual({
+        lang: 'ru',
+        contentLanguage: 'ru',
+        title: 'Tocsin — уровни угрозы',
+      });
+      // The remembered choice over Accept-Language; ?lang= over both; a ?lang= that is not ours is passed over.
+      expect((await page('/admin', { cookie: 'tocsin_lang=kk', 'accept-language': 'ru' })).lang).toBe('kk');
+      expect((await page('/?lang=ru', { cookie: 'tocsin_lang=kk' })).lang).toBe('ru');
+      expect((await page('/?lang=fr', { 'accept-language': 'ru' })).lang).toBe('ru');
+      expect((await page('/index.html?lang=not_a_tag')).lang).toBe('en');
+      // The switch names each language in itself, whatever the page's language.
+      const ru = (await test.http.get('/?lang=ru').expect(200)).text;
+      expect(ru).toMatch(/<a href="\?lang=kk" hreflang="kk" lang="kk" aria-label="Қазақша"[^>]*>қаз<\/a/);
+      expect(ru).toMatch(/<a href="\?lang=en" hreflang="en" lang="en" aria-label="English"[^>]*>en<\/a/);
+      expect(ru).toContain(
+        '<a class="skip-link" href="#main" data-i18n="web.skipLink">Перейти к содержимому</a>',
+      );
+    });
+
+    it('switches to Kazakh with the switch, and stays in Kazakh after a reload and on the next page', async () => {
+      const red = (await test.http.get('/v1/schemes/kz-terror').expect(200)).body.levels.find(
+        (level: { code: string }) => level.code === 'red',
+      );
+      const kazakhRed: string = red.translations?.kk?.name ?? red.name;
+      const { body: declaration } = await declare({
+        scheme: 'kz-terror',
+        level: 'red',
+        areas: ['KZ'],
+        headline: 'Critical level across Kazakhstan',
+        translations: {
+          kk: {
+            headline: 'Бүкіл Қазақстанда қатерлі деңгей',
+            summary: 'Қайталанған шабуылдар болуы мүмкін.',
+            measures: ['Адамдар көп жиналатын орындардан аулақ болыңыз.'],
+          },
+        },
+      });
+
+      const page = await open('/');
+      await page.locator('li[data-country="KZ"] .chip').waitFor();
+      expect(await htmlLang(page)).toBe('en');
+      const languages = page.getByRole('navigation', { name: 'Language' });
+      expect(
+        await languages.getByRole('link').evaluateAll((links) => links.map((l) => l.textContent)),
+      ).toEqual(['en', 'рус', 'қаз']);
+      await languages.getByRole('link', { name: 'Қазақша' }).click();
+      await waitForLang(page, 'kk');
+      await page.getByRole('heading', { name: 'Қазіргі қауіп деңгейлері' }).waitFor();
+      const kz = page.locator('li[data-country="KZ"]');
+      await kz.locator('.chip').waitFor();
+      expect(await kz.locator('a').textContent()).toBe('Қазақстан');
+      expect(await kz.locator('.chip').textContent()).toBe(kazakhRed);
+      expect(
+        await page
+          .getByRole('navigation', { name: 'Тіл' })
+          .getByRole('link', { name: 'Қазақша' })
+          .getAttribute('aria-current'),
+      ).toBe('true');
+      expect(await page.getByRole('link', { name: 'Мазмұнға өту' }).count()).toBe(1);
+      await timesFollowIntl(page, 'kk');
+      await page.screenshot({
+        path: join(ARTIFACTS, 'map-kk-desktop.png'),
+        fullPage: true,
+        animations: 'disabled',
+      });
+
+      await page.reload();
+      await waitForLang(page, 'kk');
+      await page.getByRole('heading', { name: 'Қазіргі қауіп деңгейлері' }).waitFor();
+      expect(await page.locator('li[data-country="KZ"] a').textContent()).toBe('Қазақстан');
+
+      // Another page, with no ?lang= in its address: the choice is remembered.
+      await page.goto(`${base}/country/KZ`);
+      expect(await htmlLang(page)).toBe('kk');
+      await page.getByRole('heading', { name: 'Тарих' }).waitFor();
+      expect(await page.locator('h1').textContent()).toBe('Қазақстан (KZ)');
+      const card = page.locator(`article[data-declaration="${declaration.id}"]`);
+      expect(await card.locator('h3').textContent()).toBe('Бүкіл Қазақстанда қатерлі деңгей');
+      expect(await card.locator('h3').getAttribute('lang')).toBe('kk');
+      expect(await card.locator('ul').textContent()).toBe('Адамдар көп жиналатын орындардан аулақ болыңыз.');
+      await timesFollowIntl(page, 'kk');
+
+      // And back to English with the switch.
+      await page.getByRole('link', { name: 'English' }).click();
+      await waitForLang(page, 'en');
+      await page.getByRole('heading', { name: 'History' }).waitFor();
+      expect(await page.locator('h1').textContent()).toBe('Kazakhstan (KZ)');
+      expect(await card.locator('h3').textContent()).toBe('Critical level across Kazakhstan');
+    });
+
+    it('?lang=ru gives the pages and the console in Russian, with Russian plurals and area names', async () => {
+      await declare({
+        scheme: 'travel-advisory',
+        level: '3',
+        areas: ['KG-GB'],
+        headline: 'Reconsider travel to Bishkek',
+      });
+      const page = await open('/?lang=ru');
+      expect(await htmlLang(page)).toBe('ru');
+      await page.getByRole('heading', { name: 'Уровни угрозы сейчас' }).waitFor();
+      const kg = page.locator('li[data-country="KG"]');
+      await kg.locator('.chip').waitFor();
+      expect(await kg.locator('a').textContent()).toBe('Киргизия');
+      expect(await kg.locator('.level-line').textContent()).toMatch(/ в 1 регионе$/);
+      expect(
+        await page.getByRole('link', { name: 'Уровни угрозы', exact: true }).getAttribute('aria-current'),
+      ).toBe('page');
+      await timesFollowIntl(page, 'ru');
+
+      const admin = await open('/admin?lang=ru');
+      await admin.getByLabel('API-ключ', { exact: true }).fill(ADMIN_KEY);
+      await admin.getByRole('button', { name: 'Войти' }).click();
+      await admin.getByRole('heading', { name: 'Опубликовать объявление' }).waitFor();
+      expect(await admin.title()).toBe('Опубликовать — Консоль — Tocsin');
+      await admin.getByLabel('Страна', { exact: true }).selectOption('KG');
+      expect(await admin.locator('label[for="whole-country"]').textContent()).toBe('Вся страна: Киргизия');
+      expect(await admin.getByLabel('Язык текста', { exact: true }).inputValue()).toBe('ru');
+      await admin.screenshot({
+        path: join(ARTIFACTS, 'console-ru-desktop.png'),
+        fullPage: true,
+        animations: 'disabled',
+      });
+    });
+
+    it('Accept-Language: ru gives Russian, and a sign-up made there asks for Russian emails', async () => {
+      const page = await open('/subscribe', DESKTOP, async () => {}, { locale: 'ru-RU' });
+      expect(await htmlLang(page)).toBe('ru');
+      await page
+        .getByRole('heading', { name: 'Оповещения об уровнях угрозы по электронной почте' })
+        .waitFor();
+      await page.getByLabel('Адрес электронной почты', { exact: true }).fill('ru-reader@ngo.example');
+      await page.getByLabel('Территории', { exact: true }).fill('Казахстан');
+      await page.getByRole('button', { name: 'Добавить', exact: true }).click();
+      await page.getByRole('button', { name: 'Убрать: Казахстан (KZ)' }).waitFor();
+      expect(await page.getByLabel('Язык писем', { exact: true }).inputValue()).toBe('ru');
+      await page.getByRole('button', { name: 'Отправить письмо для подтверждения' }).click();
+      await page.getByRole('heading', { name: 'Проверьте почту' }).waitFor();
+      const [row] = await test.db
+        .select()
+        .from(tables.emailSubscriptions)
+        .where(eq(tables.emailSubscriptions.email, 'ru-reader@ngo.example'));
+      expect(row).toMatchObject({ areas: ['KZ'], language: 'ru', timeZone: null });
     });
   });
 });

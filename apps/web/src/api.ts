@@ -1,10 +1,22 @@
 // The JSON API as the pages use it: same origin, problem+json errors turned into ApiError.
 
+import { language, t } from './i18n';
+
+/** Texts in other languages, keyed by BCP 47 tag: `{"ru": {"name": "…"}}`. */
+export type Translations<T> = Partial<Record<string, Partial<T>>>;
+
+export interface LevelText {
+  name: string;
+  description: string;
+  measures: string[];
+}
+
 export interface Level {
   code: string;
   rank: number;
   name: string;
   color: string | null;
+  translations?: Translations<LevelText>;
 }
 
 export interface Area {
@@ -13,6 +25,8 @@ export interface Area {
   type: 'country' | 'subdivision';
   parent: string | null;
   defaultScheme?: string;
+  /** A country's names by language. */
+  names?: Record<string, string>;
 }
 
 export interface SchemeLevel extends Level {
@@ -23,7 +37,10 @@ export interface SchemeLevel extends Level {
 export interface Scheme {
   id: string;
   name: string;
+  event?: string;
+  description?: string;
   levels: SchemeLevel[];
+  translations?: Translations<{ name: string; event: string; description: string }>;
 }
 
 export interface EffectiveLevel {
@@ -54,8 +71,17 @@ export interface LevelChange {
   by: string | null;
 }
 
+export interface DeclarationText {
+  headline: string;
+  summary: string;
+  measures: string[];
+}
+
 export interface Declaration {
   id: string;
+  /** The language of headline, summary and measures. */
+  language?: string;
+  translations?: Translations<DeclarationText>;
   status: 'scheduled' | 'active' | 'expired' | 'cancelled' | 'superseded';
   scheme: string;
   level: Level;
@@ -72,6 +98,7 @@ export interface Declaration {
 }
 
 export interface DeclarationBody {
+  language?: string;
   scheme: string;
   level: string;
   areas: string[];
@@ -162,7 +189,7 @@ export async function api<T>(
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
     });
   } catch {
-    throw new ApiError(0, 'The server could not be reached. Check your connection and try again.');
+    throw new ApiError(0, t('web.error.unreachable'));
   }
   if (response.status === 204) return undefined as T;
   const text = await response.text();
@@ -176,19 +203,34 @@ export async function api<T>(
     const problem = (body ?? {}) as ProblemBody;
     throw new ApiError(
       response.status,
-      problem.detail ?? problem.title ?? `The server answered ${response.status}.`,
+      problem.detail ?? problem.title ?? t('web.error.status', { status: response.status }),
       problem.errors ?? [],
     );
   }
   return body as T;
 }
 
+/**
+ * `path` with `lang=` for the reads that name areas (and levels) in the pages' language: /v1/areas and
+ * /v1/levels. Other routes refuse a parameter they do not know, so it goes only where it is understood.
+ */
+export function inLanguage(path: string): string {
+  return `${path}${path.includes('?') ? '&' : '?'}lang=${language()}`;
+}
+
 let countries: Promise<Area[]> | null = null;
 let schemes: Promise<Scheme[]> | null = null;
+const schemesById = new Map<string, Scheme>();
 
-/** Every country (with its default scheme); fetched once per page. */
+/** Every country (with its default scheme), named in the pages' language; fetched once per page. */
 export const listCountries = (): Promise<Area[]> =>
-  (countries ??= api<Page<Area>>('/v1/areas?type=country').then((page) => page.items));
+  (countries ??= api<Page<Area>>(inLanguage('/v1/areas?type=country')).then((page) => page.items));
 
 export const listSchemes = (): Promise<Scheme[]> =>
-  (schemes ??= api<Page<Scheme>>('/v1/schemes').then((page) => page.items));
+  (schemes ??= api<Page<Scheme>>('/v1/schemes').then((page) => {
+    for (const scheme of page.items) schemesById.set(scheme.id, scheme);
+    return page.items;
+  }));
+
+/** A scheme `listSchemes` has loaded. */
+export const knownScheme = (id: string): Scheme | undefined => schemesById.get(id);

@@ -1,8 +1,10 @@
 // Choosing areas: type a country's name (suggested from the list) or any ISO 3166 code such as KZ-75, then Add.
 // Each chosen area is a button that removes it, so the whole control works from the keyboard.
 
-import { api, ApiError, Area, listCountries } from './api';
+import { api, ApiError, Area, inLanguage, listCountries } from './api';
 import { h } from './dom';
+import { t } from './i18n';
+import { areaName } from './localised';
 
 export interface AreaPicker {
   element: HTMLElement;
@@ -26,11 +28,12 @@ export function areaPicker(label: string, hint: string): AreaPicker {
   });
   const options = h('datalist', { id: `${id}-options` });
   const error = h('p', { id: `${id}-error`, class: 'field-error', hidden: true });
-  const chips = h('ul', { class: 'chosen-areas', 'aria-label': 'Chosen areas' });
-  const addButton = h('button', { type: 'button', class: 'secondary' }, 'Add');
+  const chips = h('ul', { class: 'chosen-areas', 'aria-label': t('web.areaPicker.chosen') });
+  const addButton = h('button', { type: 'button', class: 'secondary' }, t('web.areaPicker.add'));
+  const named = (area: Area) => t('web.area.withCode', { name: areaName(area), code: area.code });
 
   void listCountries().then((countries) =>
-    options.append(...countries.map((c) => h('option', { value: `${c.name} (${c.code})` }))),
+    options.append(...countries.map((c) => h('option', { value: named(c) }))),
   );
 
   const setError = (message: string | null) => {
@@ -51,7 +54,7 @@ export function areaPicker(label: string, hint: string): AreaPicker {
               type: 'button',
               class: 'area-chip',
               'data-area': code,
-              'aria-label': `Remove ${name}`,
+              'aria-label': t('web.areaPicker.remove', { name }),
               onclick: () => {
                 chosen.delete(code);
                 render();
@@ -66,26 +69,29 @@ export function areaPicker(label: string, hint: string): AreaPicker {
     );
   };
 
-  /** Accepts "Kazakhstan (KZ)", "kz", "KZ-75", "*", or a country's exact name. */
+  /** Accepts "Kazakhstan (KZ)", "kz", "KZ-75", "*", or a country's exact name (in any of its languages). */
   const resolve = async (text: string): Promise<{ code: string; name: string } | null> => {
     const value = text.trim();
     if (!value) return null;
-    if (value === '*') return { code: '*', name: 'Everywhere' };
+    if (value === '*') return { code: '*', name: t('web.areaPicker.everywhere') };
     const inParens = /\(([A-Za-z]{2}(?:-[A-Za-z0-9]{1,3})?)\)\s*$/.exec(value)?.[1];
     const code = inParens ?? (/^[A-Za-z]{2}(-[A-Za-z0-9]{1,3})?$/.test(value) ? value : null);
     if (code) {
-      const area = await api<Area>(`/v1/areas/${encodeURIComponent(code)}`);
-      return { code: area.code, name: `${area.name} (${area.code})` };
+      const area = await api<Area>(inLanguage(`/v1/areas/${encodeURIComponent(code)}`));
+      return { code: area.code, name: named(area) };
     }
-    const byName = (await listCountries()).find((c) => c.name.toLowerCase() === value.toLowerCase());
-    return byName ? { code: byName.code, name: `${byName.name} (${byName.code})` } : null;
+    const wanted = value.toLocaleLowerCase();
+    const byName = (await listCountries()).find((c) =>
+      [c.name, ...Object.values(c.names ?? {})].some((n) => n.toLocaleLowerCase() === wanted),
+    );
+    return byName ? { code: byName.code, name: named(byName) } : null;
   };
 
   const add = async (text: string) => {
     try {
       const area = await resolve(text);
       if (!area) {
-        setError(`"${text.trim()}" is not a country or ISO 3166 code we know.`);
+        setError(t('web.areaPicker.unknown', { text: text.trim() }));
         return;
       }
       chosen.set(area.code, area.name);
@@ -95,7 +101,7 @@ export function areaPicker(label: string, hint: string): AreaPicker {
     } catch (e) {
       setError(
         e instanceof ApiError && e.status === 404
-          ? `"${text.trim()}" is not a country or ISO 3166 code we know.`
+          ? t('web.areaPicker.unknown', { text: text.trim() })
           : String((e as Error).message),
       );
     }

@@ -1,6 +1,8 @@
 // Pure: which level colours each country on the world map.
 
 import type { EffectiveLevel, Level } from './api';
+import { t } from './i18n';
+import { levelText } from './level-chip';
 
 export interface CountryLevel {
   country: string;
@@ -74,9 +76,11 @@ export function describeCountryLevel(
   entry: CountryLevel | undefined,
   schemeName: string,
 ): string {
-  if (!entry) return `${name}: no level declared`;
-  const where = entry.partial
-    ? ` in ${entry.subdivisions} ${entry.subdivisions === 1 ? 'region' : 'regions'}`
-    : '';
-  return `${name}: ${entry.level.name} (${entry.level.code})${where}, ${schemeName}`;
+  if (!entry) return t('web.map.noLevel', { name });
+  return t(entry.partial ? 'web.map.levelInRegions' : 'web.map.level', {
+    name,
+    level: levelText(entry.level, entry.scheme),
+    regions: entry.subdivisions,
+    scheme: schemeName,
+  });
 }

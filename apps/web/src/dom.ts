@@ -1,5 +1,7 @@
 // A small element builder: every text goes in as a text node, so data from the API is never parsed as HTML.
 
+import { formatDateTime, t } from './i18n';
+
 type Child = Node | string | number | null | undefined | false;
 type Attributes = Record<string, string | number | boolean | null | undefined | EventListener>;
 
@@ -44,16 +46,14 @@ export function main(): HTMLElement {
 
 /** Replaces the page's content and title. */
 export function showPage(title: string, ...content: Node[]): void {
-  document.title = `${title} — Tocsin`;
+  document.title = t('web.page.title', { title });
   main().replaceChildren(...content);
 }
 
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-
-/** A `<time>` showing an instant in the reader's time zone, with the exact instant in `datetime`. */
-export function time(iso: string | null, whenNull = 'until further notice'): Node {
+/** A `<time>` showing an instant in the reader's time zone and language, with the exact instant in `datetime`. */
+export function time(iso: string | null, whenNull = t('web.time.untilFurtherNotice')): Node {
   if (!iso) return document.createTextNode(whenNull);
-  return h('time', { datetime: iso }, dateTime.format(new Date(iso)));
+  return h('time', { datetime: iso }, formatDateTime(new Date(iso)));
 }
 
-export const formatInstant = (iso: string): string => dateTime.format(new Date(iso));
+export const formatInstant = (iso: string): string => formatDateTime(new Date(iso));

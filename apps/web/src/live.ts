@@ -1,5 +1,7 @@
 // Keeps a page current: the SSE stream when the server has it, polling when it has not or while it is down.
 
+import { t } from './i18n';
+
 export const POLL_INTERVAL_MS = 5000;
 export type LiveMode = 'connecting' | 'live' | 'polling';
 
@@ -89,10 +91,10 @@ export class LiveUpdates {
 export function describeMode(mode: LiveMode): string {
   switch (mode) {
     case 'live':
-      return 'Live: changes appear as they are declared.';
+      return t('web.live.live');
     case 'polling':
-      return `Checking for changes every ${POLL_INTERVAL_MS / 1000} seconds.`;
+      return t('web.live.polling', { seconds: POLL_INTERVAL_MS / 1000 });
     default:
-      return 'Connecting…';
+      return t('web.live.connecting');
   }
 }

@@ -1,5 +1,7 @@
 import './styles.css';
 import { h, showPage } from './dom';
+import { t } from './i18n';
+import { startLanguage } from './language-switch';
 import { adminPage } from './pages/admin';
 import { countryPage } from './pages/country';
 import { statusPage } from './pages/status';
@@ -12,22 +14,28 @@ async function route(path: string): Promise<void> {
   if (country) return countryPage(country[1].toUpperCase());
   if (path === '/subscribe') return subscribePage();
   if (path === '/admin') return adminPage();
-  showPage('Not found', h('h1', {}, 'Page not found'), h('p', {}, h('a', { href: '/' }, 'Go to the map')));
+  showPage(
+    t('web.notFound.title'),
+    h('h1', {}, t('web.notFound.heading')),
+    h('p', {}, h('a', { href: '/' }, t('web.notFound.toMap'))),
+  );
 }
 
 function markCurrentNavLink(path: string): void {
   for (const link of document.querySelectorAll<HTMLAnchorElement>('.site-header nav a')) {
+    if (link.hreflang) continue; // the language switch marks its own
     const here = link.pathname === path || (link.pathname !== '/' && path.startsWith(link.pathname));
     if (here) link.setAttribute('aria-current', 'page');
   }
 }
 
+startLanguage();
 markCurrentNavLink(location.pathname);
 route(location.pathname).catch((error: unknown) => {
   showPage(
-    'Error',
-    h('h1', {}, 'Something went wrong'),
+    t('web.error.title'),
+    h('h1', {}, t('web.error.heading')),
     h('p', {}, error instanceof Error ? error.message : String(error)),
-    h('p', {}, h('a', { href: location.pathname }, 'Try again')),
+    h('p', {}, h('a', { href: location.pathname + location.search }, t('web.error.retry'))),
   );
 });

@@ -9,6 +9,7 @@ import worldUrl from 'world-atlas/countries-110m.json?url';
 import { levelColor } from './contrast';
 import type { CountryLevel } from './country-levels';
 import { svg } from './dom';
+import { compareNames, t } from './i18n';
 
 const WIDTH = 960;
 const HEIGHT = 440;
@@ -58,7 +59,7 @@ export class WorldMap {
     const group = svg('g', { class: 'countries' });
     // Sorted by name, so keyboard focus moves through the linked countries alphabetically.
     const sorted = [...shapes].sort((a, b) =>
-      (names.get(a.code) ?? a.name).localeCompare(names.get(b.code) ?? b.name),
+      compareNames(names.get(a.code) ?? a.name, names.get(b.code) ?? b.name),
     );
     for (const shape of sorted) {
       const title = svg('title', {}, names.get(shape.code) ?? shape.name);
@@ -78,8 +79,7 @@ export class WorldMap {
         viewBox: `0 0 ${WIDTH} ${HEIGHT}`,
         class: 'world-map',
         role: 'group',
-        'aria-label':
-          'World map of threat levels. The list of countries with a level has the same information.',
+        'aria-label': t('web.map.label'),
       },
       this.defs,
       svg('rect', { class: 'ocean', width: WIDTH, height: HEIGHT, rx: 8 }),

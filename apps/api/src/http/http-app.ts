@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppConfig, requestIdOf } from '@tocsin/config';
+import { uiLanguageOf } from '@tocsin/i18n';
 import { Logger } from 'nestjs-pino';
 import { registerQueueBoard } from '../web/queue-board';
 import { registerWebPages } from '../web/web-pages';
@@ -77,7 +78,8 @@ export async function createHttpApp(
     yamlDocumentUrl: 'openapi.yaml',
   });
   // The status page, sign-up and console (built by Vite into dist/web), and the queue board for admins.
-  registerWebPages(app);
+  // Pages in DEFAULT_LANGUAGE when the reader asks for none of ours and it is one of them.
+  registerWebPages(app, uiLanguageOf(config.defaultLanguage, 'en'));
   registerQueueBoard(app);
   return app;
 }

@@ -2,18 +2,19 @@
 
 import { api, ApiError, Declaration, listSchemes, Page } from '../api';
 import { h } from '../dom';
+import { t } from '../i18n';
+import { declarationText } from '../localised';
 import { declarationCard } from '../pages/country';
 import { can, Session } from './session';
 
 export async function declarationsScreen(session: Session): Promise<HTMLElement> {
-  const schemes = new Map((await listSchemes()).map((s) => [s.id, s.name]));
-  const schemeName = (id: string) => schemes.get(id) ?? id;
+  await listSchemes();
   const status = h('div', { class: 'form-status', role: 'status' });
-  const screen = h('div', {}, h('h2', {}, 'Declarations'), status);
+  const screen = h('div', {}, h('h2', {}, t('web.console.tab.declarations')), status);
 
   for (const [state, title] of [
-    ['active', 'In force'],
-    ['scheduled', 'Scheduled'],
+    ['active', t('web.console.declarations.inForce')],
+    ['scheduled', t('web.console.declarations.scheduled')],
   ] as const) {
     const page = await api<Page<Declaration>>(`/v1/declarations?status=${state}&limit=100`);
     screen.append(
@@ -23,12 +24,18 @@ export async function declarationsScreen(session: Session): Promise<HTMLElement>
             'div',
             { class: 'declarations' },
             ...page.items.map((d) => {
-              const card = declarationCard(d, schemeName);
+              const card = declarationCard(d);
               if (can.publish(session)) card.append(cancelControl(session, d, card, status));
               return card;
             }),
           )
-        : h('p', {}, state === 'active' ? 'No declaration is in force.' : 'Nothing is scheduled.'),
+        : h(
+            'p',
+            {},
+            state === 'active'
+              ? t('web.console.declarations.noneInForce')
+              : t('web.console.declarations.noneScheduled'),
+          ),
     );
   }
   return screen;
@@ -41,23 +48,28 @@ function cancelControl(
   card: HTMLElement,
   status: HTMLElement,
 ): HTMLElement {
+  const headline = declarationText(d).headline;
   const reason = h('textarea', { id: `reason-${d.id}`, rows: 3, maxlength: 1000 });
-  const confirm = h('button', { type: 'submit' }, 'Cancel the declaration');
+  const confirm = h('button', { type: 'submit' }, t('web.console.cancel.confirm'));
   const dialog = h(
     'dialog',
     { 'aria-labelledby': `cancel-title-${d.id}` },
     h(
       'form',
       { method: 'dialog', class: 'stack' },
-      h('h3', { id: `cancel-title-${d.id}` }, `Cancel “${d.headline}”?`),
-      h('p', {}, 'Its level ends now for every area it covers, and subscribers are told.'),
-      h('label', { for: `reason-${d.id}` }, 'Reason (optional, kept in the record)'),
+      h('h3', { id: `cancel-title-${d.id}` }, t('web.console.cancel.question', { headline })),
+      h('p', {}, t('web.console.cancel.consequence')),
+      h('label', { for: `reason-${d.id}` }, t('web.console.cancel.reason')),
       reason,
       h(
         'div',
         { class: 'button-row' },
         confirm,
-        h('button', { type: 'button', class: 'secondary', onclick: () => dialog.close() }, 'Keep it'),
+        h(
+          'button',
+          { type: 'button', class: 'secondary', onclick: () => dialog.close() },
+          t('web.console.cancel.keep'),
+        ),
       ),
     ),
   );
@@ -66,10 +78,10 @@ function cancelControl(
     {
       type: 'button',
       class: 'danger',
-      'aria-label': `Cancel “${d.headline}”…`,
+      'aria-label': t('web.console.cancel.openLabel', { headline }),
       onclick: () => dialog.showModal(),
     },
-    'Cancel…',
+    t('web.console.cancel.open'),
   );
   confirm.addEventListener('click', async (event) => {
     event.preventDefault();
@@ -82,7 +94,7 @@ function cancelControl(
       });
       dialog.close();
       card.remove();
-      status.textContent = `“${d.headline}” is cancelled.`;
+      status.textContent = t('web.console.cancel.done', { headline });
     } catch (error) {
       confirm.disabled = false;
       status.textContent = error instanceof ApiError ? error.message : String(error);

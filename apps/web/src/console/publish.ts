@@ -5,6 +5,7 @@ import {
   api,
   ApiError,
   Area,
+  inLanguage,
   Declaration,
   DeclarationBody,
   listCountries,
@@ -14,10 +15,11 @@ import {
   Scheme,
 } from '../api';
 import { formatInstant, h, time } from '../dom';
+import { language, LANGUAGES, t, tNodes } from '../i18n';
 import { levelChip, levelText } from '../level-chip';
+import { areaName, levelDescription, levelMeasures, schemeName } from '../localised';
+import { changeDirection } from '../pages/country';
 import type { Session } from './session';
-
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 function field(id: string, label: string, control: HTMLElement, hint?: string): HTMLElement {
   if (hint) control.setAttribute('aria-describedby', `${id}-hint ${id}-error`);
@@ -32,6 +34,9 @@ function field(id: string, label: string, control: HTMLElement, hint?: string): 
   );
 }
 
+// The languages a declaration's text may be offered in: the pages' own, then those of the built-in schemes.
+const TEXT_LANGUAGES = [...LANGUAGES, 'fr', 'nl'];
+
 /** `datetime-local` gives a wall-clock time in the reader's zone; the API wants an instant with its offset. */
 function toInstant(local: string): string | undefined {
   return local ? new Date(local).toISOString() : undefined;
@@ -44,31 +49,41 @@ export async function publishScreen(session: Session): Promise<HTMLElement> {
   const country = h(
     'select',
     { id: 'country', required: true },
-    h('option', { value: '' }, 'Choose a country'),
-    ...countries.map((c) => h('option', { value: c.code }, `${c.name} (${c.code})`)),
+    h('option', { value: '' }, t('web.publish.chooseCountry')),
+    ...countries.map((c) =>
+      h('option', { value: c.code }, t('web.area.withCode', { name: areaName(c), code: c.code })),
+    ),
   );
   const whole = h('input', { type: 'checkbox', id: 'whole-country', checked: true });
-  const wholeLabel = h('label', { for: 'whole-country' }, 'The whole country');
+  const wholeLabel = h('label', { for: 'whole-country' }, t('web.publish.wholeCountry'));
   const regions = h('div', { class: 'region-list', hidden: true });
   const regionsFieldset = h(
     'fieldset',
     { class: 'regions', 'data-field': 'areas', hidden: true },
-    h('legend', {}, 'Where'),
+    h('legend', {}, t('web.publish.where')),
     h('div', { class: 'check' }, whole, wholeLabel),
-    h(
-      'p',
-      { class: 'hint', id: 'regions-hint' },
-      'Untick to choose regions; a countrywide level covers every region.',
-    ),
+    h('p', { class: 'hint', id: 'regions-hint' }, t('web.publish.whereHint')),
     regions,
     h('p', { class: 'field-error', id: 'areas-error', hidden: true }),
   );
   const scheme = h(
     'select',
     { id: 'scheme', required: true },
-    ...schemes.map((s) => h('option', { value: s.id }, s.name)),
+    ...schemes.map((s) => h('option', { value: s.id }, schemeName(s))),
   );
-  const levels = h('fieldset', { class: 'level-choice', 'data-field': 'level' }, h('legend', {}, 'Level'));
+  const levels = h(
+    'fieldset',
+    { class: 'level-choice', 'data-field': 'level' },
+    h('legend', {}, t('web.publish.level')),
+  );
+  const languageNames = new Intl.DisplayNames([language()], { type: 'language' });
+  const textLanguage = h(
+    'select',
+    { id: 'language' },
+    ...TEXT_LANGUAGES.map((tag) =>
+      h('option', { value: tag, selected: tag === language() }, languageNames.of(tag) ?? tag),
+    ),
+  );
   const headline = h('input', { id: 'headline', type: 'text', maxlength: 200, required: true });
   const summary = h('textarea', { id: 'summary', rows: 3, maxlength: 5000, required: true });
   const measures = h('textarea', { id: 'measures', rows: 5 });
@@ -77,7 +92,7 @@ export async function publishScreen(session: Session): Promise<HTMLElement> {
   const effectiveAt = h('input', { id: 'effectiveAt', type: 'datetime-local' });
   const expiresAt = h('input', { id: 'expiresAt', type: 'datetime-local' });
   const formStatus = h('div', { class: 'form-status', role: 'alert' });
-  const areaNames = new Map(countries.map((c) => [c.code, c.name]));
+  const areaNames = new Map(countries.map((c) => [c.code, areaName(c)]));
   let schemeTouched = false;
   let measuresTouched = false;
 
@@ -85,7 +100,7 @@ export async function publishScreen(session: Session): Promise<HTMLElement> {
   const renderLevels = () => {
     const chosen = levels.querySelector<HTMLInputElement>('input:checked')?.value;
     levels.replaceChildren(
-      h('legend', {}, 'Level'),
+      h('legend', {}, t('web.publish.level')),
       ...selectedScheme().levels.map((level) =>
         h(
           'div',
@@ -98,14 +113,14 @@ export async function publishScreen(session: Session): Promise<HTMLElement> {
             checked: level.code === chosen,
             'aria-describedby': `level-${level.code}-description`,
             onchange: () => {
-              if (!measuresTouched) measures.value = level.measures.join('\n');
+              if (!measuresTouched) measures.value = levelMeasures(level, textLanguage.value).join('\n');
             },
           }),
           h(
             'div',
             { class: 'level-text' },
-            h('label', { for: `level-${level.code}` }, levelChip(level)),
-            h('span', { class: 'meta', id: `level-${level.code}-description` }, level.description),
+            h('label', { for: `level-${level.code}` }, levelChip(level, scheme.value)),
+            h('span', { class: 'meta', id: `level-${level.code}-description` }, levelDescription(level)),
           ),
         ),
       ),
@@ -117,6 +132,13 @@ export async function publishScreen(session: Session): Promise<HTMLElement> {
     renderLevels();
   });
   measures.addEventListener('input', () => (measuresTouched = true));
+  // The measures filled in from the level follow the language the text is written in.
+  textLanguage.addEventListener('change', () => {
+    const chosen = selectedScheme().levels.find(
+      (l) => l.code === levels.querySelector<HTMLInputElement>('input:checked')?.value,
+    );
+    if (chosen && !measuresTouched) measures.value = levelMeasures(chosen, textLanguage.value).join('\n');
+  });
   renderLevels();
 
   // The regions are listed only when chosen one by one: a country can have a hundred.
@@ -130,12 +152,12 @@ export async function publishScreen(session: Session): Promise<HTMLElement> {
     regionsFieldset.hidden = !code;
     if (!code) return;
     const chosenCountry = countries.find((c) => c.code === code)!;
-    wholeLabel.textContent = `All of ${chosenCountry.name}`;
+    wholeLabel.textContent = t('web.publish.allOf', { name: areaName(chosenCountry) });
     if (!schemeTouched && chosenCountry.defaultScheme) {
       scheme.value = chosenCountry.defaultScheme;
       renderLevels();
     }
-    const areas = await api<Page<Area>>(`/v1/areas?country=${code}`);
+    const areas = await api<Page<Area>>(inLanguage(`/v1/areas?country=${code}`));
     for (const a of areas.items) areaNames.set(a.code, a.name);
     regions.hidden = whole.checked;
     regions.replaceChildren(
@@ -146,13 +168,14 @@ export async function publishScreen(session: Session): Promise<HTMLElement> {
             'div',
             { class: 'check' },
             h('input', { type: 'checkbox', id: `region-${a.code}`, value: a.code }),
-            h('label', { for: `region-${a.code}` }, `${a.name} (${a.code})`),
+            h('label', { for: `region-${a.code}` }, t('web.area.withCode', { name: a.name, code: a.code })),
           ),
         ),
     );
   });
 
   const body = (): DeclarationBody => ({
+    language: textLanguage.value,
     scheme: scheme.value,
     level: levels.querySelector<HTMLInputElement>('input:checked')?.value ?? '',
     areas: whole.checked
@@ -173,23 +196,24 @@ export async function publishScreen(session: Session): Promise<HTMLElement> {
   const form = h(
     'form',
     { class: 'stack', novalidate: true, 'aria-labelledby': 'publish-heading' },
-    field('country', 'Country', country),
+    field('country', t('web.publish.country'), country),
     regionsFieldset,
-    field('scheme', 'Scheme', scheme),
+    field('scheme', t('web.publish.scheme'), scheme),
     levels,
-    field('headline', 'Headline', headline, 'One line, as it will appear in alerts.'),
-    field('summary', 'Summary', summary),
-    field('measures', 'Measures', measures, 'One per line. Filled in from the level; edit freely.'),
-    field('authority', 'Declared by (authority)', authority),
-    field('sourceUrl', 'Source (optional)', sourceUrl, 'A link to the official announcement.'),
+    field('language', t('web.publish.language'), textLanguage, t('web.publish.languageHint')),
+    field('headline', t('web.publish.headline'), headline, t('web.publish.headlineHint')),
+    field('summary', t('web.publish.summary'), summary),
+    field('measures', t('web.publish.measures'), measures, t('web.publish.measuresHint')),
+    field('authority', t('web.publish.authority'), authority),
+    field('sourceUrl', t('web.publish.sourceUrl'), sourceUrl, t('web.publish.sourceUrlHint')),
     h(
       'div',
       { class: 'two-columns' },
-      field('effectiveAt', 'Starts (optional)', effectiveAt, `Empty = now. Your time zone: ${zone}.`),
-      field('expiresAt', 'Ends (optional)', expiresAt, 'Empty = until further notice.'),
+      field('effectiveAt', t('web.publish.starts'), effectiveAt, t('web.publish.startsHint', { zone })),
+      field('expiresAt', t('web.publish.ends'), expiresAt, t('web.publish.endsHint')),
     ),
     formStatus,
-    h('button', { type: 'submit' }, 'Review and preview'),
+    h('button', { type: 'submit' }, t('web.publish.review')),
   );
   const review = h('section', {
     class: 'review',
@@ -197,7 +221,7 @@ export async function publishScreen(session: Session): Promise<HTMLElement> {
     'aria-labelledby': 'review-heading',
     tabindex: -1,
   });
-  const screen = h('div', {}, h('h2', { id: 'publish-heading' }, 'Publish a declaration'), form, review);
+  const screen = h('div', {}, h('h2', { id: 'publish-heading' }, t('web.publish.heading')), form, review);
 
   const showErrors = (error: unknown) => {
     for (const p of form.querySelectorAll<HTMLElement>('.field-error')) p.hidden = true;
@@ -215,9 +239,9 @@ export async function publishScreen(session: Session): Promise<HTMLElement> {
 
   const localCheck = (b: DeclarationBody): string | null => {
     if (!b.areas.length)
-      return country.value ? 'Choose at least one region, or the whole country.' : 'Choose a country.';
-    if (!b.level) return 'Choose a level.';
-    if (!b.headline || !b.summary || !b.authority) return 'Fill in the headline, summary and authority.';
+      return country.value ? t('web.publish.check.regions') : t('web.publish.check.country');
+    if (!b.level) return t('web.publish.check.level');
+    if (!b.headline || !b.summary || !b.authority) return t('web.publish.check.texts');
     return null;
   };
 
@@ -246,39 +270,51 @@ export async function publishScreen(session: Session): Promise<HTMLElement> {
     const publish = h(
       'button',
       { type: 'button' },
-      scheduled ? `Schedule for ${formatInstant(b.effectiveAt!)}` : 'Publish now',
+      scheduled
+        ? t('web.publish.scheduleFor', { time: formatInstant(b.effectiveAt!) })
+        : t('web.publish.now'),
     );
-    const back = h('button', { type: 'button', class: 'secondary' }, 'Back to edit');
+    const back = h('button', { type: 'button', class: 'secondary' }, t('web.publish.back'));
     const outcome = h('div', { class: 'form-status', role: 'status' });
     review.replaceChildren(
-      h('h2', { id: 'review-heading' }, 'Review before sending'),
+      h('h2', { id: 'review-heading' }, t('web.publish.reviewHeading')),
       h(
         'dl',
         { class: 'summary-list' },
-        h('dt', {}, 'Level'),
-        h('dd', {}, levelChip(level), ' ', schemeOf.name),
-        h('dt', {}, 'Areas'),
-        h('dd', {}, b.areas.map((code) => `${areaNames.get(code) ?? code} (${code})`).join(', ')),
-        h('dt', {}, 'Headline'),
-        h('dd', {}, b.headline),
-        h('dt', {}, 'Valid'),
+        h('dt', {}, t('web.publish.level')),
+        h('dd', {}, levelChip(level, schemeOf.id), ' ', schemeName(schemeOf)),
+        h('dt', {}, t('web.declaration.areasLabel')),
         h(
           'dd',
           {},
-          'from ',
-          b.effectiveAt ? time(b.effectiveAt) : 'now',
-          ', ',
-          b.expiresAt ? h('span', {}, 'until ', time(b.expiresAt)) : 'until further notice',
+          b.areas
+            .map((code) => t('web.area.withCode', { name: areaNames.get(code) ?? code, code }))
+            .join(', '),
+        ),
+        h('dt', {}, t('web.publish.headline')),
+        h('dd', {}, b.headline),
+        h('dt', {}, t('web.declaration.validLabel')),
+        h(
+          'dd',
+          {},
+          ...tNodes(b.effectiveAt ? 'web.time.fromUntil' : 'web.time.fromNowUntil', {
+            from: b.effectiveAt ? time(b.effectiveAt) : '',
+            until: b.expiresAt
+              ? h('span', {}, ...tNodes('web.time.until', { time: time(b.expiresAt) }))
+              : time(null),
+          }),
         ),
       ),
-      h('h3', {}, 'Who it reaches'),
+      h('h3', {}, t('web.publish.reachHeading')),
       h(
         'p',
         { class: 'reach', 'data-webhooks': preview.webhooks, 'data-emails': preview.emails },
         preview.changes.length
-          ? `It will reach ${plural(preview.webhooks, 'webhook endpoint', 'webhook endpoints')} and ${plural(preview.emails, 'email subscriber', 'email subscribers')}` +
-              (scheduled ? ' when it starts (as subscriptions stand now).' : '.')
-          : 'It changes no current level, so nobody will be notified (it is recorded in the history).',
+          ? t(scheduled ? 'web.publish.reachWhenItStarts' : 'web.publish.reach', {
+              webhooks: preview.webhooks,
+              emails: preview.emails,
+            })
+          : t('web.publish.reachNobody'),
       ),
       ...(preview.changes.length
         ? [
@@ -289,11 +325,11 @@ export async function publishScreen(session: Session): Promise<HTMLElement> {
                 h(
                   'li',
                   {},
-                  `${c.area.name} (${c.area.code}): `,
-                  c.previous ? levelChip(c.previous) : 'no level',
+                  `${t('web.area.withCode', { name: areaNames.get(c.area.code) ?? c.area.name, code: c.area.code })}: `,
+                  c.previous ? levelChip(c.previous, c.scheme) : t('web.publish.noLevel'),
                   ' → ',
-                  c.current ? levelChip(c.current) : 'no level',
-                  ` — ${c.direction}`,
+                  c.current ? levelChip(c.current, c.scheme) : t('web.publish.noLevel'),
+                  ` — ${changeDirection(c.direction)}`,
                 ),
               ),
             ),
@@ -321,24 +357,34 @@ export async function publishScreen(session: Session): Promise<HTMLElement> {
         });
         const country = declaration.areas[0]?.parent ?? declaration.areas[0]?.code;
         review.replaceChildren(
-          h('h2', { id: 'review-heading' }, declaration.status === 'scheduled' ? 'Scheduled' : 'Published'),
+          h(
+            'h2',
+            { id: 'review-heading' },
+            declaration.status === 'scheduled' ? t('web.publish.scheduled') : t('web.publish.published'),
+          ),
           h(
             'p',
             { class: 'published', 'data-declaration': declaration.id },
-            `“${declaration.headline}” is ${declaration.status}: `,
-            levelChip(declaration.level),
-            ` ${levelText(declaration.level)} for ${declaration.areas.map((a) => a.name).join(', ')}.`,
+            ...tNodes(
+              declaration.status === 'scheduled' ? 'web.publish.outcomeScheduled' : 'web.publish.outcome',
+              {
+                headline: declaration.headline,
+                chip: levelChip(declaration.level, declaration.scheme),
+                level: levelText(declaration.level, declaration.scheme),
+                areas: declaration.areas.map((a) => areaNames.get(a.code) ?? areaName(a)).join(', '),
+              },
+            ),
           ),
           h(
             'p',
             {},
-            h('a', { href: '/' }, 'See the map'),
+            h('a', { href: '/' }, t('web.publish.seeMap')),
             country ? ' · ' : null,
-            country ? h('a', { href: `/country/${country}` }, 'the country’s page') : null,
+            country ? h('a', { href: `/country/${country}` }, t('web.publish.countryPage')) : null,
             ' · ',
-            h('a', { href: '#declarations' }, 'declarations in force'),
+            h('a', { href: '#declarations' }, t('web.publish.inForce')),
           ),
-          h('button', { type: 'button', onclick: () => location.reload() }, 'Publish another'),
+          h('button', { type: 'button', onclick: () => location.reload() }, t('web.publish.another')),
         );
         review.focus();
       } catch (error) {

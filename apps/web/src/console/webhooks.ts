@@ -1,21 +1,24 @@
 // Webhook endpoints (an integrator sees its own) with their delivery logs, and failed deliveries to retry.
 
-import { api, Page, Webhook } from '../api';
+import { api, listSchemes, Page, Webhook } from '../api';
 import { h } from '../dom';
+import { t } from '../i18n';
+import { schemeName } from '../localised';
 import { deliveriesTable, unavailable } from './deliveries';
 import type { Session } from './session';
 
 export async function webhooksScreen(session: Session): Promise<HTMLElement> {
-  const screen = h('div', {}, h('h2', {}, 'Webhooks'));
+  await listSchemes();
+  const screen = h('div', {}, h('h2', {}, t('web.console.tab.webhooks')));
   let page: Page<Webhook>;
   try {
     page = await api<Page<Webhook>>('/v1/webhooks?limit=100', { key: session.key });
   } catch (error) {
-    screen.append(unavailable(error, 'Webhooks'));
+    screen.append(unavailable(error, 'web.webhooks.unavailable'));
     return screen;
   }
   if (!page.items.length) {
-    screen.append(h('p', {}, 'No webhook endpoints yet. Integrators create them with POST /v1/webhooks.'));
+    screen.append(h('p', {}, t('web.webhooks.none')));
     return screen;
   }
   screen.append(
@@ -27,20 +30,20 @@ export async function webhooksScreen(session: Session): Promise<HTMLElement> {
         const toggle = h(
           'button',
           { type: 'button', class: 'secondary', 'aria-expanded': 'false', 'aria-controls': `log-${w.id}` },
-          'Show delivery log',
+          t('web.webhooks.showLog'),
         );
         toggle.addEventListener('click', () => {
           const opening = log.hidden;
           log.hidden = !opening;
           toggle.setAttribute('aria-expanded', String(opening));
-          toggle.textContent = opening ? 'Hide delivery log' : 'Show delivery log';
+          toggle.textContent = opening ? t('web.webhooks.hideLog') : t('web.webhooks.showLog');
           if (opening && !log.childElementCount) {
             log.append(
               deliveriesTable(
                 session,
                 `/v1/webhooks/${w.id}/deliveries?limit=50`,
-                `Deliveries to ${w.url}, newest first`,
-                'Nothing has been sent to this endpoint yet.',
+                t('web.webhooks.logCaption', { url: w.url }),
+                t('web.webhooks.logEmpty'),
               ),
             );
           }
@@ -56,17 +59,20 @@ export async function webhooksScreen(session: Session): Promise<HTMLElement> {
             h(
               'span',
               { class: `status status-${w.enabled ? 'delivered' : 'failed'}` },
-              w.enabled ? 'enabled' : 'disabled',
+              w.enabled ? t('web.webhooks.enabled') : t('web.webhooks.disabled'),
             ),
           ),
           w.description ? h('p', {}, w.description) : null,
           h(
             'p',
             { class: 'meta' },
-            `Areas ${w.areas.join(', ')}`,
-            w.scheme ? ` · scheme ${w.scheme}` : ' · every scheme',
-            w.minRank ? ` · rank ${w.minRank} or higher` : '',
-            w.disabledReason ? ` · disabled: ${w.disabledReason}` : '',
+            t('web.webhooks.areas', { areas: w.areas.join(', ') }),
+            ' · ',
+            w.scheme
+              ? t('web.webhooks.scheme', { scheme: schemeName(w.scheme) })
+              : t('web.webhooks.everyScheme'),
+            w.minRank ? ` · ${t('web.webhooks.minRank', { rank: w.minRank })}` : '',
+            w.disabledReason ? ` · ${t('web.webhooks.disabledBecause', { reason: w.disabledReason })}` : '',
           ),
           toggle,
           log,
@@ -81,17 +87,13 @@ export function failedDeliveriesScreen(session: Session): HTMLElement {
   return h(
     'div',
     {},
-    h('h2', {}, 'Failed deliveries'),
-    h(
-      'p',
-      { class: 'lead' },
-      'Deliveries that used up their retries. Retry sends one more attempt now, with the same webhook-id.',
-    ),
+    h('h2', {}, t('web.console.tab.deliveries')),
+    h('p', { class: 'lead' }, t('web.deliveries.failedLead')),
     deliveriesTable(
       session,
       '/v1/deliveries?status=failed&limit=50',
-      'Failed deliveries, newest first',
-      'No failed deliveries.',
+      t('web.deliveries.failedCaption'),
+      t('web.deliveries.noneFailed'),
     ),
   );
 }

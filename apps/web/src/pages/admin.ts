@@ -2,6 +2,7 @@
 
 import { ApiError } from '../api';
 import { h, showPage } from '../dom';
+import { t } from '../i18n';
 import { declarationsScreen } from '../console/declarations';
 import { publishScreen } from '../console/publish';
 import { can, currentSession, Session, signIn, signOut } from '../console/session';
@@ -9,17 +10,28 @@ import { failedDeliveriesScreen, webhooksScreen } from '../console/webhooks';
 
 interface Screen {
   id: string;
+  /** The catalog key of its title. */
   title: string;
   allowed: (s: Session) => boolean;
   render: (s: Session) => Promise<HTMLElement> | HTMLElement;
 }
 
 const SCREENS: Screen[] = [
-  { id: 'publish', title: 'Publish', allowed: can.publish, render: publishScreen },
-  { id: 'declarations', title: 'Declarations', allowed: () => true, render: declarationsScreen },
-  { id: 'webhooks', title: 'Webhooks', allowed: can.webhooks, render: webhooksScreen },
-  { id: 'deliveries', title: 'Failed deliveries', allowed: can.webhooks, render: failedDeliveriesScreen },
-  { id: 'queues', title: 'Queues', allowed: can.queues, render: queuesScreen },
+  { id: 'publish', title: 'web.console.tab.publish', allowed: can.publish, render: publishScreen },
+  {
+    id: 'declarations',
+    title: 'web.console.tab.declarations',
+    allowed: () => true,
+    render: declarationsScreen,
+  },
+  { id: 'webhooks', title: 'web.console.tab.webhooks', allowed: can.webhooks, render: webhooksScreen },
+  {
+    id: 'deliveries',
+    title: 'web.console.tab.deliveries',
+    allowed: can.webhooks,
+    render: failedDeliveriesScreen,
+  },
+  { id: 'queues', title: 'web.console.tab.queues', allowed: can.queues, render: queuesScreen },
 ];
 
 export function adminPage(): void {
@@ -41,13 +53,9 @@ function showSignIn(): void {
   const form = h(
     'form',
     { class: 'stack narrow' },
-    h('div', { class: 'field' }, h('label', { for: 'api-key' }, 'API key'), key, error),
-    h(
-      'p',
-      { class: 'hint', id: 'api-key-hint' },
-      'A key starting with tk_. It is kept in this browser tab only (session storage) until you sign out or close the tab.',
-    ),
-    h('button', { type: 'submit' }, 'Sign in'),
+    h('div', { class: 'field' }, h('label', { for: 'api-key' }, t('web.console.apiKey')), key, error),
+    h('p', { class: 'hint', id: 'api-key-hint' }, t('web.console.apiKeyHint')),
+    h('button', { type: 'submit' }, t('web.console.signIn')),
   );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -55,15 +63,15 @@ function showSignIn(): void {
       showConsole(await signIn(key.value.trim()));
     } catch (e) {
       error.textContent =
-        e instanceof ApiError && e.status === 401 ? 'This key is unknown or revoked.' : (e as Error).message;
+        e instanceof ApiError && e.status === 401 ? t('web.console.keyUnknown') : (e as Error).message;
       key.setAttribute('aria-invalid', 'true');
       key.focus();
     }
   });
   showPage(
-    'Console',
-    h('h1', {}, 'Console'),
-    h('p', { class: 'lead' }, 'For publishers, integrators and admins.'),
+    t('web.console.title'),
+    h('h1', {}, t('web.console.title')),
+    h('p', { class: 'lead' }, t('web.console.lead')),
     form,
   );
   key.focus();
@@ -71,9 +79,9 @@ function showSignIn(): void {
 
 function showConsole(session: Session): void {
   const screens = SCREENS.filter((s) => s.allowed(session));
-  const nav = h('nav', { 'aria-label': 'Console', class: 'tabs' });
+  const nav = h('nav', { 'aria-label': t('web.console.title'), class: 'tabs' });
   const panel = h('div', { class: 'console-panel', tabindex: -1 });
-  const signOutButton = h('button', { type: 'button', class: 'secondary small' }, 'Sign out');
+  const signOutButton = h('button', { type: 'button', class: 'secondary small' }, t('web.console.signOut'));
   signOutButton.addEventListener('click', async () => {
     await signOut();
     location.hash = '';
@@ -88,11 +96,11 @@ function showConsole(session: Session): void {
         'ul',
         {},
         ...screens.map((s) =>
-          h('li', {}, h('a', { href: `#${s.id}`, 'aria-current': s === screen ? 'page' : null }, s.title)),
+          h('li', {}, h('a', { href: `#${s.id}`, 'aria-current': s === screen ? 'page' : null }, t(s.title))),
         ),
       ),
     );
-    panel.replaceChildren(h('p', {}, 'Loading…'));
+    panel.replaceChildren(h('p', {}, t('web.loading')));
     try {
       panel.replaceChildren(await screen.render(session));
     } catch (error) {
@@ -103,21 +111,22 @@ function showConsole(session: Session): void {
       }
       panel.replaceChildren(h('p', { class: 'error' }, (error as Error).message));
     }
-    document.title = `${screen.title} — Console — Tocsin`;
+    document.title = t('web.console.screenTitle', { screen: t(screen.title) });
     if (moveFocus) panel.querySelector<HTMLElement>('h2')?.setAttribute('tabindex', '-1');
     if (moveFocus) panel.querySelector<HTMLElement>('h2')?.focus();
   };
 
   showPage(
-    'Console',
+    t('web.console.title'),
     h(
       'div',
       { class: 'console-header' },
-      h('h1', {}, 'Console'),
+      h('h1', {}, t('web.console.title')),
       h(
         'p',
         { class: 'meta' },
-        `Signed in as ${session.caller.name} (${session.caller.role}) `,
+        t('web.console.signedInAs', { name: session.caller.name, role: roleName(session.caller.role) }),
+        ' ',
         signOutButton,
       ),
     ),
@@ -129,7 +138,7 @@ function showConsole(session: Session): void {
 }
 
 function queuesScreen(session: Session): HTMLElement {
-  const open = h('button', { type: 'button' }, 'Open the queue board');
+  const open = h('button', { type: 'button' }, t('web.console.queues.open'));
   const status = h('p', { role: 'status', class: 'form-status' });
   open.addEventListener('click', async () => {
     // The board is a page of its own, which cannot send a Bearer header: trade the key for a session cookie.
@@ -138,18 +147,23 @@ function queuesScreen(session: Session): HTMLElement {
       headers: { authorization: `Bearer ${session.key}` },
     });
     if (response.ok) location.assign('/admin/queues');
-    else status.textContent = 'The queue board needs an admin key.';
+    else status.textContent = t('web.console.queues.adminOnly');
   });
   return h(
     'div',
     {},
-    h('h2', {}, 'Queues'),
-    h(
-      'p',
-      {},
-      'The BullMQ queues of fan-out and delivery (Bull Board): waiting, active, delayed and failed jobs.',
-    ),
+    h('h2', {}, t('web.console.tab.queues')),
+    h('p', {}, t('web.console.queues.lead')),
     open,
     status,
   );
 }
+
+const ROLES: Readonly<Record<Session['caller']['role'], string>> = {
+  admin: 'web.console.role.admin',
+  publisher: 'web.console.role.publisher',
+  integrator: 'web.console.role.integrator',
+  viewer: 'web.console.role.viewer',
+};
+
+const roleName = (role: Session['caller']['role']): string => (ROLES[role] ? t(ROLES[role]) : role);

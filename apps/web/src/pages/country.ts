@@ -7,29 +7,32 @@ import {
   AreaLevels,
   Declaration,
   EffectiveLevel,
+  inLanguage,
   LevelChange,
   listSchemes,
   Page,
 } from '../api';
 import { h, showPage, time } from '../dom';
+import { t, tNodes } from '../i18n';
 import { levelChip, levelText } from '../level-chip';
 import { describeMode, LiveUpdates } from '../live';
+import { areaName, declarationText, schemeName } from '../localised';
 
 export async function countryPage(code: string): Promise<void> {
   let area: Area;
   try {
-    area = await api<Area>(`/v1/areas/${encodeURIComponent(code)}`);
+    area = await api<Area>(inLanguage(`/v1/areas/${encodeURIComponent(code)}`));
   } catch (error) {
     showPage(
-      'Not found',
-      h('h1', {}, 'No such country'),
-      h('p', {}, error instanceof ApiError ? error.message : 'The area could not be loaded.'),
-      h('p', {}, h('a', { href: '/' }, 'Back to the map')),
+      t('web.notFound.title'),
+      h('h1', {}, t('web.country.noSuchCountry')),
+      h('p', {}, error instanceof ApiError ? error.message : t('web.country.areaFailed')),
+      h('p', {}, h('a', { href: '/' }, t('web.country.backToMap'))),
     );
     return;
   }
-  const schemes = new Map((await listSchemes()).map((s) => [s.id, s]));
-  const schemeName = (id: string) => schemes.get(id)?.name ?? id;
+  await listSchemes();
+  const name = areaName(area);
 
   const liveStatus = h('p', { class: 'live-status', role: 'status' }, describeMode('connecting'));
   const levelsSection = h('section', { 'aria-labelledby': 'levels-heading' });
@@ -38,9 +41,9 @@ export async function countryPage(code: string): Promise<void> {
   const historySection = h('section', { 'aria-labelledby': 'history-heading' });
 
   showPage(
-    area.name,
-    h('p', { class: 'breadcrumb' }, h('a', { href: '/' }, 'All countries'), ' › ', area.name),
-    h('h1', {}, `${area.name} (${area.code})`),
+    name,
+    h('p', { class: 'breadcrumb' }, h('a', { href: '/' }, t('web.country.allCountries')), ' › ', name),
+    h('h1', {}, t('web.area.withCode', { name, code: area.code })),
     liveStatus,
     h(
       'p',
@@ -48,7 +51,7 @@ export async function countryPage(code: string): Promise<void> {
       h(
         'a',
         { class: 'button-link', href: `/subscribe?area=${area.code}` },
-        `Get email alerts for ${area.name}`,
+        t('web.country.subscribe', { name }),
       ),
     ),
     levelsSection,
@@ -59,8 +62,8 @@ export async function countryPage(code: string): Promise<void> {
 
   let shown = '';
   const refresh = async () => {
-    const levels = await api<AreaLevels>(`/v1/levels/${area.code}`);
-    const history = await api<Page<LevelChange>>(`/v1/levels/${area.code}/history?limit=20`);
+    const levels = await api<AreaLevels>(inLanguage(`/v1/levels/${area.code}`));
+    const history = await api<Page<LevelChange>>(inLanguage(`/v1/levels/${area.code}/history?limit=20`));
     // Re-render only on a change, so a reader's place (and a "show more" already opened) is kept.
     const fingerprint = JSON.stringify([levels, history.items[0]?.at ?? null]);
     if (fingerprint === shown) return;
@@ -71,28 +74,35 @@ export async function countryPage(code: string): Promise<void> {
       ),
     ];
     const declarations = await Promise.all(ids.map((id) => api<Declaration>(`/v1/declarations/${id}`)));
+    // Declarations name their areas in English; the levels just read name them in the pages' language.
+    const names = new Map<string, string>([
+      [area.code, name],
+      ...levels.subdivisions.map((s) => [s.area.code, s.area.name] as [string, string]),
+    ]);
 
     levelsSection.replaceChildren(
-      h('h2', { id: 'levels-heading' }, 'Current level'),
+      h('h2', { id: 'levels-heading' }, t('web.country.currentLevel')),
       levels.levels.length
-        ? h('ul', { class: 'current-levels' }, ...levels.levels.map((l) => currentLevel(l, schemeName)))
-        : h('p', {}, `No countrywide level is declared for ${area.name}.`),
+        ? h('ul', { class: 'current-levels' }, ...levels.levels.map(currentLevel))
+        : h('p', {}, t('web.country.noCountrywideLevel', { name })),
     );
     regionsSection.replaceChildren(
-      h('h2', { id: 'regions-heading' }, 'Regions'),
-      levels.subdivisions.length
-        ? regionsTable(levels, schemeName)
-        : h('p', {}, 'No region has a level of its own; a countrywide level applies to every region.'),
+      h('h2', { id: 'regions-heading' }, t('web.country.regions')),
+      levels.subdivisions.length ? regionsTable(levels) : h('p', {}, t('web.country.noRegionLevels')),
     );
     declarationsSection.replaceChildren(
-      h('h2', { id: 'declarations-heading' }, 'Declarations in force'),
+      h('h2', { id: 'declarations-heading' }, t('web.country.declarationsInForce')),
       declarations.length
-        ? h('div', { class: 'declarations' }, ...declarations.map((d) => declarationCard(d, schemeName)))
-        : h('p', {}, 'None.'),
+        ? h(
+            'div',
+            { class: 'declarations' },
+            ...declarations.map((d) => declarationCard(d, (a) => names.get(a.code) ?? areaName(a))),
+          )
+        : h('p', {}, t('web.country.noDeclarations')),
     );
     historySection.replaceChildren(
-      h('h2', { id: 'history-heading' }, 'History'),
-      historyTable(area, history, schemeName),
+      h('h2', { id: 'history-heading' }, t('web.country.history')),
+      historyTable(area, name, history),
     );
   };
 
@@ -102,108 +112,165 @@ export async function countryPage(code: string): Promise<void> {
   }).start();
 }
 
-function currentLevel(level: EffectiveLevel, schemeName: (id: string) => string): HTMLElement {
+/** "until 8 Jan 2022, 09:00", or "until further notice". */
+const untilNode = (iso: string | null): Node[] =>
+  iso ? [h('span', {}, ...tNodes('web.time.until', { time: time(iso) }))] : [time(null)];
+
+function currentLevel(level: EffectiveLevel): HTMLElement {
   return h(
     'li',
     { 'data-scheme': level.scheme },
-    levelChip(level.level, 'large'),
+    levelChip(level.level, level.scheme, 'large'),
     h(
       'div',
       {},
-      h('p', { class: 'level-name' }, levelText(level.level)),
+      h('p', { class: 'level-name' }, levelText(level.level, level.scheme)),
       h(
         'p',
         { class: 'meta' },
         schemeName(level.scheme),
-        ' · since ',
-        time(level.since),
         ' · ',
-        level.until ? h('span', {}, 'until ', time(level.until)) : 'until further notice',
-        level.source !== level.area.code ? ` · declared for ${level.source}` : null,
+        ...tNodes('web.time.since', { time: time(level.since) }),
+        ' · ',
+        ...untilNode(level.until),
+        level.source !== level.area.code
+          ? ` · ${t('web.country.declaredFor', { source: level.source })}`
+          : null,
       ),
     ),
   );
 }
 
-function regionsTable(levels: AreaLevels, schemeName: (id: string) => string): HTMLElement {
+function regionsTable(levels: AreaLevels): HTMLElement {
   const rows = levels.subdivisions.flatMap((s) =>
     s.levels.map((l) =>
       h(
         'tr',
         {},
-        h('th', { scope: 'row' }, `${s.area.name} (${s.area.code})`),
-        h('td', {}, levelChip(l.level), ' ', h('span', { class: 'meta' }, schemeName(l.scheme))),
-        h('td', {}, l.source === s.area.code ? 'its own declaration' : `countrywide (${l.source})`),
+        h('th', { scope: 'row' }, t('web.area.withCode', { name: s.area.name, code: s.area.code })),
+        h('td', {}, levelChip(l.level, l.scheme), ' ', h('span', { class: 'meta' }, schemeName(l.scheme))),
+        h(
+          'td',
+          {},
+          l.source === s.area.code
+            ? t('web.country.ownDeclaration')
+            : t('web.country.countrywide', { source: l.source }),
+        ),
         h('td', {}, time(l.since)),
         h('td', {}, time(l.until)),
       ),
     ),
   );
+  const headings = [
+    t('web.country.column.region'),
+    t('web.country.column.level'),
+    t('web.country.column.from'),
+    t('web.country.column.since'),
+    t('web.country.column.until'),
+  ];
   return h(
     'div',
     { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-labelledby': 'regions-heading' },
     h(
       'table',
       {},
-      h('caption', { class: 'sr-only' }, 'Effective level of each region with a level of its own'),
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          ...['Region', 'Effective level', 'From', 'Since', 'Until'].map((t) => h('th', { scope: 'col' }, t)),
-        ),
-      ),
+      h('caption', { class: 'sr-only' }, t('web.country.regionsCaption')),
+      h('thead', {}, h('tr', {}, ...headings.map((text) => h('th', { scope: 'col' }, text)))),
       h('tbody', {}, ...rows),
     ),
   );
 }
 
-export function declarationCard(d: Declaration, schemeName: (id: string) => string): HTMLElement {
+const DECLARATION_STATUS: Readonly<Record<Declaration['status'], string>> = {
+  scheduled: 'web.declaration.status.scheduled',
+  active: 'web.declaration.status.active',
+  expired: 'web.declaration.status.expired',
+  cancelled: 'web.declaration.status.cancelled',
+  superseded: 'web.declaration.status.superseded',
+};
+
+export const declarationStatus = (status: Declaration['status']): string =>
+  DECLARATION_STATUS[status] ? t(DECLARATION_STATUS[status]) : status;
+
+/**
+ * A declaration: its text in the pages' language where it has one, else the original (in its own `lang`,
+ * with a line saying so); `nameOf` names its areas.
+ */
+export function declarationCard(d: Declaration, nameOf: (area: Area) => string = areaName): HTMLElement {
+  const text = declarationText(d);
   return h(
     'article',
     { class: 'declaration', 'data-declaration': d.id },
-    h('h3', {}, d.headline),
-    h('p', {}, levelChip(d.level), ' ', h('span', { class: 'meta' }, schemeName(d.scheme), ' · ', d.status)),
-    h('p', {}, h('strong', {}, 'Areas: '), d.areas.map((a) => `${a.name} (${a.code})`).join(', ')),
+    h('h3', { lang: text.lang }, text.headline),
+    text.original ? h('p', { class: 'meta original-language' }, t('web.declaration.original')) : null,
     h(
       'p',
       {},
-      h('strong', {}, 'Valid: '),
-      'from ',
-      time(d.effectiveAt),
-      ', ',
-      d.expiresAt ? h('span', {}, 'until ', time(d.expiresAt)) : 'until further notice',
+      levelChip(d.level, d.scheme),
+      ' ',
+      h('span', { class: 'meta' }, schemeName(d.scheme), ' · ', declarationStatus(d.status)),
     ),
-    h('p', {}, d.summary),
-    d.measures.length ? h('h4', {}, 'Measures') : null,
-    d.measures.length ? h('ul', {}, ...d.measures.map((m) => h('li', {}, m))) : null,
+    h(
+      'p',
+      {},
+      h('strong', {}, t('web.declaration.areas')),
+      ' ',
+      d.areas.map((a) => t('web.area.withCode', { name: nameOf(a), code: a.code })).join(', '),
+    ),
+    h(
+      'p',
+      {},
+      h('strong', {}, t('web.declaration.valid')),
+      ' ',
+      ...tNodes('web.time.fromUntil', {
+        from: time(d.effectiveAt),
+        until: h('span', {}, ...untilNode(d.expiresAt)),
+      }),
+    ),
+    h('p', { lang: text.lang }, text.summary),
+    text.measures.length ? h('h4', {}, t('web.declaration.measures')) : null,
+    text.measures.length ? h('ul', { lang: text.lang }, ...text.measures.map((m) => h('li', {}, m))) : null,
     h(
       'p',
       { class: 'meta' },
-      'Declared by ',
-      d.authority,
+      ...tNodes('web.declaration.declaredBy', { authority: d.authority }),
       d.sourceUrl ? ' · ' : null,
-      d.sourceUrl ? h('a', { href: d.sourceUrl, rel: 'noopener noreferrer' }, 'source') : null,
+      d.sourceUrl
+        ? h('a', { href: d.sourceUrl, rel: 'noopener noreferrer' }, t('web.declaration.source'))
+        : null,
       ' · ',
       h('a', { href: `/v1/declarations/${d.id}/cap` }, 'CAP 1.2'),
     ),
   );
 }
 
-function historyTable(area: Area, first: Page<LevelChange>, schemeName: (id: string) => string): Node {
+const CAUSES: Readonly<Record<LevelChange['cause'], string>> = {
+  declared: 'web.change.cause.declared',
+  expired: 'web.change.cause.expired',
+  cancelled: 'web.change.cause.cancelled',
+};
+
+const DIRECTIONS: Readonly<Record<string, string>> = {
+  escalated: 'web.change.direction.escalated',
+  deescalated: 'web.change.direction.deescalated',
+  unchanged: 'web.change.direction.unchanged',
+};
+
+export const changeDirection = (direction: string): string =>
+  DIRECTIONS[direction] ? t(DIRECTIONS[direction]) : direction;
+
+function historyTable(area: Area, name: string, first: Page<LevelChange>): Node {
   if (!first.items.length) {
     return h(
       'p',
       {},
       area.type === 'country'
-        ? `No countrywide level has been declared for ${area.name} yet.`
-        : `No level has been declared for ${area.name} yet.`,
+        ? t('web.country.noHistoryCountry', { name })
+        : t('web.country.noHistoryArea', { name }),
     );
   }
   const body = h('tbody', {});
-  const more = h('button', { type: 'button', class: 'secondary' }, 'Show older changes');
+  const more = h('button', { type: 'button', class: 'secondary' }, t('web.country.olderChanges'));
   let cursor = first.nextCursor;
   const add = (items: LevelChange[]) => {
     for (const change of items) {
@@ -216,11 +283,18 @@ function historyTable(area: Area, first: Page<LevelChange>, schemeName: (id: str
           h(
             'td',
             {},
-            change.previous ? levelChip(change.previous) : 'none',
+            change.previous ? levelChip(change.previous, change.scheme) : t('web.change.none'),
             ' → ',
-            change.current ? levelChip(change.current) : 'none',
+            change.current ? levelChip(change.current, change.scheme) : t('web.change.none'),
           ),
-          h('td', {}, `${change.cause}, ${change.direction}`),
+          h(
+            'td',
+            {},
+            t('web.change.causeAndDirection', {
+              cause: CAUSES[change.cause] ? t(CAUSES[change.cause]) : change.cause,
+              direction: changeDirection(change.direction),
+            }),
+          ),
           h('td', {}, change.by ?? '—'),
         ),
       );
@@ -230,12 +304,19 @@ function historyTable(area: Area, first: Page<LevelChange>, schemeName: (id: str
   more.addEventListener('click', async () => {
     if (!cursor) return;
     const next = await api<Page<LevelChange>>(
-      `/v1/levels/${area.code}/history?limit=20&cursor=${encodeURIComponent(cursor)}`,
+      inLanguage(`/v1/levels/${area.code}/history?limit=20&cursor=${encodeURIComponent(cursor)}`),
     );
     cursor = next.nextCursor;
     add(next.items);
   });
   add(first.items);
+  const headings = [
+    t('web.country.column.when'),
+    t('web.country.column.scheme'),
+    t('web.country.column.change'),
+    t('web.country.column.cause'),
+    t('web.country.column.by'),
+  ];
   return h(
     'div',
     {},
@@ -245,16 +326,8 @@ function historyTable(area: Area, first: Page<LevelChange>, schemeName: (id: str
       h(
         'table',
         {},
-        h('caption', { class: 'sr-only' }, `Every change of the level of ${area.name}, newest first`),
-        h(
-          'thead',
-          {},
-          h(
-            'tr',
-            {},
-            ...['When', 'Scheme', 'Change', 'Cause', 'By'].map((t) => h('th', { scope: 'col' }, t)),
-          ),
-        ),
+        h('caption', { class: 'sr-only' }, t('web.country.historyCaption', { name })),
+        h('thead', {}, h('tr', {}, ...headings.map((text) => h('th', { scope: 'col' }, text)))),
         body,
       ),
     ),

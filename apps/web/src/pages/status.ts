@@ -1,29 +1,31 @@
 // `/`: the world map of current levels, its legend, and the same information as a list.
 
-import { api, EffectiveLevel, listCountries, listSchemes, Page, Scheme } from '../api';
+import { api, EffectiveLevel, inLanguage, listCountries, listSchemes, Page, Scheme } from '../api';
 import { levelColor } from '../contrast';
 import { CountryLevel, countryLevels, describeCountryLevel } from '../country-levels';
 import { h, showPage, time } from '../dom';
-import { levelChip } from '../level-chip';
+import { compareNames, t, tNodes } from '../i18n';
+import { levelChip, levelText } from '../level-chip';
+import { areaName, levelName, schemeName as nameOfScheme } from '../localised';
 import { describeMode, LiveUpdates } from '../live';
 import { NO_LEVEL_FILL, swatch, WorldMap } from '../world-map';
 
 export async function statusPage(): Promise<void> {
   const [countries, schemes] = await Promise.all([listCountries(), listSchemes()]);
-  const names = new Map(countries.map((c) => [c.code, c.name]));
+  const names = new Map(countries.map((c) => [c.code, areaName(c)]));
   const defaultSchemes = new Map(countries.map((c) => [c.code, c.defaultScheme ?? '']));
   const schemeById = new Map(schemes.map((s) => [s.id, s]));
-  const schemeName = (id: string) => schemeById.get(id)?.name ?? id;
+  const schemeName = (id: string) => nameOfScheme(id);
 
   const liveStatus = h('p', { class: 'live-status', role: 'status' }, describeMode('connecting'));
   const announcer = h('div', { class: 'sr-only', 'aria-live': 'polite' });
   const legend = h('div', { class: 'legend' });
   const list = h('div', { class: 'level-list-body' });
-  const mapHolder = h('div', { class: 'map-holder' }, h('p', {}, 'Loading the map…'));
+  const mapHolder = h('div', { class: 'map-holder' }, h('p', {}, t('web.status.loadingMap')));
 
   showPage(
-    'Threat levels',
-    h('h1', {}, 'Threat levels now'),
+    t('web.status.title'),
+    h('h1', {}, t('web.status.heading')),
     liveStatus,
     h(
       'div',
@@ -31,14 +33,14 @@ export async function statusPage(): Promise<void> {
       h(
         'section',
         { class: 'map-section', 'aria-labelledby': 'map-heading' },
-        h('h2', { id: 'map-heading', class: 'sr-only' }, 'Map'),
+        h('h2', { id: 'map-heading', class: 'sr-only' }, t('web.status.mapHeading')),
         mapHolder,
         legend,
       ),
       h(
         'section',
         { class: 'level-list', 'aria-labelledby': 'list-heading' },
-        h('h2', { id: 'list-heading' }, 'Countries with a declared level'),
+        h('h2', { id: 'list-heading' }, t('web.status.listHeading')),
         list,
       ),
     ),
@@ -53,7 +55,7 @@ export async function statusPage(): Promise<void> {
       mapHolder.replaceChildren(loaded.element);
       if (current) draw(current);
     },
-    () => mapHolder.replaceChildren(h('p', {}, 'The map could not be loaded; the list has every level.')),
+    () => mapHolder.replaceChildren(h('p', {}, t('web.status.mapFailed'))),
   );
 
   const describe = (code: string) =>
@@ -71,7 +73,7 @@ export async function statusPage(): Promise<void> {
 
   const live = new LiveUpdates(
     async () => {
-      const page = await api<Page<EffectiveLevel>>('/v1/levels');
+      const page = await api<Page<EffectiveLevel>>(inLanguage('/v1/levels'));
       const next = countryLevels(page.items, defaultSchemes);
       if (current) announceChanges(current, next, names, announcer);
       current = next;
@@ -100,8 +102,11 @@ function announceChanges(
     const name = names.get(code) ?? code;
     messages.push(
       now
-        ? `${name} is now ${now.level.name}${now.partial ? ' in some regions' : ''}.`
-        : `${name} has no level now.`,
+        ? t(now.partial ? 'web.status.announceInSomeRegions' : 'web.status.announce', {
+            name,
+            level: levelText(now.level, now.scheme),
+          })
+        : t('web.status.announceNone', { name }),
     );
   }
   if (messages.length) announcer.textContent = messages.join(' ');
@@ -115,11 +120,11 @@ function renderList(
   names: Map<string, string>,
   schemes: Map<string, Scheme>,
 ): Node {
-  if (!levels.size) return h('p', {}, 'No country has a declared level right now.');
+  if (!levels.size) return h('p', {}, t('web.status.none'));
   const entries = [...levels.values()].sort(
     (a, b) =>
       severity(b, schemes) - severity(a, schemes) ||
-      (names.get(a.country) ?? a.country).localeCompare(names.get(b.country) ?? b.country),
+      compareNames(names.get(a.country) ?? a.country, names.get(b.country) ?? b.country),
   );
   return h(
     'ul',
@@ -136,17 +141,17 @@ function renderList(
         h(
           'span',
           { class: 'level-line' },
-          levelChip(entry.level),
+          levelChip(entry.level, entry.scheme),
           entry.partial
-            ? h('span', {}, ` in ${entry.subdivisions} ${entry.subdivisions === 1 ? 'region' : 'regions'}`)
+            ? h('span', {}, ' ', t('web.status.inRegions', { regions: entry.subdivisions }))
             : null,
         ),
         h(
           'span',
           { class: 'meta' },
-          schemes.get(entry.scheme)?.name ?? entry.scheme,
-          ' · since ',
-          time(entry.since),
+          nameOfScheme(entry.scheme),
+          ' · ',
+          ...tNodes('web.time.since', { time: time(entry.since) }),
         ),
       ),
     ),
@@ -159,18 +164,18 @@ function renderLegend(levels: Map<string, CountryLevel>, schemes: Map<string, Sc
   return h(
     'div',
     {},
-    h('h3', { class: 'legend-title' }, 'Legend'),
+    h('h3', { class: 'legend-title' }, t('web.status.legend')),
     ...used.map((id) => {
       const scheme = schemes.get(id);
       return h(
         'div',
         { class: 'legend-scheme' },
-        h('p', { class: 'legend-scheme-name' }, scheme?.name ?? id),
+        h('p', { class: 'legend-scheme-name' }, nameOfScheme(scheme ?? id)),
         h(
           'ul',
           { class: 'legend-items' },
           ...(scheme?.levels ?? []).map((level) =>
-            h('li', {}, swatch(levelColor(level.color)), ` ${level.name}`),
+            h('li', {}, swatch(levelColor(level.color)), ' ', levelName(level, id)),
           ),
         ),
       );
@@ -178,8 +183,8 @@ function renderLegend(levels: Map<string, CountryLevel>, schemes: Map<string, Sc
     h(
       'ul',
       { class: 'legend-items' },
-      h('li', {}, swatch(NO_LEVEL_FILL), ' No level declared'),
-      anyPartial ? h('li', {}, swatch('#616161', true), ' Striped: a level in some regions only') : null,
+      h('li', {}, swatch(NO_LEVEL_FILL), ' ', t('web.status.legendNoLevel')),
+      anyPartial ? h('li', {}, swatch('#616161', true), ' ', t('web.status.legendStriped')) : null,
     ),
   );
 }

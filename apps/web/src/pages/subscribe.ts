@@ -4,6 +4,9 @@
 import { api, ApiError, listSchemes, Scheme } from '../api';
 import { areaPicker } from '../area-picker';
 import { h, showPage } from '../dom';
+import { language, LANGUAGES, t } from '../i18n';
+import { levelText } from '../level-chip';
+import { schemeName } from '../localised';
 
 export async function subscribePage(): Promise<void> {
   const schemes = await listSchemes();
@@ -17,27 +20,45 @@ export async function subscribePage(): Promise<void> {
     'aria-describedby': 'email-error',
   });
   const emailError = h('p', { id: 'email-error', class: 'field-error', hidden: true });
-  const areas = areaPicker(
-    'Areas',
-    'Type a country and press Add; a region works too, by its ISO 3166 code such as KZ-75 (Almaty). ' +
-      'A country covers all its regions. * is everywhere.',
-  );
+  const areas = areaPicker(t('web.subscribe.areas'), t('web.subscribe.areasHint'));
   const scheme = h(
     'select',
     { id: 'scheme', name: 'scheme' },
-    h('option', { value: '' }, 'Any scheme'),
-    ...schemes.map((s) => h('option', { value: s.id }, s.name)),
+    h('option', { value: '' }, t('web.subscribe.anyScheme')),
+    ...schemes.map((s) => h('option', { value: s.id }, schemeName(s))),
   );
   const threshold = h('select', { id: 'threshold', name: 'threshold', 'aria-describedby': 'threshold-hint' });
   const fillThreshold = () => {
     const chosen = schemes.find((s) => s.id === scheme.value);
-    threshold.replaceChildren(h('option', { value: '' }, 'Any level'), ...thresholdOptions(chosen));
+    threshold.replaceChildren(
+      h('option', { value: '' }, t('web.subscribe.anyLevel')),
+      ...thresholdOptions(chosen),
+    );
   };
   scheme.addEventListener('change', fillThreshold);
   fillThreshold();
   const rises = h('input', { type: 'checkbox', id: 'rises', value: 'escalated', checked: true });
   const falls = h('input', { type: 'checkbox', id: 'falls', value: 'deescalated', checked: true });
-  const submit = h('button', { type: 'submit' }, 'Send me a confirmation email');
+  // The emails' language: the pages' by default; each language named in itself, as on the switch.
+  const emailLanguage = h(
+    'select',
+    { id: 'email-language', name: 'language' },
+    ...LANGUAGES.map((lang) =>
+      h(
+        'option',
+        { value: lang, lang, selected: lang === language() },
+        t('web.language.self', undefined, lang),
+      ),
+    ),
+  );
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const timeZone = h(
+    'select',
+    { id: 'time-zone', name: 'timeZone', 'aria-describedby': 'time-zone-hint' },
+    h('option', { value: '' }, t('web.subscribe.zoneOfArea')),
+    zone ? h('option', { value: zone }, t('web.subscribe.zoneMine', { zone })) : null,
+  );
+  const submit = h('button', { type: 'submit' }, t('web.subscribe.submit'));
 
   const fieldError = (element: HTMLElement, input: HTMLElement, message: string | null) => {
     element.hidden = !message;
@@ -48,26 +69,35 @@ export async function subscribePage(): Promise<void> {
   const form = h(
     'form',
     { class: 'stack', novalidate: true },
-    h('div', { class: 'field' }, h('label', { for: 'email' }, 'Email address'), email, emailError),
+    h('div', { class: 'field' }, h('label', { for: 'email' }, t('web.subscribe.email')), email, emailError),
     areas.element,
-    h('div', { class: 'field' }, h('label', { for: 'scheme' }, 'Scheme'), scheme),
+    h('div', { class: 'field' }, h('label', { for: 'scheme' }, t('web.subscribe.scheme')), scheme),
     h(
       'div',
       { class: 'field' },
-      h('label', { for: 'threshold' }, 'Only when the level is at least'),
-      h(
-        'p',
-        { class: 'hint', id: 'threshold-hint' },
-        'A fall from a level at or above this one is sent too.',
-      ),
+      h('label', { for: 'threshold' }, t('web.subscribe.threshold')),
+      h('p', { class: 'hint', id: 'threshold-hint' }, t('web.subscribe.thresholdHint')),
       threshold,
     ),
     h(
       'fieldset',
       {},
-      h('legend', {}, 'Which changes'),
-      h('div', { class: 'check' }, rises, h('label', { for: 'rises' }, 'When a level rises')),
-      h('div', { class: 'check' }, falls, h('label', { for: 'falls' }, 'When a level falls or ends')),
+      h('legend', {}, t('web.subscribe.which')),
+      h('div', { class: 'check' }, rises, h('label', { for: 'rises' }, t('web.subscribe.rises'))),
+      h('div', { class: 'check' }, falls, h('label', { for: 'falls' }, t('web.subscribe.falls'))),
+    ),
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'email-language' }, t('web.subscribe.language')),
+      emailLanguage,
+    ),
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'time-zone' }, t('web.subscribe.timeZone')),
+      h('p', { class: 'hint', id: 'time-zone-hint' }, t('web.subscribe.timeZoneHint')),
+      timeZone,
     ),
     submit,
   );
@@ -77,21 +107,21 @@ export async function subscribePage(): Promise<void> {
     fieldError(
       emailError,
       email,
-      email.validity.valid && email.value ? null : 'Enter an email address, like name@example.org.',
+      email.validity.valid && email.value ? null : t('web.subscribe.emailMissing'),
     );
     // Text typed but not yet added counts: people expect it to.
     const pending = areas.element.querySelector('input')!.value;
     if (pending.trim()) await areas.add(pending);
-    areas.setError(areas.codes().length ? null : 'Add at least one area.');
+    areas.setError(areas.codes().length ? null : t('web.subscribe.areasMissing'));
     if (!email.validity.valid || !email.value || !areas.codes().length) {
       (form.querySelector('[aria-invalid]') as HTMLElement | null)?.focus();
       return;
     }
     const events = [rises, falls].filter((box) => box.checked).map((box) => box.value);
     submit.disabled = true;
-    status.textContent = 'Sending…';
+    status.textContent = t('web.subscribe.sending');
     try {
-      const answer = await api<{ message: string }>('/v1/email-subscriptions', {
+      await api<{ message: string }>('/v1/email-subscriptions', {
         method: 'POST',
         body: {
           email: email.value,
@@ -99,24 +129,23 @@ export async function subscribePage(): Promise<void> {
           scheme: scheme.value || null,
           minRank: threshold.value ? Number(threshold.value) : null,
           events: events.length === 2 || events.length === 0 ? null : events,
+          language: emailLanguage.value,
+          timeZone: timeZone.value || null,
         },
       });
       form.hidden = true;
       status.replaceChildren(
-        h('h2', {}, 'Check your inbox'),
-        h(
-          'p',
-          {},
-          answer.message,
-          ' Follow the link in it to start receiving alerts; nothing is sent before.',
-        ),
-        h('p', {}, 'Every alert has a link to change these choices or to unsubscribe.'),
+        h('h2', {}, t('web.subscribe.sentHeading')),
+        // The API's own `message` is in English; the page says it in the reader's language.
+        h('p', {}, t('web.subscribe.sent')),
+        h('p', {}, t('web.subscribe.sentLinks')),
       );
       status.focus();
     } catch (error) {
       const problem = error instanceof ApiError ? error : new ApiError(0, String(error));
       const emailProblem = problem.errors.find((e) => e.field === 'email');
-      if (emailProblem) fieldError(emailError, email, `The address ${emailProblem.message}.`);
+      if (emailProblem)
+        fieldError(emailError, email, t('web.subscribe.emailInvalid', { problem: emailProblem.message }));
       status.replaceChildren(h('p', { class: 'error' }, problem.message));
       status.focus();
     } finally {
@@ -128,13 +157,9 @@ export async function subscribePage(): Promise<void> {
   if (preset) await areas.add(preset);
 
   showPage(
-    'Get alerts',
-    h('h1', {}, 'Get threat-level alerts by email'),
-    h(
-      'p',
-      { class: 'lead' },
-      'Choose the areas you care about. We send a confirmation email first; alerts start only once you confirm.',
-    ),
+    t('web.subscribe.title'),
+    h('h1', {}, t('web.subscribe.heading')),
+    h('p', { class: 'lead' }, t('web.subscribe.lead')),
     status,
     form,
   );
@@ -144,9 +169,13 @@ function thresholdOptions(scheme: Scheme | undefined): HTMLOptionElement[] {
   if (scheme) {
     return scheme.levels
       .slice(1)
-      .map((level) => h('option', { value: level.rank }, `${level.name} (${level.code}) or higher`));
+      .map((level) =>
+        h(
+          'option',
+          { value: level.rank },
+          t('web.subscribe.levelOrHigher', { level: levelText(level, scheme.id) }),
+        ),
+      );
   }
-  return [2, 3, 4].map((rank) =>
-    h('option', { value: rank }, `Rank ${rank} or higher (1 = lowest in each scheme)`),
-  );
+  return [2, 3, 4].map((rank) => h('option', { value: rank }, t('web.subscribe.rankOrHigher', { rank })));
 }
