@@ -392,3 +392,35 @@ describe('declarations in several languages, over HTTP and out to webhooks, SSE,
     });
   });
 });
+
+describe('DEFAULT_LANGUAGE', () => {
+  let test: TestApp;
+
+  beforeAll(async () => {
+    test = await startTestApp('postgres', { DEFAULT_LANGUAGE: 'KK' });
+  });
+  afterAll(() => test?.close());
+
+  it('is the language of a declaration that names none, and of the Atom feed without ?lang=', async () => {
+    const published = await test.http
+      .post('/v1/declarations')
+      .set(test.as())
+      .send({ ...declarationBody, ...TRANSLATIONS.kk, translations: { ru: TRANSLATIONS.ru } })
+      .expect(201);
+    expect(published.body).toMatchObject({ language: 'kk', translations: { ru: TRANSLATIONS.ru } });
+    const xml = (await test.http.get('/v1/feeds/declarations.atom').buffer(true).expect(200)).text;
+    expect(elementsOf(xml, 'feed')[0].lang).toBe('kk');
+    expect(parseFeed(xml).title).toBe('Tocsin: қауіп деңгейлері туралы хабарландырулар');
+  });
+
+  it('may not be a translation of a declaration that names no language', async () => {
+    const before = await counts(test);
+    const response = await test.http
+      .post('/v1/declarations')
+      .set(test.as())
+      .send({ ...declarationBody, translations: { kk: TRANSLATIONS.kk } })
+      .expect(400);
+    expect(response.body.detail).toMatch(/translations has "kk", the declaration's own language/);
+    expect(await counts(test)).toEqual(before);
+  });
+});

@@ -7,7 +7,7 @@ import {
   UnprocessableEntityException,
 } from '@nestjs/common';
 import { countryCodeOf, resolveAreaCodes } from '@tocsin/areas';
-import { Clock } from '@tocsin/config';
+import { AppConfig, Clock } from '@tocsin/config';
 import { DATABASE, Database, KeysetWindow, Positioned } from '@tocsin/database';
 import { SchemesService } from '@tocsin/schemes';
 import { Audience, AudienceRepository } from '@tocsin/subscribers';
@@ -31,9 +31,6 @@ import {
 } from './effective-level';
 import { AreaChange, buildLevelChangedEvent } from './level-changed-event';
 import { NewOutboxEvent, OutboxRepository } from './outbox.repository';
-
-// Until the DEFAULT_LANGUAGE setting lands in libs/config.
-const DEFAULT_LANGUAGE = 'en';
 
 export interface PublishRequest {
   scheme: string;
@@ -87,6 +84,7 @@ export class DeclarationsService {
     private readonly audience: AudienceRepository,
     private readonly schemes: SchemesService,
     private readonly clock: Clock,
+    private readonly config: AppConfig,
     @Inject(DATABASE) private readonly db: Database,
   ) {}
 
@@ -272,7 +270,7 @@ export class DeclarationsService {
     if (expiresAt && expiresAt <= effectiveAt) {
       throw new UnprocessableEntityException('expiresAt must be later than effectiveAt.');
     }
-    const language = request.language ?? DEFAULT_LANGUAGE;
+    const language = request.language ?? this.config.defaultLanguage;
     const translations = request.translations ?? {};
     if (Object.hasOwn(translations, language)) {
       throw new BadRequestException(

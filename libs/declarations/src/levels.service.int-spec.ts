@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
-import { Clock } from '@tocsin/config';
+import { AppConfig, Clock, loadConfig } from '@tocsin/config';
 import { DATABASE } from '@tocsin/database';
 import { createTestDatabase, DATABASE_DRIVERS, TestDatabase } from '@tocsin/database/testing';
 import { SchemesService } from '@tocsin/schemes';
@@ -54,8 +54,9 @@ describe.each(DATABASE_DRIVERS)('LevelsService.current, two processes on one %s 
       providers: [
         { provide: DATABASE, useValue: database.db },
         { provide: Clock, useValue: clock },
+        { provide: AppConfig, useValue: loadConfig({}) },
       ],
-      exports: [DATABASE, Clock],
+      exports: [DATABASE, Clock, AppConfig],
     })
     class Infrastructure {}
     const process = await Test.createTestingModule({

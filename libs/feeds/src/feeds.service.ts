@@ -10,9 +10,6 @@ import { capTexts } from './cap-texts';
 import { strongEtag } from './etag';
 import { declarationsFeedUrl, declarationUrl } from './links';
 
-// Until the DEFAULT_LANGUAGE setting lands in libs/config.
-const DEFAULT_LANGUAGE = 'en';
-
 /** How many declarations a feed holds, newest first: enough for any reader polling at a sane rate. */
 export const FEED_SIZE = 100;
 
@@ -59,7 +56,7 @@ export class FeedsService {
    */
   async declarationsFeed(areaInput?: string, requested?: string): Promise<RenderedFeed> {
     const area = areaInput === undefined ? undefined : requireArea(areaInput);
-    const language = requested ?? DEFAULT_LANGUAGE;
+    const language = requested ?? this.config.defaultLanguage;
     const declarations: Declaration[] = await this.declarations.list({
       concerning: area?.code,
       limit: FEED_SIZE,
@@ -71,7 +68,7 @@ export class FeedsService {
         ),
       ),
     );
-    const labels = uiLanguageOf(language, uiLanguageOf(DEFAULT_LANGUAGE, 'en'));
+    const labels = uiLanguageOf(language, uiLanguageOf(this.config.defaultLanguage, 'en'));
     const xml = renderAtomFeed(
       {
         publicUrl: this.config.publicUrl,
