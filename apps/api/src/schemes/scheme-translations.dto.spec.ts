@@ -62,12 +62,12 @@ describe('CreateSchemeDto translations', () => {
     ['an array', [{ name: 'x' }], 'must be an object keyed by language tag'],
     ['a key that is no tag', { ru_RU: { name: 'x' } }, 'key "ru_RU" must be a BCP 47 language tag'],
     ['one language twice', { ru: { name: 'x' }, RU: { name: 'y' } }, 'keys "ru" and "RU" name one language'],
-    ['an empty translation', { ru: {} }, 'ru must have at least one of name, event, description'],
+    ['an empty translation', { ru: {} }, 'ru must have at least one of name, event and description'],
     ['a field a scheme has not', { ru: { name: 'x', measures: ['m'] } }, 'ru.measures should not exist'],
     ['a name too long', { ru: { name: 'x'.repeat(201) } }, 'ru.name must be 1 to 200 characters long'],
     ['an empty event', { ru: { event: '' } }, 'ru.event must be 1 to 100 characters long'],
     ['a number', { ru: { name: 5 } }, 'ru.name must be a string'],
-    ['a removal', { ru: null }, 'ru must be an object of name, event, description'],
+    ['a removal', { ru: null }, 'ru must be an object of name, event and description'],
   ])('refuses scheme translations with %s', async (_case, translations, message) => {
     const errors = await errorsOf({ ...valid, translations }, CreateSchemeDto);
     expect(errors.map((e) => e.field)).toEqual(['translations']);
