@@ -1,9 +1,9 @@
 import { tables } from '@tocsin/database';
 import { createTestDatabase, DATABASE_DRIVERS, TestDatabase } from '@tocsin/database/testing';
 import { EventChange, OutboxRepository } from '@tocsin/declarations';
-import { BUILTIN_SCHEMES, seedBuiltinSchemes } from '@tocsin/schemes';
 import { eq } from 'drizzle-orm';
 import { AttemptOutcome, ChannelName, DeliveriesRepository } from './deliveries.repository';
+import { seedDeclaredEvent } from './testing/declared-event';
 import { levelChangedEvent } from './testing/level-changed-event';
 
 const { deliveries, emailSubscriptions, outbox, webhookEndpoints } = tables;
@@ -89,27 +89,7 @@ describe.each(DATABASE_DRIVERS)('DeliveriesRepository on %s', (driver) => {
 
   beforeAll(async () => {
     database = await createTestDatabase(driver);
-    await seedBuiltinSchemes(database.db, BUILTIN_SCHEMES);
-    await database.db.insert(tables.declarations).values({
-      id: 'dcl_1',
-      schemeId: 'kz-terror',
-      levelCode: 'red',
-      headline: EVENT.data.declaration.headline,
-      summary: EVENT.data.declaration.summary,
-      measures: EVENT.data.declaration.measures,
-      authority: EVENT.data.declaration.authority,
-      effectiveAt: at,
-      createdAt: at,
-      createdBy: 'key_1',
-      createdByName: 'duty desk',
-    });
-    const outboxRepository = new OutboxRepository(database.db);
-    await database.db.transaction((tx) =>
-      outboxRepository.append(tx, [
-        { eventId: EVENT.data.eventId, declarationId: 'dcl_1', cause: 'declared', dueAt: at, payload: EVENT },
-      ]),
-    );
-    repository = new DeliveriesRepository(database.db, outboxRepository);
+    repository = new DeliveriesRepository(database.db, await seedDeclaredEvent(database.db, EVENT, at));
     await webhook('whk_a', ['KZ']);
     await webhook('whk_b', ['KZ-75'], { ownerKeyId: 'key_2' });
     await webhook('whk_c', ['*']);

@@ -3,11 +3,11 @@
 // area changes and deletes, on both drivers.
 import { queryRows, tables } from '@tocsin/database';
 import { createTestDatabase, DATABASE_DRIVERS, TestDatabase } from '@tocsin/database/testing';
-import { EventChange, OutboxRepository } from '@tocsin/declarations';
-import { BUILTIN_SCHEMES, seedBuiltinSchemes } from '@tocsin/schemes';
+import { EventChange } from '@tocsin/declarations';
 import { filterMatches, SubscriptionFilter } from '@tocsin/subscribers';
 import { eq, sql } from 'drizzle-orm';
 import { ChannelName, DeliveriesRepository } from './deliveries.repository';
+import { seedDeclaredEvent } from './testing/declared-event';
 import { levelChangedEvent } from './testing/level-changed-event';
 
 const { deliveries, emailSubscriptions, webhookEndpoints } = tables;
@@ -91,27 +91,7 @@ describe.each(DATABASE_DRIVERS)('fan-out pages on %s', (driver) => {
 
   beforeAll(async () => {
     database = await createTestDatabase(driver);
-    await seedBuiltinSchemes(database.db, BUILTIN_SCHEMES);
-    await database.db.insert(tables.declarations).values({
-      id: 'dcl_1',
-      schemeId: 'kz-terror',
-      levelCode: 'red',
-      headline: EVENT.data.declaration.headline,
-      summary: EVENT.data.declaration.summary,
-      measures: EVENT.data.declaration.measures,
-      authority: EVENT.data.declaration.authority,
-      effectiveAt: at,
-      createdAt: at,
-      createdBy: 'key_1',
-      createdByName: 'duty desk',
-    });
-    const outbox = new OutboxRepository(database.db);
-    await database.db.transaction((tx) =>
-      outbox.append(tx, [
-        { eventId: EVENT.data.eventId, declarationId: 'dcl_1', cause: 'declared', dueAt: at, payload: EVENT },
-      ]),
-    );
-    repository = new DeliveriesRepository(database.db, outbox);
+    repository = new DeliveriesRepository(database.db, await seedDeclaredEvent(database.db, EVENT, at));
     for (const [id, areas] of Object.entries(SUBSCRIBER_AREAS)) {
       await subscribe('webhook', `whk_${id}`, areas);
       await subscribe('email', `sub_${id}`, areas);
