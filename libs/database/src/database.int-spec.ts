@@ -19,6 +19,7 @@ describe.each(DATABASE_DRIVERS)('database on %s', (driver) => {
         'declarations',
         'deliveries',
         'delivery_attempts',
+        'email_subscription_area_keys',
         'email_subscriptions',
         'instance_secrets',
         'level_revision',
@@ -26,6 +27,7 @@ describe.each(DATABASE_DRIVERS)('database on %s', (driver) => {
         'outbox_changes',
         'scheme_levels',
         'schemes',
+        'webhook_endpoint_area_keys',
         'webhook_endpoints',
       ]);
     } finally {
