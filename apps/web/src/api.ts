@@ -95,6 +95,17 @@ export interface Declaration {
   expiresAt: string | null;
   createdAt: string;
   createdBy: string;
+  /** Where an imported declaration came from; null (or absent, on an older server) for a typed one. */
+  origin?: DeclarationOrigin | null;
+}
+
+/** The CAP document an imported declaration was made from (DESIGN.md §5.3). */
+export interface DeclarationOrigin {
+  sourceId: string;
+  sourceName: string;
+  sender: string;
+  identifier: string;
+  sent: string;
 }
 
 export interface DeclarationBody {
@@ -144,6 +155,46 @@ export interface Delivery {
   lastError: string | null;
   createdAt: string;
   deliveredAt: string | null;
+}
+
+export interface SourceCounts {
+  seen: number;
+  imported: number;
+  duplicates: number;
+  rejected: number;
+}
+
+/** A feed Tocsin polls or a CAP editor that pushes to it (admin only). */
+export interface Source {
+  id: string;
+  name: string;
+  kind: 'cap-feed' | 'cap-push';
+  url?: string | null;
+  pollSeconds?: number | null;
+  scheme: string;
+  enabled: boolean;
+  lastFetchedAt: string | null;
+  /** The last fetch's HTTP status, or a word for how it went. */
+  lastStatus: number | string | null;
+  lastError: string | null;
+  /** On every answer of GET /v1/sources/{id}; a list may leave it out. */
+  counts?: SourceCounts;
+}
+
+/** One document a source brought, and what became of it. */
+export interface SourceItem {
+  id: string;
+  outcome: 'imported' | 'duplicate' | 'rejected';
+  reason?: string | null;
+  declarationIds: string[];
+  sender?: string | null;
+  identifier?: string | null;
+  sent?: string | null;
+  msgType?: string | null;
+  url?: string | null;
+  /** When Tocsin saw it. */
+  receivedAt?: string | null;
+  createdAt?: string | null;
 }
 
 export interface Page<T> {

@@ -35,4 +35,5 @@ export const can = {
   publish: (s: Session) => s.caller.role === 'admin' || s.caller.role === 'publisher',
   webhooks: (s: Session) => s.caller.role === 'admin' || s.caller.role === 'integrator',
   queues: (s: Session) => s.caller.role === 'admin',
+  sources: (s: Session) => s.caller.role === 'admin',
 };

@@ -6,6 +6,7 @@ import { t } from '../i18n';
 import { declarationsScreen } from '../console/declarations';
 import { publishScreen } from '../console/publish';
 import { can, currentSession, Session, signIn, signOut } from '../console/session';
+import { sourcesScreen } from '../console/sources';
 import { failedDeliveriesScreen, webhooksScreen } from '../console/webhooks';
 
 interface Screen {
@@ -31,6 +32,7 @@ const SCREENS: Screen[] = [
     allowed: can.webhooks,
     render: failedDeliveriesScreen,
   },
+  { id: 'sources', title: 'web.console.tab.sources', allowed: can.sources, render: sourcesScreen },
   { id: 'queues', title: 'web.console.tab.queues', allowed: can.queues, render: queuesScreen },
 ];
 

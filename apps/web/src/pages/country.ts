@@ -6,6 +6,7 @@ import {
   Area,
   AreaLevels,
   Declaration,
+  DeclarationOrigin,
   EffectiveLevel,
   inLanguage,
   LevelChange,
@@ -230,6 +231,7 @@ export function declarationCard(d: Declaration, nameOf: (area: Area) => string =
     h('p', { lang: text.lang }, text.summary),
     text.measures.length ? h('h4', {}, t('web.declaration.measures')) : null,
     text.measures.length ? h('ul', { lang: text.lang }, ...text.measures.map((m) => h('li', {}, m))) : null,
+    d.origin ? viaLine(d.id, d.origin) : null,
     h(
       'p',
       { class: 'meta' },
@@ -240,6 +242,21 @@ export function declarationCard(d: Declaration, nameOf: (area: Area) => string =
         : null,
       ' · ',
       h('a', { href: `/v1/declarations/${d.id}/cap` }, 'CAP 1.2'),
+    ),
+  );
+}
+
+/** "via <source>" for a declaration Tocsin imported, with a link to the CAP document as it was received. */
+function viaLine(id: string, origin: DeclarationOrigin): HTMLElement {
+  return h(
+    'p',
+    { class: 'meta via', 'data-source': origin.sourceId },
+    ...tNodes('web.declaration.via', { source: h('strong', {}, origin.sourceName) }),
+    ' · ',
+    h(
+      'a',
+      { href: `/v1/declarations/${encodeURIComponent(id)}/origin.xml`, type: 'application/cap+xml' },
+      t('web.declaration.originalDocument'),
     ),
   );
 }
