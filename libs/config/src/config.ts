@@ -182,6 +182,22 @@ export const SETTINGS = {
     default: '10',
     description: 'open `GET /v1/stream` connections allowed from one client address (429 beyond)',
   }),
+  sourceMinPollSeconds: setting({
+    env: 'SOURCE_MIN_POLL_SECONDS',
+    schema: z.coerce.number().int().min(1).max(86400),
+    default: '60',
+    description: 'the shortest `pollSeconds` a `cap-feed` source may have',
+  }),
+  ingestMaxBytes: setting({
+    env: 'INGEST_MAX_BYTES',
+    schema: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(100 * 1024 * 1024),
+    default: String(1024 * 1024),
+    description: 'the largest CAP document or feed accepted by ingest (pushed or fetched), in bytes',
+  }),
   streamMax: setting({
     env: 'STREAM_MAX',
     schema: z.coerce.number().int().min(1).max(1000000),

@@ -27,6 +27,8 @@ describe.each(DATABASE_DRIVERS)('database on %s', (driver) => {
         'outbox_changes',
         'scheme_levels',
         'schemes',
+        'source_items',
+        'sources',
         'webhook_endpoint_area_keys',
         'webhook_endpoints',
       ]);

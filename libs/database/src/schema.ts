@@ -13,6 +13,7 @@ import {
   text,
   timestamp,
   unique,
+  uniqueIndex,
 } from 'drizzle-orm/pg-core';
 
 const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -96,6 +97,8 @@ export const declarations = pgTable(
     cancelledBy: text('cancelled_by'),
     cancelledByName: text('cancelled_by_name'),
     cancelReason: text('cancel_reason'),
+    /** Set for a declaration imported from another authority's CAP alert (libs/ingest). */
+    origin: jsonb('origin').$type<DeclarationOrigin>(),
   },
   (t) => [
     foreignKey({
@@ -350,4 +353,103 @@ export const deliveryAttempts = pgTable(
     responseExcerpt: text('response_excerpt'),
   },
   (t) => [primaryKey({ columns: [t.deliveryId, t.attempt] })],
+);
+
+/** Where an imported declaration came from (DESIGN.md §5.3): the source and the CAP document's triple. */
+export interface DeclarationOrigin {
+  sourceId: string;
+  sourceName: string;
+  sender: string;
+  identifier: string;
+  sent: string;
+}
+
+/** A CAP level rule of a source: the first whose given fields all equal an <info>'s gives the level. */
+export interface SourceLevelRule {
+  level: string;
+  severity?: string;
+  event?: string;
+  parameterName?: string;
+  parameterValue?: string;
+}
+
+export interface SourceCounts {
+  seen: number;
+  imported: number;
+  duplicates: number;
+  rejected: number;
+}
+
+/** Another authority's CAP alerts: a feed Tocsin polls (`cap-feed`) or a sender that pushes (`cap-push`). */
+export const sources = pgTable(
+  'sources',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    /** cap-feed | cap-push */
+    kind: text('kind').notNull(),
+    url: text('url'),
+    pollSeconds: integer('poll_seconds'),
+    schemeId: text('scheme_id')
+      .notNull()
+      .references(() => schemes.id),
+    levelRules: jsonb('level_rules').$type<SourceLevelRule[]>().notNull(),
+    /** `"EMMA_ID=KZ001": "KZ-75"`: geocodes that are not ISO 3166 to area codes. */
+    areaMap: jsonb('area_map').$type<Record<string, string>>().notNull().default({}),
+    defaultAreas: text('default_areas')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    enabled: boolean('enabled').notNull().default(true),
+    /** SHA-256 of a cap-push source's key, which is shown once. */
+    pushKeyHash: text('push_key_hash').unique(),
+    /** Validators of the feed's last 200 answer, for the next conditional GET. */
+    etag: text('etag'),
+    lastModified: text('last_modified'),
+    lastFetchedAt: instant('last_fetched_at'),
+    /** HTTP status of the last fetch (or of the last push). */
+    lastStatus: integer('last_status'),
+    lastError: text('last_error'),
+    /** A poll holds the source until then, so two workers never poll it at once (a lease, not a lock). */
+    pollingUntil: instant('polling_until'),
+    counts: jsonb('counts')
+      .$type<SourceCounts>()
+      .notNull()
+      .default({ seen: 0, imported: 0, duplicates: 0, rejected: 0 }),
+    createdAt: instant('created_at').notNull(),
+    updatedAt: instant('updated_at').notNull(),
+  },
+  (t) => [index('sources_created_idx').on(t.createdAt, t.id)],
+);
+
+/** Every CAP document a source brought, with what became of it; (sender, identifier, sent) is imported once. */
+export const sourceItems = pgTable(
+  'source_items',
+  {
+    id: text('id').primaryKey(),
+    sourceId: text('source_id')
+      .notNull()
+      .references(() => sources.id, { onDelete: 'cascade' }),
+    /** Null for a document that could not be parsed far enough to name them. */
+    sender: text('sender'),
+    identifier: text('identifier'),
+    sent: text('sent'),
+    /** imported | duplicate | rejected */
+    outcome: text('outcome').notNull(),
+    reason: text('reason'),
+    declarationIds: text('declaration_ids')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    /** The document as received (only for a document that parsed: a refused one is not kept). */
+    document: text('document'),
+    receivedAt: instant('received_at').notNull(),
+  },
+  (t) => [
+    index('source_items_source_idx').on(t.sourceId, t.receivedAt, t.id),
+    // A duplicate is listed too, so the key holds only the first sighting: a race of two imports loses here.
+    uniqueIndex('source_items_triple_unique')
+      .on(t.sender, t.identifier, t.sent)
+      .where(sql`${t.outcome} <> 'duplicate'`),
+  ],
 );

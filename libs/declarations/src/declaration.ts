@@ -1,4 +1,8 @@
+import { tables } from '@tocsin/database';
 import { LevelRef } from './effective-level';
+
+/** Where an imported declaration came from: the source and the CAP document's (sender, identifier, sent). */
+export type DeclarationOrigin = tables.DeclarationOrigin;
 
 export const DECLARATION_STATUSES = ['scheduled', 'active', 'expired', 'cancelled', 'superseded'] as const;
 export type DeclarationStatus = (typeof DECLARATION_STATUSES)[number];
@@ -43,6 +47,8 @@ export interface Declaration {
   cancelledAt: Date | null;
   cancelledBy: string | null;
   cancelReason: string | null;
+  /** Where an imported declaration came from (libs/ingest); null (or absent) for one published here. */
+  origin?: DeclarationOrigin | null;
 }
 
 export interface NewDeclaration {
@@ -58,4 +64,5 @@ export interface NewDeclaration {
   sourceUrl: string | null;
   effectiveAt: Date;
   expiresAt: Date | null;
+  origin?: DeclarationOrigin | null;
 }

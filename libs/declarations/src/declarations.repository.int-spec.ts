@@ -313,3 +313,44 @@ describe.each(DATABASE_DRIVERS)('DeclarationsRepository.timelineAround on %s', (
     expect(entries.filter((e) => e.areaCode === 'KG-C').map((e) => e.declarationId)).toEqual(['c-second']);
   });
 });
+
+describe.each(DATABASE_DRIVERS)('DeclarationsRepository origin on %s', (driver) => {
+  let database: TestDatabase;
+  let repository: DeclarationsRepository;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(driver);
+    await seedBuiltinSchemes(database.db, BUILTIN_SCHEMES);
+    repository = new DeclarationsRepository(database.db);
+  });
+  afterAll(() => database?.close());
+
+  it('keeps the origin of an imported declaration and null for one published here', async () => {
+    const origin = {
+      sourceId: 'src_1',
+      sourceName: 'KNB feed',
+      sender: 'knb@example.kz',
+      identifier: 'KZ-2022-001',
+      sent: '2022-01-07T09:00:00+06:00',
+    };
+    const created = at('2022-02-01T00:00:00Z');
+    await repository.inLevelWriteTransaction(async (tx) => {
+      await repository.insert(
+        tx,
+        'd-imported',
+        { ...declaration(['KZ'], 'red', '2022-01-07T00:00:00Z'), origin },
+        actor,
+        created,
+      );
+      await repository.insert(
+        tx,
+        'd-typed',
+        declaration(['KZ-75'], 'red', '2022-01-07T00:00:00Z'),
+        actor,
+        created,
+      );
+    });
+    expect((await repository.findById('d-imported', created))?.origin).toEqual(origin);
+    expect((await repository.findById('d-typed', created))?.origin).toBeNull();
+  });
+});

@@ -14,6 +14,7 @@ import {
   Actor,
   Declaration,
   DeclarationStatus,
+  DeclarationOrigin,
   DeclarationTranslations,
   NewDeclaration,
 } from './declaration';
@@ -75,6 +76,7 @@ interface DeclarationRow {
   cancelled_at: string | Date | null;
   cancelled_by_name: string | null;
   cancel_reason: string | null;
+  origin: DeclarationOrigin | null;
 }
 
 /** Serialises every write that changes levels, so two publishers never compute events from the same "before". */
@@ -138,6 +140,7 @@ export class DeclarationsRepository {
       createdAt: now,
       createdBy: actor.id,
       createdByName: actor.name,
+      origin: declaration.origin ?? null,
     });
     await tx.insert(declarationAreas).values(
       declaration.areaCodes.map((areaCode) => ({
@@ -290,7 +293,7 @@ function declarationSelect(now: Date): SQL {
   return sql`select d.id, ${statusAt(now)} as status, d.scheme_id, d.level_code, l.rank, l.name as level_name, l.color,
       (select array_agg(a.area_code order by a.area_code) from declaration_areas a where a.declaration_id = d.id) as area_codes,
       d.headline, d.summary, d.measures, d.language, d.translations, d.authority, d.source_url, d.effective_at, d.expires_at, d.created_at,
-      d.created_by_name, d.cancelled_at, d.cancelled_by_name, d.cancel_reason
+      d.created_by_name, d.cancelled_at, d.cancelled_by_name, d.cancel_reason, d.origin
     from declarations d
     join scheme_levels l on l.scheme_id = d.scheme_id and l.code = d.level_code`;
 }
@@ -335,5 +338,6 @@ function toDeclaration(row: DeclarationRow): Declaration {
     cancelledAt: toNullableDate(row.cancelled_at),
     cancelledBy: row.cancelled_by_name,
     cancelReason: row.cancel_reason,
+    origin: row.origin ?? null,
   };
 }

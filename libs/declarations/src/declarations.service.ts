@@ -16,6 +16,7 @@ import { changedAreas } from './changed-areas';
 import {
   Actor,
   Declaration,
+  DeclarationOrigin,
   DeclarationStatus,
   DeclarationTranslations,
   NewDeclaration,
@@ -47,6 +48,8 @@ export interface PublishRequest {
   sourceUrl?: string | null;
   effectiveAt?: Date | null;
   expiresAt?: Date | null;
+  /** Set by libs/ingest for a declaration made from another authority's CAP alert. */
+  origin?: DeclarationOrigin | null;
 }
 
 /** One area's change as publishing a declaration would announce it. */
@@ -290,6 +293,7 @@ export class DeclarationsService {
       sourceUrl: request.sourceUrl ?? null,
       effectiveAt,
       expiresAt,
+      origin: request.origin ?? null,
     };
     return { declaration, level, scheme, now };
   }

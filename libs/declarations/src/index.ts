@@ -1,6 +1,7 @@
 export {
   Actor,
   Declaration,
+  DeclarationOrigin,
   DECLARATION_STATUSES,
   DeclarationStatus,
   DeclarationText,

@@ -24,6 +24,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly ingestItems = new Counter({
+    name: 'tocsin_ingest_items_total',
+    help: 'CAP documents brought by sources (polled or pushed), by outcome (imported, duplicate, rejected).',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   readonly fanOutDuration = new Histogram({
     name: 'tocsin_fanout_duration_seconds',
     help: 'Time to create the delivery rows and batch jobs of one event.',

@@ -140,6 +140,14 @@ export class DeclarationQueryDto extends PageQuery {
   @ApiPropertyOptional({ example: 'kz-terror' }) @IsOptional() @IsString() scheme?: string;
 }
 
+export class DeclarationOriginDto {
+  @ApiProperty({ example: 'src_0190d7e4-…' }) sourceId!: string;
+  @ApiProperty({ example: 'Committee for National Security' }) sourceName!: string;
+  @ApiProperty({ description: "The CAP document's sender." }) sender!: string;
+  @ApiProperty({ description: "The CAP document's identifier." }) identifier!: string;
+  @ApiProperty({ description: "The CAP document's sent, as written." }) sent!: string;
+}
+
 @ApiExtraModels(DeclarationTranslationDto)
 export class DeclarationDto {
   @ApiProperty({ example: 'dcl_0190d7e4-…' }) id!: string;
@@ -167,6 +175,12 @@ export class DeclarationDto {
   @ApiProperty({ type: String, nullable: true }) cancelledAt!: string | null;
   @ApiProperty({ type: String, nullable: true }) cancelledBy!: string | null;
   @ApiProperty({ type: String, nullable: true }) cancelReason!: string | null;
+  @ApiProperty({
+    type: DeclarationOriginDto,
+    nullable: true,
+    description: "Set when imported from another authority's CAP alert (its document: origin.xml).",
+  })
+  origin!: DeclarationOriginDto | null;
 }
 
 export class DeclarationListDto {
@@ -195,6 +209,7 @@ export function renderDeclaration(d: Declaration): DeclarationDto {
     cancelledAt: d.cancelledAt?.toISOString() ?? null,
     cancelledBy: d.cancelledBy,
     cancelReason: d.cancelReason,
+    origin: d.origin ?? null,
   };
 }
 
