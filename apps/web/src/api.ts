@@ -169,32 +169,31 @@ export interface Source {
   id: string;
   name: string;
   kind: 'cap-feed' | 'cap-push';
-  url?: string | null;
-  pollSeconds?: number | null;
+  url: string | null;
+  pollSeconds: number | null;
   scheme: string;
   enabled: boolean;
+  /** When it was last fetched (or pushed to). */
   lastFetchedAt: string | null;
-  /** The last fetch's HTTP status, or a word for how it went. */
-  lastStatus: number | string | null;
+  /** The HTTP status of the last fetch; null when nothing answered. */
+  lastStatus: number | null;
   lastError: string | null;
-  /** On every answer of GET /v1/sources/{id}; a list may leave it out. */
-  counts?: SourceCounts;
+  counts: SourceCounts;
+  createdAt: string;
+  updatedAt: string;
 }
 
 /** One document a source brought, and what became of it. */
 export interface SourceItem {
   id: string;
+  /** Null for a document that could not be read far enough to name them. */
+  sender: string | null;
+  identifier: string | null;
+  sent: string | null;
   outcome: 'imported' | 'duplicate' | 'rejected';
-  reason?: string | null;
+  reason: string | null;
   declarationIds: string[];
-  sender?: string | null;
-  identifier?: string | null;
-  sent?: string | null;
-  msgType?: string | null;
-  url?: string | null;
-  /** When Tocsin saw it. */
-  receivedAt?: string | null;
-  createdAt?: string | null;
+  receivedAt: string;
 }
 
 export interface Page<T> {

@@ -11,10 +11,8 @@ export function sourceHealth(
 ): SourceHealth {
   if (!source.enabled) return 'off';
   if (source.lastError) return 'failing';
-  if (typeof source.lastStatus === 'number' && (source.lastStatus < 200 || source.lastStatus >= 400)) {
-    return 'failing';
-  }
-  if (!source.lastFetchedAt && source.lastStatus === null) return 'waiting';
+  if (source.lastStatus !== null && (source.lastStatus < 200 || source.lastStatus >= 400)) return 'failing';
+  if (!source.lastFetchedAt) return 'waiting';
   return 'ok';
 }
 
@@ -38,12 +36,9 @@ const KINDS: Readonly<Record<Source['kind'], string>> = {
 
 export const kindText = (kind: Source['kind']): string => (KINDS[kind] ? t(KINDS[kind]) : kind);
 
-/** "304 Not Modified" is an HTTP status; anything else the server says is shown as it is. */
-export function statusText(status: Source['lastStatus']): string {
-  if (status === null || status === undefined || status === '') return t('web.sources.never');
-  if (typeof status === 'number' || /^\d{3}$/.test(status)) return t('web.sources.httpStatus', { status });
-  return status;
-}
+/** The last fetch's HTTP status, or "never" before the first answer. */
+export const statusText = (status: Source['lastStatus']): string =>
+  status === null ? t('web.sources.never') : t('web.sources.httpStatus', { status: String(status) });
 
 /** One sentence with the four counts, each in its language's plural form. */
 export const countsText = (counts: SourceCounts): string => t('web.sources.counts', { ...counts });
@@ -59,6 +54,3 @@ export const outcomeText = (outcome: SourceItem['outcome']): string =>
 
 export const outcomeClass = (outcome: SourceItem['outcome']): string =>
   `status status-${{ imported: 'delivered', duplicate: 'skipped', rejected: 'failed' }[outcome] ?? 'pending'}`;
-
-/** When a document was seen: the item's own instant under whichever name the server gives it. */
-export const seenAt = (item: SourceItem): string | null => item.receivedAt ?? item.createdAt ?? null;

@@ -14,7 +14,6 @@ import {
   kindText,
   outcomeClass,
   outcomeText,
-  seenAt,
   sourceHealth,
   statusText,
 } from './source-state';
@@ -33,17 +32,15 @@ export async function sourcesScreen(session: Session): Promise<HTMLElement> {
     screen.append(h('p', {}, t('web.sources.none')));
     return screen;
   }
-  // A list may leave the counts out; the source itself always has them.
-  const sources = await Promise.all(
-    page.items.map((s) =>
-      s.counts ? s : api<Source>(`/v1/sources/${encodeURIComponent(s.id)}`, { key: session.key }),
-    ),
+  const status = h('p', { role: 'status', class: 'form-status' });
+  screen.append(
+    status,
+    h('ul', { class: 'sources' }, ...page.items.map((s) => sourceEntry(session, s, status))),
   );
-  screen.append(h('ul', { class: 'sources' }, ...sources.map((s) => sourceEntry(session, s))));
   return screen;
 }
 
-function sourceEntry(session: Session, s: Source): HTMLElement {
+function sourceEntry(session: Session, s: Source, status: HTMLElement): HTMLElement {
   const health = sourceHealth(s);
   const headingId = `source-${s.id}`;
   const items = h('div', { class: 'log', id: `items-${s.id}`, hidden: true });
@@ -78,19 +75,63 @@ function sourceEntry(session: Session, s: Source): HTMLElement {
   ];
   return h(
     'li',
-    { class: 'source', 'data-source': s.id, 'aria-labelledby': headingId },
+    { class: 'source', 'data-source': s.id },
     h(
       'h3',
-      { id: headingId },
+      { id: headingId, tabindex: -1 },
       s.name,
       ' ',
       h('span', { class: healthClass(health), 'data-health': health }, healthText(health)),
     ),
     h('dl', { class: 'facts' }, ...facts.flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value)])),
-    s.counts ? h('p', { class: 'counts' }, countsText(s.counts)) : null,
-    toggle,
+    h('p', { class: 'counts' }, countsText(s.counts)),
+    h('div', { class: 'button-row' }, toggle, ...actions(session, s, status)),
     items,
   );
+}
+
+/** "Poll now" for a feed, and "Disable" or "Enable": each answers with the source as it now stands. */
+function actions(session: Session, s: Source, status: HTMLElement): HTMLElement[] {
+  const act = (label: string, aria: string, run: () => Promise<unknown>, done: string) => {
+    const button = h('button', { type: 'button', class: 'secondary', 'aria-label': aria }, label);
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      try {
+        await run();
+        status.textContent = done;
+        // The entry as the server now has it (a poll is queued: its result shows on the next look).
+        const fresh = await api<Source>(`/v1/sources/${encodeURIComponent(s.id)}`, { key: session.key });
+        const entry = sourceEntry(session, fresh, status);
+        button.closest('li.source')?.replaceWith(entry);
+        entry.querySelector('h3')?.focus();
+      } catch (error) {
+        button.disabled = false;
+        status.textContent = error instanceof ApiError ? error.message : String(error);
+      }
+    });
+    return button;
+  };
+  const path = `/v1/sources/${encodeURIComponent(s.id)}`;
+  const buttons: HTMLElement[] = [];
+  if (s.kind === 'cap-feed' && s.enabled) {
+    buttons.push(
+      act(
+        t('web.sources.pollNow'),
+        t('web.sources.pollNowLabel', { name: s.name }),
+        () => api(`${path}/poll`, { method: 'POST', key: session.key }),
+        t('web.sources.pollQueued', { name: s.name }),
+      ),
+    );
+  }
+  buttons.push(
+    act(
+      s.enabled ? t('web.sources.disable') : t('web.sources.enable'),
+      t(s.enabled ? 'web.sources.disableLabel' : 'web.sources.enableLabel', { name: s.name }),
+      () => api(path, { method: 'PATCH', body: { enabled: !s.enabled }, key: session.key }),
+      t(s.enabled ? 'web.sources.disabled' : 'web.sources.enabled', { name: s.name }),
+    ),
+  );
+  return buttons;
 }
 
 /** The documents a source brought, newest first, growing with "Show more". */
@@ -105,14 +146,14 @@ function itemsTable(session: Session, s: Source): HTMLElement {
     h(
       'tr',
       { 'data-item': item.id, 'data-outcome': item.outcome },
-      h('td', {}, time(seenAt(item), '—')),
+      h('td', {}, time(item.receivedAt)),
       h(
         'td',
         {},
         item.identifier ? h('code', {}, item.identifier) : '—',
         item.sender ? h('span', { class: 'meta' }, ' · ', item.sender) : null,
       ),
-      h('td', {}, time(item.sent ?? null, '—')),
+      h('td', {}, item.sent ? time(item.sent) : '—'),
       h('td', {}, h('span', { class: outcomeClass(item.outcome) }, outcomeText(item.outcome))),
       h('td', {}, item.reason || '—'),
       h(
