@@ -192,6 +192,15 @@ describe('the public API surface', () => {
         'POST /v1/deliveries/{id}/retry',
         'GET /v1/webhooks/{id}/deliveries',
         'POST /v1/webhooks/{id}/recover',
+        'GET /v1/declarations/{id}/origin.xml',
+        'POST /v1/sources',
+        'GET /v1/sources',
+        'GET /v1/sources/{id}',
+        'PATCH /v1/sources/{id}',
+        'DELETE /v1/sources/{id}',
+        'GET /v1/sources/{id}/items',
+        'POST /v1/sources/{id}/poll',
+        'POST /v1/sources/{id}/alerts',
       ].sort(),
     );
     const schemas = Object.keys(response.body.components.schemas);

@@ -6,6 +6,7 @@ import { DatabaseModule } from '@tocsin/database';
 import { DeclarationsModule } from '@tocsin/declarations';
 import { DeliveryModule } from '@tocsin/delivery';
 import { FeedsModule } from '@tocsin/feeds';
+import { IngestModule } from '@tocsin/ingest';
 import { MetricsModule } from '@tocsin/metrics';
 import { QueueModule } from '@tocsin/queue';
 import { SchemesModule } from '@tocsin/schemes';
@@ -23,6 +24,7 @@ import { ProblemFilter } from './http/problem.filter';
 import { LevelsController } from './levels/levels.controller';
 import { MetricsController } from './metrics/metrics.controller';
 import { SchemesController } from './schemes/schemes.controller';
+import { SourcesController } from './sources/sources.controller';
 import { StreamController } from './stream/stream.controller';
 import { WebhooksController } from './webhooks/webhooks.controller';
 
@@ -41,6 +43,7 @@ import { WebhooksController } from './webhooks/webhooks.controller';
     DeliveryModule,
     StreamModule,
     MetricsModule,
+    IngestModule,
   ],
   controllers: [
     HealthController,
@@ -55,6 +58,7 @@ import { WebhooksController } from './webhooks/webhooks.controller';
     DeliveriesController,
     StreamController,
     MetricsController,
+    SourcesController,
   ],
   providers: [
     { provide: APP_GUARD, useExisting: AuthGuard },

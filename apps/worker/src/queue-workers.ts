@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig, describeError, describeErrorStack } from '@tocsin/config';
 import { DeliveryService, FanOutService, OutboxRelay, Reconciler } from '@tocsin/delivery';
+import { IngestService, SourcesService } from '@tocsin/ingest';
 import {
   JOB,
   JobData,
@@ -20,7 +21,12 @@ type Handlers = { [N in JobName]: (data: JobData[N]) => Promise<unknown> };
  * Jobs one worker process runs at once, per queue. A delivery batch itself sends a hundred at once; a small
  * fan-out sends its own, so fan-outs get as many slots as batches, lest slow receivers hold up other events.
  */
-const CONCURRENCY: Record<QueueName, number> = { [QUEUE.fanOut]: 8, [QUEUE.delivery]: 8 };
+const CONCURRENCY: Record<QueueName, number> = {
+  [QUEUE.fanOut]: 8,
+  [QUEUE.delivery]: 8,
+  // Polls wait on other authorities' servers, mostly idle: a hanging source takes one slot of many.
+  [QUEUE.ingest]: 16,
+};
 
 /**
  * The queue face: one BullMQ worker per queue, dispatching by job name, plus the outbox relay and the
@@ -38,11 +44,14 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
     delivery: DeliveryService,
     private readonly relay: OutboxRelay,
     private readonly reconciler: Reconciler,
+    ingest: IngestService,
+    private readonly sources: SourcesService,
   ) {
     this.handlers = {
       [JOB.fanOut]: (data) => fanOut.fanOut(data.eventId),
       [JOB.deliverBatch]: (data) => delivery.deliverBatch(data.deliveryIds),
       [JOB.deliverOne]: (data) => delivery.deliverOne(data.deliveryId, data.attempt),
+      [JOB.pollSource]: (data) => ingest.poll(data.sourceId),
     };
     checkHandlers(this.handlers);
   }
@@ -67,6 +76,12 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
       this.workers.push(worker);
     }
     await this.relay.start();
+    // Redis may have lost the poll schedulers (restarted empty): the sources table is the truth.
+    await this.sources
+      .scheduleAll()
+      .catch((error: unknown) =>
+        this.logger.warn(`could not schedule the sources' polls: ${describeError(error)}`),
+      );
     this.reconciler.start();
     this.logger.log(`processing ${Object.values(QUEUE).join(', ')}`);
   }

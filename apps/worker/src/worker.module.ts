@@ -1,13 +1,14 @@
 import { Module } from '@nestjs/common';
 import { DatabaseModule } from '@tocsin/database';
 import { DeliveryModule } from '@tocsin/delivery';
+import { IngestModule } from '@tocsin/ingest';
 import { MetricsModule } from '@tocsin/metrics';
 import { QueueModule } from '@tocsin/queue';
 import { QueueWorkers } from './queue-workers';
 
 /** The queue face. The process that hosts it brings ConfigModule and LoggerModule. */
 @Module({
-  imports: [DatabaseModule, QueueModule, MetricsModule, DeliveryModule],
+  imports: [DatabaseModule, QueueModule, MetricsModule, DeliveryModule, IngestModule],
   providers: [QueueWorkers],
 })
 export class WorkerModule {}

@@ -40,7 +40,8 @@ export class AuthGuard implements CanActivate {
     if (header !== undefined && !bearer) {
       throw new UnauthorizedException('The Authorization header must be "Bearer <API key>".');
     }
-    if (bearer) {
+    // A source's push key (tpk_…) is checked by the push route itself, not as an API key.
+    if (bearer && !bearer.startsWith('tpk_')) {
       const principal = await this.apiKeys.authenticate(bearer);
       if (!principal) throw new UnauthorizedException('The API key is unknown or revoked.');
       request.principal = principal;

@@ -185,7 +185,18 @@ export class SourcesRepository {
   async findItems(sourceId: string, window: KeysetWindow): Promise<Positioned<SourceItem>[]> {
     const conditions: (SQL | undefined)[] = [eq(sourceItems.sourceId, sourceId)];
     if (window.after) conditions.push(itemsByArrival.after(window.after));
-    const { document: _document, ...columns } = getTableColumns(sourceItems);
+    // The document stays out of lists: only origin.xml reads it.
+    const columns = {
+      id: sourceItems.id,
+      sourceId: sourceItems.sourceId,
+      sender: sourceItems.sender,
+      identifier: sourceItems.identifier,
+      sent: sourceItems.sent,
+      outcome: sourceItems.outcome,
+      reason: sourceItems.reason,
+      declarationIds: sourceItems.declarationIds,
+      receivedAt: sourceItems.receivedAt,
+    };
     const rows = await this.db
       .select({ ...columns, positionInstant: itemsByArrival.instant })
       .from(sourceItems)

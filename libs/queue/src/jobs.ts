@@ -5,6 +5,7 @@ import type { JobsOptions } from 'bullmq';
 export const QUEUE = {
   fanOut: 'fanout',
   delivery: 'delivery',
+  ingest: 'ingest',
 } as const;
 export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
 
@@ -15,6 +16,8 @@ export const JOB = {
   deliverBatch: 'deliver-batch',
   /** data: { deliveryId, attempt } — one retry, delayed by the retry schedule. */
   deliverOne: 'deliver-one',
+  /** data: { sourceId } — one poll of a cap-feed source (scheduled per source, or asked for now). */
+  pollSource: 'poll-source',
 } as const;
 export type JobName = (typeof JOB)[keyof typeof JOB];
 
@@ -22,12 +25,14 @@ export interface JobData {
   [JOB.fanOut]: { eventId: string };
   [JOB.deliverBatch]: { deliveryIds: string[] };
   [JOB.deliverOne]: { deliveryId: string; attempt: number };
+  [JOB.pollSource]: { sourceId: string };
 }
 
 export const QUEUE_OF: Record<JobName, QueueName> = {
   [JOB.fanOut]: QUEUE.fanOut,
   [JOB.deliverBatch]: QUEUE.delivery,
   [JOB.deliverOne]: QUEUE.delivery,
+  [JOB.pollSource]: QUEUE.ingest,
 };
 
 const KEEP = { removeOnComplete: { age: 3600, count: 10000 }, removeOnFail: { age: 7 * 24 * 3600 } };
@@ -37,6 +42,7 @@ export const JOB_ID_PREFIX: Record<JobName, string> = {
   [JOB.fanOut]: 'fanout',
   [JOB.deliverBatch]: 'batch',
   [JOB.deliverOne]: 'retry',
+  [JOB.pollSource]: 'poll',
 };
 
 /** BullMQ's own retries of a job that threw (a crash, the database away) before it is left failed. */
@@ -44,6 +50,8 @@ const RETRIES: Record<JobName, { attempts: number; backoff: { type: 'exponential
   [JOB.fanOut]: { attempts: 10, backoff: { type: 'exponential', delay: 1000 } },
   [JOB.deliverBatch]: { attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
   [JOB.deliverOne]: { attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
+  // A poll that failed is not retried: the next one is at most pollSeconds away.
+  [JOB.pollSource]: { attempts: 1, backoff: { type: 'exponential', delay: 1000 } },
 };
 
 /** The longest wait between two of BullMQ's attempts of a job (exponential: delay × 2^(attempt − 1)). */
@@ -74,7 +82,19 @@ export function jobOptions<N extends JobName>(name: N, data: JobData[N], delayMs
       const { deliveryId, attempt } = data as JobData['deliver-one'];
       return { ...common, jobId: `${JOB_ID_PREFIX[name]}.${deliveryId}.${attempt}`, delay: delayMs };
     }
+    case JOB.pollSource: {
+      const { sourceId } = data as JobData['poll-source'];
+      return { ...common, jobId: pollJobId(sourceId) };
+    }
     default:
       throw new Error(`no options for job ${String(name)}`);
   }
+}
+
+/**
+ * The id of a source's poll asked for now, and of its scheduler: one per source, so a poll asked for twice
+ * while one waits is added once (the lease in the sources table keeps two from running at once).
+ */
+export function pollJobId(sourceId: string): string {
+  return `${JOB_ID_PREFIX[JOB.pollSource]}.${sourceId}`;
 }

@@ -12,3 +12,7 @@ export {
 export { SealedSigningSecrets, WebhookSecrets } from './webhook-secrets';
 export { WebhookMessage, WebhookSender, WebhookSendResult } from './webhook-sender';
 export { WebhooksModule } from './webhooks.module';
+// The SSRF guard and URL rule, also applied by libs/ingest to the feeds and documents it fetches.
+export { createGuardedAgent, WebhookHostUnresolved, WebhookTargetRefused } from './ssrf-guard';
+export { checkWebhookUrl } from './webhook-url';
+export { describeSendError } from './webhook-sender';

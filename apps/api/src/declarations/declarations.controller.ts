@@ -1,7 +1,18 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Get,
+  Header,
+  HttpCode,
+  NotFoundException,
+  Param,
+  Post,
+  Query,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Caller, Principal, RequireRole } from '@tocsin/auth';
 import { DeclarationsService, PublishRequest } from '@tocsin/declarations';
+import { IngestService } from '@tocsin/ingest';
 import { page } from '../http/cursor';
 import { toInstant } from '../http/shared.dto';
 import {
@@ -25,7 +36,10 @@ const requestOf = (body: PublishDeclarationDto): PublishRequest => ({
 @ApiTags('declarations')
 @Controller('v1/declarations')
 export class DeclarationsController {
-  constructor(private readonly declarations: DeclarationsService) {}
+  constructor(
+    private readonly declarations: DeclarationsService,
+    private readonly ingest: IngestService,
+  ) {}
 
   @Post()
   @RequireRole('publisher', 'admin')
@@ -65,6 +79,18 @@ export class DeclarationsController {
   @ApiOkResponse({ type: DeclarationDto })
   async one(@Param('id') id: string): Promise<DeclarationDto> {
     return renderDeclaration(await this.declarations.get(id));
+  }
+
+  @Get(':id/origin.xml')
+  @Header('content-type', 'application/cap+xml; charset=utf-8')
+  @Header('x-content-type-options', 'nosniff')
+  @ApiProduces('application/cap+xml')
+  @ApiOkResponse({ description: 'The CAP document an imported declaration was made from, as received.' })
+  async origin(@Param('id') id: string): Promise<string> {
+    const document = await this.ingest.originDocument(await this.declarations.get(id));
+    if (document === null)
+      throw new NotFoundException(`Declaration "${id}" was not imported from a CAP document.`);
+    return document;
   }
 
   @Post(':id/cancel')

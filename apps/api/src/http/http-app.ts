@@ -53,6 +53,8 @@ export async function createHttpApp(
   app.useBodyParser<Server>('application/x-www-form-urlencoded', { bodyLimit }, (_request, body, done) =>
     done(null, parseForm(body.toString())),
   );
+  // CAP documents pushed to a source (POST /v1/sources/{id}/alerts) arrive as they are, up to INGEST_MAX_BYTES.
+  app.useBodyParser<Server>(['application/cap+xml', 'application/xml'], { bodyLimit: config.ingestMaxBytes });
   adapter.getInstance().addHook('preValidation', refuseUnstorableText);
   // Every answer carries its request id, and the log line of the request shows the same one.
   adapter.getInstance().addHook('onRequest', (request, reply, done) => {
