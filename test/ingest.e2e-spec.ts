@@ -279,6 +279,34 @@ describe('ingest: sources polled and pushed', () => {
     expect(hung.lastStatus).toBeNull();
   });
 
+  it('polls on its schedule, each source by its own job, and stops when disabled', async () => {
+    feeds.serve('/scheduled/one.cap.xml', current('no-rule.cap.xml'));
+    const scheduled = await createSource({
+      name: 'scheduled',
+      kind: 'cap-feed',
+      url: `${feeds.base}/scheduled/one.cap.xml`,
+      pollSeconds: 1,
+      scheme: 'kz-terror',
+      levelRules: KZ_RULES,
+    });
+    await eventually(
+      () => feeds.hits('/scheduled/one.cap.xml').length,
+      (n) => n >= 3,
+      {
+        what: 'three scheduled polls',
+        timeoutMs: 15_000,
+      },
+    );
+    const polled = await source(scheduled.id);
+    // The first answer is a document, the later ones 304s: it is seen once.
+    expect(polled).toMatchObject({ lastStatus: 304, counts: { seen: 1, rejected: 1 } });
+    await test.http.patch(`/v1/sources/${scheduled.id}`).set(test.as()).send({ enabled: false }).expect(200);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const stopped = feeds.hits('/scheduled/one.cap.xml').length;
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(feeds.hits('/scheduled/one.cap.xml').length).toBe(stopped);
+  });
+
   it('refuses a 5 MB document and says so', async () => {
     const big = await createSource({
       name: 'big',
