@@ -144,6 +144,27 @@ describe('parseFeed', () => {
     if (!parsed.ok) expect(parsed.reason).toMatch(reason);
   });
 
+  it('keeps absolute links and leaves out relative ones when the base is no URL, without throwing', () => {
+    const parsed = parseFeed(
+      atom('<entry><link href="rel.xml"/></entry><entry><link href="https://a.example/x.xml"/></entry>'),
+      {
+        ...options,
+        baseUrl: 'not a url',
+      },
+    );
+    expect(parsed.ok && parsed.value.kind === 'atom' && parsed.value.entries.map((e) => e.url)).toEqual([
+      'https://a.example/x.xml',
+    ]);
+  });
+
+  it('answers random bytes with a reason, never a throw', () => {
+    for (let seed = 1; seed <= 50; seed++) {
+      const bytes = Buffer.from(Array.from({ length: 200 }, (_, i) => (seed * 7919 + i * 104729) % 256));
+      const parsed = parseFeed(bytes, options);
+      expect(parsed.ok).toBe(false);
+    }
+  });
+
   it('refuses a feed over maxBytes', () => {
     expect(parseFeed(atom(''), { ...options, maxBytes: 10 }).ok).toBe(false);
   });

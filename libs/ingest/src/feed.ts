@@ -91,20 +91,17 @@ function rssItem(item: XmlElement, base: string): FeedEntry[] {
 /** The element's xml:base resolved against the base in force, or that base. */
 function withBase(base: string | null, element: XmlElement): string | null {
   const own = element.attributes[`{${XML}}base`]?.trim();
-  if (!own) return base;
-  try {
-    return new URL(own, base ?? undefined).href;
-  } catch {
-    return base;
-  }
+  return (own && resolveUrl(own, base)?.href) || base;
 }
 
 /** Only http(s): a feed must not make the poller read file:, data: or anything else. */
 function absoluteHttpUrl(href: string, base: string | null): string | null {
-  try {
-    const url = new URL(href.trim(), base ?? undefined);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
-  } catch {
-    return null;
-  }
+  const url = resolveUrl(href.trim(), base);
+  return url && (url.protocol === 'http:' || url.protocol === 'https:') ? url.href : null;
+}
+
+/** An absolute href as it is (whatever the base), a relative one against the base; null when neither works. */
+function resolveUrl(href: string, base: string | null): URL | null {
+  if (URL.canParse(href)) return new URL(href);
+  return base !== null && URL.canParse(href, base) ? new URL(href, base) : null;
 }
