@@ -152,6 +152,8 @@ describe('ingest: sources polled and pushed', () => {
     const alertId = byId['KZ-KNB-2026-0142'].declarationIds[0];
     const updateId = byId['KZ-KNB-2026-0143'].declarationIds[0];
     expect(byId['KZ-KNB-2026-0150'].declarationIds).toEqual([updateId]);
+    // Valid against the schema: nothing to report.
+    expect(listed.map((i) => i.reason)).toEqual([null, null, null]);
 
     const alert = await declaration(alertId);
     expect(alert).toMatchObject({
@@ -280,7 +282,10 @@ describe('ingest: sources polled and pushed', () => {
   });
 
   it('polls on its schedule, each source by its own job, and stops when disabled', async () => {
-    feeds.serve('/scheduled/one.cap.xml', current('no-rule.cap.xml'));
+    feeds.serve(
+      '/scheduled/one.cap.xml',
+      current('no-rule.cap.xml').replace('KZ-KAZHYDROMET-2026-77', 'KZ-SCHEDULED-1'),
+    );
     const scheduled = await createSource({
       name: 'scheduled',
       kind: 'cap-feed',
@@ -365,6 +370,17 @@ describe('ingest: sources polled and pushed', () => {
         .send(Buffer.from(current('cap-1.1-alert.cap.xml')))
         .expect(202);
       expect(second.body).toMatchObject({ outcome: 'duplicate', declarationIds: [] });
+    });
+
+    it('imports a document that is off-schema and reports the schema problems in its reason', async () => {
+      const document = current('kz-alert.cap.xml')
+        .replace(/KZ-KNB-2026-0142/g, 'KZ-OFF-SCHEMA-1')
+        .replace('<scope>Public</scope>', '<scope>Public</scope><mood>tense</mood>');
+      const answer = await push(document).expect(202);
+      expect(answer.body).toMatchObject({
+        outcome: 'imported',
+        reason: expect.stringMatching(/not valid against the CAP 1\.2 schema: .*mood/),
+      });
     });
 
     it('maps other geocodes by areaMap and rejects, with reasons, what no rule or area fits', async () => {

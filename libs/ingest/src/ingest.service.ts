@@ -6,6 +6,7 @@ import { uuidv7 } from 'uuidv7';
 import { CapAlert, parseCapAlert } from './cap-document';
 import { mapCapAlert } from './cap-mapping';
 import { CapFetcher } from './cap-fetcher';
+import { capSchemaProblems } from './cap-schema';
 import { parseFeed } from './feed';
 import { oldestFirst } from './feed-order';
 import { ItemOutcome, StoredSource } from './source';
@@ -109,7 +110,14 @@ export class IngestService {
       }
       outcome = { outcome: 'rejected', reason: error.message, declarationIds: [] };
     }
-    const reason = outcome.reason;
+    // Reported, not enforced: publishers' documents are often slightly off-schema and still meaningful.
+    const problems = await capSchemaProblems(text, alert.version).catch((error: unknown) => [
+      `the schema check failed: ${describeError(error)}`,
+    ]);
+    const schemaNote = problems.length
+      ? `not valid against the CAP ${alert.version} schema: ${problems.slice(0, 3).join('; ')}`
+      : undefined;
+    const reason = [outcome.reason, schemaNote].filter(Boolean).join(' — ') || undefined;
     await this.repository.settleItem(named.id, outcome.outcome, reason ?? null, outcome.declarationIds);
     await this.counted(source, outcome.outcome);
     return { ...outcome, ...(reason ? { reason } : {}) };
