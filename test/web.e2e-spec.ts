@@ -1,6 +1,8 @@
 // The pages in a real browser: Debian's Chromium driven by playwright-core, against the whole app listening on
 // a real port. Screenshots go to test-artifacts/ (git-ignored) for people to look at.
 import { mkdirSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { tables } from '@tocsin/database';
 import { eq } from 'drizzle-orm';
@@ -37,6 +39,42 @@ const DESKTOP = { width: 1280, height: 860 };
 const PHONE = { width: 390, height: 844 };
 // Live updates arrive by the stream at once, or by polling within 5 s where the stream is missing.
 const LIVE_TIMEOUT_MS = 15_000;
+
+/** A CAP 1.2 alert in English and Russian for all of Tajikistan, in force from a minute ago. */
+function capAlert(identifier: string, severity: string): string {
+  const effective = new Date(Date.now() - 60_000).toISOString().replace(/\.\d{3}Z$/, '+00:00');
+  const info = (language: string, headline: string, description: string) => `
+  <info>
+    <language>${language}</language>
+    <category>Security</category>
+    <event>Travel advisory</event>
+    <urgency>Expected</urgency>
+    <severity>${severity}</severity>
+    <certainty>Likely</certainty>
+    <effective>${effective}</effective>
+    <senderName>Regional Security Office</senderName>
+    <headline>${headline}</headline>
+    <description>${description}</description>
+    <area>
+      <areaDesc>Tajikistan</areaDesc>
+      <geocode><valueName>ISO 3166-1</valueName><value>TJ</value></geocode>
+    </area>
+  </info>`;
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">
+  <identifier>${identifier}</identifier>
+  <sender>cap@rso.example.org</sender>
+  <sent>${effective}</sent>
+  <status>Actual</status>
+  <msgType>Alert</msgType>
+  <scope>Public</scope>${info('en', 'Reconsider travel to Tajikistan', 'Unrest near the borders.')}${info(
+    'ru',
+    'Пересмотрите поездки в Таджикистан',
+    'Беспорядки у границ.',
+  )}
+</alert>
+`;
+}
 
 interface SchemeLevel {
   code: string;
@@ -217,7 +255,11 @@ describe('the web pages, in Chromium', () => {
       .get('/admin/queues/api/queues')
       .set('cookie', cookie.split(';')[0])
       .expect(200);
-    expect(queues.body.queues.map((q: { name: string }) => q.name).sort()).toEqual(['delivery', 'fanout']);
+    expect(queues.body.queues.map((q: { name: string }) => q.name).sort()).toEqual([
+      'delivery',
+      'fanout',
+      'ingest',
+    ]);
   });
 
   it('the map shows Kazakhstan in red after a declaration and turns it orange when a newer one lands, without a reload', async () => {
@@ -577,6 +619,174 @@ describe('the web pages, in Chromium', () => {
       fullPage: true,
       animations: 'disabled',
     });
+  });
+
+  it('the Sources screen shows each source’s state and documents, and what a source made says “via” it, in English and Russian', async () => {
+    // A feed that is down: its poll leaves lastStatus and lastError.
+    const down = createServer((_request, response) => {
+      response.writeHead(500, { 'content-type': 'text/plain' });
+      response.end('down for maintenance');
+    });
+    await new Promise<void>((resolve) => down.listen(0, '127.0.0.1', resolve));
+    try {
+      const feedUrl = `http://127.0.0.1:${(down.address() as AddressInfo).port}/alerts.atom`;
+      const feed = (
+        await test.http
+          .post('/v1/sources')
+          .set(test.as())
+          .send({
+            name: 'Regional feed',
+            kind: 'cap-feed',
+            url: feedUrl,
+            pollSeconds: 3600,
+            scheme: 'travel-advisory',
+            levelRules: [{ level: '2' }],
+          })
+          .expect(201)
+      ).body;
+      const push = (
+        await test.http
+          .post('/v1/sources')
+          .set(test.as())
+          .send({
+            name: 'RSO CAP editor',
+            kind: 'cap-push',
+            scheme: 'travel-advisory',
+            levelRules: [{ level: '3', severity: 'Severe' }],
+          })
+          .expect(201)
+      ).body;
+      const send = async (xml: string) =>
+        (
+          await test.http
+            .post(`/v1/sources/${push.id}/alerts`)
+            .set('authorization', `Bearer ${push.pushKey}`)
+            .set('content-type', 'application/cap+xml')
+            .send(xml)
+            .expect(202)
+        ).body as { outcome: string; reason?: string; declarationIds: string[] };
+      const alert = capAlert('RSO-2026-0001', 'Severe');
+      const imported = await send(alert);
+      expect(imported).toMatchObject({ outcome: 'imported', declarationIds: [expect.any(String)] });
+      expect((await send(alert)).outcome).toBe('duplicate');
+      const rejected = await send(capAlert('RSO-2026-0002', 'Minor'));
+      expect(rejected).toMatchObject({ outcome: 'rejected', reason: expect.any(String) });
+      const [id] = imported.declarationIds;
+      expect((await test.http.get(`/v1/declarations/${id}`).expect(200)).body.origin).toEqual({
+        sourceId: push.id,
+        sourceName: 'RSO CAP editor',
+        sender: 'cap@rso.example.org',
+        identifier: 'RSO-2026-0001',
+        sent: expect.any(String),
+      });
+
+      await test.http.post(`/v1/sources/${feed.id}/poll`).set(test.as()).expect(202);
+      let failing = feed;
+      for (const deadline = Date.now() + LIVE_TIMEOUT_MS; !failing.lastError && Date.now() < deadline;) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        failing = (await test.http.get(`/v1/sources/${feed.id}`).set(test.as()).expect(200)).body;
+      }
+      expect(failing).toMatchObject({ lastStatus: 500, lastError: expect.any(String) });
+
+      const page = await signedInConsole();
+      await page.getByRole('link', { name: 'Sources', exact: true }).click();
+      await page.getByRole('heading', { name: 'Sources', exact: true }).waitFor();
+      const fact = (entry: ReturnType<Page['locator']>, term: string) =>
+        entry.locator('dt', { hasText: term }).locator('xpath=following-sibling::dd[1]').textContent();
+      const feedEntry = page.locator(`li.source[data-source="${feed.id}"]`);
+      expect(await feedEntry.locator('h3').textContent()).toBe('Regional feed failing');
+      expect(await fact(feedEntry, 'Kind')).toBe('CAP feed (polled)');
+      expect(await fact(feedEntry, 'Address')).toBe(feedUrl);
+      expect(await fact(feedEntry, 'Polled')).toBe('every 3,600 seconds');
+      expect(await fact(feedEntry, 'Last status')).toBe('HTTP 500');
+      expect(await fact(feedEntry, 'Last error')).toBe(failing.lastError);
+      expect(await fact(feedEntry, 'Last fetched')).not.toBe('never');
+
+      const pushEntry = page.locator(`li.source[data-source="${push.id}"]`);
+      // Its last document was rejected: the push was answered, and lastError says why.
+      expect(await pushEntry.locator('h3').textContent()).toBe('RSO CAP editor needs attention');
+      expect(await fact(pushEntry, 'Kind')).toBe('CAP push (sent to us)');
+      expect(await fact(pushEntry, 'Last status')).toBe('HTTP 202');
+      expect(await fact(pushEntry, 'Last error')).toBe(rejected.reason);
+      expect(await pushEntry.locator('.counts').textContent()).toBe(
+        '3 documents seen: 1 imported, 1 duplicate, 1 rejected.',
+      );
+      await pushEntry.getByRole('button', { name: 'Show received documents' }).click();
+      const rows = pushEntry.locator('.source-items tbody tr');
+      await rows.nth(2).waitFor();
+      expect(
+        await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-outcome')).sort()),
+      ).toEqual(['duplicate', 'imported', 'rejected']);
+      const rejectedRow = pushEntry.locator('tr[data-outcome="rejected"]');
+      expect(await rejectedRow.locator('td').nth(1).textContent()).toBe(
+        'RSO-2026-0002 · cap@rso.example.org',
+      );
+      expect(await rejectedRow.locator('td').nth(4).textContent()).toBe(rejected.reason);
+      expect(
+        await pushEntry
+          .locator('tr[data-outcome="imported"]')
+          .getByRole('link', { name: id })
+          .getAttribute('href'),
+      ).toBe(`/v1/declarations/${id}`);
+      await page.screenshot({
+        path: join(ARTIFACTS, 'console-sources-desktop.png'),
+        fullPage: true,
+        animations: 'disabled',
+      });
+
+      // The console's declaration list and the public page say where it came from, and link the document.
+      await page.getByRole('link', { name: 'Declarations', exact: true }).click();
+      const card = page.locator(`article[data-declaration="${id}"]`);
+      await card.waitFor();
+      expect(await card.locator('.via').textContent()).toBe(
+        'via RSO CAP editor · the document as received (CAP)',
+      );
+      const href = await card
+        .getByRole('link', { name: 'the document as received (CAP)' })
+        .getAttribute('href');
+      expect(href).toBe(`/v1/declarations/${id}/origin.xml`);
+      expect((await test.http.get(href!).expect(200)).text).toBe(alert);
+
+      const english = await open('/country/TJ');
+      const publicCard = english.locator(`article[data-declaration="${id}"]`);
+      await publicCard.waitFor();
+      expect(await publicCard.locator('h3').textContent()).toBe('Reconsider travel to Tajikistan');
+      expect(await publicCard.locator('.via').textContent()).toBe(
+        'via RSO CAP editor · the document as received (CAP)',
+      );
+
+      const russian = await open('/country/TJ?lang=ru');
+      const russianCard = russian.locator(`article[data-declaration="${id}"]`);
+      await russianCard.waitFor();
+      expect(await russianCard.locator('h3').textContent()).toBe('Пересмотрите поездки в Таджикистан');
+      expect(await russianCard.locator('.via').textContent()).toBe(
+        'получено через RSO CAP editor · исходный документ (CAP)',
+      );
+      expect(
+        await russianCard.getByRole('link', { name: 'исходный документ (CAP)' }).getAttribute('href'),
+      ).toBe(href);
+      await russian.screenshot({
+        path: join(ARTIFACTS, 'country-via-ru-desktop.png'),
+        fullPage: true,
+        animations: 'disabled',
+      });
+
+      // The Sources screen in Russian, its counts in Russian plural forms.
+      const admin = await open('/admin?lang=ru');
+      await admin.getByLabel('API-ключ', { exact: true }).fill(ADMIN_KEY);
+      await admin.getByRole('button', { name: 'Войти' }).click();
+      await admin.getByRole('link', { name: 'Источники', exact: true }).click();
+      const russianPush = admin.locator(`li.source[data-source="${push.id}"]`);
+      await russianPush.waitFor();
+      expect(await russianPush.locator('.counts').textContent()).toBe(
+        'Получено 3 документа: 1 импортирован, 1 повтор, 1 отклонён.',
+      );
+      expect(await admin.locator(`li.source[data-source="${feed.id}"] h3`).textContent()).toBe(
+        'Regional feed сбой',
+      );
+    } finally {
+      await new Promise((resolve) => down.close(resolve));
+    }
   });
 
   describe('in English, Russian and Kazakh', () => {

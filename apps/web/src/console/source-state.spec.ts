@@ -15,12 +15,21 @@ describe('a source’s state', () => {
     expect(sourceHealth({ ...source, enabled: false, lastError: 'connect ECONNREFUSED' })).toBe('off');
   });
 
-  it('is failing with an error or an answer that is not 2xx or 3xx (a 304 is fine)', () => {
+  it('is failing without an answer or with one that is not 2xx or 3xx (a 304 is fine)', () => {
     expect(sourceHealth({ ...source, lastStatus: 500, lastError: 'HTTP 500' })).toBe('failing');
     expect(sourceHealth({ ...source, lastStatus: null, lastError: 'timed out after 10 s' })).toBe('failing');
     expect(sourceHealth({ ...source, lastStatus: 503 })).toBe('failing');
     expect(sourceHealth({ ...source, lastStatus: 304 })).toBe('ok');
     expect(sourceHealth(source)).toBe('ok');
+  });
+
+  it('needs attention when it answered but its last document was rejected or not fetched', () => {
+    expect(sourceHealth({ ...source, lastStatus: 202, lastError: 'no level rule matches' })).toBe(
+      'attention',
+    );
+    expect(sourceHealth({ ...source, lastStatus: 200, lastError: '1 document(s) not fetched' })).toBe(
+      'attention',
+    );
   });
 
   it('is waiting before its first fetch or push', () => {

@@ -3,15 +3,20 @@
 import type { Source, SourceCounts, SourceItem } from '../api';
 import { t } from '../i18n';
 
-/** `off`: disabled; `waiting`: enabled, nothing fetched or pushed yet; `failing`: its last fetch went wrong. */
-export type SourceHealth = 'off' | 'waiting' | 'failing' | 'ok';
+/**
+ * `off`: disabled; `waiting`: enabled, nothing fetched or pushed yet; `failing`: its last fetch failed (no answer,
+ * or one that is not 2xx/3xx); `attention`: it answered, but something went wrong (a pushed document rejected, a
+ * feed's entry not fetched); `ok`.
+ */
+export type SourceHealth = 'off' | 'waiting' | 'failing' | 'attention' | 'ok';
 
 export function sourceHealth(
   source: Pick<Source, 'enabled' | 'lastFetchedAt' | 'lastStatus' | 'lastError'>,
 ): SourceHealth {
   if (!source.enabled) return 'off';
-  if (source.lastError) return 'failing';
-  if (source.lastStatus !== null && (source.lastStatus < 200 || source.lastStatus >= 400)) return 'failing';
+  const answered = source.lastStatus !== null && source.lastStatus >= 200 && source.lastStatus < 400;
+  if (source.lastError) return answered ? 'attention' : 'failing';
+  if (source.lastStatus !== null && !answered) return 'failing';
   if (!source.lastFetchedAt) return 'waiting';
   return 'ok';
 }
@@ -20,6 +25,7 @@ const HEALTH: Readonly<Record<SourceHealth, string>> = {
   off: 'web.sources.health.off',
   waiting: 'web.sources.health.waiting',
   failing: 'web.sources.health.failing',
+  attention: 'web.sources.health.attention',
   ok: 'web.sources.health.ok',
 };
 
@@ -27,7 +33,7 @@ export const healthText = (health: SourceHealth): string => t(HEALTH[health]);
 
 /** The CSS class of the badge: the delivery statuses' colours (green, grey, red). */
 export const healthClass = (health: SourceHealth): string =>
-  `status status-${{ off: 'skipped', waiting: 'pending', failing: 'failed', ok: 'delivered' }[health]}`;
+  `status status-${{ off: 'skipped', waiting: 'pending', failing: 'failed', attention: 'failed', ok: 'delivered' }[health]}`;
 
 const KINDS: Readonly<Record<Source['kind'], string>> = {
   'cap-feed': 'web.sources.kind.feed',
