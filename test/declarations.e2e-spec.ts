@@ -60,6 +60,7 @@ describe('declarations over HTTP', () => {
       cancelledAt: null,
       cancelledBy: null,
       cancelReason: null,
+      origin: null,
     });
     expect((await levelOf('KG', 'travel-advisory')).level.code).toBe('3');
   });

@@ -14,6 +14,8 @@ import { refuseUnstorableText } from './storable-text';
 import { answerFrameworkError, connectionErrorHandler } from './problem.filter';
 import { validationPipe } from './validation';
 
+const CAP_PUSH_ROUTE = '/v1/sources/:id/alerts';
+
 /** Builds the Fastify app around `module`: limits, errors, validation, logging and the OpenAPI document. */
 export async function createHttpApp(
   module: Type | DynamicModule,
@@ -53,8 +55,17 @@ export async function createHttpApp(
   app.useBodyParser<Server>('application/x-www-form-urlencoded', { bodyLimit }, (_request, body, done) =>
     done(null, parseForm(body.toString())),
   );
-  // CAP documents pushed to a source (POST /v1/sources/{id}/alerts) arrive as they are, up to INGEST_MAX_BYTES.
-  app.useBodyParser<Server>(['application/cap+xml', 'application/xml'], { bodyLimit: config.ingestMaxBytes });
+  // CAP documents pushed to a source arrive as they are, up to INGEST_MAX_BYTES; every other route stays JSON.
+  app.useBodyParser<Server>(
+    ['application/cap+xml', 'application/xml'],
+    { bodyLimit: config.ingestMaxBytes },
+    (request, body, done) =>
+      request.routeOptions.url === CAP_PUSH_ROUTE
+        ? done(null, body)
+        : done(
+            Object.assign(new Error('not JSON'), { statusCode: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' }),
+          ),
+  );
   adapter.getInstance().addHook('preValidation', refuseUnstorableText);
   // Every answer carries its request id, and the log line of the request shows the same one.
   adapter.getInstance().addHook('onRequest', (request, reply, done) => {
