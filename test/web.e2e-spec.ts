@@ -734,6 +734,18 @@ describe('the web pages, in Chromium', () => {
         animations: 'disabled',
       });
 
+      // Poll now and Disable act on the source, say so, and put the reader back on its entry.
+      await feedEntry.getByRole('button', { name: 'Poll now: Regional feed' }).click();
+      await page.getByText('Regional feed will be polled now; reload the screen for its result.').waitFor();
+      await feedEntry.getByRole('button', { name: 'Disable: Regional feed' }).click();
+      await page.getByText('Regional feed is disabled: it is neither polled nor accepts pushes.').waitFor();
+      expect(await feedEntry.locator('h3').textContent()).toBe('Regional feed disabled');
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe(`source-${feed.id}`);
+      expect(await feedEntry.getByRole('button', { name: 'Poll now: Regional feed' }).count()).toBe(0);
+      expect((await test.http.get(`/v1/sources/${feed.id}`).set(test.as()).expect(200)).body.enabled).toBe(
+        false,
+      );
+
       // The console's declaration list and the public page say where it came from, and link the document.
       await page.getByRole('link', { name: 'Declarations', exact: true }).click();
       const card = page.locator(`article[data-declaration="${id}"]`);
@@ -781,8 +793,14 @@ describe('the web pages, in Chromium', () => {
       expect(await russianPush.locator('.counts').textContent()).toBe(
         'Получено 3 документа: 1 импортирован, 1 повтор, 1 отклонён.',
       );
-      expect(await admin.locator(`li.source[data-source="${feed.id}"] h3`).textContent()).toBe(
-        'Regional feed сбой',
+      const russianFeed = admin.locator(`li.source[data-source="${feed.id}"]`);
+      expect(await russianFeed.locator('h3').textContent()).toBe('Regional feed отключён');
+      await russianFeed.getByRole('button', { name: 'Включить: Regional feed' }).click();
+      await admin.getByText('Источник Regional feed включён.').waitFor();
+      // On again, it shows its last fetch's failure.
+      expect(await russianFeed.locator('h3').textContent()).toBe('Regional feed сбой');
+      expect((await test.http.get(`/v1/sources/${feed.id}`).set(test.as()).expect(200)).body.enabled).toBe(
+        true,
       );
     } finally {
       await new Promise((resolve) => down.close(resolve));
