@@ -312,6 +312,43 @@ describe('ingest: sources polled and pushed', () => {
     expect(feeds.hits('/scheduled/one.cap.xml').length).toBe(stopped);
   });
 
+  it('refuses a hostile document fetched from a feed at its DOCTYPE, keeping nothing of it', async () => {
+    feeds.serve('/hostile/xxe.cap.xml', readFixture('xxe.cap.xml'));
+    const hostile = await createSource({
+      name: 'hostile',
+      kind: 'cap-feed',
+      url: `${feeds.base}/hostile/xxe.cap.xml`,
+      pollSeconds: 3600,
+      scheme: 'kz-terror',
+      levelRules: KZ_RULES,
+    });
+    await poll(hostile.id);
+    const seen = await eventually(
+      () => source(hostile.id),
+      (s) => s.lastError !== null,
+      { what: 'the refusal' },
+    );
+    expect(seen.lastError).toMatch(/DOCTYPE/i);
+    expect(JSON.stringify([seen, await items(hostile.id)])).not.toContain(hostnameFile);
+  });
+
+  it('counts documents by outcome for Prometheus', async () => {
+    const counted = await createSource({
+      name: 'counted',
+      kind: 'cap-push',
+      scheme: 'kz-terror',
+      levelRules: KZ_RULES,
+    });
+    await test.http
+      .post(`/v1/sources/${counted.id}/alerts`)
+      .set('content-type', 'application/cap+xml')
+      .set('tocsin-push-key', counted.pushKey)
+      .send(Buffer.from(current('kz-alert.cap.xml').replace(/KZ-KNB-2026-0142/g, 'KZ-COUNTED-1')))
+      .expect(202);
+    const metrics = await test.http.get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/tocsin_ingest_items_total\{outcome="imported"\} [1-9]/);
+  });
+
   it('refuses a 5 MB document and says so', async () => {
     const big = await createSource({
       name: 'big',
