@@ -1,9 +1,12 @@
 import { createServer, Server } from 'node:http';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { AddressInfo } from 'node:net';
 import { readFixture } from '../libs/ingest/src/testing/fixtures';
 import { eventually } from './support/eventually';
-import { startTestApp, TestApp } from './support/test-app';
+import { freePort, MAIN, runBuilt } from './support/processes';
+import { ADMIN_KEY, startTestApp, TestApp } from './support/test-app';
 import { WebhookReceiver } from './support/webhook-receiver';
 
 // Other authorities' CAP alerts (DESIGN.md §5.3) over HTTP: feeds served by a real local server with ETags,
@@ -570,4 +573,97 @@ describe('ingest without WEBHOOK_ALLOW_PRIVATE', () => {
       expect(answer.body.detail).toMatch(/url/);
     },
   );
+});
+
+describe('ingest of hostile documents, as the logs see it', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tocsin-ingest-'));
+  const secret = `tocsin-secret-${process.pid}-${Date.now()}`;
+  const secretFile = join(dataDir, 'secret.txt');
+  let feeds: FeedServer;
+  afterAll(async () => {
+    await feeds?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('reads no file and fetches no entity, and nothing of them reaches the logs (LOG_LEVEL=debug)', async () => {
+    writeFileSync(secretFile, secret);
+    feeds = await FeedServer.start();
+    const hostile = (entity: string) => `<?xml version="1.0"?>
+<!DOCTYPE alert [ <!ENTITY leak ${entity}> ]>
+<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><identifier>&leak;</identifier></alert>`;
+    feeds.serve('/hostile-file.cap.xml', hostile(`SYSTEM "file://${secretFile}"`));
+    feeds.serve('/hostile-remote.cap.xml', hostile(`SYSTEM "${feeds.base}/entity.txt"`));
+    feeds.serve('/entity.txt', secret, 'text/plain');
+    const port = await freePort();
+    const app = runBuilt(MAIN.tocsin, {
+      DATA_DIR: join(dataDir, 'data'),
+      PORT: String(port),
+      ADMIN_API_KEY: ADMIN_KEY,
+      REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+      QUEUE_PREFIX: `tocsin-ingest-logs-${process.pid}-${Date.now()}`,
+      WEBHOOK_ALLOW_PRIVATE: 'true',
+      LOG_LEVEL: 'debug',
+    });
+    try {
+      const base = `http://127.0.0.1:${port}`;
+      await eventually(
+        () =>
+          fetch(`${base}/health/ready`).then(
+            (r) => r.ok,
+            () => false,
+          ),
+        (ready) => ready,
+        { timeoutMs: 30_000, intervalMs: 200, what: 'readiness' },
+      );
+      const admin = { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' };
+      const create = async (body: Record<string, unknown>) =>
+        (
+          await fetch(`${base}/v1/sources`, { method: 'POST', headers: admin, body: JSON.stringify(body) })
+        ).json() as Promise<{ id: string; pushKey: string }>;
+      const pushed = await create({
+        name: 'push',
+        kind: 'cap-push',
+        scheme: 'kz-terror',
+        levelRules: KZ_RULES,
+      });
+      for (const path of ['/hostile-file.cap.xml', '/hostile-remote.cap.xml']) {
+        const answer = await fetch(`${base}/v1/sources/${pushed.id}/alerts`, {
+          method: 'POST',
+          headers: { 'tocsin-push-key': pushed.pushKey, 'content-type': 'application/cap+xml' },
+          body: await fetch(`${feeds.base}${path}`).then((r) => r.text()),
+        });
+        expect(answer.status).toBe(202);
+        expect(((await answer.json()) as { outcome: string }).outcome).toBe('rejected');
+        const polled = await create({
+          name: `feed ${path}`,
+          kind: 'cap-feed',
+          url: `${feeds.base}${path}`,
+          pollSeconds: 3600,
+          scheme: 'kz-terror',
+          levelRules: KZ_RULES,
+        });
+        await eventually(
+          () =>
+            fetch(`${base}/v1/sources/${polled.id}`, { headers: admin }).then(
+              (r) => r.json() as Promise<{ lastError: string | null }>,
+            ),
+          (s: { lastError: string | null }) => s.lastError !== null,
+          { what: 'the poll of the hostile document', timeoutMs: 20_000 },
+        );
+      }
+      const entityFetches = feeds.hits('/entity.txt').length;
+      const declarations = await fetch(`${base}/v1/declarations`).then((r) => r.text());
+      const items = await fetch(`${base}/v1/sources/${pushed.id}/items`, { headers: admin }).then((r) =>
+        r.text(),
+      );
+      app.child.kill('SIGTERM');
+      const { stdout, stderr } = await app.exit;
+      // Nobody asked for the external entity: it was never resolved.
+      expect(entityFetches).toBe(0);
+      expect(stdout.length).toBeGreaterThan(0);
+      for (const text of [stdout, stderr, declarations, items]) expect(text).not.toContain(secret);
+    } finally {
+      if (app.child.exitCode === null) app.child.kill('SIGKILL');
+    }
+  });
 });
