@@ -143,7 +143,7 @@ describe('ingest: sources polled and pushed', () => {
     await poll(atom.id);
     const seen = await eventually(
       () => source(atom.id),
-      (s) => s.counts.seen === 3,
+      (s) => s.counts.seen === 3 && s.lastFetchedAt !== null,
       {
         what: 'three documents',
         timeoutMs: 20_000,
@@ -216,7 +216,7 @@ describe('ingest: sources polled and pushed', () => {
     await poll(rss.id);
     const done = await eventually(
       () => source(rss.id),
-      (s) => s.counts.seen === 3,
+      (s) => s.counts.seen === 3 && s.lastFetchedAt !== null,
       {
         what: 'three documents',
         timeoutMs: 20_000,
@@ -523,6 +523,48 @@ describe('ingest: sources polled and pushed', () => {
       { name: 'x', kind: 'cap-push', scheme: 'kz-terror', levelRules: KZ_RULES, areaMap: { NL007: 'NL' } },
       422,
     ],
+    [
+      'an areaMap value that is no area code',
+      { name: 'x', kind: 'cap-push', scheme: 'kz-terror', levelRules: KZ_RULES, areaMap: { 'EMMA_ID=1': 5 } },
+      422,
+    ],
+    [
+      'an areaMap value that is an unknown area',
+      {
+        name: 'x',
+        kind: 'cap-push',
+        scheme: 'kz-terror',
+        levelRules: KZ_RULES,
+        areaMap: { 'EMMA_ID=1': 'ZZ' },
+      },
+      422,
+    ],
+    [
+      'a url on a push source',
+      {
+        name: 'x',
+        kind: 'cap-push',
+        url: 'https://example.org/f',
+        scheme: 'kz-terror',
+        levelRules: KZ_RULES,
+      },
+      422,
+    ],
+    [
+      'a rule with parameterName but no parameterValue',
+      {
+        name: 'x',
+        kind: 'cap-push',
+        scheme: 'kz-terror',
+        levelRules: [{ level: 'red', parameterName: 'p' }],
+      },
+      422,
+    ],
+    [
+      'an unknown field',
+      { name: 'x', kind: 'cap-push', scheme: 'kz-terror', levelRules: KZ_RULES, colour: 'red' },
+      400,
+    ],
   ])('refuses a source with %s, creating nothing', async (_what, body, status) => {
     const before = (await test.http.get('/v1/sources?limit=200').set(test.as()).expect(200)).body.items
       .length;
@@ -550,6 +592,13 @@ describe('ingest: sources polled and pushed', () => {
       .send({ name: 'renamed', enabled: false })
       .expect(200);
     expect(patched.body).toMatchObject({ name: 'renamed', enabled: false, kind: 'cap-push' });
+    // Bad changes are refused and change nothing.
+    await test.http.patch(`/v1/sources/${made.id}`).set(test.as()).send({ kind: 'cap-feed' }).expect(400);
+    await test.http.patch(`/v1/sources/${made.id}`).set(test.as()).send({ pollSeconds: 60 }).expect(422);
+    await test.http.patch(`/v1/sources/${made.id}`).set(test.as()).send({ scheme: 'nope' }).expect(422);
+    await test.http.patch('/v1/sources/src_nope').set(test.as()).send({ name: 'x' }).expect(404);
+    await test.http.get(`/v1/sources/${made.id}/items?cursor=nonsense`).set(test.as()).expect(400);
+    expect((await source(made.id)).name).toBe('renamed');
     await test.http.delete(`/v1/sources/${made.id}`).set(test.as()).expect(204);
     await test.http.get(`/v1/sources/${made.id}`).set(test.as()).expect(404);
   });

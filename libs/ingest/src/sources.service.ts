@@ -204,9 +204,12 @@ export class SourcesService {
       }
     }
     // Unknown area codes are a 400 from resolveAreaCodes; stored canonical.
+    const entries = Object.entries(s.areaMap as Record<string, unknown>);
+    if (entries.length > 10_000) throw invalid('areaMap has more than 10000 entries.');
     const areaMap = Object.fromEntries(
-      Object.entries(s.areaMap).map(([key, code]) => {
+      entries.map(([key, code]) => {
         if (!/^[^=]+=.+$/.test(key)) throw invalid(`areaMap key "${key}" is not "valueName=value".`);
+        if (typeof code !== 'string') throw invalid(`areaMap "${key}" must name an area code.`);
         return [key, resolveAreaCodes([code])[0]];
       }),
     );
