@@ -185,8 +185,10 @@ describe('ingest: sources polled and pushed', () => {
 
     // declared yellow, escalated to orange, then cancelled: each reaches the webhook.
     await receiver.waitFor(() => receiver.at('/hook').length >= 3, 20_000, 'three events');
-    const causes = receiver.at('/hook').map((r) => JSON.parse(r.body).data.cause);
-    expect(causes).toEqual(expect.arrayContaining(['declared', 'cancelled']));
+    const events = receiver.at('/hook').map((r) => JSON.parse(r.body).data);
+    expect(events.map((e) => e.cause)).toEqual(expect.arrayContaining(['declared', 'cancelled']));
+    // The payload's declaration says where it came from.
+    expect(events.find((e) => e.declaration.id === alertId)?.declaration.origin).toEqual(alert.origin);
 
     const before = feeds.hits('/cap/feed.atom').length;
     await poll(atom.id);

@@ -59,6 +59,7 @@ describe('buildLevelChangedEvent', () => {
       sourceUrl: null,
       effectiveAt: '2022-01-07T09:00:00.000Z',
       expiresAt: null,
+      origin: null,
     });
     // The payload is stored as jsonb and sent as JSON: it must survive the round trip unchanged.
     expect(JSON.parse(JSON.stringify(event))).toEqual(event);

@@ -2,7 +2,7 @@
 // `eventId` and drop stale events with `sequence`.
 import { findArea } from '@tocsin/areas';
 import { ChangedArea } from './changed-areas';
-import { Declaration, DeclarationTranslations } from './declaration';
+import { Declaration, DeclarationOrigin, DeclarationTranslations } from './declaration';
 import { ChangeCause, Direction, directionOf, EffectiveLevel, LevelRef } from './effective-level';
 
 /** A changed area with its place in the (area, scheme) sequence. */
@@ -31,6 +31,8 @@ export interface LevelChangedEvent {
       sourceUrl: string | null;
       effectiveAt: string;
       expiresAt: string | null;
+      /** Where an imported declaration came from (a source and its CAP document); null when typed in. */
+      origin?: DeclarationOrigin | null;
     };
     changes: {
       area: { code: string; name: string };
@@ -77,6 +79,7 @@ export function buildLevelChangedEvent(
         sourceUrl: declaration.sourceUrl,
         effectiveAt: declaration.effectiveAt.toISOString(),
         expiresAt: declaration.expiresAt?.toISOString() ?? null,
+        origin: declaration.origin ?? null,
       },
       changes: changes.map((change) => ({
         area: { code: change.areaCode, name: findArea(change.areaCode)?.name ?? change.areaCode },
