@@ -451,6 +451,16 @@ describe('ingest: sources polled and pushed', () => {
       expect(listed.filter((i) => i.outcome === 'rejected').every((i) => i.reason)).toBe(true);
     });
 
+    it('cannot cancel what another source imported, whatever sender its document claims', async () => {
+      const spoof = current('kz-cancel.cap.xml').replace(/KZ-KNB-2026-0150/g, 'KZ-SPOOF-1');
+      const answer = await push(spoof).expect(202);
+      expect(answer.body).toMatchObject({
+        outcome: 'rejected',
+        reason: expect.stringMatching(/references name nothing imported/),
+        declarationIds: [],
+      });
+    });
+
     it('rejects XXE and billion laughs at their DOCTYPE, keeping nothing of what they point at', async () => {
       for (const name of ['xxe.cap.xml', 'billion-laughs.cap.xml']) {
         const answer = await push(readFixture(name)).expect(202);

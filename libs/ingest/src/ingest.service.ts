@@ -129,7 +129,7 @@ export class IngestService {
       return rejected(`status ${alert.status}: only Actual alerts are imported (exercises are not yet)`);
     }
     const actor: Actor = { id: source.id, name: `source ${source.name}` };
-    const referenced = await this.repository.declarationsFrom(alert.references as Triple[]);
+    const referenced = await this.repository.declarationsFrom(source.id, alert.references as Triple[]);
     switch (alert.msgType) {
       case 'Alert':
       case 'Update': {

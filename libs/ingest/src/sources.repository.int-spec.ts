@@ -102,7 +102,9 @@ describe.each(DATABASE_DRIVERS)('SourcesRepository on %s', (driver) => {
     ]);
     expect(await repository.findItems('src_b', { limit: 10 })).toEqual([]);
     const triple = { sender: 'sender@example.org', identifier: 'A-1', sent: '2022-01-07T09:00:00+06:00' };
-    expect(await repository.declarationsFrom([triple])).toEqual(['dcl_1']);
+    expect(await repository.declarationsFrom('src_a', [triple])).toEqual(['dcl_1']);
+    // Another source's references name nothing of src_a's.
+    expect(await repository.declarationsFrom('src_b', [triple])).toEqual([]);
     expect(await repository.documentOf(triple, 'dcl_1')).toBe('<alert>A-1</alert>');
     expect(await repository.documentOf(triple, 'dcl_2')).toBeNull();
   });

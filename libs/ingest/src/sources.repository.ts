@@ -206,14 +206,18 @@ export class SourcesRepository {
     return rows.map((row) => positioned(toItem(row), row.positionInstant));
   }
 
-  /** The declarations imported from the documents `triples` name (an Update's or a Cancel's references). */
-  async declarationsFrom(triples: Triple[]): Promise<string[]> {
+  /**
+   * The declarations `sourceId` imported from the documents `triples` name (an Update's or a Cancel's
+   * references): a source ends only what it made, whatever sender its documents claim.
+   */
+  async declarationsFrom(sourceId: string, triples: Triple[]): Promise<string[]> {
     if (!triples.length) return [];
     const rows = await this.db
       .select({ declarationIds: sourceItems.declarationIds })
       .from(sourceItems)
       .where(
         and(
+          eq(sourceItems.sourceId, sourceId),
           eq(sourceItems.outcome, 'imported'),
           or(
             ...triples.map((t) =>
