@@ -739,6 +739,10 @@ describe('the web pages, in Chromium', () => {
       await page.getByText('Regional feed will be polled now; reload the screen for its result.').waitFor();
       await feedEntry.getByRole('button', { name: 'Disable: Regional feed' }).click();
       await page.getByText('Regional feed is disabled: it is neither polled nor accepts pushes.').waitFor();
+      await feedEntry
+        .locator('h3')
+        .filter({ hasText: /^Regional feed disabled$/ })
+        .waitFor();
       expect(await feedEntry.locator('h3').textContent()).toBe('Regional feed disabled');
       expect(await page.evaluate(() => document.activeElement?.id)).toBe(`source-${feed.id}`);
       expect(await feedEntry.getByRole('button', { name: 'Poll now: Regional feed' }).count()).toBe(0);
@@ -797,7 +801,11 @@ describe('the web pages, in Chromium', () => {
       expect(await russianFeed.locator('h3').textContent()).toBe('Regional feed отключён');
       await russianFeed.getByRole('button', { name: 'Включить: Regional feed' }).click();
       await admin.getByText('Источник Regional feed включён.').waitFor();
-      // On again, it shows its last fetch's failure.
+      // On again, it shows its last fetch's failure (the list is drawn again after the message, so wait for it).
+      await russianFeed
+        .locator('h3')
+        .filter({ hasText: /^Regional feed сбой$/ })
+        .waitFor();
       expect(await russianFeed.locator('h3').textContent()).toBe('Regional feed сбой');
       expect((await test.http.get(`/v1/sources/${feed.id}`).set(test.as()).expect(200)).body.enabled).toBe(
         true,
