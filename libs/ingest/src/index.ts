@@ -17,3 +17,4 @@ export {
   SourcesService,
   SourceUpdate,
 } from './sources.service';
+export { capSchemaProblems } from './cap-schema';
