@@ -1,4 +1,4 @@
-import { declarationLanguages, matchLanguage, textIn } from './declaration-text';
+import { declarationLanguages, textIn } from './declaration-text';
 
 const declaration = {
   language: 'en',
@@ -19,21 +19,6 @@ describe('declarationLanguages', () => {
   it('lists the original language first, then the translations alphabetically', () => {
     expect(declarationLanguages(declaration)).toEqual(['en', 'kk', 'ru']);
     expect(declarationLanguages({ language: 'kk', translations: {} })).toEqual(['kk']);
-  });
-});
-
-describe('matchLanguage', () => {
-  it.each([
-    ['ru', ['en', 'ru', 'kk'], 'ru'],
-    ['RU', ['en', 'ru'], 'ru'],
-    ['ru-KZ', ['en', 'ru'], 'ru'],
-    ['ru', ['en', 'ru-KZ'], 'ru-KZ'],
-    ['ru-RU', ['en', 'ru-KZ', 'ru-RU'], 'ru-RU'],
-    ['ru-RU', ['en', 'ru-KZ', 'ru'], 'ru'],
-    ['fr', ['en', 'ru'], null],
-    ['sr-Latn', ['sr-Cyrl', 'sr-Latn'], 'sr-Latn'],
-  ])('answers %s from %j with %s', (wanted, available, expected) => {
-    expect(matchLanguage(wanted, available)).toBe(expected);
   });
 });
 

@@ -1,4 +1,5 @@
 // Pure: which of a declaration's languages answers a reader's, and its texts in it.
+import { matchLanguage } from '@tocsin/i18n';
 import { Declaration, DeclarationText } from './declaration';
 
 type Texts = Pick<Declaration, 'headline' | 'summary' | 'measures' | 'language' | 'translations'>;
@@ -17,24 +18,6 @@ export interface LocalisedText extends DeclarationText {
  */
 export function declarationLanguages(declaration: Pick<Texts, 'language' | 'translations'>): string[] {
   return [declaration.language, ...Object.keys(declaration.translations).sort()];
-}
-
-const primaryOf = (tag: string): string => tag.split('-')[0].toLowerCase();
-
-/**
- * The one of `available` that answers `wanted`, ignoring case: the same tag, else its bare language (`ru`
- * for `ru-KZ`), else the first of the same language (`ru-KZ` for `ru`); null when none speaks it. The
- * schemes' `translationFor` matches the same way.
- */
-export function matchLanguage(wanted: string, available: readonly string[]): string | null {
-  const lower = wanted.toLowerCase();
-  const primary = primaryOf(wanted);
-  return (
-    available.find((tag) => tag.toLowerCase() === lower) ??
-    available.find((tag) => tag.toLowerCase() === primary) ??
-    available.find((tag) => primaryOf(tag) === primary) ??
-    null
-  );
 }
 
 /**

@@ -7,7 +7,7 @@ export {
   DeclarationText,
   DeclarationTranslations,
 } from './declaration';
-export { declarationLanguages, LocalisedText, matchLanguage, textIn } from './declaration-text';
+export { declarationLanguages, LocalisedText, textIn } from './declaration-text';
 export { DeclarationsModule } from './declarations.module';
 export { DueEventOutcome, DueEventsService } from './due-events.service';
 export {

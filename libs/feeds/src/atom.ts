@@ -1,7 +1,8 @@
 // Pure: declarations as an Atom feed (RFC 4287) in the manner of the OASIS "CAP Feeds" practice: one entry per
 // declaration, each linking its CAP message. Everything in it comes from stored data, never from the clock,
 // so the same declarations always give the same bytes (the ETag is a hash of them).
-import { Declaration, matchLanguage, textIn } from '@tocsin/declarations';
+import { matchLanguage } from '@tocsin/i18n';
+import { Declaration, textIn } from '@tocsin/declarations';
 import { create } from 'xmlbuilder2';
 import { CAP_MEDIA_TYPE } from './cap';
 import { capUrl, declarationUrl, schemeUrl } from './links';

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { areaName, areaOf, requireArea } from '@tocsin/areas';
 import { AppConfig } from '@tocsin/config';
-import { Declaration, DeclarationsService, matchLanguage } from '@tocsin/declarations';
-import { translate, uiLanguageOf } from '@tocsin/i18n';
+import { Declaration, DeclarationsService } from '@tocsin/declarations';
+import { matchLanguage, translate, uiLanguageOf } from '@tocsin/i18n';
 import { levelText, SchemesService } from '@tocsin/schemes';
 import { lastChangeOf, renderAtomFeed } from './atom';
 import { capSender, renderCap } from './cap';

@@ -6,6 +6,7 @@ export { CATALOGS_DIRECTORY, readCatalogs } from './catalogs';
 export {
   canonicalLanguage,
   isUiLanguage,
+  matchLanguage,
   negotiateLanguage,
   SUPPORTED_LANGUAGES,
   UiLanguage,

@@ -1,6 +1,7 @@
 import {
   canonicalLanguage,
   isUiLanguage,
+  matchLanguage,
   negotiateLanguage,
   SUPPORTED_LANGUAGES,
   uiLanguageOf,
@@ -67,5 +68,20 @@ describe('negotiateLanguage', () => {
     [undefined, 'ru', 'ru'],
   ] as const)('%j with fallback %j → %j', (header, fallback, expected) => {
     expect(negotiateLanguage(header, fallback)).toBe(expected);
+  });
+});
+
+describe('matchLanguage', () => {
+  it.each([
+    ['ru', ['en', 'ru', 'kk'], 'ru'],
+    ['RU', ['en', 'ru'], 'ru'],
+    ['ru-KZ', ['en', 'ru'], 'ru'],
+    ['ru', ['en', 'ru-KZ'], 'ru-KZ'],
+    ['ru-RU', ['en', 'ru-KZ', 'ru-RU'], 'ru-RU'],
+    ['ru-RU', ['en', 'ru-KZ', 'ru'], 'ru'],
+    ['fr', ['en', 'ru'], null],
+    ['sr-Latn', ['sr-Cyrl', 'sr-Latn'], 'sr-Latn'],
+  ])('answers %s from %j with %s', (wanted, available, expected) => {
+    expect(matchLanguage(wanted, available)).toBe(expected);
   });
 });

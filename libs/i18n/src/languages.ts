@@ -54,3 +54,21 @@ export function negotiateLanguage(acceptLanguage: string | undefined, fallback: 
   const chosen = match(wanted, [...SUPPORTED_LANGUAGES], fallback);
   return isUiLanguage(chosen) ? chosen : fallback;
 }
+
+const primaryOf = (tag: string): string => tag.split(/[-_]/)[0].toLowerCase();
+
+/**
+ * The one of `available` that answers `wanted`, ignoring case: the same tag, else its bare language (`ru`
+ * for `ru-KZ`), else the first of the same language (`ru-KZ` for `ru`); null when none speaks it.
+ * Declarations' texts and schemes' translations are both chosen by it.
+ */
+export function matchLanguage(wanted: string, available: readonly string[]): string | null {
+  const lower = wanted.toLowerCase();
+  const primary = primaryOf(wanted);
+  return (
+    available.find((tag) => tag.toLowerCase() === lower) ??
+    available.find((tag) => tag.toLowerCase() === primary) ??
+    available.find((tag) => primaryOf(tag) === primary) ??
+    null
+  );
+}

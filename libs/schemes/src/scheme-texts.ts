@@ -1,5 +1,5 @@
 // A scheme's and a level's texts in a reader's language, falling back field by field to the original.
-import { canonicalLanguage, translate, uiLanguageOf } from '@tocsin/i18n';
+import { canonicalLanguage, matchLanguage, translate, uiLanguageOf } from '@tocsin/i18n';
 import { LevelTexts, Scheme, SchemeLevel, SchemeTexts } from './scheme';
 
 /**
@@ -8,15 +8,10 @@ import { LevelTexts, Scheme, SchemeLevel, SchemeTexts } from './scheme';
  */
 export function translationFor<T>(translations: Record<string, T> | undefined, lang: string): T | undefined {
   if (!translations) return undefined;
-  const wanted = lang.trim().toLowerCase();
+  const wanted = lang.trim();
   if (!wanted) return undefined;
-  const language = wanted.split(/[-_]/)[0];
-  const entries = Object.entries(translations).map(([tag, value]) => [tag.toLowerCase(), value] as const);
-  return (
-    entries.find(([tag]) => tag === wanted)?.[1] ??
-    entries.find(([tag]) => tag === language)?.[1] ??
-    entries.find(([tag]) => tag.split('-')[0] === language)?.[1]
-  );
+  const tag = matchLanguage(wanted, Object.keys(translations));
+  return tag === null ? undefined : translations[tag];
 }
 
 const given = (text: string | undefined): text is string => typeof text === 'string' && text.trim() !== '';
