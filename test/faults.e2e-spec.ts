@@ -111,6 +111,18 @@ describe('faults', () => {
     expect(killed.signal).toBe('SIGKILL');
     const beforeRestart = receiver.distinctPaths();
     expect(beforeRestart).toBeLessThan(5000);
+    // Requests the dead worker had written may still sit in the receiver's sockets: wait until two reads,
+    // further apart than the receiver's delay, see the same count (no other worker runs yet).
+    let lastCount = -1;
+    await eventually(
+      () => receiver.receipts.length,
+      (count) => {
+        const settled = count === lastCount;
+        lastCount = count;
+        return settled;
+      },
+      { intervalMs: 500, timeoutMs: 10_000, what: "the dead worker's last requests to arrive" },
+    );
     // In flight when the worker died: sends that reached the receiver but whose outcome the database had
     // not recorded. Only those may arrive twice; a send that never arrived is sent later, once.
     const pendingAtKill = await test.db
