@@ -15,6 +15,7 @@ describe.each(DATABASE_DRIVERS)('database on %s', (driver) => {
       expect(rows.map((row) => row.table_name)).toEqual([
         'api_keys',
         'area_sequences',
+        'audit_log',
         'declaration_areas',
         'declarations',
         'deliveries',

@@ -26,6 +26,16 @@ export type DeclarationTranslations = Record<
   { headline?: string; summary?: string; measures?: string[] }
 >;
 
+export interface SchemeApproval {
+  minRank: number;
+}
+
+/** actual | exercise | test: CAP's status; only `actual` changes a level or reaches every subscriber. */
+export type DeclarationMode = 'actual' | 'exercise' | 'test';
+
+/** null: none was needed; pending → approved | rejected; urgent: an admin skipped it, with a reason. */
+export type ApprovalState = 'pending' | 'approved' | 'rejected' | 'urgent';
+
 export const apiKeys = pgTable('api_keys', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
@@ -48,6 +58,8 @@ export const schemes = pgTable('schemes', {
   country: text('country'),
   translations: jsonb('translations').$type<SchemeTranslations>().notNull().default({}),
   builtin: boolean('builtin').notNull().default(false),
+  /** Four eyes (DESIGN.md §5.4): a declaration at or above `minRank` waits for a second key; null = none. */
+  approval: jsonb('approval').$type<SchemeApproval>(),
   createdAt: instant('created_at').notNull().defaultNow(),
   updatedAt: instant('updated_at').notNull().defaultNow(),
 });
@@ -99,6 +111,21 @@ export const declarations = pgTable(
     cancelReason: text('cancel_reason'),
     /** Set for a declaration imported from another authority's CAP alert (libs/ingest). */
     origin: jsonb('origin').$type<DeclarationOrigin>(),
+    mode: text('mode').$type<DeclarationMode>().notNull().default('actual'),
+    /** Null when its scheme asked for no approval at its rank (DESIGN.md §5.4). */
+    approval: text('approval').$type<ApprovalState>(),
+    /** Who approved or rejected it (key id and name at the time), when, and a rejection's reason. */
+    decidedAt: instant('decided_at'),
+    decidedBy: text('decided_by'),
+    decidedByName: text('decided_by_name'),
+    rejectReason: text('reject_reason'),
+    /** An admin's reason for publishing without approval. */
+    urgentReason: text('urgent_reason'),
+    /** A cancellation waiting for a second key, with who asked and why (cancelled_* once approved). */
+    cancelRequestedAt: instant('cancel_requested_at'),
+    cancelRequestedBy: text('cancel_requested_by'),
+    cancelRequestedByName: text('cancel_requested_by_name'),
+    cancelRequestReason: text('cancel_request_reason'),
   },
   (t) => [
     foreignKey({
@@ -106,6 +133,9 @@ export const declarations = pgTable(
       foreignColumns: [schemeLevels.schemeId, schemeLevels.code],
     }),
     index('declarations_created_idx').on(t.createdAt, t.id),
+    index('declarations_pending_approval_idx')
+      .on(t.createdAt, t.id)
+      .where(sql`${t.approval} = 'pending' or ${t.cancelRequestedAt} is not null`),
   ],
 );
 
@@ -178,6 +208,8 @@ export const outbox = pgTable(
     fannedOutAt: instant('fanned_out_at'),
     /** Why a due event announced nothing (e.g. its declaration was superseded before it started). */
     skippedReason: text('skipped_reason'),
+    /** Its declaration's mode: a non-actual event reaches only subscribers who opted into exercises. */
+    mode: text('mode').$type<DeclarationMode>().notNull().default('actual'),
   },
   (t) => [
     index('outbox_pending_idx')
@@ -218,6 +250,8 @@ const subscriptionFilter = {
   minRank: integer('min_rank'),
   /** `escalated`, `deescalated`; null = both. */
   events: text('events').array(),
+  /** Also hear exercises and tests (DESIGN.md §5.4); they never reach anyone else. */
+  exercises: boolean('exercises').notNull().default(false),
 };
 
 export const emailSubscriptions = pgTable(
@@ -451,5 +485,32 @@ export const sourceItems = pgTable(
     uniqueIndex('source_items_triple_unique')
       .on(t.sender, t.identifier, t.sent)
       .where(sql`${t.outcome} <> 'duplicate'`),
+  ],
+);
+
+/**
+ * Every privileged act (DESIGN.md §5.4), written in the transaction of the act itself. Append-only: triggers
+ * (migration 0009) refuse UPDATE, DELETE and TRUNCATE, on PostgreSQL and PGlite alike.
+ */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    /** Increasing: newest first is descending id, and the keyset cursor is the id alone. */
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: instant('at').notNull(),
+    /** The API key that acted, its name and role at the time; null for the system itself (e.g. ingest). */
+    actorKeyId: text('actor_key_id'),
+    actorName: text('actor_name').notNull(),
+    actorRole: text('actor_role').notNull(),
+    /** e.g. `declaration.published`, `api_key.revoked` (libs/audit lists them). */
+    action: text('action').notNull(),
+    targetType: text('target_type').notNull(),
+    targetId: text('target_id').notNull(),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (t) => [
+    index('audit_log_actor_idx').on(t.actorKeyId, t.id),
+    index('audit_log_action_idx').on(t.action, t.id),
+    index('audit_log_at_idx').on(t.at),
   ],
 );
