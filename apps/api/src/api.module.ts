@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { AuthGuard, AuthModule } from '@tocsin/auth';
+import { AuditModule } from '@tocsin/audit';
 import { DatabaseModule } from '@tocsin/database';
 import { DeclarationsModule } from '@tocsin/declarations';
 import { DeliveryModule } from '@tocsin/delivery';
@@ -32,6 +33,7 @@ import { WebhooksController } from './webhooks/webhooks.controller';
 @Module({
   imports: [
     DatabaseModule,
+    AuditModule,
     QueueModule,
     TerminusModule.forRoot({ logger: false }),
     AuthModule,

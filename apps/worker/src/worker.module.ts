@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '@tocsin/audit';
 import { DatabaseModule } from '@tocsin/database';
 import { DeliveryModule } from '@tocsin/delivery';
 import { IngestModule } from '@tocsin/ingest';
@@ -8,7 +9,7 @@ import { QueueWorkers } from './queue-workers';
 
 /** The queue face. The process that hosts it brings ConfigModule and LoggerModule. */
 @Module({
-  imports: [DatabaseModule, QueueModule, MetricsModule, DeliveryModule, IngestModule],
+  imports: [DatabaseModule, AuditModule, QueueModule, MetricsModule, DeliveryModule, IngestModule],
   providers: [QueueWorkers],
 })
 export class WorkerModule {}
