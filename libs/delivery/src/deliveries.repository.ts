@@ -175,7 +175,8 @@ export class DeliveriesRepository {
    * Creates the delivery rows of one page of subscribers matching `changes`, the event's (keyset by subscriber
    * id, so memory stays flat however many there are), and answers the page's last subscriber id with the
    * first attempts still to make to its subscribers, by subscriber; null when there are no more. Re-running
-   * is harmless: existing rows are left as they are, and only those not yet attempted are answered. One
+   * is harmless: existing rows are left as they are, and only those not yet attempted are answered. An
+   * exercise or test (outbox.mode) reaches only subscribers who opted into them (DESIGN.md §5.4). One
    * statement, so that the fan-out waits for one round trip a page.
    */
   async createPage(
@@ -198,6 +199,7 @@ export class DeliveriesRepository {
             select c.id from area_key, lateral (
               select s.id from ${areaKeys} a join ${table} s on s.id = a.subscriber_id
               where a.key = area_key.k and a.subscriber_id > ${after} and ${eligible}
+                and (s.exercises or (select o.mode = 'actual' from outbox o where o.event_id = ${eventId}))
                 and exists (select 1 from ${eventChanges(changes)} where ${subscriberMatchesChangeSql('s', 'ch')})
               order by a.subscriber_id limit ${size}
             ) c

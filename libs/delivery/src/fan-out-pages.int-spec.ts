@@ -10,7 +10,7 @@ import { ChannelName, DeliveriesRepository } from './deliveries.repository';
 import { seedDeclaredEvent } from './testing/declared-event';
 import { levelChangedEvent } from './testing/level-changed-event';
 
-const { deliveries, emailSubscriptions, webhookEndpoints } = tables;
+const { deliveries, emailSubscriptions, outbox, webhookEndpoints } = tables;
 const at = new Date('2022-01-07T09:00:00Z');
 const EVENT = levelChangedEvent('evt_pages', ['KZ-75']);
 
@@ -144,5 +144,38 @@ describe.each(DATABASE_DRIVERS)('fan-out pages on %s', (driver) => {
     expect((await reached('webhook', [change('KZ-75')], 3)).ids).toEqual(
       expected('webhook', [change('KZ-75')]),
     );
+  });
+
+  it('takes an exercise or a test only to the subscribers who opted into them', async () => {
+    const optedIn = ['s01', 's03', 's09'];
+    for (const id of optedIn) {
+      await database.db
+        .update(webhookEndpoints)
+        .set({ exercises: true })
+        .where(eq(webhookEndpoints.id, `whk_${id}`));
+      await database.db
+        .update(emailSubscriptions)
+        .set({ exercises: true })
+        .where(eq(emailSubscriptions.id, `sub_${id}`));
+    }
+    try {
+      for (const mode of ['exercise', 'test'] as const) {
+        await database.db.update(outbox).set({ mode }).where(eq(outbox.eventId, EVENT.data.eventId));
+        expect((await reached('webhook', [change('KZ-75')], 2)).ids).toEqual(
+          optedIn.map((id) => `whk_${id}`),
+        );
+        expect((await reached('email', [change('KZ-75')], 1000)).ids).toEqual(
+          optedIn.map((id) => `sub_${id}`),
+        );
+      }
+      // An actual event still reaches everyone the rule names, opted in or not.
+      await database.db.update(outbox).set({ mode: 'actual' }).where(eq(outbox.eventId, EVENT.data.eventId));
+      expect((await reached('webhook', [change('KZ-75')], 2)).ids).toEqual(
+        expected('webhook', [change('KZ-75')]),
+      );
+    } finally {
+      await database.db.update(webhookEndpoints).set({ exercises: false });
+      await database.db.update(emailSubscriptions).set({ exercises: false });
+    }
   });
 });
