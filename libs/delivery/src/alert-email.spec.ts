@@ -1,7 +1,15 @@
 import type { LevelChangedEvent } from '@tocsin/declarations';
 import { formatInstant } from '@tocsin/i18n';
 import { BUILTIN_SCHEMES, Scheme } from '@tocsin/schemes';
-import { addressedAlert, alertContent, AlertContentInput, alertEmail } from './alert-email';
+import {
+  addressedAlert,
+  alertContent,
+  AlertContentInput,
+  alertEmail,
+  AlertMode,
+  alertModeOf,
+  subjectMarker,
+} from './alert-email';
 
 const RED = { code: 'red', rank: 3, name: 'Critical', color: '#d32f2f', declarationId: 'dcl_2' };
 const ORANGE = { code: 'orange', rank: 2, name: 'High', color: '#f57c00', declarationId: 'dcl_1' };
@@ -69,6 +77,17 @@ const TRANSLATED = eventOf({
     },
   },
 });
+
+/** An event of a declaration in `mode`, shaped as governance sends it (DESIGN.md §5.4). */
+function eventIn(
+  mode: AlertMode,
+  type = mode === 'actual' ? 'threat_level.changed' : 'threat_level.exercise',
+) {
+  const event = eventOf({ translations: TRANSLATED.data.declaration.translations });
+  Object.assign(event.data.declaration, { mode });
+  Object.assign(event, { type });
+  return event;
+}
 
 const addressing = {
   deliveryId: 'dlv_abc',
@@ -263,5 +282,63 @@ describe('alert emails', () => {
     expect(sent.text).toContain('- Searches of vehicles.');
     expect(sent.html).toContain('Red &lt;everywhere&gt; &amp; more');
     expect(sent.html).not.toContain('<everywhere>');
+  });
+
+  describe('of an exercise or a test', () => {
+    it('start the subject with the ASCII marker in every language', () => {
+      const subject = (mode: AlertMode, language: string) =>
+        email(reading(language, null, { event: eventIn(mode) })).subject;
+      expect(subject('exercise', 'en')).toBe('[EXERCISE] Kazakhstan — terrorism threat level CRITICAL (red)');
+      expect(subject('test', 'en')).toBe('[TEST] Kazakhstan — terrorism threat level CRITICAL (red)');
+      expect(subject('exercise', 'ru')).toBe(
+        '[EXERCISE] Казахстан — уровень террористической опасности: критический (красный)',
+      );
+      expect(subject('test', 'kk')).toMatch(/^\[TEST\] Қазақстан — /);
+      expect(subject('actual', 'en')).toBe('Kazakhstan — terrorism threat level CRITICAL (red)');
+    });
+
+    it('open the text and the HTML with a line that it is one and that nothing has changed', () => {
+      const exercise = email(reading('en', null, { event: eventIn('exercise') }));
+      const notice =
+        'This is an EXERCISE. No threat level has changed; the alert below is what the exercise announces.';
+      expect(exercise.text.split('\n').slice(0, 3)).toEqual([notice, '', 'Red <everywhere> & more']);
+      expect(exercise.html).toMatch(
+        new RegExp(`<body[^>]*>\\n<p role="note" [^>]*>${notice.replace(/[.;]/g, '\\$&')}</p>\\n<h1`),
+      );
+      const test = email(reading('ru', null, { event: eventIn('test') }));
+      expect(test.text).toMatch(/^Это ТЕСТ\. Уровень угрозы не изменился; .+\n\nКритический уровень/);
+      expect(test.html).toContain('<p role="note"');
+      const kk = email(reading('kk', null, { event: eventIn('exercise') }));
+      expect(kk.text).toMatch(/^Бұл — ОҚУ-ЖАТТЫҒУ\. Қатер деңгейі өзгерген жоқ;/);
+    });
+
+    it('add neither marker nor line to an actual alert', () => {
+      const actual = email(reading('en', null, { event: eventIn('actual') }));
+      expect(actual.text).toMatch(/^Red <everywhere> & more\n/);
+      expect(actual.html).not.toContain('role="note"');
+      expect(email(reading('en')).html).not.toContain('role="note"');
+    });
+  });
+});
+
+describe('alertModeOf', () => {
+  it.each([
+    ['exercise', 'threat_level.exercise', 'exercise'],
+    ['test', 'threat_level.exercise', 'test'],
+    ['actual', 'threat_level.changed', 'actual'],
+    [undefined, 'threat_level.changed', 'actual'],
+    [undefined, 'threat_level.exercise', 'exercise'],
+    [null, 'threat_level.changed', 'actual'],
+    ['nonsense', 'threat_level.changed', 'actual'],
+  ])('reads mode %s of a %s event as %s', (mode, type, expected) => {
+    expect(alertModeOf({ type, data: { declaration: { mode } } })).toBe(expected);
+  });
+});
+
+describe('subjectMarker', () => {
+  it('marks exercises and tests, never an actual alert', () => {
+    expect(subjectMarker('exercise')).toBe('[EXERCISE] ');
+    expect(subjectMarker('test')).toBe('[TEST] ');
+    expect(subjectMarker('actual')).toBe('');
   });
 });

@@ -1,6 +1,7 @@
 // Pure: the email a subscriber gets for a `threat_level.changed` event, in text and HTML (every value
 // escaped with escape-html), in the subscriber's language and time zone, with RFC 8058 one-click
-// unsubscribe headers and a Message-ID that is stable per delivery. Rendering comes in two steps: what
+// unsubscribe headers and a Message-ID that is stable per delivery. An exercise or a test says so first: its
+// subject starts with `[EXERCISE] ` or `[TEST] ` and its text and HTML open with a line that nothing changed. Rendering comes in two steps: what
 // depends only on (event, changes, language, zone) once, then the few lines that differ per recipient.
 import { areaName } from '@tocsin/areas';
 import type { ChangedLevel, LevelChangedEvent } from '@tocsin/declarations';
@@ -11,6 +12,35 @@ import { languageName, readerOf, zoneFor } from '@tocsin/subscribers';
 import escape from 'escape-html';
 
 type Change = LevelChangedEvent['data']['changes'][number];
+
+/** A declaration's mode (DESIGN.md §5.4): CAP's Actual, Exercise, Test. */
+export type AlertMode = 'actual' | 'exercise' | 'test';
+
+/**
+ * The mode of an event: its declaration's `mode`, else what its `type` says; an event written before
+ * declarations had modes is actual.
+ */
+export function alertModeOf(event: {
+  type: string;
+  data: { declaration: { mode?: string | null } };
+}): AlertMode {
+  const mode = event.data.declaration.mode;
+  if (mode === 'exercise' || mode === 'test' || mode === 'actual') return mode;
+  return event.type === 'threat_level.exercise' ? 'exercise' : 'actual';
+}
+
+/**
+ * What starts the subject of a non-actual alert. ASCII and untranslated in every language, like CAP's
+ * status: mail filters and the people who sort alerts match this one token; the line inside is translated.
+ */
+export function subjectMarker(mode: AlertMode): string {
+  return mode === 'exercise' ? '[EXERCISE] ' : mode === 'test' ? '[TEST] ' : '';
+}
+
+const NOTICES: Readonly<Record<Exclude<AlertMode, 'actual'>, string>> = {
+  exercise: 'email.alert.exerciseNotice',
+  test: 'email.alert.testNotice',
+};
 
 /** What the shared part of an alert depends on: the event, and how one kind of reader reads it. */
 export interface AlertContentInput {
@@ -139,8 +169,11 @@ export function alertContent(input: AlertContentInput): AlertContent {
   const issuedBy = t('email.alert.issuedBy', { authority: d.authority });
   const details = t('email.alert.details');
   const measuresTitle = t('email.alert.measures');
+  const mode = alertModeOf(event);
+  const notice = mode === 'actual' ? null : t(NOTICES[mode]);
 
   const textStart = [
+    ...(notice ? [notice, ''] : []),
     text.headline,
     ...(note ? [note] : []),
     '',
@@ -157,7 +190,7 @@ export function alertContent(input: AlertContentInput): AlertContent {
   ].join('\n');
   const htmlStart = `<!doctype html>
 <html lang="${ui}"><body style="font-family: system-ui, sans-serif; line-height: 1.5">
-<h1 style="font-size: 1.3rem"${lang}>${escape(text.headline)}</h1>
+${notice ? `<p role="note" style="padding: .5rem .75rem; border: 2px solid #1a237e; background: #e8eaf6; color: #1a237e; font-weight: bold">${escape(notice)}</p>\n` : ''}<h1 style="font-size: 1.3rem"${lang}>${escape(text.headline)}</h1>
 ${note ? `<p style="font-size: .9rem; color: #444"><em>${escape(note)}</em></p>\n` : ''}<ul>${lines.map((l) => `<li>${escape(l)}</li>`).join('')}</ul>
 <p>${escape(validity)}</p>
 <p${lang}>${escape(text.summary)}</p>
@@ -165,7 +198,9 @@ ${text.measures.length ? `<h2 style="font-size: 1.1rem">${escape(measuresTitle)}
 <p>${escape(issuedBy)} <a href="${escape(input.declarationUrl)}">${escape(details)}</a></p>
 `;
   return {
-    subject: alertSubject({ ui, language }, changes[0], schemeEvent, changes.length - 1, words),
+    subject:
+      subjectMarker(mode) +
+      alertSubject({ ui, language }, changes[0], schemeEvent, changes.length - 1, words),
     textStart,
     htmlStart,
     manageLabel: t('email.link.manage'),
