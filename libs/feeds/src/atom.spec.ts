@@ -2,7 +2,7 @@ import { parseFeed } from '@rowanmanning/feed-parser';
 import type { Declaration } from '@tocsin/declarations';
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces';
-import { AtomFeedContext, entryId, lastChangeOf, renderAtomFeed } from './atom';
+import { AtomFeedContext, entryId, inPublicFeed, lastChangeOf, renderAtomFeed } from './atom';
 
 const PUBLIC_URL = 'https://alerts.example.org';
 const CONTEXT: AtomFeedContext = {
@@ -245,5 +245,21 @@ describe('entryId', () => {
   it('is a tag URI that does not change when the declaration is cancelled', () => {
     expect(entryId(PUBLIC_URL, cancelled)).toBe(entryId(PUBLIC_URL, { ...cancelled, cancelledAt: null }));
     expect(entryId('http://localhost:3000', newer)).toBe('tag:localhost,2022-01-13:declarations/dcl_2');
+  });
+});
+
+describe('inPublicFeed', () => {
+  it.each([
+    [{}, true],
+    [{ mode: 'actual', approval: null, status: 'active' }, true],
+    [{ mode: 'actual', approval: 'approved', status: 'active' }, true],
+    [{ mode: 'actual', approval: 'urgent', status: 'scheduled' }, true],
+    [{ mode: 'actual', status: 'cancelled' }, true],
+    [{ mode: 'exercise', status: 'active' }, false],
+    [{ mode: 'test', status: 'active' }, false],
+    [{ mode: 'actual', approval: 'pending', status: 'pending_approval' }, false],
+    [{ mode: 'actual', approval: 'rejected', status: 'rejected' }, false],
+  ])('of %j is %s', (declaration, shown) => {
+    expect(inPublicFeed(declaration)).toBe(shown);
   });
 });

@@ -4,7 +4,7 @@
 import { matchLanguage } from '@tocsin/i18n';
 import { Declaration, textIn } from '@tocsin/declarations';
 import { create } from 'xmlbuilder2';
-import { CAP_MEDIA_TYPE } from './cap';
+import { CAP_MEDIA_TYPE, Governed, isUnissued } from './cap';
 import { capUrl, declarationUrl, schemeUrl } from './links';
 
 export const ATOM_NAMESPACE = 'http://www.w3.org/2005/Atom';
@@ -31,6 +31,15 @@ export interface AtomFeedContext {
 
 const englishCancelledNote = (reason: string | null): string =>
   reason ? `Cancelled: ${reason}.` : 'Cancelled.';
+
+/**
+ * Whether a declaration belongs in the public feeds: an exercise or a test would read as a real level to a
+ * feed reader (which never sees CAP's status), and a declaration waiting for approval or rejected was never
+ * issued. Their CAP documents stay readable by id, marked (see capStatus).
+ */
+export function inPublicFeed(declaration: Governed): boolean {
+  return (declaration.mode ?? 'actual') === 'actual' && !isUnissued(declaration);
+}
 
 /** RFC 3339, to the second. */
 const atomTime = (instant: Date): string => `${instant.toISOString().slice(0, 19)}Z`;

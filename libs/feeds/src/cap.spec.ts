@@ -2,7 +2,7 @@ import type { Area } from '@tocsin/areas';
 import type { Declaration } from '@tocsin/declarations';
 import { create } from 'xmlbuilder2';
 import { capSchemaProblems } from '@tocsin/ingest';
-import { capSender, capTime, CapContext, renderCap } from './cap';
+import { capSender, capStatus, capTime, CapContext, isUnissued, renderCap } from './cap';
 
 const KAZAKHSTAN: Area = { code: 'KZ', name: 'Kazakhstan', type: 'country', parent: null };
 const ALMATY: Area = { code: 'KZ-75', name: 'Almaty', type: 'subdivision', parent: 'KZ' };
@@ -235,6 +235,91 @@ describe('renderCap', () => {
     expect(textsOf(xml, 'areaDesc')).toEqual(['Kazakhstan', 'Almaty', 'Казахстан', 'Almaty']);
     expect(textsOf(xml, 'instruction')).toHaveLength(1);
     expect(await capSchemaProblems(xml, '1.2')).toEqual([]);
+  });
+});
+
+/** A declaration with governance's fields (DESIGN.md §5.4), which the base shape predates. */
+const governed = (fields: { mode?: string; approval?: string | null; status?: string }) =>
+  Object.assign(declaration(), fields) as Declaration;
+
+describe('renderCap of exercises, tests and unissued declarations', () => {
+  it.each([
+    ['exercise', 'Exercise', 'Exercise: no threat level has changed.'],
+    ['test', 'Test', 'Test: no threat level has changed.'],
+  ])(
+    'gives a declaration in mode %s the status %s and a note, and stays valid',
+    async (mode, status, note) => {
+      const xml = renderCap(governed({ mode }), context());
+      expect(textOf(xml, 'status')).toBe(status);
+      expect(textOf(xml, 'note')).toBe(note);
+      expect(await capSchemaProblems(xml, '1.2')).toEqual([]);
+    },
+  );
+
+  it('keeps Actual, with no note, for an actual declaration and one from before modes', () => {
+    for (const xml of [
+      renderCap(governed({ mode: 'actual' }), context()),
+      renderCap(declaration(), context()),
+    ]) {
+      expect(textOf(xml, 'status')).toBe('Actual');
+      expect(textsOf(xml, 'note')).toEqual([]);
+    }
+  });
+
+  it('keeps the status of an exercise on its Cancel, whose note is the reason', async () => {
+    const cancelled = renderCap(
+      Object.assign(
+        declaration({
+          status: 'cancelled',
+          cancelledAt: new Date('2022-01-08T09:15:00Z'),
+          cancelReason: 'Drill over.',
+        }),
+        { mode: 'exercise' },
+      ),
+      context(),
+    );
+    expect(textOf(cancelled, 'msgType')).toBe('Cancel');
+    expect(textOf(cancelled, 'status')).toBe('Exercise');
+    expect(textOf(cancelled, 'note')).toBe('Drill over.');
+    expect(await capSchemaProblems(cancelled, '1.2')).toEqual([]);
+  });
+
+  it('renders a declaration waiting for approval, or rejected, as a valid Draft', async () => {
+    for (const fields of [
+      { approval: 'pending', status: 'pending_approval' },
+      { approval: 'rejected', status: 'rejected' },
+      { mode: 'exercise', approval: 'pending' },
+    ]) {
+      const xml = renderCap(governed(fields), context());
+      expect(textOf(xml, 'status')).toBe('Draft');
+      expect(await capSchemaProblems(xml, '1.2')).toEqual([]);
+    }
+  });
+});
+
+describe('capStatus', () => {
+  it.each([
+    [{}, 'Actual'],
+    [{ mode: 'actual' }, 'Actual'],
+    [{ mode: 'actual', approval: 'approved' }, 'Actual'],
+    [{ mode: 'actual', approval: 'urgent' }, 'Actual'],
+    [{ mode: 'exercise' }, 'Exercise'],
+    [{ mode: 'test', approval: null }, 'Test'],
+    [{ mode: 'actual', approval: 'pending' }, 'Draft'],
+    [{ status: 'pending_approval' }, 'Draft'],
+    [{ mode: 'test', approval: 'rejected' }, 'Draft'],
+  ])('of %j is %s', (declaration, status) => {
+    expect(capStatus(declaration)).toBe(status);
+  });
+});
+
+describe('isUnissued', () => {
+  it('holds while a declaration waits for approval or once rejected, not once approved', () => {
+    expect(isUnissued({ approval: 'pending' })).toBe(true);
+    expect(isUnissued({ status: 'rejected' })).toBe(true);
+    expect(isUnissued({ approval: 'approved', status: 'active' })).toBe(false);
+    expect(isUnissued({ approval: 'urgent' })).toBe(false);
+    expect(isUnissued({})).toBe(false);
   });
 });
 

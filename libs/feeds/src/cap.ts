@@ -10,6 +10,38 @@ export const CAP_NAMESPACE = 'urn:oasis:names:tc:emergency:cap:1.2';
 export const CAP_MEDIA_TYPE = 'application/cap+xml';
 
 export type CapMessageType = 'Alert' | 'Update' | 'Cancel';
+export type CapStatus = 'Actual' | 'Exercise' | 'Test' | 'Draft';
+
+/**
+ * What of a declaration its CAP `status` depends on: its mode and approval (DESIGN.md §5.4); both absent on a
+ * declaration from before governance, which is actual.
+ */
+export interface Governed {
+  mode?: string | null;
+  approval?: string | null;
+  status?: string;
+}
+
+/** Whether a declaration is not (yet, or ever) issued: waiting for a second key, or refused by one. */
+export function isUnissued(declaration: Governed): boolean {
+  return (
+    declaration.approval === 'pending' ||
+    declaration.approval === 'rejected' ||
+    declaration.status === 'pending_approval' ||
+    declaration.status === 'rejected'
+  );
+}
+
+/**
+ * CAP `status`: Exercise or Test from the declaration's mode, Actual otherwise; Draft while it waits for
+ * approval or once rejected, since nobody issued it and no one may act on it ("not actionable", CAP 1.2).
+ */
+export function capStatus(declaration: Governed): CapStatus {
+  if (isUnissued(declaration)) return 'Draft';
+  if (declaration.mode === 'exercise') return 'Exercise';
+  if (declaration.mode === 'test') return 'Test';
+  return 'Actual';
+}
 
 /** The texts of one `info` block, in one language. */
 export interface CapText {
@@ -90,6 +122,13 @@ function certaintyOf(severity: CapSeverity): string {
   return severity === 'Extreme' || severity === 'Severe' ? 'Likely' : 'Possible';
 }
 
+// CAP meant `note` chiefly for exercises: a reader of the bare document sees why it changes nothing.
+const STATUS_NOTES: Partial<Record<CapStatus, string>> = {
+  Exercise: 'Exercise: no threat level has changed.',
+  Test: 'Test: no threat level has changed.',
+  Draft: 'Not issued: this declaration awaits approval, or was rejected.',
+};
+
 function addValue(parent: XMLBuilder, element: string, valueName: string, value: string): void {
   parent.ele(element).ele('valueName').txt(valueName).up().ele('value').txt(value);
 }
@@ -113,10 +152,15 @@ export function renderCap(declaration: Declaration, context: CapContext): string
     .txt(msgType === 'Cancel' ? capCancelIdentifier(declaration.id) : capIdentifier(declaration.id));
   alert.ele('sender').txt(context.sender);
   alert.ele('sent').txt(capTime(sent));
-  alert.ele('status').txt('Actual');
+  const status = capStatus(declaration);
+  alert.ele('status').txt(status);
   alert.ele('msgType').txt(msgType);
   alert.ele('scope').txt('Public');
-  if (msgType === 'Cancel' && declaration.cancelReason) alert.ele('note').txt(declaration.cancelReason);
+  const note =
+    msgType === 'Cancel' && declaration.cancelReason
+      ? declaration.cancelReason
+      : (STATUS_NOTES[status] ?? null);
+  if (note) alert.ele('note').txt(note);
   if (references.length) alert.ele('references').txt(references.join(' '));
 
   for (const text of context.texts) {

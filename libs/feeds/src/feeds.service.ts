@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { areaName, areaOf, requireArea } from '@tocsin/areas';
 import { AppConfig } from '@tocsin/config';
+import type { KeysetPosition } from '@tocsin/database';
 import { Declaration, DeclarationsService } from '@tocsin/declarations';
 import { matchLanguage, translate, uiLanguageOf } from '@tocsin/i18n';
 import { levelText, SchemesService } from '@tocsin/schemes';
-import { lastChangeOf, renderAtomFeed } from './atom';
+import { inPublicFeed, lastChangeOf, renderAtomFeed } from './atom';
 import { capSender, renderCap } from './cap';
 import { capTexts } from './cap-texts';
 import { strongEtag } from './etag';
@@ -12,6 +13,8 @@ import { declarationsFeedUrl, declarationUrl } from './links';
 
 /** How many declarations a feed holds, newest first: enough for any reader polling at a sane rate. */
 export const FEED_SIZE = 100;
+/** How many lists of FEED_SIZE a feed reads at most to fill itself past exercises and unissued declarations. */
+const FEED_PAGES = 5;
 
 /** A rendered feed and what a conditional GET compares. */
 export interface RenderedFeed {
@@ -57,10 +60,7 @@ export class FeedsService {
   async declarationsFeed(areaInput?: string, requested?: string): Promise<RenderedFeed> {
     const area = areaInput === undefined ? undefined : requireArea(areaInput);
     const language = requested ?? this.config.defaultLanguage;
-    const declarations: Declaration[] = await this.declarations.list({
-      concerning: area?.code,
-      limit: FEED_SIZE,
-    });
+    const declarations = await this.publicDeclarations(area?.code);
     const schemes = new Map(
       await Promise.all(
         [...new Set(declarations.map((d) => d.schemeId))].map(
@@ -97,5 +97,18 @@ export class FeedsService {
       etag: strongEtag(xml),
       lastModified: lastChangeOf(declarations),
     };
+  }
+
+  /** The newest FEED_SIZE declarations a public feed shows (see inPublicFeed), newest first. */
+  private async publicDeclarations(concerning: string | undefined): Promise<Declaration[]> {
+    const found: Declaration[] = [];
+    let after: KeysetPosition | undefined;
+    for (let page = 0; page < FEED_PAGES && found.length < FEED_SIZE; page++) {
+      const rows = await this.declarations.list({ concerning, limit: FEED_SIZE, after });
+      found.push(...rows.filter(inPublicFeed));
+      if (rows.length < FEED_SIZE) break;
+      after = rows[rows.length - 1].position;
+    }
+    return found.slice(0, FEED_SIZE);
   }
 }
