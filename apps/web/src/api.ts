@@ -77,12 +77,22 @@ export interface DeclarationText {
   measures: string[];
 }
 
+/** CAP's status (DESIGN.md §5.4): only an actual declaration changes a level. */
+export type DeclarationMode = 'actual' | 'exercise' | 'test';
+
 export interface Declaration {
   id: string;
   /** The language of headline, summary and measures. */
   language?: string;
   translations?: Translations<DeclarationText>;
-  status: 'scheduled' | 'active' | 'expired' | 'cancelled' | 'superseded';
+  status: 'pending_approval' | 'rejected' | 'scheduled' | 'active' | 'expired' | 'cancelled' | 'superseded';
+  /** Absent on a server from before governance: actual. */
+  mode?: DeclarationMode;
+  /** null when none was needed; absent on an older server. */
+  approval?: 'pending' | 'approved' | 'rejected' | 'urgent' | null;
+  /** The id of the key that published it, where the server says. */
+  createdByKey?: string;
+  rejectReason?: string | null;
   scheme: string;
   level: Level;
   areas: Area[];
@@ -120,6 +130,10 @@ export interface DeclarationBody {
   sourceUrl?: string;
   effectiveAt?: string;
   expiresAt?: string;
+  mode?: DeclarationMode;
+  /** An admin publishing without approval, with the reason the audit log keeps. */
+  urgent?: boolean;
+  urgentReason?: string;
 }
 
 export interface Preview {
@@ -143,6 +157,8 @@ export interface Webhook {
   minRank: number | null;
   enabled: boolean;
   disabledReason?: string | null;
+  /** Also hears exercises and tests (absent on an older server). */
+  exercises?: boolean;
 }
 
 export interface Delivery {

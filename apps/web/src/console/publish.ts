@@ -8,6 +8,7 @@ import {
   inLanguage,
   Declaration,
   DeclarationBody,
+  DeclarationMode,
   listCountries,
   listSchemes,
   Page,
@@ -18,7 +19,7 @@ import { formatInstant, h, time } from '../dom';
 import { language, LANGUAGES, t, tNodes } from '../i18n';
 import { levelChip, levelText } from '../level-chip';
 import { areaName, levelDescription, levelMeasures, schemeName } from '../localised';
-import { changeDirection } from '../pages/country';
+import { changeDirection, modeBanner } from '../pages/country';
 import type { Session } from './session';
 
 function field(id: string, label: string, control: HTMLElement, hint?: string): HTMLElement {
@@ -33,6 +34,8 @@ function field(id: string, label: string, control: HTMLElement, hint?: string): 
     h('p', { class: 'field-error', id: `${id}-error`, hidden: true }),
   );
 }
+
+const MODES: readonly DeclarationMode[] = ['actual', 'exercise', 'test'];
 
 // The languages a declaration's text may be offered in: the pages' own, then those of the built-in schemes.
 const TEXT_LANGUAGES = [...LANGUAGES, 'fr', 'nl'];
@@ -91,6 +94,38 @@ export async function publishScreen(session: Session): Promise<HTMLElement> {
   const sourceUrl = h('input', { id: 'sourceUrl', type: 'url', placeholder: 'https://' });
   const effectiveAt = h('input', { id: 'effectiveAt', type: 'datetime-local' });
   const expiresAt = h('input', { id: 'expiresAt', type: 'datetime-local' });
+  const mode = h(
+    'select',
+    { id: 'mode' },
+    ...MODES.map((m) => h('option', { value: m, selected: m === 'actual' }, t(`web.publish.mode.${m}`))),
+  );
+  // Only an admin may skip approval (DESIGN.md §5.4); the reason is required and kept in the audit log.
+  const isAdmin = session.caller.role === 'admin';
+  const urgent = h('input', {
+    type: 'checkbox',
+    id: 'urgent',
+    'aria-describedby': 'urgent-hint',
+    'aria-controls': 'urgent-reason-field',
+  });
+  const urgentReason = h('textarea', { id: 'urgentReason', rows: 2, maxlength: 1000 });
+  const urgentReasonField = field('urgentReason', t('web.publish.urgentReason'), urgentReason);
+  urgentReasonField.id = 'urgent-reason-field';
+  urgentReasonField.hidden = true;
+  urgent.addEventListener('change', () => {
+    urgentReasonField.hidden = !urgent.checked;
+    urgentReason.required = urgent.checked;
+    if (urgent.checked) urgentReason.focus();
+  });
+  const urgentFieldset = isAdmin
+    ? h(
+        'div',
+        { class: 'urgent', 'data-field': 'urgent' },
+        h('div', { class: 'check' }, urgent, h('label', { for: 'urgent' }, t('web.publish.urgent'))),
+        h('p', { class: 'hint', id: 'urgent-hint' }, t('web.publish.urgentHint')),
+        h('p', { class: 'field-error', id: 'urgent-error', hidden: true }),
+        urgentReasonField,
+      )
+    : null;
   const formStatus = h('div', { class: 'form-status', role: 'alert' });
   const areaNames = new Map(countries.map((c) => [c.code, areaName(c)]));
   let schemeTouched = false;
@@ -191,11 +226,15 @@ export async function publishScreen(session: Session): Promise<HTMLElement> {
     sourceUrl: sourceUrl.value.trim() || undefined,
     effectiveAt: toInstant(effectiveAt.value),
     expiresAt: toInstant(expiresAt.value),
+    // Left out when actual and not urgent, so such a request is what it always was.
+    ...(mode.value !== 'actual' ? { mode: mode.value as DeclarationMode } : {}),
+    ...(isAdmin && urgent.checked ? { urgent: true, urgentReason: urgentReason.value.trim() } : {}),
   });
 
   const form = h(
     'form',
     { class: 'stack', novalidate: true, 'aria-labelledby': 'publish-heading' },
+    field('mode', t('web.publish.mode'), mode, t('web.publish.modeHint')),
     field('country', t('web.publish.country'), country),
     regionsFieldset,
     field('scheme', t('web.publish.scheme'), scheme),
@@ -212,6 +251,7 @@ export async function publishScreen(session: Session): Promise<HTMLElement> {
       field('effectiveAt', t('web.publish.starts'), effectiveAt, t('web.publish.startsHint', { zone })),
       field('expiresAt', t('web.publish.ends'), expiresAt, t('web.publish.endsHint')),
     ),
+    urgentFieldset,
     formStatus,
     h('button', { type: 'submit' }, t('web.publish.review')),
   );
@@ -242,6 +282,7 @@ export async function publishScreen(session: Session): Promise<HTMLElement> {
       return country.value ? t('web.publish.check.regions') : t('web.publish.check.country');
     if (!b.level) return t('web.publish.check.level');
     if (!b.headline || !b.summary || !b.authority) return t('web.publish.check.texts');
+    if (b.urgent && !b.urgentReason) return t('web.publish.check.urgentReason');
     return null;
   };
 
@@ -276,11 +317,16 @@ export async function publishScreen(session: Session): Promise<HTMLElement> {
     );
     const back = h('button', { type: 'button', class: 'secondary' }, t('web.publish.back'));
     const outcome = h('div', { class: 'form-status', role: 'status' });
+    const chosenMode = b.mode ?? 'actual';
     review.replaceChildren(
       h('h2', { id: 'review-heading' }, t('web.publish.reviewHeading')),
+      ...[modeBanner(chosenMode)].filter((banner) => banner !== null),
       h(
         'dl',
         { class: 'summary-list' },
+        h('dt', {}, t('web.publish.mode')),
+        h('dd', { 'data-mode': chosenMode }, t(`web.publish.mode.${chosenMode}`)),
+        ...(b.urgent ? [h('dt', {}, t('web.publish.urgent')), h('dd', {}, b.urgentReason ?? '')] : []),
         h('dt', {}, t('web.publish.level')),
         h('dd', {}, levelChip(level, schemeOf.id), ' ', schemeName(schemeOf)),
         h('dt', {}, t('web.declaration.areasLabel')),
@@ -356,24 +402,32 @@ export async function publishScreen(session: Session): Promise<HTMLElement> {
           key: session.key,
         });
         const country = declaration.areas[0]?.parent ?? declaration.areas[0]?.code;
+        const pending = declaration.status === 'pending_approval';
         review.replaceChildren(
           h(
             'h2',
             { id: 'review-heading' },
-            declaration.status === 'scheduled' ? t('web.publish.scheduled') : t('web.publish.published'),
+            pending
+              ? t('web.publish.pendingApproval')
+              : declaration.status === 'scheduled'
+                ? t('web.publish.scheduled')
+                : t('web.publish.published'),
           ),
+          ...[modeBanner(declaration.mode ?? 'actual')].filter((banner) => banner !== null),
           h(
             'p',
-            { class: 'published', 'data-declaration': declaration.id },
-            ...tNodes(
-              declaration.status === 'scheduled' ? 'web.publish.outcomeScheduled' : 'web.publish.outcome',
-              {
-                headline: declaration.headline,
-                chip: levelChip(declaration.level, declaration.scheme),
-                level: levelText(declaration.level, declaration.scheme),
-                areas: declaration.areas.map((a) => areaNames.get(a.code) ?? areaName(a)).join(', '),
-              },
-            ),
+            { class: 'published', 'data-declaration': declaration.id, 'data-status': declaration.status },
+            ...(pending
+              ? [t('web.publish.outcomePending', { headline: declaration.headline })]
+              : tNodes(
+                  declaration.status === 'scheduled' ? 'web.publish.outcomeScheduled' : 'web.publish.outcome',
+                  {
+                    headline: declaration.headline,
+                    chip: levelChip(declaration.level, declaration.scheme),
+                    level: levelText(declaration.level, declaration.scheme),
+                    areas: declaration.areas.map((a) => areaNames.get(a.code) ?? areaName(a)).join(', '),
+                  },
+                )),
           ),
           h(
             'p',

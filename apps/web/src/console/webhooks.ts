@@ -72,6 +72,7 @@ export async function webhooksScreen(session: Session): Promise<HTMLElement> {
               ? t('web.webhooks.scheme', { scheme: schemeName(w.scheme) })
               : t('web.webhooks.everyScheme'),
             w.minRank ? ` · ${t('web.webhooks.minRank', { rank: w.minRank })}` : '',
+            w.exercises ? ` · ${t('web.webhooks.exercises')}` : '',
             w.disabledReason ? ` · ${t('web.webhooks.disabledBecause', { reason: w.disabledReason })}` : '',
           ),
           toggle,

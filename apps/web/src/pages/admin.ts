@@ -3,6 +3,7 @@
 import { ApiError } from '../api';
 import { h, showPage } from '../dom';
 import { t } from '../i18n';
+import { approvalsScreen } from '../console/approvals';
 import { declarationsScreen } from '../console/declarations';
 import { publishScreen } from '../console/publish';
 import { can, currentSession, Session, signIn, signOut } from '../console/session';
@@ -19,6 +20,7 @@ interface Screen {
 
 const SCREENS: Screen[] = [
   { id: 'publish', title: 'web.console.tab.publish', allowed: can.publish, render: publishScreen },
+  { id: 'approvals', title: 'web.console.tab.approvals', allowed: can.publish, render: approvalsScreen },
   {
     id: 'declarations',
     title: 'web.console.tab.declarations',

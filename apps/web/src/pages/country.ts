@@ -6,6 +6,7 @@ import {
   Area,
   AreaLevels,
   Declaration,
+  DeclarationMode,
   DeclarationOrigin,
   EffectiveLevel,
   inLanguage,
@@ -183,6 +184,8 @@ function regionsTable(levels: AreaLevels): HTMLElement {
 }
 
 const DECLARATION_STATUS: Readonly<Record<Declaration['status'], string>> = {
+  pending_approval: 'web.declaration.status.pending_approval',
+  rejected: 'web.declaration.status.rejected',
   scheduled: 'web.declaration.status.scheduled',
   active: 'web.declaration.status.active',
   expired: 'web.declaration.status.expired',
@@ -199,9 +202,11 @@ export const declarationStatus = (status: Declaration['status']): string =>
  */
 export function declarationCard(d: Declaration, nameOf: (area: Area) => string = areaName): HTMLElement {
   const text = declarationText(d);
+  const mode = d.mode ?? 'actual';
   return h(
     'article',
-    { class: 'declaration', 'data-declaration': d.id },
+    { class: `declaration mode-${mode}`, 'data-declaration': d.id, 'data-mode': mode },
+    modeBanner(mode),
     h('h3', { lang: text.lang }, text.headline),
     text.original ? h('p', { class: 'meta original-language' }, t('web.declaration.original')) : null,
     h(
@@ -231,6 +236,9 @@ export function declarationCard(d: Declaration, nameOf: (area: Area) => string =
     h('p', { lang: text.lang }, text.summary),
     text.measures.length ? h('h4', {}, t('web.declaration.measures')) : null,
     text.measures.length ? h('ul', { lang: text.lang }, ...text.measures.map((m) => h('li', {}, m))) : null,
+    d.status === 'rejected' && d.rejectReason
+      ? h('p', { class: 'meta' }, t('web.declaration.rejectedBecause', { reason: d.rejectReason }))
+      : null,
     d.origin ? viaLine(d.id, d.origin) : null,
     h(
       'p',
@@ -244,6 +252,20 @@ export function declarationCard(d: Declaration, nameOf: (area: Area) => string =
       h('a', { href: `/v1/declarations/${d.id}/cap` }, 'CAP 1.2'),
     ),
   );
+}
+
+const MODE_BANNERS: Readonly<Record<Exclude<DeclarationMode, 'actual'>, string>> = {
+  exercise: 'web.declaration.exerciseBanner',
+  test: 'web.declaration.testBanner',
+};
+
+/**
+ * "Exercise — no level has changed" at the top of an exercise's or a test's card, so that none is read as a
+ * real level; nothing for an actual declaration. A note, not an alert: it is read with the card, in order.
+ */
+export function modeBanner(mode: DeclarationMode): HTMLElement | null {
+  if (mode === 'actual' || !MODE_BANNERS[mode]) return null;
+  return h('p', { class: 'exercise-banner', role: 'note' }, t(MODE_BANNERS[mode]));
 }
 
 /** "via <source>" for a declaration Tocsin imported, with a link to the CAP document as it was received. */
