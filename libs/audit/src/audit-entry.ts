@@ -50,3 +50,6 @@ export interface NewAuditEntry {
 export interface AuditEntry extends Required<NewAuditEntry> {
   id: number;
 }
+
+/** The actor of what Tocsin does on its own: the first admin key at start, an endpoint disabled by failures. */
+export const SYSTEM_ACTOR: AuditActor = { keyId: null, name: 'system', role: 'system' };
