@@ -67,6 +67,7 @@ describe('email subscriptions', () => {
       message: expect.stringContaining('confirmation email'),
       language: 'en',
       timeZone: null,
+      exercises: false,
     });
     const row = await rowOf('desk@ngo.example');
     expect(row).toMatchObject({

@@ -81,6 +81,7 @@ describe('webhook endpoints', () => {
       scheme: 'kz-terror',
       minRank: 2,
       events: ['escalated'],
+      exercises: false,
       secret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{32}$/),
       secretPrefix: created.body.secret.slice(0, 12),
       previousSecretExpiresAt: null,

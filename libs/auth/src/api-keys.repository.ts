@@ -15,6 +15,9 @@ const { apiKeys } = tables;
 // No index on (created_at, id): a handful of keys, read by admins only.
 const byCreation = newestFirst(apiKeys.createdAt, apiKeys.id);
 
+/** The database or the transaction of an act: a key's change and its audit entry commit together. */
+export type ApiKeysWriter = Pick<Database, 'insert' | 'update' | 'select'>;
+
 export interface StoredApiKey {
   id: string;
   name: string;
@@ -29,17 +32,21 @@ export interface StoredApiKey {
 export class ApiKeysRepository {
   constructor(@Inject(DATABASE) private readonly db: Database) {}
 
-  async insert(key: StoredApiKey & { keyHash: string }): Promise<void> {
-    await this.db.insert(apiKeys).values(key);
+  /** Runs `work` in one transaction. */
+  transaction<T>(work: (tx: ApiKeysWriter) => Promise<T>): Promise<T> {
+    return this.db.transaction((tx) => work(tx));
+  }
+
+  async insert(key: StoredApiKey & { keyHash: string }, tx: ApiKeysWriter = this.db): Promise<void> {
+    await tx.insert(apiKeys).values(key);
   }
 
   /** Inserts unless a key with this hash exists; a revoked bootstrap key stays revoked. */
-  async insertIfAbsent(key: StoredApiKey & { keyHash: string }): Promise<boolean> {
-    const inserted = await this.db
-      .insert(apiKeys)
-      .values(key)
-      .onConflictDoNothing()
-      .returning({ id: apiKeys.id });
+  async insertIfAbsent(
+    key: StoredApiKey & { keyHash: string },
+    tx: ApiKeysWriter = this.db,
+  ): Promise<boolean> {
+    const inserted = await tx.insert(apiKeys).values(key).onConflictDoNothing().returning({ id: apiKeys.id });
     return inserted.length > 0;
   }
 
@@ -76,8 +83,8 @@ export class ApiKeysRepository {
     return rows.map((row) => positioned(toKey(row), row.positionInstant));
   }
 
-  async revoke(id: string, at: Date): Promise<boolean> {
-    const updated = await this.db
+  async revoke(id: string, at: Date, tx: ApiKeysWriter = this.db): Promise<boolean> {
+    const updated = await tx
       .update(apiKeys)
       .set({ revokedAt: at })
       .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Injectable, Logger, NotFoundException, OnModuleInit } from '@nestjs/common';
+import { AuditActor, AuditLogRepository, NewAuditEntry, SYSTEM_ACTOR } from '@tocsin/audit';
 import { AppConfig, Clock } from '@tocsin/config';
 import { KeysetWindow, Positioned } from '@tocsin/database';
 import { uuidv7 } from 'uuidv7';
@@ -20,6 +21,7 @@ export class ApiKeysService implements OnModuleInit {
 
   constructor(
     private readonly repository: ApiKeysRepository,
+    private readonly audit: AuditLogRepository,
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
@@ -31,15 +33,19 @@ export class ApiKeysService implements OnModuleInit {
   async onModuleInit(): Promise<void> {
     const key = this.config.adminApiKey ?? (await this.firstAdminKeyFile());
     if (!key) return;
-    const inserted = await this.repository.insertIfAbsent({
+    const stored: StoredApiKey = {
       id: `key_${uuidv7()}`,
       name: this.config.adminApiKey ? 'bootstrap admin (ADMIN_API_KEY)' : 'first admin',
       role: 'admin',
-      keyHash: hashApiKey(key),
       keyPrefix: apiKeyPrefix(key),
       createdAt: this.clock.now(),
       createdBy: null,
       revokedAt: null,
+    };
+    const inserted = await this.repository.transaction(async (tx) => {
+      if (!(await this.repository.insertIfAbsent({ ...stored, keyHash: hashApiKey(key) }, tx))) return false;
+      await this.audit.append(keyCreated(stored, SYSTEM_ACTOR), tx);
+      return true;
     });
     if (inserted && this.config.adminApiKey) this.logger.log('registered the admin key from ADMIN_API_KEY');
   }
@@ -68,7 +74,10 @@ export class ApiKeysService implements OnModuleInit {
       createdBy: createdBy.keyId,
       revokedAt: null,
     };
-    await this.repository.insert({ ...stored, keyHash: hashApiKey(key) });
+    await this.repository.transaction(async (tx) => {
+      await this.repository.insert({ ...stored, keyHash: hashApiKey(key) }, tx);
+      await this.audit.append(keyCreated(stored, createdBy), tx);
+    });
     return { ...stored, key };
   }
 
@@ -82,10 +91,31 @@ export class ApiKeysService implements OnModuleInit {
     return this.repository.findPage(window);
   }
 
-  async revoke(id: string): Promise<void> {
-    if (await this.repository.revoke(id, this.clock.now())) return;
+  /** Revokes the key; only the call that revoked it is audited (revoking twice is no second act). */
+  async revoke(id: string, actor: Principal): Promise<void> {
+    const at = this.clock.now();
+    const revoked = await this.repository.transaction(async (tx) => {
+      if (!(await this.repository.revoke(id, at, tx))) return false;
+      await this.audit.append(
+        { at, actor, action: 'api_key.revoked', target: { type: 'api_key', id }, details: {} },
+        tx,
+      );
+      return true;
+    });
+    if (revoked) return;
     const key = await this.repository.findById(id);
     if (!key) throw new NotFoundException(`There is no API key "${id}".`);
     // Revoking twice is fine: the key is revoked either way.
   }
+}
+
+/** A key's creation as the audit log keeps it: its name and role, never the key or its hash. */
+function keyCreated(key: StoredApiKey, actor: AuditActor): NewAuditEntry {
+  return {
+    at: key.createdAt,
+    actor,
+    action: 'api_key.created',
+    target: { type: 'api_key', id: key.id },
+    details: { name: key.name, role: key.role },
+  };
 }

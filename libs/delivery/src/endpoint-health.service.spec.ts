@@ -19,6 +19,7 @@ const endpoint = (id: string, contactEmail: string | null): WebhookEndpoint => (
   description: null,
   contactEmail,
   filter: { areas: ['KZ'], schemeId: null, minRank: null, events: null },
+  exercises: false,
   enabled: false,
   disabledReason: null,
   secretPrefix: 'whsec_abc',

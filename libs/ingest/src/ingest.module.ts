@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '@tocsin/audit';
 import { DeclarationsModule } from '@tocsin/declarations';
 import { SchemesModule } from '@tocsin/schemes';
 import { CapFetcher } from './cap-fetcher';
@@ -9,7 +10,7 @@ import { SourcesService } from './sources.service';
 
 /** Other authorities' CAP alerts: sources, their polls and pushes, and the import of each document. */
 @Module({
-  imports: [DeclarationsModule, SchemesModule],
+  imports: [AuditModule, DeclarationsModule, SchemesModule],
   providers: [SourcesRepository, SourcesService, IngestService, PollSchedule, CapFetcher],
   exports: [SourcesService, IngestService],
 })

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
+import { SYSTEM_ACTOR } from '@tocsin/audit';
 import { AppConfig, Clock, loadConfig } from '@tocsin/config';
 import { DATABASE } from '@tocsin/database';
 import { createTestDatabase, DATABASE_DRIVERS, TestDatabase } from '@tocsin/database/testing';
@@ -75,12 +76,15 @@ describe.each(DATABASE_DRIVERS)('IngestService on %s', (driver) => {
   });
 
   it('imports one document pushed twice at once exactly once; the other is a duplicate', async () => {
-    const { source } = await sources.create({
-      name: 'push',
-      kind: 'cap-push',
-      scheme: 'kz-terror',
-      levelRules: KZ_RULES,
-    });
+    const { source } = await sources.create(
+      {
+        name: 'push',
+        kind: 'cap-push',
+        scheme: 'kz-terror',
+        levelRules: KZ_RULES,
+      },
+      SYSTEM_ACTOR,
+    );
     const stored = (await repository.findById(source.id))!;
     const document = current('kz-update.cap.xml').replace(/KZ-KNB-2026-0143/g, `KZ-RACE-${driver}`);
     const outcomes = await Promise.all([
@@ -97,15 +101,18 @@ describe.each(DATABASE_DRIVERS)('IngestService on %s', (driver) => {
   });
 
   it('never polls one source twice at once: the second poll finds it held and skips', async () => {
-    const { source } = await sources.create({
-      name: 'feed',
-      kind: 'cap-feed',
-      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/one.cap.xml`,
-      pollSeconds: 3600,
-      scheme: 'kz-terror',
-      levelRules: KZ_RULES,
-    });
-    await sources.update(source.id, { enabled: false }); // no scheduled poll meanwhile
+    const { source } = await sources.create(
+      {
+        name: 'feed',
+        kind: 'cap-feed',
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/one.cap.xml`,
+        pollSeconds: 3600,
+        scheme: 'kz-terror',
+        levelRules: KZ_RULES,
+      },
+      SYSTEM_ACTOR,
+    );
+    await sources.update(source.id, { enabled: false }, SYSTEM_ACTOR); // no scheduled poll meanwhile
     await repository.update(source.id, { enabled: true, updatedAt: new Date() });
     const before = requests;
     const [first, second] = await Promise.all([ingest.poll(source.id), ingest.poll(source.id)]);

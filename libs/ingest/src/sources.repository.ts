@@ -25,6 +25,9 @@ export type SourceChanges = Partial<
   >
 > & { updatedAt: Date; etag?: string | null; lastModified?: string | null };
 
+/** The database or the transaction of an act: a source's change and its audit entry commit together. */
+export type SourcesWriter = Pick<Database, 'insert' | 'update' | 'delete' | 'select'>;
+
 /** What one fetch (or push) found out, for the source's health. */
 export interface FetchReport {
   at: Date;
@@ -58,8 +61,19 @@ export interface Triple {
 export class SourcesRepository {
   constructor(@Inject(DATABASE) private readonly db: Database) {}
 
-  async insert(source: StoredSource): Promise<void> {
-    await this.db.insert(sources).values(toRow(source));
+  /** Runs `work` in one transaction. */
+  transaction<T>(work: (tx: SourcesWriter) => Promise<T>): Promise<T> {
+    return this.db.transaction((tx) => work(tx));
+  }
+
+  async insert(source: StoredSource, tx: SourcesWriter = this.db): Promise<void> {
+    await tx.insert(sources).values(toRow(source));
+  }
+
+  /** The source as it is, locked until `tx` ends: what an update changes is told from it exactly. */
+  async lockById(tx: SourcesWriter, id: string): Promise<StoredSource | null> {
+    const [row] = await tx.select().from(sources).where(eq(sources.id, id)).for('update');
+    return row ? toSource(row) : null;
   }
 
   async findById(id: string): Promise<StoredSource | null> {
@@ -92,13 +106,17 @@ export class SourcesRepository {
     return rows.map(toSource);
   }
 
-  async update(id: string, changes: SourceChanges): Promise<StoredSource | null> {
-    const [row] = await this.db.update(sources).set(changes).where(eq(sources.id, id)).returning();
+  async update(
+    id: string,
+    changes: SourceChanges,
+    tx: SourcesWriter = this.db,
+  ): Promise<StoredSource | null> {
+    const [row] = await tx.update(sources).set(changes).where(eq(sources.id, id)).returning();
     return row ? toSource(row) : null;
   }
 
-  async delete(id: string): Promise<boolean> {
-    const rows = await this.db.delete(sources).where(eq(sources.id, id)).returning({ id: sources.id });
+  async delete(id: string, tx: SourcesWriter = this.db): Promise<boolean> {
+    const rows = await tx.delete(sources).where(eq(sources.id, id)).returning({ id: sources.id });
     return rows.length > 0;
   }
 

@@ -7,6 +7,7 @@ import {
   UnprocessableEntityException,
 } from '@nestjs/common';
 import { resolveAreaCodes } from '@tocsin/areas';
+import { AuditActor, AuditLogRepository, changedFields, NewAuditEntry } from '@tocsin/audit';
 import { AppConfig, Clock, describeError } from '@tocsin/config';
 import { KeysetWindow, Positioned } from '@tocsin/database';
 import { SchemesService } from '@tocsin/schemes';
@@ -48,13 +49,14 @@ export class SourcesService {
 
   constructor(
     private readonly repository: SourcesRepository,
+    private readonly audit: AuditLogRepository,
     private readonly schemes: SchemesService,
     private readonly schedule: PollSchedule,
     private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {}
 
-  async create(request: NewSource): Promise<CreatedSource> {
+  async create(request: NewSource, actor: AuditActor): Promise<CreatedSource> {
     const now = this.clock.now();
     const checked = await this.checked({
       ...request,
@@ -86,7 +88,10 @@ export class SourcesService {
       etag: null,
       lastModified: null,
     };
-    await this.repository.insert(source);
+    await this.repository.transaction(async (tx) => {
+      await this.repository.insert(source, tx);
+      await this.audit.append(entry(actor, 'source.created', source.id, now, audited(source)), tx);
+    });
     await this.followed(source);
     return { source: publicOf(source), pushKey };
   }
@@ -104,7 +109,7 @@ export class SourcesService {
     return this.repository.findItems(id, window);
   }
 
-  async update(id: string, request: SourceUpdate): Promise<Source> {
+  async update(id: string, request: SourceUpdate, actor: AuditActor): Promise<Source> {
     const current = await this.stored(id);
     const checked = await this.checked({
       name: request.name ?? current.name,
@@ -130,14 +135,27 @@ export class SourcesService {
       // A new URL is a new feed: its validators would say nothing about it.
       ...(checked.url !== current.url ? { etag: null, lastModified: null } : {}),
     };
-    const updated = await this.repository.update(id, changes);
-    if (!updated) throw notFound(id);
+    const updated = await this.repository.transaction(async (tx) => {
+      const before = await this.repository.lockById(tx, id);
+      const after = before && (await this.repository.update(id, changes, tx));
+      if (!before || !after) throw notFound(id);
+      const changed = changedFields(audited(before), audited(after));
+      // A PATCH that changes nothing is no act to record.
+      if (Object.keys(changed).length)
+        await this.audit.append(entry(actor, 'source.updated', id, changes.updatedAt, changed), tx);
+      return after;
+    });
     await this.followed(updated);
     return publicOf(updated);
   }
 
-  async delete(id: string): Promise<void> {
-    if (!(await this.repository.delete(id))) throw notFound(id);
+  async delete(id: string, actor: AuditActor): Promise<void> {
+    await this.repository.transaction(async (tx) => {
+      const source = await this.repository.lockById(tx, id);
+      if (!source || !(await this.repository.delete(id, tx))) throw notFound(id);
+      const details = { name: source.name, kind: source.kind, url: source.url };
+      await this.audit.append(entry(actor, 'source.deleted', id, this.clock.now(), details), tx);
+    });
     await this.schedule.stop(id);
   }
 
@@ -232,6 +250,31 @@ export class SourcesService {
     }
     return { ...s, scheme: scheme.id, areaMap, defaultAreas, url, pollSeconds };
   }
+}
+
+/** What the audit log tells of a source, in the API's field names: never its push key's hash. */
+function audited(source: StoredSource) {
+  return {
+    name: source.name,
+    kind: source.kind,
+    url: source.url,
+    pollSeconds: source.pollSeconds,
+    scheme: source.schemeId,
+    levelRules: source.levelRules,
+    areaMap: source.areaMap,
+    defaultAreas: source.defaultAreas,
+    enabled: source.enabled,
+  };
+}
+
+function entry(
+  actor: AuditActor,
+  action: NewAuditEntry['action'],
+  id: string,
+  at: Date,
+  details: Record<string, unknown>,
+): NewAuditEntry {
+  return { at, actor, action, target: { type: 'source', id }, details };
 }
 
 function notFound(id: string): NotFoundException {

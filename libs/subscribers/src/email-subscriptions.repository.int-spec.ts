@@ -8,6 +8,7 @@ const pending = (id: string): EmailSubscription => ({
   id,
   email: `${id}@example.org`,
   filter: { areas: ['KZ'], schemeId: null, minRank: null, events: null },
+  exercises: false,
   status: 'pending',
   language: 'en',
   timeZone: null,

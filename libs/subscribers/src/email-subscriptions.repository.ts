@@ -20,6 +20,8 @@ export interface EmailSubscription {
   id: string;
   email: string;
   filter: SubscriptionFilter;
+  /** Also receives exercises and tests (DESIGN.md §5.4); nobody else does. */
+  exercises: boolean;
   status: EmailSubscriptionStatus;
   /** Canonical BCP 47 tag its mails and pages are written in (labels in the nearest UI language). */
   language: string;
@@ -42,12 +44,20 @@ export interface EmailSubscriptionQuery extends KeysetWindow {
   search?: string;
 }
 
+/** The database or the transaction of an act: an erasure and its audit entry commit together. */
+export type EmailSubscriptionsWriter = Pick<Database, 'insert' | 'update' | 'delete' | 'select'>;
+
 // (status, created_at) serves a list of one status; the list of all has no index on (created_at, id).
 const byCreation = newestFirst(emailSubscriptions.createdAt, emailSubscriptions.id);
 
 @Injectable()
 export class EmailSubscriptionsRepository {
   constructor(@Inject(DATABASE) private readonly db: Database) {}
+
+  /** Runs `work` in one transaction. */
+  transaction<T>(work: (tx: EmailSubscriptionsWriter) => Promise<T>): Promise<T> {
+    return this.db.transaction((tx) => work(tx));
+  }
 
   /** Inserts unless the address exists; false when it does (two sign-ups racing). */
   async insert(subscription: EmailSubscription): Promise<boolean> {
@@ -120,8 +130,8 @@ export class EmailSubscriptionsRepository {
   }
 
   /** Erases the subscription and with it the address. */
-  async delete(id: string): Promise<boolean> {
-    const deleted = await this.db
+  async delete(id: string, tx: EmailSubscriptionsWriter = this.db): Promise<boolean> {
+    const deleted = await tx
       .delete(emailSubscriptions)
       .where(eq(emailSubscriptions.id, id))
       .returning({ id: emailSubscriptions.id });
@@ -148,6 +158,7 @@ function fromRow(row: typeof emailSubscriptions.$inferSelect): EmailSubscription
       minRank: row.minRank,
       events: row.events as FilterEvent[] | null,
     },
+    exercises: row.exercises,
     status: row.status as EmailSubscriptionStatus,
     language: row.language,
     timeZone: row.timeZone,

@@ -1,4 +1,5 @@
 import { BadRequestException, GoneException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { AuditActor, AuditLogRepository } from '@tocsin/audit';
 import { AppConfig, Clock, describeError } from '@tocsin/config';
 import { Positioned } from '@tocsin/database';
 import {
@@ -42,6 +43,18 @@ export interface ReadingSettings {
 export interface SignUpSettings extends Partial<ReadingSettings> {
   /** The sign-up request's Accept-Language header. */
   acceptLanguage?: string;
+  /** Also receive exercises and tests; default false. */
+  exercises?: boolean;
+}
+
+/** What a sign-up asked for, in canonical form. */
+export interface SignUpWishes extends ReadingSettings {
+  exercises: boolean;
+}
+
+/** A change of preferences through the manage link; absent fields stay as they are. */
+export interface PreferenceSettings extends Partial<ReadingSettings> {
+  exercises?: boolean;
 }
 
 /**
@@ -54,6 +67,7 @@ export class EmailSubscriptionsService {
 
   constructor(
     private readonly repository: EmailSubscriptionsRepository,
+    private readonly audit: AuditLogRepository,
     private readonly filters: FilterInputs,
     private readonly secrets: InstanceSecrets,
     private readonly mail: MailTransport,
@@ -69,17 +83,20 @@ export class EmailSubscriptionsService {
     emailInput: string,
     filterInput: FilterInput,
     settings: SignUpSettings = {},
-  ): Promise<ReadingSettings> {
+  ): Promise<SignUpWishes> {
     const filter = await this.filters.normalize(filterInput);
-    const wished = checkedSettings({
-      language: settings.language ?? signUpLanguage(settings.acceptLanguage, this.config.defaultLanguage),
-      timeZone: settings.timeZone ?? null,
-    });
+    const wished = {
+      ...checkedSettings({
+        language: settings.language ?? signUpLanguage(settings.acceptLanguage, this.config.defaultLanguage),
+        timeZone: settings.timeZone ?? null,
+      }),
+      exercises: settings.exercises ?? false,
+    };
     await this.record(normalizeEmail(emailInput), filter, wished);
     return wished;
   }
 
-  private async record(email: string, filter: SubscriptionFilter, wished: ReadingSettings): Promise<void> {
+  private async record(email: string, filter: SubscriptionFilter, wished: SignUpWishes): Promise<void> {
     const now = this.clock.now();
     let subscription = await this.repository.findByEmail(email);
     if (!subscription) {
@@ -175,11 +192,14 @@ export class EmailSubscriptionsService {
     return this.activeByManageToken(token);
   }
 
-  /** Replaces the filter; the language and the zone change only when given (a null zone: the area's). */
+  /**
+   * Replaces the filter; the language, the zone and the exercises opt-in change only when given (a null zone:
+   * the area's).
+   */
   async updatePreferences(
     token: string,
     filterInput: FilterInput,
-    settings: Partial<ReadingSettings> = {},
+    settings: PreferenceSettings = {},
   ): Promise<EmailSubscription> {
     const subscription = await this.activeByManageToken(token);
     const filter = await this.filters.normalize(filterInput);
@@ -188,7 +208,8 @@ export class EmailSubscriptionsService {
       language: settings.language ?? subscription.language,
       timeZone: settings.timeZone === undefined ? subscription.timeZone : settings.timeZone,
     });
-    const changes = { filter, ...checked, updatedAt: now };
+    const exercises = settings.exercises ?? subscription.exercises;
+    const changes = { filter, ...checked, exercises, updatedAt: now };
     await this.repository.update(subscription.id, changes);
     return { ...subscription, ...changes };
   }
@@ -239,10 +260,17 @@ export class EmailSubscriptionsService {
     return { ...subscription, status };
   }
 
-  /** Erases a subscriber: the row and the address go; logs never held the address. */
-  async erase(id: string): Promise<void> {
-    if (!(await this.repository.delete(id)))
-      throw new NotFoundException(`There is no email subscription "${id}".`);
+  /**
+   * Erases a subscriber: the row and the address go; logs never held the address, and the audit entry keeps
+   * only the id.
+   */
+  async erase(id: string, actor: AuditActor): Promise<void> {
+    await this.repository.transaction(async (tx) => {
+      if (!(await this.repository.delete(id, tx)))
+        throw new NotFoundException(`There is no email subscription "${id}".`);
+      const target = { type: 'email_subscription', id } as const;
+      await this.audit.append({ at: this.clock.now(), actor, action: 'subscriber.erased', target }, tx);
+    });
     this.logger.log(`subscription ${id} erased`);
   }
 

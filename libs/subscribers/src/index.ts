@@ -8,8 +8,10 @@ export {
 } from './email-subscriptions.repository';
 export {
   EmailSubscriptionsService,
+  PreferenceSettings,
   ReadingSettings,
   SignUpSettings,
+  SignUpWishes,
   SubscriberLinks,
 } from './email-subscriptions.service';
 export { FilterInput, FilterInputs } from './filter-input';

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '@tocsin/audit';
 import { MailModule } from '@tocsin/mail';
 import { SchemesModule } from '@tocsin/schemes';
 import { AudienceModule } from './audience.module';
@@ -10,7 +11,7 @@ import { InstanceSecrets } from './instance-secrets';
 import { InstanceSecretsRepository } from './instance-secrets.repository';
 
 @Module({
-  imports: [SchemesModule, MailModule, AudienceModule],
+  imports: [AuditModule, SchemesModule, MailModule, AudienceModule],
   providers: [
     FilterInputs,
     InstanceSecretsRepository,

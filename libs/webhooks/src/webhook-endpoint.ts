@@ -10,6 +10,8 @@ export interface WebhookEndpoint {
   /** Told by email when deliveries keep failing and the endpoint is disabled. */
   contactEmail: string | null;
   filter: SubscriptionFilter;
+  /** Also receives exercises and tests (DESIGN.md §5.4); nobody else does. */
+  exercises: boolean;
   enabled: boolean;
   /** Why it is disabled: by its owner, or by deliveries that kept failing. */
   disabledReason: string | null;

@@ -10,6 +10,7 @@ const endpoint = (id: string, ownerKeyId: string, createdAt: string): StoredWebh
   description: null,
   contactEmail: null,
   filter: { areas: ['KZ'], schemeId: null, minRank: null, events: null },
+  exercises: false,
   enabled: true,
   disabledReason: null,
   secret: `whsec_${id}`,

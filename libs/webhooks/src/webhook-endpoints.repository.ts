@@ -19,9 +19,12 @@ const { webhookEndpoints } = tables;
 export type WebhookEndpointChanges = Partial<
   Pick<
     StoredWebhookEndpoint,
-    'url' | 'description' | 'contactEmail' | 'filter' | 'enabled' | 'disabledReason'
+    'url' | 'description' | 'contactEmail' | 'filter' | 'exercises' | 'enabled' | 'disabledReason'
   >
 > & { updatedAt: Date };
+
+/** The database or the transaction of an act: an endpoint's change and its audit entry commit together. */
+export type WebhookEndpointsWriter = Pick<Database, 'insert' | 'update' | 'delete' | 'select'>;
 
 export interface WebhookEndpointPageQuery extends KeysetWindow {
   /** Only endpoints of this key; undefined = every owner. */
@@ -40,8 +43,23 @@ const byCreation = newestFirst(webhookEndpoints.createdAt, webhookEndpoints.id);
 export class WebhookEndpointsRepository {
   constructor(@Inject(DATABASE) private readonly db: Database) {}
 
-  async insert(endpoint: StoredWebhookEndpoint): Promise<void> {
-    await this.db.insert(webhookEndpoints).values(toRow(endpoint));
+  /** Runs `work` in one transaction. */
+  transaction<T>(work: (tx: WebhookEndpointsWriter) => Promise<T>): Promise<T> {
+    return this.db.transaction((tx) => work(tx));
+  }
+
+  async insert(endpoint: StoredWebhookEndpoint, tx: WebhookEndpointsWriter = this.db): Promise<void> {
+    await tx.insert(webhookEndpoints).values(toRow(endpoint));
+  }
+
+  /** The endpoint as it is, locked until `tx` ends: what an update changes is told from it exactly. */
+  async lockById(
+    tx: WebhookEndpointsWriter,
+    id: string,
+    ownedBy?: string,
+  ): Promise<StoredWebhookEndpoint | null> {
+    const [row] = await tx.select().from(webhookEndpoints).where(byId(id, ownedBy)).for('update');
+    return row ? toEndpoint(row) : null;
   }
 
   async findById(id: string, ownedBy?: string): Promise<StoredWebhookEndpoint | null> {
@@ -70,9 +88,10 @@ export class WebhookEndpointsRepository {
     id: string,
     changes: WebhookEndpointChanges,
     ownedBy?: string,
+    tx: WebhookEndpointsWriter = this.db,
   ): Promise<StoredWebhookEndpoint | null> {
     const { filter, ...rest } = changes;
-    const [row] = await this.db
+    const [row] = await tx
       .update(webhookEndpoints)
       .set({ ...rest, ...(filter ? filterColumns(filter) : {}) })
       .where(byId(id, ownedBy))
@@ -85,8 +104,13 @@ export class WebhookEndpointsRepository {
    * batches), PostgreSQL lets the second re-check `enabled` after the first committed, so only the one that
    * disabled it gets it back. Null when it was already disabled, or is gone.
    */
-  async disable(id: string, reason: string, at: Date): Promise<StoredWebhookEndpoint | null> {
-    const [row] = await this.db
+  async disable(
+    id: string,
+    reason: string,
+    at: Date,
+    tx: WebhookEndpointsWriter = this.db,
+  ): Promise<StoredWebhookEndpoint | null> {
+    const [row] = await tx
       .update(webhookEndpoints)
       .set({ enabled: false, disabledReason: reason, updatedAt: at })
       .where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.enabled, true)))
@@ -105,8 +129,9 @@ export class WebhookEndpointsRepository {
     previousSecretExpiresAt: Date | null,
     at: Date,
     ownedBy?: string,
+    tx: WebhookEndpointsWriter = this.db,
   ): Promise<StoredWebhookEndpoint | null> {
-    const [row] = await this.db
+    const [row] = await tx
       .update(webhookEndpoints)
       .set({
         secret,
@@ -119,8 +144,8 @@ export class WebhookEndpointsRepository {
     return row ? toEndpoint(row) : null;
   }
 
-  async delete(id: string, ownedBy?: string): Promise<boolean> {
-    const deleted = await this.db
+  async delete(id: string, ownedBy?: string, tx: WebhookEndpointsWriter = this.db): Promise<boolean> {
+    const deleted = await tx
       .delete(webhookEndpoints)
       .where(byId(id, ownedBy))
       .returning({ id: webhookEndpoints.id });
@@ -225,6 +250,7 @@ function toEndpoint(row: typeof webhookEndpoints.$inferSelect): StoredWebhookEnd
       minRank: row.minRank,
       events: row.events as FilterEvent[] | null,
     },
+    exercises: row.exercises,
     enabled: row.enabled,
     disabledReason: row.disabledReason,
     secret: row.secret,

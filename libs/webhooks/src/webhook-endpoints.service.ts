@@ -4,6 +4,7 @@ import {
   NotFoundException,
   UnprocessableEntityException,
 } from '@nestjs/common';
+import { AuditActor, AuditLogRepository, changedFields, NewAuditEntry, SYSTEM_ACTOR } from '@tocsin/audit';
 import { Principal } from '@tocsin/auth';
 import { AppConfig, Clock } from '@tocsin/config';
 import { KeysetWindow, Positioned } from '@tocsin/database';
@@ -22,6 +23,8 @@ export interface NewWebhookEndpoint {
   description?: string | null;
   contactEmail?: string | null;
   filter: FilterInput;
+  /** Default false. */
+  exercises?: boolean;
 }
 
 /** A change to an endpoint; absent fields stay as they are, a null clears an optional one. */
@@ -30,6 +33,7 @@ export interface WebhookEndpointChange {
   description?: string | null;
   contactEmail?: string | null;
   filter?: Partial<FilterInput>;
+  exercises?: boolean;
   enabled?: boolean;
 }
 
@@ -60,6 +64,7 @@ export const MAX_GRACE_PERIOD_SECONDS = 7 * 86_400;
 export class WebhookEndpointsService {
   constructor(
     private readonly repository: WebhookEndpointsRepository,
+    private readonly audit: AuditLogRepository,
     private readonly filters: FilterInputs,
     private readonly sender: WebhookSender,
     private readonly secrets: WebhookSecrets,
@@ -81,6 +86,7 @@ export class WebhookEndpointsService {
       description: input.description ?? null,
       contactEmail: input.contactEmail ?? null,
       filter,
+      exercises: input.exercises ?? false,
       enabled: true,
       disabledReason: null,
       secret: this.secrets.seal(id, secret),
@@ -89,7 +95,13 @@ export class WebhookEndpointsService {
       createdAt: now,
       updatedAt: now,
     };
-    await this.repository.insert(endpoint);
+    await this.repository.transaction(async (tx) => {
+      await this.repository.insert(endpoint, tx);
+      await this.audit.append(
+        entry(caller, 'webhook.created', id, now, { ownerKeyId: endpoint.ownerKeyId, ...audited(endpoint) }),
+        tx,
+      );
+    });
     return { ...this.present(endpoint), secret };
   }
 
@@ -115,6 +127,7 @@ export class WebhookEndpointsService {
     if (change.url !== undefined && change.url !== current.url)
       changes.url = await this.acceptUrl(change.url);
     if (change.description !== undefined) changes.description = change.description;
+    if (change.exercises !== undefined) changes.exercises = change.exercises;
     if (change.contactEmail !== undefined) changes.contactEmail = change.contactEmail;
     const filter = change.filter ?? {};
     if (Object.values(filter).some((value) => value !== undefined)) {
@@ -132,8 +145,16 @@ export class WebhookEndpointsService {
       changes.enabled = false;
       changes.disabledReason = `Disabled through the API by "${caller.name}".`;
     }
-    const updated = await this.repository.update(id, changes, ownedBy(caller));
-    if (!updated) throw notFound(id);
+    const updated = await this.repository.transaction(async (tx) => {
+      const before = await this.repository.lockById(tx, id, ownedBy(caller));
+      const after = before && (await this.repository.update(id, changes, ownedBy(caller), tx));
+      if (!before || !after) throw notFound(id);
+      const changed = changedFields(audited(before), audited(after));
+      // A PATCH that changes nothing is no act to record.
+      if (Object.keys(changed).length)
+        await this.audit.append(entry(caller, 'webhook.updated', id, changes.updatedAt, changed), tx);
+      return after;
+    });
     return this.present(updated);
   }
 
@@ -153,12 +174,25 @@ export class WebhookEndpointsService {
    * else null.
    */
   async disableForFailures(id: string, reason: string): Promise<WebhookEndpoint | null> {
-    const disabled = await this.repository.disable(id, reason, this.clock.now());
+    const at = this.clock.now();
+    const disabled = await this.repository.transaction(async (tx) => {
+      const row = await this.repository.disable(id, reason, at, tx);
+      if (row) {
+        const details = { enabled: false, disabledReason: reason };
+        await this.audit.append(entry(SYSTEM_ACTOR, 'webhook.updated', id, at, details), tx);
+      }
+      return row;
+    });
     return disabled ? this.present(disabled) : null;
   }
 
   async delete(id: string, caller: Principal): Promise<void> {
-    if (!(await this.repository.delete(id, ownedBy(caller)))) throw notFound(id);
+    await this.repository.transaction(async (tx) => {
+      const endpoint = await this.repository.lockById(tx, id, ownedBy(caller));
+      if (!endpoint || !(await this.repository.delete(id, ownedBy(caller), tx))) throw notFound(id);
+      const details = { ownerKeyId: endpoint.ownerKeyId, url: endpoint.url };
+      await this.audit.append(entry(caller, 'webhook.deleted', id, this.clock.now(), details), tx);
+    });
   }
 
   /**
@@ -170,8 +204,13 @@ export class WebhookEndpointsService {
     const secret = generateWebhookSecret();
     const expiresAt = gracePeriodSeconds > 0 ? new Date(now.getTime() + gracePeriodSeconds * 1000) : null;
     const sealed = this.secrets.seal(id, secret);
-    const rotated = await this.repository.rotateSecret(id, sealed, expiresAt, now, ownedBy(caller));
-    if (!rotated) throw notFound(id);
+    await this.repository.transaction(async (tx) => {
+      const rotated = await this.repository.rotateSecret(id, sealed, expiresAt, now, ownedBy(caller), tx);
+      if (!rotated) throw notFound(id);
+      // When the old secret stops signing, never either secret.
+      const details = { previousSecretExpiresAt: (expiresAt ?? now).toISOString() };
+      await this.audit.append(entry(caller, 'webhook.secret_rotated', id, now, details), tx);
+    });
     return { secret, previousSecretExpiresAt: expiresAt ?? now };
   }
 
@@ -239,6 +278,7 @@ export class WebhookEndpointsService {
       description: endpoint.description,
       contactEmail: endpoint.contactEmail,
       filter: endpoint.filter,
+      exercises: endpoint.exercises,
       enabled: endpoint.enabled,
       disabledReason: endpoint.disabledReason,
       secretPrefix: webhookSecretPrefix(this.secrets.open(endpoint.id, endpoint.secret)),
@@ -247,6 +287,32 @@ export class WebhookEndpointsService {
       updatedAt: endpoint.updatedAt,
     };
   }
+}
+
+/** What the audit log tells of an endpoint, in the API's field names: never its secrets. */
+function audited(endpoint: StoredWebhookEndpoint) {
+  return {
+    url: endpoint.url,
+    description: endpoint.description,
+    contactEmail: endpoint.contactEmail,
+    areas: endpoint.filter.areas,
+    scheme: endpoint.filter.schemeId,
+    minRank: endpoint.filter.minRank,
+    events: endpoint.filter.events,
+    exercises: endpoint.exercises,
+    enabled: endpoint.enabled,
+    disabledReason: endpoint.disabledReason,
+  };
+}
+
+function entry(
+  actor: AuditActor,
+  action: NewAuditEntry['action'],
+  id: string,
+  at: Date,
+  details: Record<string, unknown>,
+): NewAuditEntry {
+  return { at, actor, action, target: { type: 'webhook', id }, details };
 }
 
 /** An integrator is confined to its own endpoints; an admin (undefined) to none. */

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '@tocsin/audit';
 import { AppConfig } from '@tocsin/config';
 import { SubscribersModule } from '@tocsin/subscribers';
 import { WebhookEndpointsRepository } from './webhook-endpoints.repository';
@@ -7,7 +8,7 @@ import { WebhookSecrets } from './webhook-secrets';
 import { WebhookSender } from './webhook-sender';
 
 @Module({
-  imports: [SubscribersModule],
+  imports: [AuditModule, SubscribersModule],
   providers: [
     WebhookEndpointsRepository,
     WebhookEndpointsService,

@@ -41,7 +41,7 @@ export class ApiKeysController {
   @Delete(':id')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Revoked: the key stops working at once.' })
-  async revoke(@Param('id') id: string): Promise<void> {
-    await this.apiKeys.revoke(id);
+  async revoke(@Param('id') id: string, @Caller() caller: Principal): Promise<void> {
+    await this.apiKeys.revoke(id, caller);
   }
 }

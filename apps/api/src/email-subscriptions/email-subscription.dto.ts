@@ -20,6 +20,7 @@ import {
   Matches,
   MaxLength,
   ValidateBy,
+  ValidateIf,
 } from 'class-validator';
 import { IsLanguageTag, toCanonicalLanguage } from '../declarations/declaration-languages.dto';
 import { PageQuery } from '../http/shared.dto';
@@ -52,6 +53,12 @@ const TIME_ZONE_DOC = {
   description: 'IANA time zone of the times in emails; null: the main zone of the area an alert is about.',
 };
 
+/** Absent is the default; anything present, null included, must be valid (IsOptional would let null by). */
+const OnlyWhenPresent = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
+
+const EXERCISES_DOC =
+  'Also receive exercises and tests (subjects start [EXERCISE] or [TEST]); other subscribers never do.';
+
 /** A subscription's filter with the language and zone its emails are written in. */
 export class SubscriberPreferencesDto extends SubscriptionFilterDto {
   @ApiPropertyOptional({ ...LANGUAGE_DOC, description: `${LANGUAGE_DOC.description} Absent: unchanged.` })
@@ -65,6 +72,11 @@ export class SubscriberPreferencesDto extends SubscriptionFilterDto {
   @Transform(toCanonicalTimeZone)
   @IsTimeZone()
   timeZone?: string | null;
+
+  @ApiPropertyOptional({ description: `${EXERCISES_DOC} Absent: unchanged.` })
+  @OnlyWhenPresent()
+  @IsBoolean()
+  exercises?: boolean;
 }
 
 export class SignUpDto extends SubscriptionFilterDto {
@@ -82,6 +94,11 @@ export class SignUpDto extends SubscriptionFilterDto {
   @Transform(toCanonicalTimeZone)
   @IsTimeZone()
   timeZone?: string | null;
+
+  @ApiPropertyOptional({ default: false, description: EXERCISES_DOC })
+  @OnlyWhenPresent()
+  @IsBoolean()
+  exercises?: boolean;
 
   @ApiProperty({ example: 'desk@ngo.example' })
   @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
@@ -166,6 +183,8 @@ export class AcceptedDto {
     description: 'The zone this sign-up asked for.',
   })
   timeZone!: string | null;
+  @ApiProperty({ description: 'Whether this sign-up asked for exercises and tests too.' })
+  exercises!: boolean;
 }
 
 /** What a subscriber sees through a link: no address, no ids beyond its own. */
@@ -175,6 +194,7 @@ export class SubscriberViewDto {
   @ApiPropertyOptional({ type: SubscriptionFilterView }) filter?: SubscriptionFilterView;
   @ApiPropertyOptional({ example: 'ru' }) language?: string;
   @ApiPropertyOptional({ type: String, nullable: true, example: 'Asia/Almaty' }) timeZone?: string | null;
+  @ApiPropertyOptional({ description: EXERCISES_DOC }) exercises?: boolean;
 }
 
 export class EmailSubscriptionDto {
@@ -182,6 +202,7 @@ export class EmailSubscriptionDto {
   @ApiProperty() email!: string;
   @ApiProperty({ enum: EMAIL_SUBSCRIPTION_STATUSES }) status!: EmailSubscriptionStatus;
   @ApiProperty({ type: SubscriptionFilterView }) filter!: SubscriptionFilterView;
+  @ApiProperty({ description: EXERCISES_DOC }) exercises!: boolean;
   @ApiProperty({ example: 'ru' }) language!: string;
   @ApiProperty({ type: String, nullable: true, example: 'Asia/Almaty' }) timeZone!: string | null;
   @ApiProperty() createdAt!: string;
@@ -199,6 +220,7 @@ export const renderSubscription = (s: EmailSubscription): EmailSubscriptionDto =
   email: s.email,
   status: s.status,
   filter: renderFilter(s.filter),
+  exercises: s.exercises,
   language: s.language,
   timeZone: s.timeZone,
   createdAt: s.createdAt.toISOString(),

@@ -27,7 +27,7 @@ import {
   ApiTags,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
-import { RequireRole } from '@tocsin/auth';
+import { Caller, Principal, RequireRole } from '@tocsin/auth';
 import { UiLanguage } from '@tocsin/i18n';
 import { SchemesService, schemeText } from '@tocsin/schemes';
 import { EmailSubscription, EmailSubscriptionsService } from '@tocsin/subscribers';
@@ -87,8 +87,13 @@ export class EmailSubscriptionsController {
     @Body() body: SignUpDto,
     @Headers('accept-language') acceptLanguage: string | undefined,
   ): Promise<AcceptedDto> {
-    const { email, language, timeZone, ...filter } = body;
-    const settings = await this.subscriptions.signUp(email, filter, { language, timeZone, acceptLanguage });
+    const { email, language, timeZone, exercises, ...filter } = body;
+    const settings = await this.subscriptions.signUp(email, filter, {
+      language,
+      timeZone,
+      exercises,
+      acceptLanguage,
+    });
     return {
       status: 'accepted',
       message: 'If this address can receive alerts, a confirmation email is on its way.',
@@ -243,21 +248,24 @@ export class EmailSubscriptionsController {
   @Put('manage')
   @ApiOkResponse({
     type: SubscriberViewDto,
-    description: 'Replaces the subscription’s filter; its language and time zone change where given.',
+    description:
+      'Replaces the subscription’s filter; its language, time zone and exercises opt-in change where given.',
   })
   async savePreferences(
     @Query() query: TokenQuery,
     @Body() body: SubscriberPreferencesDto,
   ): Promise<SubscriberViewDto> {
-    const { language, timeZone, ...filter } = body;
+    const { language, timeZone, exercises, ...filter } = body;
     const subscription = await this.subscriptions.updatePreferences(query.token, filter, {
       language,
       timeZone,
+      exercises,
     });
     return {
       status: subscription.status,
       message: 'Saved.',
       filter: renderFilter(subscription.filter),
+      exercises: subscription.exercises,
       ...settingsOf(subscription),
     };
   }
@@ -295,8 +303,8 @@ export class EmailSubscriptionsController {
   @RequireRole('admin')
   @ApiBearerAuth()
   @ApiNoContentResponse({ description: 'Erases the subscriber and its address (right to erasure).' })
-  async erase(@Param('id') id: string): Promise<void> {
-    await this.subscriptions.erase(id);
+  async erase(@Param('id') id: string, @Caller() caller: Principal): Promise<void> {
+    await this.subscriptions.erase(id, caller);
   }
 
   private async preferencesView(token: string, subscription: EmailSubscription, saved: boolean) {
@@ -310,6 +318,7 @@ export class EmailSubscriptionsController {
         status: subscription.status,
         message: saved ? 'Saved.' : 'Your alert preferences.',
         filter: renderFilter(subscription.filter),
+        exercises: subscription.exercises,
         ...settingsOf(subscription),
       },
       html: preferencesPage({

@@ -21,7 +21,7 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { RequireRole } from '@tocsin/auth';
+import { Caller, Principal, RequireRole } from '@tocsin/auth';
 import { IngestService, SourcesService } from '@tocsin/ingest';
 import { page } from '../http/cursor';
 import { PageQuery } from '../http/shared.dto';
@@ -58,8 +58,8 @@ export class SourcesController {
     type: CreatedSourceDto,
     description: 'A cap-push source’s pushKey is shown this once.',
   })
-  async create(@Body() body: CreateSourceDto): Promise<CreatedSourceDto> {
-    const { source, pushKey } = await this.sources.create(body);
+  async create(@Body() body: CreateSourceDto, @Caller() caller: Principal): Promise<CreatedSourceDto> {
+    const { source, pushKey } = await this.sources.create(body, caller);
     return { ...renderSource(source), ...(pushKey ? { pushKey } : {}) };
   }
 
@@ -83,8 +83,12 @@ export class SourcesController {
   @RequireRole('admin')
   @ApiBearerAuth()
   @ApiOkResponse({ type: SourceDto })
-  async update(@Param('id') id: string, @Body() body: UpdateSourceDto): Promise<SourceDto> {
-    return renderSource(await this.sources.update(id, body));
+  async update(
+    @Param('id') id: string,
+    @Body() body: UpdateSourceDto,
+    @Caller() caller: Principal,
+  ): Promise<SourceDto> {
+    return renderSource(await this.sources.update(id, body, caller));
   }
 
   @Delete(':id')
@@ -92,8 +96,8 @@ export class SourcesController {
   @RequireRole('admin')
   @ApiBearerAuth()
   @ApiNoContentResponse({ description: 'Its polls stop; declarations it made stay.' })
-  async remove(@Param('id') id: string): Promise<void> {
-    await this.sources.delete(id);
+  async remove(@Param('id') id: string, @Caller() caller: Principal): Promise<void> {
+    await this.sources.delete(id, caller);
   }
 
   @Get(':id/items')

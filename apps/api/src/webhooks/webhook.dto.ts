@@ -11,9 +11,16 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateIf,
 } from 'class-validator';
 import { PageQuery } from '../http/shared.dto';
 import { renderFilter, SubscriptionFilterDto, SubscriptionFilterView } from '../http/subscription-filter.dto';
+
+/** Absent is the default; anything present, null included, must be valid (IsOptional would let null by). */
+const OnlyWhenPresent = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
+
+const EXERCISES_DOC =
+  'Also receive exercises and tests (type threat_level.exercise); endpoints without it never do.';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -47,9 +54,16 @@ export class CreateWebhookDto extends SubscriptionFilterDto {
   @IsEmail({}, { message: 'must be an email address' })
   @MaxLength(254)
   contactEmail?: string | null;
+
+  @ApiPropertyOptional({ default: false, description: EXERCISES_DOC })
+  @OnlyWhenPresent()
+  @IsBoolean()
+  exercises?: boolean;
 }
 
-export class UpdateWebhookDto extends PartialType(CreateWebhookDto) {
+// A field left out stays; a null is validated like any value (so `exercises: null` is a 400), and clears
+// only the fields that take null (description, contactEmail, scheme, minRank, events).
+export class UpdateWebhookDto extends PartialType(CreateWebhookDto, { skipNullProperties: false }) {
   @ApiPropertyOptional({
     description: 'false stops deliveries; true resumes them and clears disabledReason.',
   })
@@ -85,6 +99,7 @@ export class WebhookDto extends SubscriptionFilterView {
   @ApiProperty() url!: string;
   @ApiProperty({ type: String, nullable: true }) description!: string | null;
   @ApiProperty({ type: String, nullable: true }) contactEmail!: string | null;
+  @ApiProperty({ description: EXERCISES_DOC }) exercises!: boolean;
   @ApiProperty() enabled!: boolean;
   @ApiProperty({ type: String, nullable: true }) disabledReason!: string | null;
   @ApiProperty({ example: 'whsec_AbC12x', description: 'The first characters of the current secret.' })
@@ -137,6 +152,7 @@ export function renderWebhook(endpoint: WebhookEndpoint): WebhookDto {
     description: endpoint.description,
     contactEmail: endpoint.contactEmail,
     ...renderFilter(endpoint.filter),
+    exercises: endpoint.exercises,
     enabled: endpoint.enabled,
     disabledReason: endpoint.disabledReason,
     secretPrefix: endpoint.secretPrefix,

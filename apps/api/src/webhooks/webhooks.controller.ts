@@ -38,8 +38,8 @@ export class WebhooksController {
   @ApiCreatedResponse({ type: CreatedWebhookDto, description: 'The secret is in this answer only.' })
   @ApiUnprocessableEntityResponse({ type: ProblemDto, description: 'A refused URL, area, scheme or rank.' })
   async create(@Body() body: CreateWebhookDto, @Caller() caller: Principal): Promise<CreatedWebhookDto> {
-    const { url, description, contactEmail, ...filter } = body;
-    const created = await this.webhooks.create({ url, description, contactEmail, filter }, caller);
+    const { url, description, contactEmail, exercises, ...filter } = body;
+    const created = await this.webhooks.create({ url, description, contactEmail, exercises, filter }, caller);
     return { ...renderWebhook(created), secret: created.secret };
   }
 
@@ -62,7 +62,7 @@ export class WebhooksController {
   @Patch(':id')
   @ApiOkResponse({
     type: WebhookDto,
-    description: 'Changes the URL, description, filter, or enables/disables.',
+    description: 'Changes the URL, description, filter or exercises opt-in, or enables/disables.',
   })
   @ApiUnprocessableEntityResponse({ type: ProblemDto })
   async update(
@@ -70,9 +70,9 @@ export class WebhooksController {
     @Body() body: UpdateWebhookDto,
     @Caller() caller: Principal,
   ): Promise<WebhookDto> {
-    const { url, description, contactEmail, enabled, ...filter } = body;
+    const { url, description, contactEmail, enabled, exercises, ...filter } = body;
     return renderWebhook(
-      await this.webhooks.update(id, { url, description, contactEmail, enabled, filter }, caller),
+      await this.webhooks.update(id, { url, description, contactEmail, enabled, exercises, filter }, caller),
     );
   }
 
