@@ -201,6 +201,7 @@ describe('the public API surface', () => {
         'GET /v1/sources/{id}/items',
         'POST /v1/sources/{id}/poll',
         'POST /v1/sources/{id}/alerts',
+        'GET /v1/audit',
       ].sort(),
     );
     const schemas = Object.keys(response.body.components.schemas);

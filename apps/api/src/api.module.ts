@@ -15,6 +15,7 @@ import { StreamModule } from '@tocsin/stream';
 import { SubscribersModule } from '@tocsin/subscribers';
 import { WebhooksModule } from '@tocsin/webhooks';
 import { ApiKeysController } from './api-keys/api-keys.controller';
+import { AuditController } from './audit/audit.controller';
 import { AreasController } from './areas/areas.controller';
 import { DeclarationsController } from './declarations/declarations.controller';
 import { DeliveriesController } from './deliveries/deliveries.controller';
@@ -61,6 +62,7 @@ import { WebhooksController } from './webhooks/webhooks.controller';
     StreamController,
     MetricsController,
     SourcesController,
+    AuditController,
   ],
   providers: [
     { provide: APP_GUARD, useExisting: AuthGuard },
