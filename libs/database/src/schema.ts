@@ -363,11 +363,21 @@ export const deliveries = pgTable(
     updatedAt: instant('updated_at').notNull().defaultNow(),
     deliveredAt: instant('delivered_at'),
   },
+  // Every index here costs each delivery an entry at its insert and another at its update (which cannot be
+  // HOT: `status` changes, and the pending index names it), so a row is in as few as it must be (migration
+  // 0010): one unique index per channel, led by the subscriber so that it also serves the subscriber's log
+  // and the cascade of its erasure, holding no rows of the other channel; and the reconciler's, of pending
+  // rows only.
   (t) => [
-    unique('deliveries_event_webhook_unique').on(t.eventId, t.webhookEndpointId),
-    unique('deliveries_event_email_unique').on(t.eventId, t.emailSubscriptionId),
-    index('deliveries_webhook_idx').on(t.webhookEndpointId, t.createdAt),
-    index('deliveries_status_idx').on(t.status, t.nextAttemptAt),
+    uniqueIndex('deliveries_webhook_event_unique')
+      .on(t.webhookEndpointId, t.eventId)
+      .where(sql`${t.webhookEndpointId} is not null`),
+    uniqueIndex('deliveries_email_event_unique')
+      .on(t.emailSubscriptionId, t.eventId)
+      .where(sql`${t.emailSubscriptionId} is not null`),
+    index('deliveries_pending_idx')
+      .on(t.createdAt)
+      .where(sql`${t.status} = 'pending'`),
   ],
 );
 

@@ -6,7 +6,7 @@ import { AttemptOutcome, ChannelName, DeliveriesRepository } from './deliveries.
 import { seedDeclaredEvent } from './testing/declared-event';
 import { levelChangedEvent } from './testing/level-changed-event';
 
-const { deliveries, emailSubscriptions, outbox, webhookEndpoints } = tables;
+const { deliveries, deliveryAttempts, emailSubscriptions, outbox, webhookEndpoints } = tables;
 
 const at = new Date('2022-01-07T09:00:00Z');
 const later = (minutes: number) => new Date(at.getTime() + minutes * 60_000);
@@ -103,8 +103,10 @@ describe.each(DATABASE_DRIVERS)('DeliveriesRepository on %s', (driver) => {
 
   describe('fan-out', () => {
     it('creates one pending delivery per enabled, matching subscriber, a page at a time', async () => {
-      expect(await fanOut('webhook', 2)).toEqual(['whk_b', 'whk_c']);
-      expect(await fanOut('email', 2)).toEqual(['sub_kz']);
+      // Pages are cut from the candidates under the change's area keys, before the filter: the disabled
+      // whk_off ends the second page, with no delivery of its own, as the unconfirmed sub_pending ends email's.
+      expect(await fanOut('webhook', 2)).toEqual(['whk_b', 'whk_off']);
+      expect(await fanOut('email', 2)).toEqual(['sub_pending']);
       expect(
         (await rows()).map((r) => [
           r.channel,
@@ -141,9 +143,15 @@ describe.each(DATABASE_DRIVERS)('DeliveriesRepository on %s', (driver) => {
         firstAttempts: [await idOf('whk_a'), await idOf('whk_b')],
         full: true,
       });
-      // Short, so the last: the fan-out asks for no other.
-      expect(second).toEqual({ last: 'whk_c', firstAttempts: [await idOf('whk_c')], full: false });
-      expect(await repository.createPage('webhook', EVENT.data.eventId, CHANGES, 'whk_c', 2)).toBeNull();
+      // Full of candidates (whk_off is disabled), so there may be another; there is none.
+      expect(second).toEqual({ last: 'whk_off', firstAttempts: [await idOf('whk_c')], full: true });
+      expect(await repository.createPage('webhook', EVENT.data.eventId, CHANGES, 'whk_off', 2)).toBeNull();
+      // A short page is the last: the fan-out asks for no other.
+      expect(await repository.createPage('webhook', EVENT.data.eventId, CHANGES, 'whk_b', 3)).toEqual({
+        last: 'whk_off',
+        firstAttempts: [await idOf('whk_c')],
+        full: false,
+      });
     });
 
     it('run again, answers only the rows of the page not yet attempted, by subscriber', async () => {
@@ -156,7 +164,7 @@ describe.each(DATABASE_DRIVERS)('DeliveriesRepository on %s', (driver) => {
       const page = await repository.createPage('webhook', EVENT.data.eventId, CHANGES, '', 1000);
 
       expect(page).toEqual({
-        last: 'whk_c',
+        last: 'whk_off',
         firstAttempts: [unattempted, await idOf('whk_c')],
         full: false,
       });
@@ -289,6 +297,9 @@ describe.each(DATABASE_DRIVERS)('DeliveriesRepository on %s', (driver) => {
         deliveredAt: null,
         nextAttemptAt: later(6),
       });
+      // A first attempt that succeeded is told by its delivery row alone: only the failure has a log row.
+      const logged = await database.db.select().from(deliveryAttempts);
+      expect(logged.map((row) => [row.deliveryId, row.attempt])).toEqual([[b, 1]]);
     });
 
     it('ignores the outcome of an attempt already written (a duplicate job), in the row and in the log', async () => {

@@ -83,11 +83,11 @@ export interface EmailDeliveryToSend extends PendingDelivery {
 export type DeliveryToSend = WebhookDeliveryToSend | EmailDeliveryToSend;
 export type DeliveryToSendOn<C extends ChannelName> = Extract<DeliveryToSend, { channel: C }>;
 
-/** One page of a fan-out: its last subscriber, and the first attempts still to make to its subscribers. */
+/** One page of a fan-out: its last candidate, and the first attempts still to make to its subscribers. */
 export interface FanOutPage {
   last: string;
   firstAttempts: string[];
-  /** Whether the page came out full: only then may there be another. */
+  /** Whether the page had all the candidates it may have: only then may there be another. */
   full: boolean;
 }
 
@@ -159,6 +159,13 @@ const SUBSCRIBERS: Record<ChannelName, { table: SQL; areaKeys: SQL; column: SQL;
   },
 };
 
+// `dlv_` and 32 hex digits as before, the first 12 the milliseconds of the clock: ids of one fan-out are
+// near each other in the primary key, so its inserts fill the index's last pages instead of dirtying
+// pages all over it.
+const newDeliveryId =
+  sql.raw(`'dlv_' || lpad(to_hex((extract(epoch from clock_timestamp()) * 1000)::bigint), 12, '0')
+  || substr(replace(gen_random_uuid()::text, '-', ''), 1, 20)`);
+
 // The area keys (migration 0007) that find the subscribers a change of `ch.area_code` may concern: '*', the
 // area, and its country (a subdivision) or the subdivisions' `in:` key (a country).
 const changeAreaKeys = sql.raw(`unnest(array['*', ch.area_code,
@@ -173,7 +180,7 @@ export class DeliveriesRepository {
 
   /**
    * Creates the delivery rows of one page of subscribers matching `changes`, the event's (keyset by subscriber
-   * id, so memory stays flat however many there are), and answers the page's last subscriber id with the
+   * id, so memory stays flat however many there are), and answers the page's last candidate id with the
    * first attempts still to make to its subscribers, by subscriber; null when there are no more. Re-running
    * is harmless: existing rows are left as they are, and only those not yet attempted are answered. An
    * exercise or test (outbox.mode) reaches only subscribers who opted into them (DESIGN.md §5.4). One
@@ -187,33 +194,45 @@ export class DeliveriesRepository {
     size: number,
   ): Promise<FanOutPage | null> {
     const { table, areaKeys, column, eligible } = SUBSCRIBERS[channel];
-    // The page is the next `size` subscribers by id that the changes concern, found under the changes'
-    // area keys: each key's index range is read from the cursor on until it has `size` of them, so a page
-    // costs about its own rows, never a scan of every subscriber. `unattempted` reads the statement's
-    // snapshot: rows of an earlier run, not those `inserted` makes.
+    // A page is the next `size` candidates by id: the subscribers under the changes' area keys, each key's
+    // index range read from the cursor on, at most `size` from each. Only then are the candidates joined to
+    // their rows and held to the filter rule, so a page costs about its own rows whatever the planner
+    // thinks of the filter (asked to find `size` matches instead, it drove the join from the subscriber
+    // table in id order, and for a key no one has, `*` or `in:KZ`, read every subscriber on every page).
+    // Each candidate's row is read by primary key (a lateral `limit 1` the planner cannot turn into a hash
+    // join over a scan of the whole table).
+    // A page may therefore bring fewer deliveries than candidates, and still not be the last.
+    // `unattempted` reads the statement's snapshot: rows of an earlier run, not those `inserted` makes.
     const [row] = await queryRows<{ last_id: string | null; size: number; first_attempts: string[] }>(
       this.db,
       sql`with area_key as (
             select distinct k from ${eventChanges(changes)}, ${changeAreaKeys} as k
-          ), page as (
-            select c.id from area_key, lateral (
-              select s.id from ${areaKeys} a join ${table} s on s.id = a.subscriber_id
-              where a.key = area_key.k and a.subscriber_id > ${after} and ${eligible}
-                and (s.exercises or (select o.mode = 'actual' from outbox o where o.event_id = ${eventId}))
-                and exists (select 1 from ${eventChanges(changes)} where ${subscriberMatchesChangeSql('s', 'ch')})
+          ), candidate as (
+            select distinct c.subscriber_id from area_key, lateral (
+              select a.subscriber_id from ${areaKeys} a
+              where a.key = area_key.k and a.subscriber_id > ${after}
               order by a.subscriber_id limit ${size}
             ) c
-            group by c.id order by c.id limit ${size}
+            order by c.subscriber_id limit ${size}
+          ), page as (
+            select s.id from candidate c, lateral (
+              select s.id from ${table} s
+              where s.id = c.subscriber_id and ${eligible}
+                and (s.exercises or (select o.mode = 'actual' from outbox o where o.event_id = ${eventId}))
+                and exists (select 1 from ${eventChanges(changes)} where ${subscriberMatchesChangeSql('s', 'ch')})
+              limit 1
+            ) s
           ), inserted as (
             insert into deliveries (id, event_id, channel, ${column}, status)
-            select 'dlv_' || replace(gen_random_uuid()::text, '-', ''), ${eventId}, ${channel}, page.id, 'pending' from page
+            select ${newDeliveryId}, ${eventId}, ${channel}, page.id, 'pending' from page
             on conflict do nothing
             returning id, ${column} as subscriber_id
           ), unattempted as (
             select d.id, d.${column} as subscriber_id from deliveries d join page on d.${column} = page.id
             where d.event_id = ${eventId} and d.status = 'pending' and d.attempts = 0
           )
-          select (select max(id) from page) as last_id, (select count(*)::int from page) as size,
+          select (select max(subscriber_id) from candidate) as last_id,
+            (select count(*)::int from candidate) as size,
             coalesce(
               (select json_agg(f.id order by f.subscriber_id)
                from (select * from inserted union all select * from unattempted) f),
@@ -260,7 +279,9 @@ export class DeliveriesRepository {
 
   /**
    * Writes a batch of attempts back in one statement, however many there are: each delivery whose attempt it
-   * was, and a log row for each attempt that counted (a stale duplicate's is not logged twice). The outcomes
+   * was, and a log row for each attempt that counted (a stale duplicate's is not logged twice) but a first
+   * that succeeded: the delivery row itself says all of that one, and most deliveries are that one (`findById`
+   * reads it back from the row). The outcomes
    * travel as one JSON parameter, and the rows are found by primary key (`= any`): joined to the outcomes
    * alone, the planner hashes a sequential scan of every delivery for each batch.
    */
@@ -284,6 +305,7 @@ export class DeliveriesRepository {
       )
       insert into delivery_attempts (delivery_id, attempt, at, ok, status_code, error, latency_ms, response_excerpt)
       select "deliveryId", attempt, at, ok, "statusCode", error, "latencyMs", "responseExcerpt" from updated
+      where not (attempt = 1 and ok)
       on conflict do nothing`);
   }
 
@@ -358,7 +380,11 @@ export class DeliveriesRepository {
       .from(deliveryAttempts)
       .where(eq(deliveryAttempts.deliveryId, id))
       .orderBy(asc(deliveryAttempts.attempt));
-    return { ...toDelivery(row), ownerKeyId: row.ownerKeyId, attemptsLog };
+    const delivery = toDelivery(row);
+    // A first attempt that succeeded has no log row (see `record`): the delivery row is its record.
+    if (delivery.attempts === 1 && delivery.status === 'delivered' && !attemptsLog.length)
+      attemptsLog.push(firstSuccessOf(delivery));
+    return { ...delivery, ownerKeyId: row.ownerKeyId, attemptsLog };
   }
 
   /** Newest first. */
@@ -469,6 +495,19 @@ function toSendOf(r: ToSendRow, payload: LevelChangedEvent, payloadJson: string)
       language: r.language,
       timeZone: r.time_zone,
     },
+  };
+}
+
+/** The log entry of a delivery's one attempt, a success, from the row that recorded it. */
+function firstSuccessOf(delivery: Delivery): DeliveryAttempt {
+  return {
+    attempt: 1,
+    at: delivery.deliveredAt ?? delivery.createdAt,
+    ok: true,
+    statusCode: delivery.lastStatusCode,
+    error: delivery.lastError,
+    latencyMs: delivery.lastLatencyMs,
+    responseExcerpt: delivery.responseExcerpt,
   };
 }
 
