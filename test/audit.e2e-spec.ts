@@ -2,8 +2,10 @@ import { AUDIT_CSV_COLUMNS } from '@tocsin/audit';
 import { tables } from '@tocsin/database';
 import { EmailSubscriptionsService } from '@tocsin/subscribers';
 import { count, eq } from 'drizzle-orm';
+import { eventually } from './support/eventually';
 import { linkIn, SmtpSink } from './support/smtp-sink';
 import { ADMIN_KEY, createKey, startTestApp, TestApp } from './support/test-app';
+import { WebhookReceiver } from './support/webhook-receiver';
 
 const PUBLIC_URL = 'https://alerts.tocsin.test';
 const HOOK = 'http://127.0.0.1:9/hook';
@@ -575,5 +577,55 @@ describe('the exercises opt-in of webhook endpoints and email subscriptions', ()
       expect(refused.headers['content-type']).toBe('application/problem+json; charset=utf-8');
     }
     expect(await subscriptionRow('plain@ngo.example')).toMatchObject({ exercises: true, areas: ['UZ'] });
+  });
+});
+
+describe('the audit log of what Tocsin does on its own', () => {
+  let test: TestApp;
+  let receiver: WebhookReceiver;
+
+  beforeAll(async () => {
+    [test, receiver] = await Promise.all([startTestApp('pglite'), WebhookReceiver.start()]);
+  });
+  afterAll(async () => {
+    await test?.close();
+    await receiver?.close();
+  });
+
+  it('records an endpoint disabled for a 410 Gone as an update by the system', async () => {
+    receiver.script('/gone', [{ status: 410 }]);
+    const integrator = await createKey(test, 'integrator');
+    const endpoint = await test.http
+      .post('/v1/webhooks')
+      .set(test.as(integrator))
+      .send({ url: receiver.url('/gone'), areas: ['SE'] })
+      .expect(201);
+    await test.http
+      .post('/v1/declarations')
+      .set(test.as())
+      .send({
+        scheme: 'travel-advisory',
+        level: '3',
+        areas: ['SE'],
+        headline: 'Reconsider travel to Sweden',
+        summary: 'An audit e2e declaration.',
+        authority: 'Tocsin e2e',
+      })
+      .expect(201);
+    const [entry] = await eventually(
+      async () =>
+        (await test.http.get('/v1/audit?actor=system&action=webhook.updated').set(test.as()).expect(200)).body
+          .items as Entry[],
+      (items) => items.length > 0,
+      { what: 'the system to disable the endpoint' },
+    );
+    expect(entry).toMatchObject({
+      actor: { keyId: null, name: 'system', role: 'system' },
+      action: 'webhook.updated',
+      target: { type: 'webhook', id: endpoint.body.id },
+      details: { enabled: false, disabledReason: expect.stringContaining('410') },
+    });
+    const shown = await test.http.get(`/v1/webhooks/${endpoint.body.id}`).set(test.as()).expect(200);
+    expect(shown.body).toMatchObject({ enabled: false, disabledReason: entry.details.disabledReason });
   });
 });
