@@ -5,10 +5,12 @@ export {
   LevelTexts,
   LevelTranslations,
   Scheme,
+  SchemeApproval,
   SchemeLevel,
   SchemeTexts,
   SchemeTranslations,
 } from './scheme';
+export { approvalProblem } from './scheme-approval';
 export { levelText, levelTitle, mergeTranslations, schemeText, translationFor } from './scheme-texts';
 export { SchemesModule } from './schemes.module';
 export { seedBuiltinSchemes, StoredScheme } from './schemes.repository';

@@ -34,6 +34,11 @@ export interface SchemeLevel {
   translations?: LevelTranslations;
 }
 
+/** Four eyes (DESIGN.md §5.4): a declaration at or above `minRank` waits for a second key. */
+export interface SchemeApproval {
+  minRank: number;
+}
+
 export interface Scheme {
   /** e.g. `kz-terror`. Lowercase, `[a-z0-9-]+`. */
   id: string;
@@ -48,4 +53,6 @@ export interface Scheme {
   levels: SchemeLevel[];
   /** The scheme's texts in other languages; a field left out falls back to the original. */
   translations?: SchemeTranslations;
+  /** null or absent: no declaration of the scheme waits for approval. */
+  approval?: SchemeApproval | null;
 }

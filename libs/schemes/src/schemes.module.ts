@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '@tocsin/audit';
 import { SchemesRepository } from './schemes.repository';
 import { SchemesService } from './schemes.service';
 
-@Module({ providers: [SchemesRepository, SchemesService], exports: [SchemesService] })
+@Module({ imports: [AuditModule], providers: [SchemesRepository, SchemesService], exports: [SchemesService] })
 export class SchemesModule {}

@@ -1,6 +1,6 @@
 import { createTestDatabase, DATABASE_DRIVERS, TestDatabase } from '@tocsin/database/testing';
 import { tables } from '@tocsin/database';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { BUILTIN_SCHEMES } from './builtin-schemes';
 import { SchemesRepository } from './schemes.repository';
 
@@ -107,5 +107,28 @@ describe.each(DATABASE_DRIVERS)('SchemesRepository on %s', (driver) => {
     expect(await repository.insert(custom)).toBe(true);
     expect(await repository.insert(custom)).toBe(false);
     expect(await repository.findById('nope')).toBeNull();
+  });
+
+  it('stores an approval rule, keeps it through a later seeding, and clears it to SQL null', async () => {
+    const kz = (await repository.findById('kz-terror'))!;
+    expect(kz.approval).toBeNull();
+    await repository.update({ ...kz, approval: { minRank: 3 } });
+    await repository.insertMissing(BUILTIN_SCHEMES);
+    expect((await repository.findById('kz-terror'))!.approval).toEqual({ minRank: 3 });
+    await repository.update({ ...kz, approval: null });
+    expect((await repository.findById('kz-terror'))!.approval).toBeNull();
+    const [row] = await database.db
+      .select({ cleared: sql<boolean>`${tables.schemes.approval} is null` })
+      .from(tables.schemes)
+      .where(eq(tables.schemes.id, 'kz-terror'));
+    expect(row.cleared).toBe(true);
+  });
+
+  it('writes a change and what it asks to write beside it in one transaction', async () => {
+    const kz = (await repository.findById('kz-terror'))!;
+    await expect(
+      repository.update({ ...kz, approval: { minRank: 2 } }, () => Promise.reject(new Error('audit down'))),
+    ).rejects.toThrow('audit down');
+    expect((await repository.findById('kz-terror'))!.approval).toBeNull();
   });
 });

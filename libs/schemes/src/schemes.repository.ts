@@ -1,13 +1,24 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DATABASE, Database, tables } from '@tocsin/database';
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { CapSeverity, LevelTranslations, Scheme, SchemeLevel, SchemeTranslations } from './scheme';
+import {
+  CapSeverity,
+  LevelTranslations,
+  Scheme,
+  SchemeApproval,
+  SchemeLevel,
+  SchemeTranslations,
+} from './scheme';
+
+/** Writes more in a scheme change's own transaction (its audit record). */
+export type AlsoInTransaction = (tx: Pick<Database, 'insert'>) => Promise<void>;
 
 const { schemes, schemeLevels } = tables;
 
 export interface StoredScheme extends Scheme {
   translations: SchemeTranslations;
   levels: (SchemeLevel & { translations: LevelTranslations })[];
+  approval: SchemeApproval | null;
   builtin: boolean;
   createdAt: Date;
   updatedAt: Date;
@@ -66,8 +77,8 @@ export class SchemesRepository {
     });
   }
 
-  /** Inserts a new scheme; false when its id is taken. */
-  async insert(scheme: Scheme): Promise<boolean> {
+  /** Inserts a new scheme; false when its id is taken (and `also` is not run). */
+  async insert(scheme: Scheme, also?: AlsoInTransaction): Promise<boolean> {
     return this.db.transaction(async (tx) => {
       const inserted = await tx
         .insert(schemes)
@@ -76,12 +87,13 @@ export class SchemesRepository {
         .returning({ id: schemes.id });
       if (!inserted.length) return false;
       await tx.insert(schemeLevels).values(scheme.levels.map((l) => levelRow(scheme.id, l)));
+      await also?.(tx);
       return true;
     });
   }
 
-  /** Replaces a scheme's texts and its levels' texts; codes and ranks stay as they are. */
-  async update(scheme: Scheme): Promise<void> {
+  /** Replaces a scheme's texts, approval and its levels' texts; codes and ranks stay as they are. */
+  async update(scheme: Scheme, also?: AlsoInTransaction): Promise<void> {
     await this.db.transaction(async (tx) => {
       const { id, ...fields } = schemeRow(scheme);
       await tx
@@ -102,6 +114,7 @@ export class SchemesRepository {
           })
           .where(sql`${schemeLevels.schemeId} = ${schemeId} and ${schemeLevels.code} = ${code}`);
       }
+      await also?.(tx);
     });
   }
 
@@ -139,6 +152,7 @@ function schemeRow(s: Scheme) {
     authority: s.authority,
     country: s.country,
     translations: s.translations ?? {},
+    approval: s.approval ?? null,
   };
 }
 
@@ -168,6 +182,7 @@ function toScheme(
     authority: row.authority,
     country: row.country,
     translations: row.translations,
+    approval: row.approval ?? null,
     builtin: row.builtin,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,

@@ -1,4 +1,5 @@
 import {
+  BadRequestException,
   ConflictException,
   Injectable,
   Logger,
@@ -7,8 +8,10 @@ import {
   UnprocessableEntityException,
 } from '@nestjs/common';
 import { findCountry } from '@tocsin/areas';
+import { AuditActor, AuditLogRepository } from '@tocsin/audit';
 import { BUILTIN_SCHEMES } from './builtin-schemes';
-import { LevelTranslations, Scheme, SchemeLevel, SchemeTranslations } from './scheme';
+import { LevelTranslations, Scheme, SchemeApproval, SchemeLevel, SchemeTranslations } from './scheme';
+import { approvalProblem } from './scheme-approval';
 import { mergeTranslations } from './scheme-texts';
 import { SchemesRepository, StoredScheme } from './schemes.repository';
 
@@ -26,13 +29,18 @@ export interface SchemeChanges {
     code: string;
     translations?: Record<string, LevelTranslations[string] | null>;
   })[];
+  /** null: no approval; a rank: declarations at or above it wait for a second key. */
+  approval?: SchemeApproval | null;
 }
 
 @Injectable()
 export class SchemesService implements OnModuleInit {
   private readonly logger = new Logger(SchemesService.name);
 
-  constructor(private readonly repository: SchemesRepository) {}
+  constructor(
+    private readonly repository: SchemesRepository,
+    private readonly audit: AuditLogRepository,
+  ) {}
 
   /** Seeds the built-in schemes on first start; later starts leave admins' edits alone. */
   async onModuleInit(): Promise<void> {
@@ -56,8 +64,11 @@ export class SchemesService implements OnModuleInit {
     return scheme;
   }
 
-  /** Creates a custom scheme of a known country (or none); its levels must be ranked 1..n with unique codes. */
-  async create(scheme: Scheme): Promise<StoredScheme> {
+  /**
+   * Creates a custom scheme of a known country (or none); its levels must be ranked 1..n with unique codes.
+   * With an actor, the audit log records it in the same transaction.
+   */
+  async create(scheme: Scheme, actor?: AuditActor): Promise<StoredScheme> {
     if (scheme.country !== null && !findCountry(scheme.country)) {
       throw new UnprocessableEntityException(`There is no country "${scheme.country}".`);
     }
@@ -68,13 +79,30 @@ export class SchemesService implements OnModuleInit {
     if (new Set(scheme.levels.map((l) => l.code)).size !== scheme.levels.length) {
       throw new UnprocessableEntityException('Level codes must be unique within a scheme.');
     }
-    if (!(await this.repository.insert(scheme)))
-      throw new ConflictException(`A scheme "${scheme.id}" already exists.`);
+    const problem = approvalProblem(scheme.approval, scheme.levels);
+    if (problem) throw new BadRequestException(problem);
+    const recorded = await this.repository.insert(scheme, async (tx) => {
+      if (!actor) return;
+      await this.audit.append(
+        {
+          at: new Date(),
+          actor,
+          action: 'scheme.created',
+          target: { type: 'scheme', id: scheme.id },
+          details: { levels: scheme.levels.map((l) => l.code), approval: scheme.approval ?? null },
+        },
+        tx,
+      );
+    });
+    if (!recorded) throw new ConflictException(`A scheme "${scheme.id}" already exists.`);
     return this.get(scheme.id);
   }
 
-  async update(id: string, changes: SchemeChanges): Promise<StoredScheme> {
+  /** Changes a scheme (built-in ones too); with an actor, the audit log records what changed. */
+  async update(id: string, changes: SchemeChanges, actor?: AuditActor): Promise<StoredScheme> {
     const current = await this.get(id);
+    const problem = approvalProblem(changes.approval, current.levels);
+    if (problem) throw new BadRequestException(problem);
     const levelsByCode = new Map(current.levels.map((l) => [l.code, l]));
     for (const level of changes.levels ?? []) {
       if (!levelsByCode.has(level.code))
@@ -89,6 +117,7 @@ export class SchemesService implements OnModuleInit {
         authority: changes.authority,
       }),
       translations: mergeTranslations(current.translations, changes.translations),
+      approval: changes.approval === undefined ? current.approval : changes.approval,
       levels: current.levels.map((level) => {
         const change = changes.levels?.find((l) => l.code === level.code);
         if (!change) return level;
@@ -102,7 +131,24 @@ export class SchemesService implements OnModuleInit {
         };
       }),
     };
-    await this.repository.update(updated);
+    await this.repository.update(updated, async (tx) => {
+      if (!actor) return;
+      await this.audit.append(
+        {
+          at: new Date(),
+          actor,
+          action: 'scheme.updated',
+          target: { type: 'scheme', id },
+          details: {
+            changed: Object.keys(changes).filter((k) => changes[k as keyof SchemeChanges] !== undefined),
+            ...(changes.approval !== undefined
+              ? { approval: changes.approval, previousApproval: current.approval }
+              : {}),
+          },
+        },
+        tx,
+      );
+    });
     return this.get(id);
   }
 }

@@ -11,6 +11,7 @@ import {
   CAP_SEVERITIES,
   CapSeverity,
   LevelTranslations,
+  SchemeApproval,
   SchemeTranslations,
   StoredScheme,
 } from '@tocsin/schemes';
@@ -21,6 +22,7 @@ import {
   IsArray,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   Length,
@@ -98,6 +100,26 @@ export class SchemeLevelDto {
   translations?: LevelTranslations;
 }
 
+export class SchemeApprovalDto {
+  @ApiProperty({
+    example: 3,
+    description: 'Declarations at or above this rank wait for a second key; one of the scheme’s ranks.',
+  })
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  minRank!: number;
+}
+
+const approvalProperty = () =>
+  ApiPropertyOptional({
+    type: SchemeApprovalDto,
+    nullable: true,
+    description:
+      'Four eyes: a declaration at or above `minRank` is `pending_approval` until a publisher or admin key ' +
+      'other than its publisher approves it. null = none needs approval.',
+  });
+
 export class CreateSchemeDto {
   @ApiProperty({ example: 'kz-terror', pattern: CODE.source })
   @Matches(CODE, { message: 'must be lowercase letters, digits and -, at most 40' })
@@ -131,6 +153,13 @@ export class CreateSchemeDto {
   @ValidateNested({ each: true })
   @Type(() => SchemeLevelDto)
   levels!: SchemeLevelDto[];
+
+  @approvalProperty()
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => SchemeApprovalDto)
+  approval?: SchemeApprovalDto | null;
 }
 
 export class SchemeLevelChangesDto extends PartialType(
@@ -164,6 +193,13 @@ export class UpdateSchemeDto extends PartialType(
   @ValidateNested({ each: true })
   @Type(() => SchemeLevelChangesDto)
   levels?: SchemeLevelChangesDto[];
+
+  @approvalProperty()
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => SchemeApprovalDto)
+  approval?: SchemeApprovalDto | null;
 }
 
 export class SchemeLevelAnswerDto extends OmitType(SchemeLevelDto, ['translations'] as const) {
@@ -171,8 +207,19 @@ export class SchemeLevelAnswerDto extends OmitType(SchemeLevelDto, ['translation
 }
 
 @ApiExtraModels(SchemeTranslationDto, LevelTranslationDto)
-export class SchemeDto extends OmitType(CreateSchemeDto, ['country', 'translations', 'levels'] as const) {
+export class SchemeDto extends OmitType(CreateSchemeDto, [
+  'country',
+  'translations',
+  'levels',
+  'approval',
+] as const) {
   @ApiProperty({ type: String, nullable: true }) country!: string | null;
+  @ApiProperty({
+    type: SchemeApprovalDto,
+    nullable: true,
+    description: 'Declarations at or above `minRank` wait for a second key; null = none.',
+  })
+  approval!: SchemeApproval | null;
   @translationsProperty(SchemeTranslationDto) translations!: SchemeTranslations;
   @ApiProperty({ type: [SchemeLevelAnswerDto] }) levels!: SchemeLevelAnswerDto[];
   @ApiProperty() builtin!: boolean;
@@ -196,6 +243,7 @@ export function renderScheme(scheme: StoredScheme): SchemeDto {
     translations: scheme.translations,
     builtin: scheme.builtin,
     levels: scheme.levels,
+    approval: scheme.approval,
     createdAt: scheme.createdAt.toISOString(),
     updatedAt: scheme.updatedAt.toISOString(),
   };
