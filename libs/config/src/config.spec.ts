@@ -43,6 +43,21 @@ describe('loadConfig', () => {
     expect(config.webhookAllowPrivate).toBe(true);
   });
 
+  it('reads APPROVAL_NOTIFY_EMAILS as a list of addresses, none when unset', () => {
+    expect(loadConfig({}).approvalNotifyEmails).toEqual([]);
+    expect(
+      loadConfig({ APPROVAL_NOTIFY_EMAILS: ' duty@cert.example, chief@cert.example ,' }).approvalNotifyEmails,
+    ).toEqual(['duty@cert.example', 'chief@cert.example']);
+  });
+
+  it('refuses an APPROVAL_NOTIFY_EMAILS that is not a list of addresses, in one line', () => {
+    const load = () => loadConfig({ APPROVAL_NOTIFY_EMAILS: 'duty@cert.example; chief' });
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(
+      /^Invalid configuration: APPROVAL_NOTIFY_EMAILS must be email addresses separated by commas.*\(got "duty@cert\.example; chief"\)$/,
+    );
+  });
+
   it('strips a trailing slash from PUBLIC_URL', () => {
     expect(loadConfig({ PUBLIC_URL: 'https://tocsin.example.org/' }).publicUrl).toBe(
       'https://tocsin.example.org',

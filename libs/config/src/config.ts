@@ -6,6 +6,25 @@ const retrySchedule = z
   .regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, 'must be whole seconds separated by commas, e.g. "5,300,1800"')
   .transform((s) => s.split(',').map((part) => Number(part.trim())));
 
+/** Addresses separated by commas; an empty text is none. */
+const emailList = z
+  .string()
+  .transform((s) =>
+    s
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean),
+  )
+  .pipe(
+    z
+      .array(
+        z.email({
+          message: 'must be email addresses separated by commas, e.g. "duty@cert.example,chief@cert.example"',
+        }),
+      )
+      .max(50, 'may list at most 50 addresses'),
+  );
+
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
@@ -115,6 +134,12 @@ export const SETTINGS = {
     schema: z.string().min(3),
     default: 'Tocsin <alerts@tocsin.invalid>',
     description: 'the sender of every email',
+  }),
+  approvalNotifyEmails: setting({
+    env: 'APPROVAL_NOTIFY_EMAILS',
+    schema: emailList.optional().transform((list) => list ?? []),
+    description:
+      'addresses (comma-separated) told by email when a declaration or a cancellation awaits approval; unset = none',
   }),
   webhookAllowPrivate: setting({
     env: 'WEBHOOK_ALLOW_PRIVATE',
