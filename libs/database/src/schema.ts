@@ -293,6 +293,10 @@ export const webhookEndpoints = pgTable(
     ...subscriptionFilter,
     enabled: boolean('enabled').notNull().default(true),
     disabledReason: text('disabled_reason'),
+    /** The body's shape (DESIGN.md §5.5): standard | slack | teams | discord | telegram. */
+    format: text('format').notNull().default('standard'),
+    /** The chat a `telegram` endpoint's Bot API `sendMessage` posts to. */
+    telegramChatId: text('telegram_chat_id'),
     /** `whsec_…`, kept to sign with; never shown again after creation or rotation. */
     secret: text('secret').notNull(),
     previousSecret: text('previous_secret'),
