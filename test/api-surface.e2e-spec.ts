@@ -164,6 +164,8 @@ describe('the public API surface', () => {
         'GET /v1/feeds/declarations.atom',
         'GET /v1/stream',
         'POST /v1/declarations/{id}/cancel',
+        'POST /v1/declarations/{id}/approve',
+        'POST /v1/declarations/{id}/reject',
         'POST /v1/api-keys',
         'GET /v1/api-keys',
         'GET /v1/api-keys/me',

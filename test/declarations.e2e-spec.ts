@@ -57,10 +57,19 @@ describe('declarations over HTTP', () => {
       expiresAt: null,
       createdAt: response.body.effectiveAt,
       createdBy: 'duty desk',
+      createdByKey: expect.stringMatching(/^key_/),
       cancelledAt: null,
       cancelledBy: null,
       cancelReason: null,
       origin: null,
+      mode: 'actual',
+      approval: null,
+      approvedBy: null,
+      rejectedBy: null,
+      decidedAt: null,
+      rejectReason: null,
+      urgentReason: null,
+      cancelRequest: null,
     });
     expect((await levelOf('KG', 'travel-advisory')).level.code).toBe('3');
   });

@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig, describeError, describeErrorStack } from '@tocsin/config';
+import { ApprovalNotices } from '@tocsin/declarations';
 import { DeliveryService, FanOutService, OutboxRelay, Reconciler } from '@tocsin/delivery';
 import { IngestService, SourcesService } from '@tocsin/ingest';
 import {
@@ -46,12 +47,14 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
     private readonly reconciler: Reconciler,
     ingest: IngestService,
     private readonly sources: SourcesService,
+    approvalNotices: ApprovalNotices,
   ) {
     this.handlers = {
       [JOB.fanOut]: (data) => fanOut.fanOut(data.eventId),
       [JOB.deliverBatch]: (data) => delivery.deliverBatch(data.deliveryIds),
       [JOB.deliverOne]: (data) => delivery.deliverOne(data.deliveryId, data.attempt),
       [JOB.pollSource]: (data) => ingest.poll(data.sourceId),
+      [JOB.notifyApprovers]: (data) => approvalNotices.send(data),
     };
     checkHandlers(this.handlers);
   }

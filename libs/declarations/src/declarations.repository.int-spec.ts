@@ -28,6 +28,9 @@ function declaration(
     sourceUrl: null,
     effectiveAt: at(effectiveAt),
     expiresAt: expiresAt ? at(expiresAt) : null,
+    mode: 'actual',
+    approval: null,
+    urgentReason: null,
   };
 }
 
@@ -352,5 +355,142 @@ describe.each(DATABASE_DRIVERS)('DeclarationsRepository origin on %s', (driver) 
     });
     expect((await repository.findById('d-imported', created))?.origin).toEqual(origin);
     expect((await repository.findById('d-typed', created))?.origin).toBeNull();
+  });
+});
+
+describe.each(DATABASE_DRIVERS)('DeclarationsRepository, approval and modes, on %s', (driver) => {
+  let database: TestDatabase;
+  let repository: DeclarationsRepository;
+  const created = at('2030-01-01T00:00:00Z');
+  const approver = { id: 'key_2', name: 'second desk' };
+  const insert = (id: string, d: NewDeclaration) =>
+    repository.inLevelWriteTransaction((tx) => repository.insert(tx, id, d, actor, created));
+  const idsIn = (entries: { declarationId: string }[]) =>
+    [...new Set(entries.map((e) => e.declarationId))].sort();
+
+  beforeAll(async () => {
+    database = await createTestDatabase(driver);
+    await seedBuiltinSchemes(database.db, BUILTIN_SCHEMES);
+    repository = new DeclarationsRepository(database.db);
+    await insert('d-actual', declaration(['KZ'], 'yellow', '2030-01-01T00:00:00Z'));
+    await insert('d-pending', {
+      ...declaration(['KZ'], 'red', '2030-01-01T00:00:00Z'),
+      approval: 'pending',
+    });
+    await insert('d-exercise', {
+      ...declaration(['KZ'], 'orange', '2030-01-01T00:00:00Z'),
+      mode: 'exercise',
+    });
+    await insert('d-urgent', {
+      ...declaration(['KZ-75'], 'red', '2030-01-01T00:00:00Z'),
+      approval: 'urgent',
+      urgentReason: 'Attack under way.',
+    });
+  });
+  afterAll(() => database?.close());
+
+  it('reads back mode, approval and the urgent reason', async () => {
+    const urgent = await repository.findById('d-urgent', created);
+    expect(urgent).toMatchObject({
+      mode: 'actual',
+      approval: 'urgent',
+      urgentReason: 'Attack under way.',
+      createdByKey: 'key_1',
+      decidedAt: null,
+      decidedBy: null,
+      cancelRequest: null,
+    });
+    expect(await repository.findById('d-exercise', created)).toMatchObject({
+      mode: 'exercise',
+      approval: null,
+    });
+  });
+
+  it('leaves pending declarations and exercises out of every timeline, unless asked for one by id', async () => {
+    const later = at('2030-01-02T00:00:00Z');
+    expect(idsIn(await repository.timelineOf(database.db, ['KZ', 'KZ-75'], 'kz-terror'))).toEqual([
+      'd-actual',
+      'd-urgent',
+    ]);
+    expect(idsIn(await repository.timelineAround({ kind: 'all' }, later))).toEqual(['d-actual', 'd-urgent']);
+    expect(idsIn(await repository.timelineAround({ kind: 'country', code: 'KZ' }, later))).toEqual([
+      'd-actual',
+      'd-urgent',
+    ]);
+    expect(idsIn(await repository.timelineOf(database.db, ['KZ'], 'kz-terror', 'd-exercise'))).toEqual([
+      'd-actual',
+      'd-exercise',
+    ]);
+  });
+
+  it('gives a pending declaration the status pending_approval, and an exercise its own status', async () => {
+    const later = at('2030-01-02T00:00:00Z');
+    const pending = await repository.findMany({ status: 'pending_approval', limit: 10 }, later);
+    expect(pending.map((d) => d.id)).toEqual(['d-pending']);
+    // A later exercise supersedes no actual declaration, and a pending one supersedes nothing.
+    expect((await repository.findById('d-actual', later))?.status).toBe('active');
+    expect((await repository.findById('d-exercise', later))?.status).toBe('active');
+    expect((await repository.findMany({ mode: 'exercise', limit: 10 }, later)).map((d) => d.id)).toEqual([
+      'd-exercise',
+    ]);
+  });
+
+  it('approves a pending declaration from the instant given, in its areas too', async () => {
+    await insert('d-late', { ...declaration(['KZ-71'], 'red', '2030-01-01T00:00:00Z'), approval: 'pending' });
+    const approvedAt = at('2030-01-03T00:00:00Z');
+    await repository.inLevelWriteTransaction((tx) =>
+      repository.markApproved(tx, 'd-late', approver, approvedAt, approvedAt),
+    );
+    expect(await repository.findById('d-late', approvedAt)).toMatchObject({
+      status: 'active',
+      approval: 'approved',
+      effectiveAt: approvedAt,
+      decidedAt: approvedAt,
+      decidedBy: approver,
+    });
+    const entries = await repository.timelineAround({ kind: 'areas', codes: ['KZ-71'] }, approvedAt);
+    expect(entries.map((e) => [e.declarationId, e.effectiveAt])).toEqual([['d-late', approvedAt]]);
+    const before = await repository.timelineAround(
+      { kind: 'areas', codes: ['KZ-71'] },
+      at('2030-01-02T00:00:00Z'),
+    );
+    expect(before.map((e) => [e.declarationId, e.effectiveAt])).toEqual([['d-late', approvedAt]]);
+    expect(before[0].effectiveAt > at('2030-01-02T00:00:00Z')).toBe(true);
+  });
+
+  it('rejects a pending declaration once, with its reason; it never joins a timeline', async () => {
+    await insert('d-refused', {
+      ...declaration(['KZ-79'], 'red', '2030-01-01T00:00:00Z'),
+      approval: 'pending',
+    });
+    const now = at('2030-01-02T00:00:00Z');
+    await repository.inLevelWriteTransaction((tx) =>
+      repository.markRejected(tx, 'd-refused', approver, 'Not confirmed.', now),
+    );
+    // A second decision changes nothing: only a pending declaration is decided.
+    await repository.inLevelWriteTransaction((tx) =>
+      repository.markApproved(tx, 'd-refused', approver, now, now),
+    );
+    expect(await repository.findById('d-refused', now)).toMatchObject({
+      status: 'rejected',
+      approval: 'rejected',
+      rejectReason: 'Not confirmed.',
+      decidedBy: approver,
+    });
+    expect(await repository.timelineOf(database.db, ['KZ-79'], 'kz-terror')).toEqual([]);
+  });
+
+  it('keeps a cancel request until it is dropped, changing nothing else', async () => {
+    const now = at('2030-01-02T00:00:00Z');
+    await repository.inLevelWriteTransaction((tx) =>
+      repository.markCancelRequested(tx, 'd-urgent', actor, 'All clear.', now),
+    );
+    expect(await repository.findById('d-urgent', now)).toMatchObject({
+      status: 'active',
+      cancelledAt: null,
+      cancelRequest: { requestedAt: now, requestedBy: actor, reason: 'All clear.' },
+    });
+    await repository.inLevelWriteTransaction((tx) => repository.clearCancelRequest(tx, 'd-urgent'));
+    expect((await repository.findById('d-urgent', now))?.cancelRequest).toBeNull();
   });
 });

@@ -12,7 +12,9 @@ import {
 import { SQL, sql } from 'drizzle-orm';
 import {
   Actor,
+  ApprovalState,
   Declaration,
+  DeclarationMode,
   DeclarationStatus,
   DeclarationOrigin,
   DeclarationTranslations,
@@ -31,6 +33,7 @@ export interface DeclarationFilter extends KeysetWindow {
   countryCode?: string;
   status?: DeclarationStatus;
   schemeId?: string;
+  mode?: DeclarationMode;
 }
 
 /** Which (area, scheme) pairs a timeline query covers. */
@@ -72,11 +75,23 @@ interface DeclarationRow {
   effective_at: string | Date;
   expires_at: string | Date | null;
   created_at: string | Date;
+  created_by: string;
   created_by_name: string;
   cancelled_at: string | Date | null;
   cancelled_by_name: string | null;
   cancel_reason: string | null;
   origin: DeclarationOrigin | null;
+  mode: DeclarationMode;
+  approval: ApprovalState | null;
+  decided_at: string | Date | null;
+  decided_by: string | null;
+  decided_by_name: string | null;
+  reject_reason: string | null;
+  urgent_reason: string | null;
+  cancel_requested_at: string | Date | null;
+  cancel_requested_by: string | null;
+  cancel_requested_by_name: string | null;
+  cancel_request_reason: string | null;
 }
 
 /** Serialises every write that changes levels, so two publishers never compute events from the same "before". */
@@ -86,17 +101,26 @@ const LEVEL_WRITE_LOCK = 7_401_336_611;
 const tookEffect = (d: string) =>
   sql.raw(`(${d}.cancelled_at is null or ${d}.cancelled_at > ${d}.effective_at)`);
 
+// Only these bear on a level (DESIGN.md §5.4): actual, and approved when approval was needed. Pending and
+// rejected declarations, exercises and tests never do.
+const bearsOnLevels = (d: string) =>
+  sql.raw(`(${d}.mode = 'actual' and (${d}.approval is null or ${d}.approval in ('approved', 'urgent')))`);
+
 /** The status of declaration `d` at instant `now`, in SQL, so lists can filter on it. */
 function statusAt(now: Date): SQL {
   const horizon = sql`least(${now}::timestamptz, coalesce(d.expires_at, ${now}::timestamptz))`;
+  // An exercise or test is superseded only by a later one of its own mode, an actual one by a later actual one.
   return sql`case
+    when d.approval = 'rejected' then 'rejected'
     when d.cancelled_at is not null then 'cancelled'
+    when d.approval = 'pending' then 'pending_approval'
     when d.effective_at > ${now}::timestamptz then 'scheduled'
     when not exists (
       select 1 from declaration_areas da
       where da.declaration_id = d.id and not exists (
         select 1 from declaration_areas da2 join declarations d2 on d2.id = da2.declaration_id
         where da2.area_code = da.area_code and da2.scheme_id = da.scheme_id and ${tookEffect('d2')}
+          and d2.mode = d.mode and (d2.approval is null or d2.approval in ('approved', 'urgent'))
           and d2.effective_at <= ${horizon}
           and (d2.effective_at, d2.created_at, d2.id) > (d.effective_at, d.created_at, d.id)
       )
@@ -141,6 +165,9 @@ export class DeclarationsRepository {
       createdBy: actor.id,
       createdByName: actor.name,
       origin: declaration.origin ?? null,
+      mode: declaration.mode,
+      approval: declaration.approval,
+      urgentReason: declaration.urgentReason,
     });
     await tx.insert(declarationAreas).values(
       declaration.areaCodes.map((areaCode) => ({
@@ -166,6 +193,48 @@ export class DeclarationsRepository {
       where id = ${id}`);
   }
 
+  /**
+   * Records a pending declaration's approval; a start that passed while it waited moves to `effectiveAt`
+   * (see approvalTiming), in its areas' rows too.
+   */
+  async markApproved(tx: Queryable, id: string, actor: Actor, effectiveAt: Date, now: Date): Promise<void> {
+    await tx.execute(sql`
+      update declarations set approval = 'approved', decided_at = ${now}, decided_by = ${actor.id},
+        decided_by_name = ${actor.name}, effective_at = ${effectiveAt}
+      where id = ${id} and approval = 'pending'`);
+    await tx.execute(
+      sql`update declaration_areas set effective_at = ${effectiveAt} where declaration_id = ${id}`,
+    );
+  }
+
+  async markRejected(tx: Queryable, id: string, actor: Actor, reason: string, now: Date): Promise<void> {
+    await tx.execute(sql`
+      update declarations set approval = 'rejected', decided_at = ${now}, decided_by = ${actor.id},
+        decided_by_name = ${actor.name}, reject_reason = ${reason}
+      where id = ${id} and approval = 'pending'`);
+  }
+
+  async markCancelRequested(
+    tx: Queryable,
+    id: string,
+    actor: Actor,
+    reason: string | null,
+    now: Date,
+  ): Promise<void> {
+    await tx.execute(sql`
+      update declarations set cancel_requested_at = ${now}, cancel_requested_by = ${actor.id},
+        cancel_requested_by_name = ${actor.name}, cancel_request_reason = ${reason}
+      where id = ${id} and cancelled_at is null`);
+  }
+
+  /** Drops a refused cancel request (the audit log keeps who asked and why). */
+  async clearCancelRequest(tx: Queryable, id: string): Promise<void> {
+    await tx.execute(sql`
+      update declarations set cancel_requested_at = null, cancel_requested_by = null,
+        cancel_requested_by_name = null, cancel_request_reason = null
+      where id = ${id} and cancelled_at is null`);
+  }
+
   /** Next sequence numbers of the given (area, scheme) pairs, in the order given. */
   async nextSequences(tx: Queryable, schemeId: string, areaCodes: string[]): Promise<Map<string, number>> {
     const sequences = new Map<string, number>();
@@ -183,14 +252,24 @@ export class DeclarationsRepository {
     return sequences;
   }
 
-  /** Every timeline entry of the given areas in one scheme (for computing a change's before and after). */
-  async timelineOf(tx: Queryable, areaCodes: string[], schemeId?: string): Promise<TimelineEntry[]> {
+  /**
+   * Every timeline entry of the given areas in one scheme (for computing a change's before and after) among
+   * the declarations that bear on levels, plus those of declaration `alsoId` whatever it is: an exercise's
+   * changes are worked out as if it were actual.
+   */
+  async timelineOf(
+    tx: Queryable,
+    areaCodes: string[],
+    schemeId?: string,
+    alsoId?: string,
+  ): Promise<TimelineEntry[]> {
+    const counted = alsoId ? sql`(${bearsOnLevels('d')} or d.id = ${alsoId})` : bearsOnLevels('d');
     const rows = await queryRows<TimelineRow>(
       tx,
       sql`${timelineSelect()} where da.area_code in ${sql`(${sql.join(
         areaCodes.map((c) => sql`${c}`),
         sql`, `,
-      )})`} ${schemeId ? sql`and da.scheme_id = ${schemeId}` : sql``}`,
+      )})`} ${schemeId ? sql`and da.scheme_id = ${schemeId}` : sql``} and ${counted}`,
     );
     return rows.map(toEntry);
   }
@@ -216,7 +295,7 @@ export class DeclarationsRepository {
       sql`select distinct on (t.area_code, t.scheme_id, t.started) t.* from (
           select ${timelineColumns()}, d.effective_at <= ${at}::timestamptz as started
           ${timelineFrom()}
-          where ${where} and ${tookEffect('d')}
+          where ${where} and ${tookEffect('d')} and ${bearsOnLevels('d')}
         ) t
         order by t.area_code, t.scheme_id, t.started, case when t.started then t.effective_at end desc,
           t.effective_at, t.created_at desc, t.declaration_id desc`,
@@ -258,6 +337,7 @@ export class DeclarationsRepository {
         sql`exists (select 1 from declaration_areas fa where fa.declaration_id = d.id and fa.country_code = ${filter.countryCode})`,
       );
     }
+    if (filter.mode) conditions.push(sql`d.mode = ${filter.mode}`);
     if (filter.after) conditions.push(byCreation.after(filter.after));
     const where = conditions.length ? sql`where ${sql.join(conditions, sql` and `)}` : sql``;
     const statusFilter = filter.status ? sql`where x.status = ${filter.status}` : sql``;
@@ -293,7 +373,9 @@ function declarationSelect(now: Date): SQL {
   return sql`select d.id, ${statusAt(now)} as status, d.scheme_id, d.level_code, l.rank, l.name as level_name, l.color,
       (select array_agg(a.area_code order by a.area_code) from declaration_areas a where a.declaration_id = d.id) as area_codes,
       d.headline, d.summary, d.measures, d.language, d.translations, d.authority, d.source_url, d.effective_at, d.expires_at, d.created_at,
-      d.created_by_name, d.cancelled_at, d.cancelled_by_name, d.cancel_reason, d.origin
+      d.created_by, d.created_by_name, d.cancelled_at, d.cancelled_by_name, d.cancel_reason, d.origin,
+      d.mode, d.approval, d.decided_at, d.decided_by, d.decided_by_name, d.reject_reason, d.urgent_reason,
+      d.cancel_requested_at, d.cancel_requested_by, d.cancel_requested_by_name, d.cancel_request_reason
     from declarations d
     join scheme_levels l on l.scheme_id = d.scheme_id and l.code = d.level_code`;
 }
@@ -335,9 +417,27 @@ function toDeclaration(row: DeclarationRow): Declaration {
     expiresAt: toNullableDate(row.expires_at),
     createdAt: toDate(row.created_at),
     createdBy: row.created_by_name,
+    createdByKey: row.created_by,
     cancelledAt: toNullableDate(row.cancelled_at),
     cancelledBy: row.cancelled_by_name,
     cancelReason: row.cancel_reason,
     origin: row.origin ?? null,
+    mode: row.mode,
+    approval: row.approval,
+    decidedAt: toNullableDate(row.decided_at),
+    decidedBy: row.decided_by ? { id: row.decided_by, name: row.decided_by_name ?? row.decided_by } : null,
+    rejectReason: row.reject_reason,
+    urgentReason: row.urgent_reason,
+    cancelRequest:
+      row.cancel_requested_at && row.cancel_requested_by
+        ? {
+            requestedAt: toDate(row.cancel_requested_at),
+            requestedBy: {
+              id: row.cancel_requested_by,
+              name: row.cancel_requested_by_name ?? row.cancel_requested_by,
+            },
+            reason: row.cancel_request_reason,
+          }
+        : null,
   };
 }

@@ -32,12 +32,24 @@ export class DueEventsService {
       const declaration = await this.declarations.findById(entry.declarationId, entry.dueAt, tx);
       if (!declaration) return skip('the declaration is gone');
       const scope = [...new Set(declaration.areaCodes.flatMap((code) => [code, code.slice(0, 2)]))];
-      const timeline = await this.declarations.timelineOf(tx, scope, declaration.schemeId);
+      // An exercise's start or end is worked out against the actual levels, as if it were actual.
+      const timeline = await this.declarations.timelineOf(
+        tx,
+        scope,
+        declaration.schemeId,
+        (declaration.mode ?? 'actual') === 'actual' ? undefined : declaration.id,
+      );
+      // An exercise overlays the actual levels: its start is worked out from them, its end returns to them.
+      const exercise = (declaration.mode ?? 'actual') !== 'actual';
+      const withoutIt = timeline.filter((e) => e.declarationId !== declaration.id);
       const changed = changedAreas(
         declaration.areaCodes,
         declaration.schemeId,
-        { entries: timeline, at: new Date(entry.dueAt.getTime() - 1) },
-        { entries: timeline, at: entry.dueAt },
+        {
+          entries: exercise && entry.cause === 'declared' ? withoutIt : timeline,
+          at: new Date(entry.dueAt.getTime() - 1),
+        },
+        { entries: exercise && entry.cause === 'expired' ? withoutIt : timeline, at: entry.dueAt },
       );
       if (!changed.length) return skip('no level changed at its time (superseded or cancelled meanwhile)');
 

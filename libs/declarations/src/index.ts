@@ -1,6 +1,14 @@
+export { ApprovalRule, needsApproval } from './approval';
+export { APPROVAL_ASKS, ApprovalAsk } from './approval-notice';
+export { ApprovalNoticeOutcome, ApprovalNotices } from './approval-notices';
 export {
   Actor,
+  APPROVAL_STATES,
+  ApprovalState,
+  CancelRequest,
   Declaration,
+  DECLARATION_MODES,
+  DeclarationMode,
   DeclarationOrigin,
   DECLARATION_STATUSES,
   DeclarationStatus,
@@ -25,7 +33,7 @@ export {
   LevelChange,
   LevelRef,
 } from './effective-level';
-export { ChangedLevel, LevelChangedEvent } from './level-changed-event';
+export { ChangedLevel, EVENT_TYPES, EventType, eventTypeOf, LevelChangedEvent } from './level-changed-event';
 export { LevelList } from './level-list';
 export { AreaLevels, LevelsService } from './levels.service';
 export {

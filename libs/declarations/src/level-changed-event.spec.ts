@@ -60,8 +60,41 @@ describe('buildLevelChangedEvent', () => {
       effectiveAt: '2022-01-07T09:00:00.000Z',
       expiresAt: null,
       origin: null,
+      mode: 'actual',
+      approval: null,
     });
+    expect(event.type).toBe('threat_level.changed');
     // The payload is stored as jsonb and sent as JSON: it must survive the round trip unchanged.
     expect(JSON.parse(JSON.stringify(event))).toEqual(event);
+  });
+
+  it.each(['exercise', 'test'] as const)(
+    'types the event of a %s threat_level.exercise and carries its mode',
+    (mode) => {
+      const event = buildLevelChangedEvent(
+        'evt_2',
+        'declared',
+        declaration.effectiveAt,
+        { ...declaration, mode },
+        [],
+      );
+      expect(event.type).toBe('threat_level.exercise');
+      expect(event.data.declaration.mode).toBe(mode);
+    },
+  );
+
+  it('carries an approval given, and reads a declaration without mode as actual', () => {
+    const approved = buildLevelChangedEvent(
+      'evt_3',
+      'declared',
+      declaration.effectiveAt,
+      {
+        ...declaration,
+        approval: 'urgent',
+      },
+      [],
+    );
+    expect(approved.data.declaration).toMatchObject({ mode: 'actual', approval: 'urgent' });
+    expect(approved.type).toBe('threat_level.changed');
   });
 });

@@ -1,8 +1,15 @@
 // Pure: the `threat_level.changed` event as DESIGN.md ("Alerts") shapes it. Receivers de-duplicate on
-// `eventId` and drop stale events with `sequence`.
+// `eventId` and drop stale events with `sequence`. An exercise's or test's event is `threat_level.exercise`
+// (DESIGN.md §5.4): its changes say what it would change, were it actual.
 import { findArea } from '@tocsin/areas';
 import { ChangedArea } from './changed-areas';
-import { Declaration, DeclarationOrigin, DeclarationTranslations } from './declaration';
+import {
+  ApprovalState,
+  Declaration,
+  DeclarationMode,
+  DeclarationOrigin,
+  DeclarationTranslations,
+} from './declaration';
 import { ChangeCause, Direction, directionOf, EffectiveLevel, LevelRef } from './effective-level';
 
 /** A changed area with its place in the (area, scheme) sequence. */
@@ -10,8 +17,15 @@ export interface AreaChange extends ChangedArea {
   sequence: number;
 }
 
+export const EVENT_TYPES = ['threat_level.changed', 'threat_level.exercise'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** The payload type of a declaration's events: only an actual one announces a changed level. */
+export const eventTypeOf = (mode: DeclarationMode): EventType =>
+  mode === 'actual' ? 'threat_level.changed' : 'threat_level.exercise';
+
 export interface LevelChangedEvent {
-  type: 'threat_level.changed';
+  type: EventType;
   timestamp: string;
   data: {
     eventId: string;
@@ -33,6 +47,10 @@ export interface LevelChangedEvent {
       expiresAt: string | null;
       /** Where an imported declaration came from (a source and its CAP document); null when typed in. */
       origin?: DeclarationOrigin | null;
+      /** actual | exercise | test; absent in events written before governance (read as actual). */
+      mode?: DeclarationMode;
+      /** null when no approval was needed; approved or urgent (an admin skipped it) otherwise. */
+      approval?: ApprovalState | null;
     };
     changes: {
       area: { code: string; name: string };
@@ -61,7 +79,7 @@ export function buildLevelChangedEvent(
   changes: AreaChange[],
 ): LevelChangedEvent {
   return {
-    type: 'threat_level.changed',
+    type: eventTypeOf(declaration.mode ?? 'actual'),
     timestamp: at.toISOString(),
     data: {
       eventId,
@@ -80,6 +98,8 @@ export function buildLevelChangedEvent(
         effectiveAt: declaration.effectiveAt.toISOString(),
         expiresAt: declaration.expiresAt?.toISOString() ?? null,
         origin: declaration.origin ?? null,
+        mode: declaration.mode ?? 'actual',
+        approval: declaration.approval ?? null,
       },
       changes: changes.map((change) => ({
         area: { code: change.areaCode, name: findArea(change.areaCode)?.name ?? change.areaCode },

@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
 import { AppConfig, Clock, loadConfig } from '@tocsin/config';
 import { DATABASE } from '@tocsin/database';
+import { QueueModule } from '@tocsin/queue';
 import { createTestDatabase, DATABASE_DRIVERS, TestDatabase } from '@tocsin/database/testing';
 import { SchemesService } from '@tocsin/schemes';
 import { DeclarationsModule } from './declarations.module';
@@ -60,7 +61,7 @@ describe.each(DATABASE_DRIVERS)('LevelsService.current, two processes on one %s 
     })
     class Infrastructure {}
     const process = await Test.createTestingModule({
-      imports: [Infrastructure, DeclarationsModule],
+      imports: [Infrastructure, QueueModule, DeclarationsModule],
     }).compile();
     await process.init(); // seeds the built-in schemes, as the app does at start
     processes.push(process);

@@ -3,8 +3,9 @@ import { countryCodeOf } from '@tocsin/areas';
 import { DATABASE, Database, notify, OUTBOX_CHANNEL, queryRows, tables } from '@tocsin/database';
 import { and, asc, eq, gt, inArray, isNotNull, isNull, lt, lte, SQL, sql } from 'drizzle-orm';
 import type { Queryable } from './declarations.repository';
+import { DeclarationMode } from './declaration';
 import { ChangeCause, Direction } from './effective-level';
-import { LevelChangedEvent } from './level-changed-event';
+import { eventTypeOf, LevelChangedEvent } from './level-changed-event';
 
 const { outbox, outboxChanges } = tables;
 
@@ -15,6 +16,8 @@ export interface NewOutboxEvent {
   cause: ChangeCause;
   dueAt: Date;
   payload: LevelChangedEvent | null;
+  /** Its declaration's mode (default actual): a non-actual event reaches only those who opted into exercises. */
+  mode?: DeclarationMode;
 }
 
 /** An event as the declarations side renders it when it falls due. */
@@ -82,7 +85,8 @@ export class OutboxRepository {
     await tx.insert(outbox).values(
       events.map((e) => ({
         eventId: e.eventId,
-        type: 'threat_level.changed',
+        type: eventTypeOf(e.mode ?? 'actual'),
+        mode: e.mode ?? 'actual',
         declarationId: e.declarationId,
         cause: e.cause,
         dueAt: e.dueAt,
@@ -178,6 +182,12 @@ export class OutboxRepository {
     return rows.map((row) => ({ ...row, direction: row.direction as Direction }));
   }
 
+  /** The mode of an event's declaration (non-actual events reach only opted-in subscribers), or null if none. */
+  async modeOf(eventId: string): Promise<DeclarationMode | null> {
+    const [row] = await this.db.select({ mode: outbox.mode }).from(outbox).where(eq(outbox.eventId, eventId));
+    return row?.mode ?? null;
+  }
+
   /** The rendered payloads of the given events, by event id (one not rendered is absent). */
   async payloadsOf(eventIds: string[]): Promise<Map<string, LevelChangedEvent>> {
     if (!eventIds.length) return new Map();
@@ -193,7 +203,8 @@ export class OutboxRepository {
    * canonical code; the rule is `areaCovers`'s). They are read in the order the relay announced them — when
    * relayed, then when due, then by position — not by position alone: an expiry or a scheduled start is
    * written (and numbered) when declared but announced when it falls due. An unknown position (a client of a
-   * database since restored, say) resumes after that position.
+   * database since restored, say) resumes after that position. Exercises and tests are left out: the stream
+   * is public, and they reach only those who opted in.
    */
   async announcedAfter(
     lastPosition: number,
@@ -207,7 +218,7 @@ export class OutboxRepository {
             where position = ${lastPosition} and relayed_at is not null and payload is not null
           )
           select o.position, o.payload from outbox o
-          where o.relayed_at is not null and o.payload is not null
+          where o.relayed_at is not null and o.payload is not null and o.mode = 'actual'
             and coalesce(
               (o.relayed_at, o.due_at, o.position) > (select relayed_at, due_at, position from last_seen),
               o.position > ${lastPosition}

@@ -18,6 +18,8 @@ export const JOB = {
   deliverOne: 'deliver-one',
   /** data: { sourceId } — one poll of a cap-feed source (scheduled per source, or asked for now). */
   pollSource: 'poll-source',
+  /** data: { declarationId, asked, askedAt } — email APPROVAL_NOTIFY_EMAILS that something awaits approval. */
+  notifyApprovers: 'notify-approvers',
 } as const;
 export type JobName = (typeof JOB)[keyof typeof JOB];
 
@@ -26,6 +28,11 @@ export interface JobData {
   [JOB.deliverBatch]: { deliveryIds: string[] };
   [JOB.deliverOne]: { deliveryId: string; attempt: number };
   [JOB.pollSource]: { sourceId: string };
+  [JOB.notifyApprovers]: {
+    declarationId: string;
+    asked: 'publication' | 'cancellation';
+    askedAt: string;
+  };
 }
 
 export const QUEUE_OF: Record<JobName, QueueName> = {
@@ -33,6 +40,8 @@ export const QUEUE_OF: Record<JobName, QueueName> = {
   [JOB.deliverBatch]: QUEUE.delivery,
   [JOB.deliverOne]: QUEUE.delivery,
   [JOB.pollSource]: QUEUE.ingest,
+  // A handful of emails now and then: the delivery queue's workers send them beside the alerts.
+  [JOB.notifyApprovers]: QUEUE.delivery,
 };
 
 const KEEP = { removeOnComplete: { age: 3600, count: 10000 }, removeOnFail: { age: 7 * 24 * 3600 } };
@@ -43,6 +52,7 @@ export const JOB_ID_PREFIX: Record<JobName, string> = {
   [JOB.deliverBatch]: 'batch',
   [JOB.deliverOne]: 'retry',
   [JOB.pollSource]: 'poll',
+  [JOB.notifyApprovers]: 'approval',
 };
 
 /** BullMQ's own retries of a job that threw (a crash, the database away) before it is left failed. */
@@ -52,6 +62,8 @@ const RETRIES: Record<JobName, { attempts: number; backoff: { type: 'exponential
   [JOB.deliverOne]: { attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
   // A poll that failed is not retried: the next one is at most pollSeconds away.
   [JOB.pollSource]: { attempts: 1, backoff: { type: 'exponential', delay: 1000 } },
+  // A mail server away for a while: about an hour of retries.
+  [JOB.notifyApprovers]: { attempts: 12, backoff: { type: 'exponential', delay: 1000 } },
 };
 
 /** The longest wait between two of BullMQ's attempts of a job (exponential: delay × 2^(attempt − 1)). */
@@ -85,6 +97,10 @@ export function jobOptions<N extends JobName>(name: N, data: JobData[N], delayMs
     case JOB.pollSource: {
       const { sourceId } = data as JobData['poll-source'];
       return { ...common, jobId: pollJobId(sourceId) };
+    }
+    case JOB.notifyApprovers: {
+      const { declarationId, asked, askedAt } = data as JobData['notify-approvers'];
+      return { ...common, jobId: `${JOB_ID_PREFIX[name]}.${declarationId}.${asked}.${Date.parse(askedAt)}` };
     }
     default:
       throw new Error(`no options for job ${String(name)}`);

@@ -1,8 +1,12 @@
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { areaOf, findArea } from '@tocsin/areas';
 import {
+  APPROVAL_STATES,
+  ApprovalState,
   Declaration,
+  DECLARATION_MODES,
   DECLARATION_STATUSES,
+  DeclarationMode,
   DeclarationStatus,
   DeclarationTranslations,
   PreviewedChange,
@@ -13,6 +17,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsBoolean,
   IsIn,
   IsOptional,
   IsString,
@@ -32,6 +37,9 @@ import {
 } from './declaration-languages.dto';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+/** The longest reason (urgent publication, rejection, cancellation) kept. */
+const REASON_LIMIT = 1000;
 
 export class PublishDeclarationDto {
   @ApiProperty({ example: 'kz-terror' }) @IsString() @Length(1, 40) scheme!: string;
@@ -116,14 +124,49 @@ export class PublishDeclarationDto {
   @IsOptional()
   @IsInstant()
   expiresAt?: string | null;
+
+  @ApiPropertyOptional({
+    enum: DECLARATION_MODES,
+    default: 'actual',
+    description:
+      'CAP status. An exercise or test never changes a level; it is announced as `threat_level.exercise` ' +
+      'only to webhook endpoints and subscriptions created with `exercises: true`.',
+  })
+  @IsOptional()
+  @IsIn(DECLARATION_MODES)
+  mode?: DeclarationMode;
+
+  @ApiPropertyOptional({
+    description:
+      "Admin keys only (a publisher's is a 403): publish at once although the scheme's approval covers this " +
+      'level; `urgentReason` is then required and kept in the audit log.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  urgent?: boolean;
+
+  @ApiPropertyOptional({ example: 'Attack under way in Almaty; no second officer reachable.' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Length(1, REASON_LIMIT)
+  urgentReason?: string;
 }
 
 export class CancelDeclarationDto {
   @ApiPropertyOptional({ example: 'Published for the wrong region.' })
   @IsOptional()
   @IsString()
-  @Length(1, 1000)
+  @Length(1, REASON_LIMIT)
   reason?: string;
+}
+
+export class RejectDeclarationDto {
+  @ApiProperty({ example: 'The threat is not confirmed by a second source.' })
+  @Transform(trim)
+  @IsString()
+  @Length(1, REASON_LIMIT)
+  reason!: string;
 }
 
 export class DeclarationQueryDto extends PageQuery {
@@ -138,6 +181,11 @@ export class DeclarationQueryDto extends PageQuery {
   status?: DeclarationStatus;
 
   @ApiPropertyOptional({ example: 'kz-terror' }) @IsOptional() @IsString() scheme?: string;
+
+  @ApiPropertyOptional({ enum: DECLARATION_MODES })
+  @IsOptional()
+  @IsIn(DECLARATION_MODES)
+  mode?: DeclarationMode;
 }
 
 export class DeclarationOriginDto {
@@ -148,10 +196,49 @@ export class DeclarationOriginDto {
   @ApiProperty({ description: "The CAP document's sent, as written." }) sent!: string;
 }
 
+export class KeyRefDto {
+  @ApiProperty({ example: 'key_0190d7e4-…' }) id!: string;
+  @ApiProperty({ example: 'duty officer' }) name!: string;
+}
+
+export class CancelRequestDto {
+  @ApiProperty() requestedAt!: string;
+  @ApiProperty({ type: KeyRefDto }) requestedBy!: KeyRefDto;
+  @ApiProperty({ type: String, nullable: true }) reason!: string | null;
+}
+
 @ApiExtraModels(DeclarationTranslationDto)
 export class DeclarationDto {
   @ApiProperty({ example: 'dcl_0190d7e4-…' }) id!: string;
-  @ApiProperty({ enum: DECLARATION_STATUSES }) status!: DeclarationStatus;
+  @ApiProperty({
+    enum: DECLARATION_STATUSES,
+    description:
+      '`pending_approval`: waits for a second key, announced and in force only once approved; ' +
+      '`rejected`: refused, never announced.',
+  })
+  status!: DeclarationStatus;
+  @ApiProperty({ enum: DECLARATION_MODES }) mode!: DeclarationMode;
+  @ApiProperty({
+    enum: APPROVAL_STATES,
+    nullable: true,
+    description:
+      "null: its scheme's approval did not cover it; urgent: an admin published it without approval.",
+  })
+  approval!: ApprovalState | null;
+  @ApiProperty({ type: KeyRefDto, nullable: true }) approvedBy!: KeyRefDto | null;
+  @ApiProperty({ type: KeyRefDto, nullable: true }) rejectedBy!: KeyRefDto | null;
+  @ApiProperty({ type: String, nullable: true, description: 'When it was approved or rejected.' })
+  decidedAt!: string | null;
+  @ApiProperty({ type: String, nullable: true }) rejectReason!: string | null;
+  @ApiProperty({ type: String, nullable: true }) urgentReason!: string | null;
+  @ApiProperty({
+    type: CancelRequestDto,
+    nullable: true,
+    description:
+      'A publisher’s cancellation of a declaration that needed approval, waiting for a second key ' +
+      '(`POST …/approve` carries it out, `POST …/reject` drops it); kept once carried out.',
+  })
+  cancelRequest!: CancelRequestDto | null;
   @ApiProperty() scheme!: string;
   @ApiProperty({ type: LevelDto }) level!: LevelDto;
   @ApiProperty({ type: [AreaDto] }) areas!: AreaDto[];
@@ -172,6 +259,12 @@ export class DeclarationDto {
   @ApiProperty({ type: String, nullable: true }) expiresAt!: string | null;
   @ApiProperty() createdAt!: string;
   @ApiProperty({ description: 'Name of the API key that published it.' }) createdBy!: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Id of the API key that published it (which may not approve it); an import’s source id.',
+  })
+  createdByKey!: string | null;
   @ApiProperty({ type: String, nullable: true }) cancelledAt!: string | null;
   @ApiProperty({ type: String, nullable: true }) cancelledBy!: string | null;
   @ApiProperty({ type: String, nullable: true }) cancelReason!: string | null;
@@ -189,9 +282,24 @@ export class DeclarationListDto {
 }
 
 export function renderDeclaration(d: Declaration): DeclarationDto {
+  const decider = d.decidedBy ? { id: d.decidedBy.id, name: d.decidedBy.name } : null;
   return {
     id: d.id,
     status: d.status,
+    mode: d.mode ?? 'actual',
+    approval: d.approval ?? null,
+    approvedBy: d.approval === 'approved' ? decider : null,
+    rejectedBy: d.approval === 'rejected' ? decider : null,
+    decidedAt: d.decidedAt?.toISOString() ?? null,
+    rejectReason: d.rejectReason ?? null,
+    urgentReason: d.urgentReason ?? null,
+    cancelRequest: d.cancelRequest
+      ? {
+          requestedAt: d.cancelRequest.requestedAt.toISOString(),
+          requestedBy: { id: d.cancelRequest.requestedBy.id, name: d.cancelRequest.requestedBy.name },
+          reason: d.cancelRequest.reason,
+        }
+      : null,
     scheme: d.schemeId,
     level: d.level,
     areas: d.areaCodes.map(areaOf),
@@ -206,6 +314,7 @@ export function renderDeclaration(d: Declaration): DeclarationDto {
     expiresAt: d.expiresAt?.toISOString() ?? null,
     createdAt: d.createdAt.toISOString(),
     createdBy: d.createdBy,
+    createdByKey: d.createdByKey ?? null,
     cancelledAt: d.cancelledAt?.toISOString() ?? null,
     cancelledBy: d.cancelledBy,
     cancelReason: d.cancelReason,

@@ -8,8 +8,19 @@ import {
   Param,
   Post,
   Query,
+  Res,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiOkResponse,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { Caller, Principal, RequireRole } from '@tocsin/auth';
 import { DeclarationsService, PublishRequest } from '@tocsin/declarations';
 import { IngestService } from '@tocsin/ingest';
@@ -22,11 +33,12 @@ import {
   DeclarationListDto,
   DeclarationQueryDto,
   PublishDeclarationDto,
+  RejectDeclarationDto,
   renderDeclaration,
   renderPreview,
 } from './declaration.dto';
 
-const actorOf = (caller: Principal) => ({ id: caller.keyId, name: caller.name });
+const actorOf = (caller: Principal) => ({ id: caller.keyId, name: caller.name, role: caller.role });
 const requestOf = (body: PublishDeclarationDto): PublishRequest => ({
   ...body,
   effectiveAt: body.effectiveAt ? toInstant(body.effectiveAt) : null,
@@ -44,7 +56,13 @@ export class DeclarationsController {
   @Post()
   @RequireRole('publisher', 'admin')
   @ApiBearerAuth()
-  @ApiCreatedResponse({ type: DeclarationDto, description: 'Published, scheduled, or recorded as history.' })
+  @ApiCreatedResponse({
+    type: DeclarationDto,
+    description:
+      "Published, scheduled, or recorded as history; `pending_approval` (nothing announced) when its scheme's " +
+      'approval covers its level, until another key approves it.',
+  })
+  @ApiForbiddenResponse({ description: '`urgent` from a key that is not an admin.' })
   async publish(@Body() body: PublishDeclarationDto, @Caller() caller: Principal): Promise<DeclarationDto> {
     return renderDeclaration(await this.declarations.publish(requestOf(body), actorOf(caller)));
   }
@@ -70,7 +88,13 @@ export class DeclarationsController {
     return page(
       query,
       (window) =>
-        this.declarations.list({ ...window, area: query.area, status: query.status, scheme: query.scheme }),
+        this.declarations.list({
+          ...window,
+          area: query.area,
+          status: query.status,
+          scheme: query.scheme,
+          mode: query.mode,
+        }),
       renderDeclaration,
     );
   }
@@ -97,12 +121,62 @@ export class DeclarationsController {
   @HttpCode(200)
   @RequireRole('publisher', 'admin')
   @ApiBearerAuth()
-  @ApiOkResponse({ type: DeclarationDto, description: 'Cancels a scheduled or active declaration.' })
+  @ApiOkResponse({
+    type: DeclarationDto,
+    description:
+      'Cancels a scheduled, active or pending declaration (an admin’s cancel is carried out at once).',
+  })
+  @ApiAcceptedResponse({
+    type: DeclarationDto,
+    description:
+      'A publisher cancelling a declaration that needed approval: the cancellation waits, in ' +
+      '`cancelRequest`, until another publisher or admin key approves it (`POST …/approve`); nothing changes until then.',
+  })
   async cancel(
     @Param('id') id: string,
     @Body() body: CancelDeclarationDto,
     @Caller() caller: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<DeclarationDto> {
-    return renderDeclaration(await this.declarations.cancel(id, actorOf(caller), body.reason ?? null));
+    const declaration = await this.declarations.cancel(id, actorOf(caller), body.reason ?? null);
+    if (declaration.cancelledAt === null && declaration.cancelRequest) reply.status(202);
+    return renderDeclaration(declaration);
+  }
+
+  @Post(':id/approve')
+  @HttpCode(200)
+  @RequireRole('publisher', 'admin')
+  @ApiBearerAuth()
+  @ApiOkResponse({
+    type: DeclarationDto,
+    description:
+      'Approves what awaits a second key: a `pending_approval` declaration becomes scheduled or active as its ' +
+      'times say and is announced now (a start that passed while it waited becomes now); a pending ' +
+      '`cancelRequest` is carried out.',
+  })
+  @ApiForbiddenResponse({ description: 'The key that asked (its publisher, or who asked to cancel it).' })
+  @ApiConflictResponse({ description: 'Nothing of it awaits approval, or it expired while it waited.' })
+  async approve(@Param('id') id: string, @Caller() caller: Principal): Promise<DeclarationDto> {
+    return renderDeclaration(await this.declarations.approve(id, actorOf(caller)));
+  }
+
+  @Post(':id/reject')
+  @HttpCode(200)
+  @RequireRole('publisher', 'admin')
+  @ApiBearerAuth()
+  @ApiOkResponse({
+    type: DeclarationDto,
+    description:
+      'Rejects what awaits a second key: a `pending_approval` declaration becomes `rejected` and is never ' +
+      'announced; a pending `cancelRequest` is dropped.',
+  })
+  @ApiForbiddenResponse({ description: 'The key that asked.' })
+  @ApiConflictResponse({ description: 'Nothing of it awaits approval.' })
+  async reject(
+    @Param('id') id: string,
+    @Body() body: RejectDeclarationDto,
+    @Caller() caller: Principal,
+  ): Promise<DeclarationDto> {
+    return renderDeclaration(await this.declarations.reject(id, actorOf(caller), body.reason));
   }
 }
