@@ -291,6 +291,7 @@ describe('four-eyes approval and declaration modes over HTTP', () => {
   it('lets an admin publish urgently, at once and audited with the reason; a publisher may not', async () => {
     const before = await declarationCount();
     expectProblem(await publish(officerA, { areas: ['KZ-71'], urgent: true, urgentReason: 'Now.' }), 403);
+    expectProblem(await publish(officerA, { areas: ['KZ-71'], urgent: true }), 403);
     expectProblem(await publish(ADMIN_KEY, { areas: ['KZ-71'], urgent: true }), 400);
     expectProblem(await publish(ADMIN_KEY, { areas: ['KZ-71'], urgentReason: 'Without urgent.' }), 400);
     expectProblem(

@@ -473,13 +473,14 @@ export class DeclarationsService {
     }
     const urgent = request.urgent === true;
     const urgentReason = request.urgentReason?.trim() || null;
+    // The role first: a publisher may not publish urgently, whatever its reason.
+    if (urgent && actor && actor.role !== 'admin') {
+      throw new ForbiddenException('Only an admin key may publish urgently, without approval.');
+    }
     if (urgent && !urgentReason)
       throw new BadRequestException('urgentReason is required when urgent is true.');
     if (!urgent && urgentReason)
       throw new BadRequestException('urgentReason is only for an urgent publication.');
-    if (urgent && actor && actor.role !== 'admin') {
-      throw new ForbiddenException('Only an admin key may publish urgently, without approval.');
-    }
     const declaration: NewDeclaration = {
       schemeId: scheme.id,
       levelCode: level.code,
