@@ -629,3 +629,104 @@ describe('the audit log of what Tocsin does on its own', () => {
     expect(shown.body).toMatchObject({ enabled: false, disabledReason: entry.details.disabledReason });
   });
 });
+
+describe('the audit log of schemes and declarations (four eyes)', () => {
+  let test: TestApp;
+  const keys: Record<string, string> = {};
+  const actors: Record<string, { keyId: string; name: string; role: string }> = {};
+  const ids: Record<string, string> = {};
+  const declaration = (overrides: Record<string, unknown> = {}) => ({
+    scheme: 'kz-terror',
+    level: 'red',
+    areas: ['KZ-75'],
+    headline: 'Critical (red) terrorism threat level',
+    summary: 'Repeat attacks are possible.',
+    authority: 'Anti-Terrorist Centre',
+    ...overrides,
+  });
+
+  beforeAll(async () => {
+    test = await startTestApp('pglite', {}, 'api');
+    keys.a = await createKey(test, 'publisher', 'officer A');
+    keys.b = await createKey(test, 'publisher', 'officer B');
+    for (const [name, key] of [
+      ['admin', ADMIN_KEY],
+      ['a', keys.a],
+      ['b', keys.b],
+    ]) {
+      const { body } = await test.http.get('/v1/api-keys/me').set(test.as(key)).expect(200);
+      actors[name] = { keyId: body.id, name: body.name, role: body.role };
+    }
+    await test.http
+      .patch('/v1/schemes/kz-terror')
+      .set(test.as())
+      .send({ approval: { minRank: 3 } })
+      .expect(200);
+    const approved = await test.http
+      .post('/v1/declarations')
+      .set(test.as(keys.a))
+      .send(declaration())
+      .expect(201);
+    ids.approved = approved.body.id;
+    await test.http.post(`/v1/declarations/${ids.approved}/approve`).set(test.as(keys.b)).send().expect(200);
+    const rejected = await test.http
+      .post('/v1/declarations')
+      .set(test.as(keys.a))
+      .send(declaration({ areas: ['KZ-71'] }))
+      .expect(201);
+    ids.rejected = rejected.body.id;
+    await test.http
+      .post(`/v1/declarations/${ids.rejected}/reject`)
+      .set(test.as(keys.b))
+      .send({ reason: 'Not confirmed.' })
+      .expect(200);
+    const urgent = await test.http
+      .post('/v1/declarations')
+      .set(test.as())
+      .send(declaration({ areas: ['KZ-79'], urgent: true, urgentReason: 'Attack under way.' }))
+      .expect(201);
+    ids.urgent = urgent.body.id;
+    await test.http
+      .post(`/v1/declarations/${ids.urgent}/cancel`)
+      .set(test.as())
+      .send({ reason: 'All clear.' })
+      .expect(200);
+  });
+  afterAll(() => test?.close());
+
+  const audit = async (query: string): Promise<Entry[]> =>
+    (await test.http.get(`/v1/audit?limit=200&${query}`).set(test.as()).expect(200)).body.items;
+
+  it('lists each act on a declaration with who did it, newest first', async () => {
+    const entries = await audit('targetType=declaration');
+    expect(entries.map((e) => [e.action, e.actor.name, e.target.id])).toEqual([
+      ['declaration.cancelled', actors.admin.name, ids.urgent],
+      ['declaration.published_urgent', actors.admin.name, ids.urgent],
+      ['declaration.rejected', 'officer B', ids.rejected],
+      ['declaration.published', 'officer A', ids.rejected],
+      ['declaration.approved', 'officer B', ids.approved],
+      ['declaration.published', 'officer A', ids.approved],
+    ]);
+    expect(entries[2].actor).toEqual(actors.b);
+    expect(entries[1].details).toMatchObject({ urgentReason: 'Attack under way.' });
+    expect(entries[2].details).toMatchObject({ reason: 'Not confirmed.' });
+  });
+
+  it('filters declaration acts by actor and action, and lists the scheme change', async () => {
+    expect((await audit(`actor=${actors.b.keyId}`)).map((e) => e.action)).toEqual([
+      'declaration.rejected',
+      'declaration.approved',
+    ]);
+    expect((await audit('action=declaration.published')).map((e) => e.target.id)).toEqual([
+      ids.rejected,
+      ids.approved,
+    ]);
+    const [scheme] = await audit('targetType=scheme');
+    expect(scheme).toMatchObject({
+      action: 'scheme.updated',
+      actor: actors.admin,
+      target: { type: 'scheme', id: 'kz-terror' },
+    });
+    expect(JSON.stringify(scheme.details)).toContain('"minRank":3');
+  });
+});
