@@ -91,7 +91,7 @@ export interface Declaration {
   /** null when none was needed; absent on an older server. */
   approval?: 'pending' | 'approved' | 'rejected' | 'urgent' | null;
   /** The id of the key that published it, where the server says. */
-  createdByKey?: string;
+  createdByKey?: string | null;
   rejectReason?: string | null;
   scheme: string;
   level: Level;

@@ -69,6 +69,28 @@ describe('EmailChannel', () => {
     });
   });
 
+  it('marks the alert of an exercise or a test in its subject and first line, in the subscriber’s language', async () => {
+    const event = levelChangedEvent('evt_x');
+    const exercise = {
+      ...event,
+      type: 'threat_level.exercise' as const,
+      data: { ...event.data, declaration: { ...event.data.declaration, mode: 'exercise' as const } },
+    };
+    const test = {
+      ...exercise,
+      data: { ...exercise.data, declaration: { ...exercise.data.declaration, mode: 'test' as const } },
+    };
+    await channel.send({ ...emailDelivery('dlv_1'), payload: exercise });
+    await channel.send({ ...emailDelivery('dlv_2', { language: 'ru' }), payload: test });
+
+    expect(sent.map((m) => m.subject)).toEqual([
+      '[EXERCISE] Kazakhstan — terrorism threat level CRITICAL (red)',
+      '[TEST] Казахстан — уровень террористической опасности: критический (красный)',
+    ]);
+    expect(sent[0].text).toMatch(/^This is an EXERCISE\. No threat level has changed;/);
+    expect(sent[1].text).toMatch(/^Это ТЕСТ\. Уровень угрозы не изменился;/);
+  });
+
   it('reads the scheme once for the rows of one batch, and again for another batch', async () => {
     await Promise.all([channel.send(emailDelivery('dlv_1')), channel.send(emailDelivery('dlv_2'))]);
     const nextBatch = { ...emailDelivery('dlv_3'), payload: levelChangedEvent('evt_1') };

@@ -40,6 +40,7 @@ describe('publishedBy', () => {
   it('falls back to the key’s name on a server that gives no key id', () => {
     expect(publishedBy(pending(), session('key_b', 'duty desk'))).toBe(true);
     expect(publishedBy(pending(), session('key_b', 'night desk'))).toBe(false);
+    expect(publishedBy(pending({ createdByKey: null }), session('key_b', 'duty desk'))).toBe(true);
   });
 });
 
