@@ -346,6 +346,14 @@ describe('four-eyes approval and declaration modes over HTTP', () => {
     });
     expectProblem(await cancel(officerB, id), 409);
     expect(await levelOf('KZ-10')).toEqual({ code: 'red', declarationId: id });
+    const awaiting = await test.http.get('/v1/declarations').query({ awaitingApproval: 'true' }).expect(200);
+    expect(awaiting.body.items.map((d: { id: string }) => d.id)).toContain(id);
+    expect(
+      awaiting.body.items.every(
+        (d: { status: string; cancelRequest: unknown }) =>
+          d.status === 'pending_approval' || d.cancelRequest !== null,
+      ),
+    ).toBe(true);
     await stillAfter(
       QUIET_MS,
       () => payloadsFor(id).filter((p) => p.data.cause === 'cancelled'),
@@ -369,6 +377,8 @@ describe('four-eyes approval and declaration modes over HTTP', () => {
       ['KZ-10', 'red', null],
     ]);
     expect(await levelOf('KZ-10')).toBeNull();
+    const after = await test.http.get('/v1/declarations').query({ awaitingApproval: 'true' }).expect(200);
+    expect(after.body.items.map((d: { id: string }) => d.id)).not.toContain(id);
     expect((await auditOf(id, 'declaration.cancelled'))[0].details).toMatchObject({
       requestedBy: 'officer A',
       approvedBy: 'officer B',
@@ -463,5 +473,6 @@ describe('four-eyes approval and declaration modes over HTTP', () => {
     expectProblem(await reject(officerB, 'dcl_00000000-0000-7000-8000-000000000000'), 404);
     expectProblem(await test.http.get('/v1/declarations').query({ status: 'waiting' }), 400);
     expectProblem(await test.http.get('/v1/declarations').query({ mode: 'drill' }), 400);
+    expectProblem(await test.http.get('/v1/declarations').query({ awaitingApproval: 'yes' }), 400);
   });
 });

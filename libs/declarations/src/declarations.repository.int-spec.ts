@@ -490,7 +490,11 @@ describe.each(DATABASE_DRIVERS)('DeclarationsRepository, approval and modes, on 
       cancelledAt: null,
       cancelRequest: { requestedAt: now, requestedBy: actor, reason: 'All clear.' },
     });
+    const awaiting = async () =>
+      (await repository.findMany({ awaitingApproval: true, limit: 10 }, now)).map((d) => d.id).sort();
+    expect(await awaiting()).toEqual(['d-pending', 'd-urgent']);
     await repository.inLevelWriteTransaction((tx) => repository.clearCancelRequest(tx, 'd-urgent'));
     expect((await repository.findById('d-urgent', now))?.cancelRequest).toBeNull();
+    expect(await awaiting()).toEqual(['d-pending']);
   });
 });

@@ -34,6 +34,8 @@ export interface DeclarationFilter extends KeysetWindow {
   status?: DeclarationStatus;
   schemeId?: string;
   mode?: DeclarationMode;
+  /** Only those awaiting a second key: a pending publication or a pending cancel request. */
+  awaitingApproval?: boolean;
 }
 
 /** Which (area, scheme) pairs a timeline query covers. */
@@ -338,6 +340,13 @@ export class DeclarationsRepository {
       );
     }
     if (filter.mode) conditions.push(sql`d.mode = ${filter.mode}`);
+    // As declarations_pending_approval_idx's predicate, so that index serves it.
+    if (filter.awaitingApproval) {
+      conditions.push(
+        sql`(d.approval = 'pending' or d.cancel_requested_at is not null) and d.cancelled_at is null
+          and d.approval is distinct from 'rejected'`,
+      );
+    }
     if (filter.after) conditions.push(byCreation.after(filter.after));
     const where = conditions.length ? sql`where ${sql.join(conditions, sql` and `)}` : sql``;
     const statusFilter = filter.status ? sql`where x.status = ${filter.status}` : sql``;

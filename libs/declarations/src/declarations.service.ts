@@ -88,6 +88,8 @@ export interface DeclarationQuery extends KeysetWindow {
   status?: DeclarationStatus;
   scheme?: string;
   mode?: DeclarationMode;
+  /** Only what awaits a second key: pending publications and pending cancel requests. */
+  awaitingApproval?: boolean;
 }
 
 @Injectable()
@@ -427,6 +429,7 @@ export class DeclarationsService {
         status: query.status,
         schemeId: query.scheme,
         mode: query.mode,
+        awaitingApproval: query.awaitingApproval,
         after: query.after,
         limit: query.limit,
       },

@@ -186,6 +186,16 @@ export class DeclarationQueryDto extends PageQuery {
   @IsOptional()
   @IsIn(DECLARATION_MODES)
   mode?: DeclarationMode;
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    description:
+      'true: only what awaits a second key — `pending_approval` declarations and those with a pending ' +
+      '`cancelRequest` (the approvers’ list).',
+  })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: 'awaitingApproval must be true or false' })
+  awaitingApproval?: boolean;
 }
 
 export class DeclarationOriginDto {

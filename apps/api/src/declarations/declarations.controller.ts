@@ -94,6 +94,7 @@ export class DeclarationsController {
           status: query.status,
           scheme: query.scheme,
           mode: query.mode,
+          awaitingApproval: query.awaitingApproval,
         }),
       renderDeclaration,
     );
