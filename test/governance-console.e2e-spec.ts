@@ -212,6 +212,54 @@ describe('governance in the console, in Chromium', () => {
     expect((await levelsOf('KZ-71')).filter((l) => l.declarationId === id)).toEqual([]);
   });
 
+  it('A’s cancel of an approved red waits for B under Pending approval, and B’s approval ends it', async () => {
+    const headline = 'Critical level in Pavlodar';
+    const published = await publishAs(keyA, { areas: ['KZ-55'], headline });
+    const id = published.body.id as string;
+    await test.http.post(`/v1/declarations/${id}/approve`).set(test.as(keyB)).send({}).expect(200);
+
+    const a = await consoleAs(keyA, 'declarations');
+    const inForce = a.locator(`article[data-declaration="${id}"]`);
+    await inForce.waitFor();
+    await inForce.getByRole('button', { name: `Cancel “${headline}”…` }).click();
+    const dialog = a.getByRole('dialog', { name: `Cancel “${headline}”?` });
+    await dialog.getByLabel('Reason (optional, kept in the record)').fill('The threat has passed.');
+    await dialog.getByRole('button', { name: 'Cancel the declaration' }).click();
+    await a
+      .getByText(
+        `The cancellation of “${headline}” waits for another publisher to approve it; it stays in force until then.`,
+      )
+      .waitFor();
+    expect(await inForce.count()).toBe(1);
+    const asked = (await test.http.get(`/v1/declarations/${id}`).set(test.as(keyA)).expect(200)).body;
+    expect(asked).toMatchObject({
+      status: 'active',
+      cancelledAt: null,
+      cancelRequest: { reason: 'The threat has passed.' },
+    });
+
+    await a.getByRole('link', { name: 'Pending approval' }).click();
+    const own = a.locator(`article[data-declaration="${id}"]`);
+    await own.waitFor();
+    expect(await own.getAttribute('data-awaiting')).toBe('cancellation');
+    expect(await own.locator('.approval-waiting').textContent()).toBe(
+      'You asked for this cancellation: it is waiting for another approver.',
+    );
+    expect(await own.getByRole('button', { name: /^Approve/ }).count()).toBe(0);
+
+    const b = await consoleAs(keyB, 'approvals');
+    const card = b.locator(`article[data-declaration="${id}"]`);
+    await card.waitFor();
+    expect(await card.locator('.asked-by').textContent()).toMatch(/^Cancellation asked by desk A, /);
+    expect(await card.locator('.cancel-reason').textContent()).toBe('Reason: The threat has passed.');
+    await card.getByRole('button', { name: `Approve the cancellation of “${headline}”` }).click();
+    await b.getByText(`“${headline}” is cancelled.`).waitFor();
+    expect(await card.count()).toBe(0);
+    expect((await test.http.get(`/v1/declarations/${id}`).set(test.as(keyB)).expect(200)).body.status).toBe(
+      'cancelled',
+    );
+  });
+
   it('an admin’s urgent red goes at once with its reason, and the form asks for the reason first', async () => {
     const admin = await consoleAs(ADMIN_KEY, 'publish');
     await admin.getByRole('heading', { name: 'Publish a declaration' }).waitFor();

@@ -93,6 +93,9 @@ export interface Declaration {
   /** The id of the key that published it, where the server says. */
   createdByKey?: string | null;
   rejectReason?: string | null;
+  cancelledAt?: string | null;
+  /** A publisher's cancellation of a declaration that needed approval, waiting for a second key. */
+  cancelRequest?: CancelRequest | null;
   scheme: string;
   level: Level;
   areas: Area[];
@@ -107,6 +110,12 @@ export interface Declaration {
   createdBy: string;
   /** Where an imported declaration came from; null (or absent, on an older server) for a typed one. */
   origin?: DeclarationOrigin | null;
+}
+
+export interface CancelRequest {
+  requestedAt: string;
+  requestedBy: { id: string; name: string };
+  reason: string | null;
 }
 
 /** The CAP document an imported declaration was made from (DESIGN.md §5.3). */

@@ -1,5 +1,5 @@
 import type { Declaration } from '../api';
-import { previewRequestOf, publishedBy } from './approval-rules';
+import { askedBy, awaitedDecision, previewRequestOf, publishedBy } from './approval-rules';
 
 const NOW = new Date('2026-12-03T10:00:00Z');
 const KAZAKHSTAN = { code: 'KZ', name: 'Kazakhstan', type: 'country' as const, parent: null };
@@ -41,6 +41,38 @@ describe('publishedBy', () => {
     expect(publishedBy(pending(), session('key_b', 'duty desk'))).toBe(true);
     expect(publishedBy(pending(), session('key_b', 'night desk'))).toBe(false);
     expect(publishedBy(pending({ createdByKey: null }), session('key_b', 'duty desk'))).toBe(true);
+  });
+});
+
+const REQUEST = {
+  requestedAt: '2026-12-03T09:30:00Z',
+  requestedBy: { id: 'key_c', name: 'night desk' },
+  reason: 'Threat passed.',
+};
+
+describe('awaitedDecision', () => {
+  it('is the publication of a pending declaration, the cancellation of one with a request not carried out', () => {
+    expect(awaitedDecision(pending())).toBe('publication');
+    expect(
+      awaitedDecision(
+        pending({ status: 'active', approval: 'approved', cancelRequest: REQUEST, cancelledAt: null }),
+      ),
+    ).toBe('cancellation');
+    expect(
+      awaitedDecision(
+        pending({ status: 'cancelled', cancelRequest: REQUEST, cancelledAt: '2026-12-03T09:40:00Z' }),
+      ),
+    ).toBeNull();
+    expect(awaitedDecision(pending({ status: 'active', approval: 'approved' }))).toBeNull();
+  });
+});
+
+describe('askedBy', () => {
+  it('is the publisher for a publication, whoever asked for a cancellation', () => {
+    const cancelling = pending({ status: 'active', createdByKey: 'key_a', cancelRequest: REQUEST });
+    expect(askedBy(cancelling, session('key_c', 'x'))).toBe(true);
+    expect(askedBy(cancelling, session('key_a', 'x'))).toBe(false);
+    expect(askedBy(pending({ createdByKey: 'key_a' }), session('key_a', 'x'))).toBe(true);
   });
 });
 

@@ -3,6 +3,23 @@
 import type { Declaration, DeclarationBody } from '../api';
 import type { Session } from './session';
 
+/** What a declaration on the approvers' list waits for: its publication, or a publisher's cancellation of it. */
+export type AwaitedDecision = 'publication' | 'cancellation';
+
+export function awaitedDecision(
+  d: Pick<Declaration, 'status' | 'cancelRequest' | 'cancelledAt'>,
+): AwaitedDecision | null {
+  if (d.status === 'pending_approval') return 'publication';
+  return d.cancelRequest && !d.cancelledAt ? 'cancellation' : null;
+}
+
+/** Whether `session` asked for what `d` waits for: its publication, or its cancellation. */
+export function askedBy(d: Declaration, session: Session): boolean {
+  return awaitedDecision(d) === 'cancellation'
+    ? d.cancelRequest!.requestedBy.id === session.caller.id
+    : publishedBy(d, session);
+}
+
 /** Whether `session` published `d`: by key id where the server gives it, else by the key's name. */
 export function publishedBy(d: Pick<Declaration, 'createdBy' | 'createdByKey'>, session: Session): boolean {
   return d.createdByKey ? d.createdByKey === session.caller.id : d.createdBy === session.caller.name;

@@ -1,6 +1,7 @@
-// Declarations waiting for a second key (DESIGN.md §5.4): each with who published it, when, and the reach it
-// would have now (POST /v1/declarations/preview), and Approve / Reject for every publisher or admin but the
-// one who published it, whom the server would refuse (403) anyway.
+// What waits for a second key (DESIGN.md §5.4): declarations pending approval, each with who published it,
+// when, and the reach it would have now (POST /v1/declarations/preview), and publishers' cancellations of
+// declarations that needed approval, with who asked and why. Approve / Reject for every publisher or admin but
+// the one who asked, whom the server would refuse (403) anyway.
 
 import { api, ApiError, Declaration, listSchemes, Page, Preview } from '../api';
 import { h, time } from '../dom';
@@ -8,7 +9,7 @@ import { t, tNodes } from '../i18n';
 import { levelChip } from '../level-chip';
 import { areaName, declarationText } from '../localised';
 import { changeDirection, declarationCard } from '../pages/country';
-import { previewRequestOf, publishedBy } from './approval-rules';
+import { askedBy, awaitedDecision, previewRequestOf } from './approval-rules';
 import type { Session } from './session';
 
 export async function approvalsScreen(session: Session): Promise<HTMLElement> {
@@ -22,7 +23,7 @@ export async function approvalsScreen(session: Session): Promise<HTMLElement> {
     const n = list.childElementCount;
     count.textContent = n ? t('web.approvals.count', { count: n }) : t('web.approvals.none');
   };
-  const page = await api<Page<Declaration>>('/v1/declarations?status=pending_approval&limit=100', {
+  const page = await api<Page<Declaration>>('/v1/declarations?awaitingApproval=true&limit=100', {
     key: session.key,
   });
   const done = (card: HTMLElement, message: string) => {
@@ -31,7 +32,8 @@ export async function approvalsScreen(session: Session): Promise<HTMLElement> {
     status.textContent = message;
     heading.focus();
   };
-  list.append(...(await Promise.all(page.items.map((d) => pendingCard(session, d, status, done)))));
+  const awaiting = page.items.filter((d) => awaitedDecision(d) !== null);
+  list.append(...(await Promise.all(awaiting.map((d) => pendingCard(session, d, status, done)))));
   recount();
   return h('div', {}, heading, h('p', { class: 'lead' }, t('web.approvals.lead')), count, status, list);
 }
@@ -43,23 +45,54 @@ async function pendingCard(
   done: (card: HTMLElement, message: string) => void,
 ): Promise<HTMLElement> {
   const card = declarationCard(d);
-  card.append(
-    h(
-      'p',
-      { class: 'meta asked-by' },
-      ...tNodes('web.approvals.asked', { name: d.createdBy, time: time(d.createdAt) }),
-    ),
-    await reachOf(session, d),
-  );
-  if (publishedBy(d, session)) {
-    card.append(h('p', { class: 'approval-waiting' }, t('web.approvals.waiting')));
+  const cancellation = awaitedDecision(d) === 'cancellation';
+  card.dataset.awaiting = cancellation ? 'cancellation' : 'publication';
+  if (cancellation) {
+    const request = d.cancelRequest!;
+    card.append(
+      h(
+        'p',
+        { class: 'meta asked-by' },
+        ...tNodes('web.approvals.cancelAsked', {
+          name: request.requestedBy.name,
+          time: time(request.requestedAt),
+        }),
+      ),
+      ...(request.reason
+        ? [h('p', { class: 'cancel-reason' }, t('web.approvals.cancelReason', { reason: request.reason }))]
+        : []),
+      h('p', { class: 'reach' }, t('web.console.cancel.consequence')),
+    );
+  } else {
+    card.append(
+      h(
+        'p',
+        { class: 'meta asked-by' },
+        ...tNodes('web.approvals.asked', { name: d.createdBy, time: time(d.createdAt) }),
+      ),
+      await reachOf(session, d),
+    );
+  }
+  if (askedBy(d, session)) {
+    card.append(
+      h(
+        'p',
+        { class: 'approval-waiting' },
+        t(cancellation ? 'web.approvals.cancelWaiting' : 'web.approvals.waiting'),
+      ),
+    );
     return card;
   }
   const headline = declarationText(d).headline;
   const approve = h(
     'button',
-    { type: 'button', 'aria-label': t('web.approvals.approveLabel', { headline }) },
-    t('web.approvals.approve'),
+    {
+      type: 'button',
+      'aria-label': t(cancellation ? 'web.approvals.approveCancelLabel' : 'web.approvals.approveLabel', {
+        headline,
+      }),
+    },
+    t(cancellation ? 'web.approvals.approveCancel' : 'web.approvals.approve'),
   );
   approve.addEventListener('click', async () => {
     approve.disabled = true;
@@ -71,9 +104,11 @@ async function pendingCard(
       });
       done(
         card,
-        decided.status === 'scheduled'
-          ? t('web.approvals.approvedScheduled', { headline })
-          : t('web.approvals.approved', { headline }),
+        cancellation
+          ? t('web.console.cancel.done', { headline })
+          : decided.status === 'scheduled'
+            ? t('web.approvals.approvedScheduled', { headline })
+            : t('web.approvals.approved', { headline }),
       );
     } catch (error) {
       approve.disabled = false;
@@ -81,7 +116,12 @@ async function pendingCard(
     }
   });
   card.append(
-    h('div', { class: 'approval-actions' }, approve, rejectControl(session, d, headline, card, status, done)),
+    h(
+      'div',
+      { class: 'approval-actions' },
+      approve,
+      rejectControl(session, d, headline, cancellation, card, status, done),
+    ),
   );
   return card;
 }
@@ -140,6 +180,7 @@ function rejectControl(
   session: Session,
   d: Declaration,
   headline: string,
+  cancellation: boolean,
   card: HTMLElement,
   status: HTMLElement,
   done: (card: HTMLElement, message: string) => void,
@@ -153,15 +194,30 @@ function rejectControl(
     'aria-describedby': `${reasonId}-error`,
   });
   const reasonError = h('p', { class: 'field-error', id: `${reasonId}-error`, role: 'alert' });
-  const confirm = h('button', { type: 'submit', class: 'danger' }, t('web.approvals.rejectConfirm'));
+  const words = cancellation
+    ? {
+        question: 'web.approvals.rejectCancelQuestion',
+        consequence: 'web.approvals.rejectCancelConsequence',
+        confirm: 'web.approvals.rejectCancelConfirm',
+        open: 'web.approvals.rejectCancelLabel',
+        done: 'web.approvals.cancelRejected',
+      }
+    : {
+        question: 'web.approvals.rejectQuestion',
+        consequence: 'web.approvals.rejectConsequence',
+        confirm: 'web.approvals.rejectConfirm',
+        open: 'web.approvals.rejectLabel',
+        done: 'web.approvals.rejected',
+      };
+  const confirm = h('button', { type: 'submit', class: 'danger' }, t(words.confirm));
   const dialog = h(
     'dialog',
     { 'aria-labelledby': `reject-title-${d.id}` },
     h(
       'form',
       { method: 'dialog', class: 'stack', novalidate: true },
-      h('h3', { id: `reject-title-${d.id}` }, t('web.approvals.rejectQuestion', { headline })),
-      h('p', {}, t('web.approvals.rejectConsequence')),
+      h('h3', { id: `reject-title-${d.id}` }, t(words.question, { headline })),
+      h('p', {}, t(words.consequence)),
       h('label', { for: reasonId }, t('web.approvals.rejectReason')),
       reason,
       reasonError,
@@ -182,7 +238,7 @@ function rejectControl(
     {
       type: 'button',
       class: 'secondary',
-      'aria-label': t('web.approvals.rejectLabel', { headline }),
+      'aria-label': t(words.open, { headline }),
       onclick: () => dialog.showModal(),
     },
     t('web.approvals.reject'),
@@ -204,7 +260,7 @@ function rejectControl(
         key: session.key,
       });
       dialog.close();
-      done(card, t('web.approvals.rejected', { headline }));
+      done(card, t(words.done, { headline }));
     } catch (error) {
       confirm.disabled = false;
       dialog.close();

@@ -87,12 +87,18 @@ function cancelControl(
     event.preventDefault();
     confirm.disabled = true;
     try {
-      await api(`/v1/declarations/${d.id}/cancel`, {
+      const after = await api<Declaration>(`/v1/declarations/${d.id}/cancel`, {
         method: 'POST',
         body: reason.value.trim() ? { reason: reason.value.trim() } : {},
         key: session.key,
       });
       dialog.close();
+      // A publisher's cancel of one that needed approval is a request (202): it stays in force meanwhile.
+      if (after && !after.cancelledAt && after.cancelRequest) {
+        status.textContent = t('web.console.cancel.requested', { headline });
+        open.disabled = true;
+        return;
+      }
       card.remove();
       status.textContent = t('web.console.cancel.done', { headline });
     } catch (error) {
