@@ -195,6 +195,29 @@ describe('governance: exercises and tests reach only who opted in, marked, and c
     expect(textsOf(cap.text, 'status')).toEqual(['Actual']);
   });
 
+  it('renders a declaration waiting for approval as a valid CAP Draft, sends it to nobody and leaves it out of the feed', async () => {
+    await test.http
+      .patch('/v1/schemes/travel-advisory')
+      .set(test.as())
+      .send({ approval: { minRank: 4 } })
+      .expect(200);
+    const pending = await publish({ areas: ['TJ'], scheme: 'travel-advisory', level: '4' }).expect(201);
+    const id = pending.body.id as string;
+    expect(pending.body.status).toBe('pending_approval');
+    const cap = await test.http.get(`/v1/declarations/${id}/cap`).set(test.as(publisher));
+    expect(cap.status).toBe(200);
+    expect(await capSchemaProblems(cap.text, '1.2')).toEqual([]);
+    expect(textsOf(cap.text, 'status')).toEqual(['Draft']);
+    const feed = await test.http.get('/v1/feeds/declarations.atom?area=TJ').expect(200);
+    expect(feed.text).not.toContain(`declarations/${id}`);
+    await stillAfter(
+      1000,
+      () => receiptsOf('/drills', id).length + receiptsOf('/public', id).length,
+      (n) => n === 0,
+      { what: 'nothing of the pending declaration sent' },
+    );
+  });
+
   it('sends an actual declaration to both endpoints and both subscribers, unmarked', async () => {
     const published = await publish({ areas: ['KZ-47'], level: 'yellow' }).expect(201);
     const id = published.body.id as string;
