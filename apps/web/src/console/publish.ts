@@ -35,7 +35,11 @@ function field(id: string, label: string, control: HTMLElement, hint?: string): 
   );
 }
 
-const MODES: readonly DeclarationMode[] = ['actual', 'exercise', 'test'];
+const MODES: Readonly<Record<DeclarationMode, string>> = {
+  actual: 'web.publish.mode.actual',
+  exercise: 'web.publish.mode.exercise',
+  test: 'web.publish.mode.test',
+};
 
 // The languages a declaration's text may be offered in: the pages' own, then those of the built-in schemes.
 const TEXT_LANGUAGES = [...LANGUAGES, 'fr', 'nl'];
@@ -97,7 +101,9 @@ export async function publishScreen(session: Session): Promise<HTMLElement> {
   const mode = h(
     'select',
     { id: 'mode' },
-    ...MODES.map((m) => h('option', { value: m, selected: m === 'actual' }, t(`web.publish.mode.${m}`))),
+    ...Object.entries(MODES).map(([m, label]) =>
+      h('option', { value: m, selected: m === 'actual' }, t(label)),
+    ),
   );
   // Only an admin may skip approval (DESIGN.md §5.4); the reason is required and kept in the audit log.
   const isAdmin = session.caller.role === 'admin';
@@ -325,7 +331,7 @@ export async function publishScreen(session: Session): Promise<HTMLElement> {
         'dl',
         { class: 'summary-list' },
         h('dt', {}, t('web.publish.mode')),
-        h('dd', { 'data-mode': chosenMode }, t(`web.publish.mode.${chosenMode}`)),
+        h('dd', { 'data-mode': chosenMode }, t(MODES[chosenMode])),
         ...(b.urgent ? [h('dt', {}, t('web.publish.urgent')), h('dd', {}, b.urgentReason ?? '')] : []),
         h('dt', {}, t('web.publish.level')),
         h('dd', {}, levelChip(level, schemeOf.id), ' ', schemeName(schemeOf)),
