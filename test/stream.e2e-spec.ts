@@ -35,7 +35,7 @@ describe('GET /v1/stream: threat-level changes as Server-Sent Events', () => {
     return client;
   };
   const declare = async (
-    change: { scheme: string; level: string; areas: string[] },
+    change: { scheme: string; level: string; areas: string[]; mode?: string },
     on: TestApp = test,
   ): Promise<string> => {
     const response = await on.http
@@ -89,6 +89,16 @@ describe('GET /v1/stream: threat-level changes as Server-Sent Events', () => {
         changes: [{ area: { code: 'KZ' } }],
       },
     });
+  });
+
+  it('never streams an exercise or a test: the stream is public', async () => {
+    const client = await connect();
+    await declare({ ...KAZAKHSTAN, mode: 'exercise' });
+    await declare({ ...KAZAKHSTAN, mode: 'test' });
+    const actual = await declare(BRITAIN);
+    // The actual one came after the others: had they been streamed, they would be there first.
+    expect(declarationOf(await client.next())).toBe(actual);
+    expect(client.events).toHaveLength(1);
   });
 
   it('gives a stream of an area only the changes concerning it', async () => {

@@ -119,7 +119,8 @@ export class OutboxRelay implements BeforeApplicationShutdown {
         ready.map(({ event }) => event.data.eventId),
         this.clock.now(),
       );
-      await this.announce(ready);
+      // The live stream is public: an exercise or test reaches only the subscribers who opted into them.
+      await this.announce(ready.filter(({ event }) => event.type !== 'threat_level.exercise'));
       relayed += ready.length;
       if (due.length < RELAY_PAGE) return relayed;
     }
