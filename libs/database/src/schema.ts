@@ -280,6 +280,34 @@ export const emailSubscriptions = pgTable(
   (t) => [index('email_subscriptions_status_idx').on(t.status, t.createdAt)],
 );
 
+/** People who get alerts by SMS (DESIGN.md §5.5); libs/sms owns the table. */
+export const smsSubscriptions = pgTable(
+  'sms_subscriptions',
+  {
+    id: text('id').primaryKey(),
+    /** E.164, e.g. `+77012345678`; one subscription per number. */
+    phone: text('phone').notNull().unique(),
+    ...subscriptionFilter,
+    /** pending → confirmed → unsubscribed (STOP or erasure); disabled by an admin. */
+    status: text('status').notNull(),
+    /** BCP 47 tag its texts are written in. */
+    language: text('language').notNull().default('en'),
+    /** SHA-256 of the 6-digit code last sent and when; a confirmed number keeps none. */
+    codeHash: text('code_hash'),
+    codeSentAt: instant('code_sent_at'),
+    /** Rate limit per number: codes sent in the current day. */
+    codesToday: integer('codes_today').notNull().default(0),
+    /** Wrong codes in a row; at five the number is locked until `lockedUntil`. */
+    wrongCodes: integer('wrong_codes').notNull().default(0),
+    lockedUntil: instant('locked_until'),
+    createdAt: instant('created_at').notNull(),
+    updatedAt: instant('updated_at').notNull(),
+    confirmedAt: instant('confirmed_at'),
+    unsubscribedAt: instant('unsubscribed_at'),
+  },
+  (t) => [index('sms_subscriptions_status_idx').on(t.status, t.createdAt)],
+);
+
 export const webhookEndpoints = pgTable(
   'webhook_endpoints',
   {
@@ -313,7 +341,10 @@ export const webhookEndpoints = pgTable(
  * X is matched by '*', X, X's country (a subdivision) or `in:X` (a country), so a fan-out reads only its
  * own subscribers, in id order, instead of every subscriber on its last page.
  */
-const subscriberAreaKeys = (name: string, subscriber: typeof webhookEndpoints | typeof emailSubscriptions) =>
+const subscriberAreaKeys = (
+  name: string,
+  subscriber: typeof webhookEndpoints | typeof emailSubscriptions | typeof smsSubscriptions,
+) =>
   pgTable(
     name,
     {
@@ -329,6 +360,8 @@ export const emailSubscriptionAreaKeys = subscriberAreaKeys(
   'email_subscription_area_keys',
   emailSubscriptions,
 );
+
+export const smsSubscriptionAreaKeys = subscriberAreaKeys('sms_subscription_area_keys', smsSubscriptions);
 
 /** Secrets of this installation made at first start, e.g. the key of the HMACs in email links. */
 export const instanceSecrets = pgTable('instance_secrets', {
@@ -355,6 +388,9 @@ export const deliveries = pgTable(
     emailSubscriptionId: text('email_subscription_id').references(() => emailSubscriptions.id, {
       onDelete: 'cascade',
     }),
+    smsSubscriptionId: text('sms_subscription_id').references(() => smsSubscriptions.id, {
+      onDelete: 'cascade',
+    }),
     /** pending → delivered | failed | skipped. */
     status: text('status').notNull(),
     attempts: integer('attempts').notNull().default(0),
@@ -379,6 +415,9 @@ export const deliveries = pgTable(
     uniqueIndex('deliveries_email_event_unique')
       .on(t.emailSubscriptionId, t.eventId)
       .where(sql`${t.emailSubscriptionId} is not null`),
+    uniqueIndex('deliveries_sms_event_unique')
+      .on(t.smsSubscriptionId, t.eventId)
+      .where(sql`${t.smsSubscriptionId} is not null`),
     index('deliveries_pending_idx')
       .on(t.createdAt)
       .where(sql`${t.status} = 'pending'`),
@@ -401,6 +440,26 @@ export const deliveryAttempts = pgTable(
     responseExcerpt: text('response_excerpt'),
   },
   (t) => [primaryKey({ columns: [t.deliveryId, t.attempt] })],
+);
+
+/**
+ * The SMSC's message id of each part of an SMS delivery, so that a delivery receipt (deliver_sm) finds its
+ * delivery; the delivery is delivered once every part is, failed once any part fails.
+ */
+export const smsParts = pgTable(
+  'sms_parts',
+  {
+    messageId: text('message_id').primaryKey(),
+    deliveryId: text('delivery_id')
+      .notNull()
+      .references(() => deliveries.id, { onDelete: 'cascade' }),
+    part: integer('part').notNull(),
+    /** submitted → delivered | failed, from the receipt's `stat`. */
+    status: text('status').notNull(),
+    submittedAt: instant('submitted_at').notNull(),
+    receiptAt: instant('receipt_at'),
+  },
+  (t) => [index('sms_parts_delivery_idx').on(t.deliveryId)],
 );
 
 /** Where an imported declaration came from (DESIGN.md §5.3): the source and the CAP document's triple. */
