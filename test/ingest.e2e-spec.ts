@@ -438,17 +438,37 @@ describe('ingest: sources polled and pushed', () => {
       });
       const unmappable = await push(current('unmappable-area.cap.xml')).expect(202);
       expect(unmappable.body).toMatchObject({ outcome: 'rejected', declarationIds: [] });
-      const exercise = await push(
+      const draft = await push(
         current('cap-1.1-alert.cap.xml')
           .replace('GB-HO-2025-07', 'X-1')
-          .replace(/Actual/g, 'Exercise'),
+          .replace(/Actual/g, 'Draft'),
       ).expect(202);
-      expect(exercise.body).toMatchObject({
+      expect(draft.body).toMatchObject({
         outcome: 'rejected',
-        reason: expect.stringMatching(/status Exercise/),
+        reason: expect.stringMatching(/status Draft: only Actual, Exercise and Test/),
       });
       const listed = await items(pushed.id);
       expect(listed.filter((i) => i.outcome === 'rejected').every((i) => i.reason)).toBe(true);
+    });
+
+    it('imports an Exercise or a Test as one: in that mode, changing no level', async () => {
+      const levelsBefore = (await test.http.get('/v1/levels/GB').expect(200)).body;
+      for (const [status, mode] of [
+        ['Exercise', 'exercise'],
+        ['Test', 'test'],
+      ] as const) {
+        const answer = await push(
+          current('cap-1.1-alert.cap.xml')
+            .replace('GB-HO-2025-07', `GB-${status}-1`)
+            .replace(/<cap:status>Actual<\/cap:status>/, `<cap:status>${status}</cap:status>`),
+        ).expect(202);
+        expect(answer.body).toMatchObject({ outcome: 'imported', declarationIds: [expect.any(String)] });
+        expect(await declaration(answer.body.declarationIds[0])).toMatchObject({
+          mode,
+          level: { code: 'red' },
+        });
+      }
+      expect((await test.http.get('/v1/levels/GB').expect(200)).body).toEqual(levelsBefore);
     });
 
     it('cannot cancel what another source imported, whatever sender its document claims', async () => {

@@ -1,6 +1,6 @@
 import { HttpException, Injectable, Logger } from '@nestjs/common';
 import { Clock, AppConfig, describeError } from '@tocsin/config';
-import { Actor, Declaration, DeclarationsService } from '@tocsin/declarations';
+import { Actor, Declaration, DeclarationMode, DeclarationsService } from '@tocsin/declarations';
 import { MetricsService } from '@tocsin/metrics';
 import { uuidv7 } from 'uuidv7';
 import { CapAlert, parseCapAlert } from './cap-document';
@@ -30,8 +30,18 @@ export type PollOutcome =
 const MAX_ENTRIES_PER_POLL = 200;
 
 /**
+ * The declaration mode of a CAP status (DESIGN.md §5.4): an Exercise or Test alert is imported as one, so it
+ * reaches only the subscribers who opted in and changes no level. System and Draft messages are not alerts.
+ */
+const MODE_OF_STATUS: Partial<Record<string, DeclarationMode>> = {
+  Actual: 'actual',
+  Exercise: 'exercise',
+  Test: 'test',
+};
+
+/**
  * Turns CAP documents into declarations (DESIGN.md §5.3), one document at a time, whether pushed or polled:
- * parse (no DOCTYPE, no entities, size-limited) → once per (sender, identifier, sent) → Actual only → Alert
+ * parse (no DOCTYPE, no entities, size-limited) → once per (sender, identifier, sent) → Actual, Exercise or Test → Alert
  * publishes, Update publishes and ends what its references made, Cancel cancels those. Every document is
  * listed with its outcome; the text of one that parsed is kept for origin.xml.
  */
@@ -125,9 +135,8 @@ export class IngestService {
 
   private async importAlert(source: StoredSource, alert: CapAlert): Promise<ImportOutcome> {
     const rejected = (reason: string): ImportOutcome => ({ outcome: 'rejected', reason, declarationIds: [] });
-    if (alert.status !== 'Actual') {
-      return rejected(`status ${alert.status}: only Actual alerts are imported (exercises are not yet)`);
-    }
+    const mode = MODE_OF_STATUS[alert.status];
+    if (!mode) return rejected(`status ${alert.status}: only Actual, Exercise and Test alerts are imported`);
     const actor: Actor = { id: source.id, name: `source ${source.name}` };
     const referenced = await this.repository.declarationsFrom(source.id, alert.references as Triple[]);
     switch (alert.msgType) {
@@ -154,6 +163,7 @@ export class IngestService {
             sourceUrl: m.sourceUrl,
             effectiveAt: m.effectiveAt,
             expiresAt: m.expiresAt,
+            mode,
             origin: {
               sourceId: source.id,
               sourceName: source.name,
