@@ -300,6 +300,42 @@ describe.each(DATABASE_DRIVERS)('DeclarationsRepository.timelineAround on %s', (
     expect(around.length).toBeLessThanOrEqual(2 * new Set(everything.map((e) => e.areaCode)).size);
   });
 
+  const INSTANTS = [
+    '2021-12-31T00:00:00Z',
+    '2022-02-10T00:00:00Z',
+    '2022-04-15T00:00:00Z',
+    '2022-05-12T00:00:00Z',
+    '2022-08-15T00:00:00Z',
+    '2022-09-03T00:00:00Z',
+    '2022-10-02T00:00:00Z',
+  ];
+  it.each(INSTANTS)(
+    'keeps, from %s on, only what still decides a level: the same levels then and at every later instant',
+    async (from) => {
+      const areas = ['KG', 'KG-GB', 'KG-C'];
+      const everything = await repository.timelineOf(database.db, areas);
+      const fromThen = await repository.timelineOf(database.db, areas, undefined, undefined, {
+        from: at(from),
+      });
+      for (const instant of INSTANTS.filter((i) => i >= from))
+        expect({ instant, levels: levelsOfDeclaredAreas(fromThen, at(instant)) }).toEqual({
+          instant,
+          levels: levelsOfDeclaredAreas(everything, at(instant)),
+        });
+      // Per area: the one started last by then, and those still to start.
+      const started = new Set(fromThen.filter((e) => e.effectiveAt <= at(from)).map((e) => e.areaCode));
+      expect(fromThen.filter((e) => e.effectiveAt <= at(from))).toHaveLength(started.size);
+      // Leaving one out leaves it out before that choice: the one started before it takes its place.
+      const withoutLatest = await repository.timelineOf(database.db, areas, undefined, undefined, {
+        from: at('2022-10-02T00:00:00Z'),
+        excluding: 'c-second',
+      });
+      expect(withoutLatest.filter((e) => e.areaCode === 'KG-C').map((e) => e.declarationId)).toEqual([
+        'c-first',
+      ]);
+    },
+  );
+
   it('takes the next start from a declaration that was cancelled only after it started', async () => {
     const [level] = levelsOfDeclaredAreas(
       await repository.timelineAround({ kind: 'areas', codes: ['KG-GB', 'KG'] }, at('2022-08-15T00:00:00Z')),

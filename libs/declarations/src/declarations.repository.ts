@@ -258,20 +258,46 @@ export class DeclarationsRepository {
    * Every timeline entry of the given areas in one scheme (for computing a change's before and after) among
    * the declarations that bear on levels, plus those of declaration `alsoId` whatever it is: an exercise's
    * changes are worked out as if it were actual.
+   *
+   * With `from`, only the entries that can still decide a level at `from` or later: per (area, scheme), the
+   * one that started last by then (a newer start supersedes for good, see effective-level.ts) and every one
+   * starting after. A publish then reads a few rows however long the area's history, instead of all of it.
+   * `excluding` leaves a declaration out before that choice (the one being announced, added by the caller).
    */
   async timelineOf(
     tx: Queryable,
     areaCodes: string[],
     schemeId?: string,
     alsoId?: string,
+    window: { from?: Date; excluding?: string } = {},
   ): Promise<TimelineEntry[]> {
     const counted = alsoId ? sql`(${bearsOnLevels('d')} or d.id = ${alsoId})` : bearsOnLevels('d');
+    const where = sql`where da.area_code in ${sql`(${sql.join(
+      areaCodes.map((c) => sql`${c}`),
+      sql`, `,
+    )})`} ${schemeId ? sql`and da.scheme_id = ${schemeId}` : sql``} and ${counted}
+      ${window.excluding ? sql`and d.id <> ${window.excluding}` : sql``}`;
+    if (!window.from) {
+      const rows = await queryRows<TimelineRow>(tx, sql`${timelineSelect()} ${where}`);
+      return rows.map(toEntry);
+    }
+    // The order of effective-level.ts's startedLater: latest start, then latest created, then greatest id.
+    // `alsoId`'s entries are kept whatever they are, and ranked apart: an exercise overlays the levels.
+    const from = window.from;
+    const also = alsoId ? sql`d.id = ${alsoId}` : sql`false`;
     const rows = await queryRows<TimelineRow>(
       tx,
-      sql`${timelineSelect()} where da.area_code in ${sql`(${sql.join(
-        areaCodes.map((c) => sql`${c}`),
-        sql`, `,
-      )})`} ${schemeId ? sql`and da.scheme_id = ${schemeId}` : sql``} and ${counted}`,
+      sql`select t.* from (
+          select ${timelineColumns()}, ${also} as also,
+            d.effective_at <= ${from}::timestamptz and ${tookEffect('d')} as started,
+            row_number() over (
+              partition by da.area_code, da.scheme_id, ${also},
+                d.effective_at <= ${from}::timestamptz and ${tookEffect('d')}
+              order by d.effective_at desc, d.created_at desc, da.declaration_id desc
+            ) as latest
+          ${timelineFrom()} ${where}
+        ) t
+        where t.also or (t.started and t.latest = 1) or t.effective_at > ${from}::timestamptz`,
     );
     return rows.map(toEntry);
   }

@@ -269,7 +269,9 @@ export class DeclarationsService {
     const { declaration, level, scheme, now } = await this.prepare(request);
     const { areaCodes, effectiveAt, expiresAt } = declaration;
     if (expiresAt && expiresAt <= now) return [];
-    const before = await this.repository.timelineOf(this.db, withCountries(areaCodes), scheme.id);
+    const before = await this.repository.timelineOf(this.db, withCountries(areaCodes), scheme.id, undefined, {
+      from: now,
+    });
     const added: TimelineEntry[] = areaCodes.map((areaCode) => ({
       declarationId: 'preview',
       areaCode,
@@ -352,7 +354,7 @@ export class DeclarationsService {
     reason: string | null,
     now: Date,
   ): Promise<void> {
-    const before = await this.timelineFor(tx, declaration);
+    const before = await this.timelineFor(tx, declaration, now);
     await this.repository.markCancelled(tx, declaration.id, actor, reason, now);
     // An exercise's end returns to the actual levels: it overlays them, it never supersedes them.
     const after =
@@ -374,7 +376,7 @@ export class DeclarationsService {
   private async announce(tx: Queryable, declaration: Declaration, now: Date): Promise<void> {
     const { id, effectiveAt, expiresAt } = declaration;
     const mode = declaration.mode ?? 'actual';
-    const before = (await this.timelineFor(tx, declaration)).filter((e) => e.declarationId !== id);
+    const before = await this.timelineFor(tx, declaration, now, id);
     const after = [...before, ...entriesOf(declaration)];
     const events: NewOutboxEvent[] = [];
     const immediate = await this.eventFor(tx, 'declared', declaration, before, after, now);
@@ -388,12 +390,18 @@ export class DeclarationsService {
    * The timeline a change of `declaration` is worked out on: the levels as they are, and the declaration
    * itself if it is an exercise or test (its changes say what it would change, were it actual).
    */
-  private timelineFor(tx: Queryable, declaration: Declaration): Promise<TimelineEntry[]> {
+  private timelineFor(
+    tx: Queryable,
+    declaration: Declaration,
+    now: Date,
+    excluding?: string,
+  ): Promise<TimelineEntry[]> {
     return this.repository.timelineOf(
       tx,
       withCountries(declaration.areaCodes),
       declaration.schemeId,
       (declaration.mode ?? 'actual') === 'actual' ? undefined : declaration.id,
+      { from: now, excluding },
     );
   }
 
