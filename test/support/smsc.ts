@@ -193,6 +193,7 @@ export class TestSmsc {
     // The package hands over short_message decoded by data_coding; the test wants the bytes sent. Every PDU is
     // read in two reads (length, then the rest), so the last read before a `pdu` event is that PDU's body.
     const socket = session.socket;
+    socket.setNoDelay(true);
     const read = socket.read.bind(socket);
     let lastRead: Buffer | null = null;
     socket.read = ((size?: number) => {

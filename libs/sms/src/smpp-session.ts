@@ -179,6 +179,8 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
     const { host, port, tls, systemId, password } = this.settings;
     const session = connect({ host, port, tls });
     this.session = session;
+    // PDUs are small and answered one by one: Nagle's delay would hold each behind the peer's delayed ACK.
+    session.socket.setNoDelay(true);
     let refusal: { reason: string; status?: number } | null = null;
     session.on('error', (error: Error) => {
       refusal ??= { reason: error.message };
