@@ -116,7 +116,9 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
     return new Promise((resolve, reject) => {
       const submit: Submit = { fields, resolve, reject };
       submit.timer = setTimeout(() => {
-        this.queue.splice(this.queue.indexOf(submit), 1);
+        const index = this.queue.indexOf(submit);
+        if (index < 0) return;
+        this.queue.splice(index, 1);
         reject(
           new SmsSendError(
             this.bound
@@ -184,6 +186,8 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
     let refusal: { reason: string; status?: number } | null = null;
     session.on('error', (error: Error) => {
       refusal ??= { reason: error.message };
+      // After a PDU it cannot parse the package reads nothing more: only a new connection recovers.
+      session.destroy();
     });
     // An SMSC that neither refuses the connection nor answers the bind is an outage too.
     const unanswered = setTimeout(() => {
