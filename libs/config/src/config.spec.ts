@@ -58,6 +58,46 @@ describe('loadConfig', () => {
     );
   });
 
+  it('leaves SMS off with SMPP_URL unset, and sends from "Tocsin" with a window of 10', () => {
+    expect(loadConfig({})).toMatchObject({ smppUrl: undefined, smsFrom: 'Tocsin', smppWindow: 10 });
+  });
+
+  it.each(['smpp://tocsin:s3cret@smsc.example:2775', 'ssmpp://tocsin@smsc.example'])(
+    'takes SMPP_URL=%s',
+    (value) => {
+      expect(loadConfig({ SMPP_URL: value }).smppUrl).toBe(value);
+    },
+  );
+
+  it.each([
+    ['http://smsc.example:2775', 'must be a URL starting with smpp:// or ssmpp://'],
+    ['smpp://smsc.example:2775', 'must name the system_id'],
+    ['smpp://a-system-id-too-long:pw@smsc.example', 'must have a system_id of at most 15 characters'],
+  ])('refuses SMPP_URL=%s: %s', (value, reason) => {
+    expect(() => loadConfig({ SMPP_URL: value })).toThrow(`SMPP_URL ${reason}`);
+  });
+
+  it('never prints the SMPP password in a refusal', () => {
+    expect(() => loadConfig({ SMPP_URL: 'smpp://a-system-id-too-long:hunter2@smsc.example' })).toThrow(
+      '(got "smpp://a-system-id-too-long:***@smsc.example")',
+    );
+  });
+
+  it.each(['Tocsin', 'CERT KZ', '+77010000000', 'KZ-CERT.1'])('takes SMS_FROM=%s', (value) => {
+    expect(loadConfig({ SMS_FROM: value }).smsFrom).toBe(value);
+  });
+
+  it.each(['TocsinAlerts', '77010000000', '+0123456789', 'Токсин', '!!!'])('refuses SMS_FROM=%s', (value) => {
+    expect(() => loadConfig({ SMS_FROM: value })).toThrow(
+      /^Invalid configuration: SMS_FROM must be a phone number/,
+    );
+  });
+
+  it('refuses an SMPP_WINDOW below 1', () => {
+    expect(() => loadConfig({ SMPP_WINDOW: '0' })).toThrow(/^Invalid configuration: SMPP_WINDOW /);
+    expect(loadConfig({ SMPP_WINDOW: '50' }).smppWindow).toBe(50);
+  });
+
   it('strips a trailing slash from PUBLIC_URL', () => {
     expect(loadConfig({ PUBLIC_URL: 'https://tocsin.example.org/' }).publicUrl).toBe(
       'https://tocsin.example.org',

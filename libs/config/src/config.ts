@@ -141,6 +141,37 @@ export const SETTINGS = {
     description:
       'addresses (comma-separated) told by email when a declaration or a cancellation awaits approval; unset = none',
   }),
+  smppUrl: setting({
+    env: 'SMPP_URL',
+    schema: url(['smpp:', 'ssmpp:'])
+      .refine((value) => new URL(value).username !== '', {
+        message: 'must name the system_id, e.g. "smpp://system_id:password@smsc.example:2775"',
+      })
+      .refine((value) => decodeURIComponent(new URL(value).username).length <= 15, {
+        message: 'must have a system_id of at most 15 characters',
+      })
+      .optional(),
+    description:
+      'the SMSC for SMS (`smpp://system_id:password@host:port`, `ssmpp://` for TLS; port 2775 / 3550 unless given), one transceiver bind per process; unset = SMS off',
+  }),
+  smsFrom: setting({
+    env: 'SMS_FROM',
+    schema: z
+      .string()
+      .regex(
+        /^(\+[1-9]\d{6,14}|(?=.*[A-Za-z])[A-Za-z0-9 ._-]{1,11})$/,
+        'must be a phone number in E.164 (e.g. "+77010000000") or at most 11 letters and digits with a letter (e.g. "Tocsin")',
+      ),
+    default: 'Tocsin',
+    description:
+      'the sender of every SMS: an alphanumeric name (≤ 11, the operator may need to register it) or an E.164 number',
+  }),
+  smppWindow: setting({
+    env: 'SMPP_WINDOW',
+    schema: z.coerce.number().int().min(1).max(1000),
+    default: '10',
+    description: 'submit_sm awaiting their answer at once on the SMPP bind; the rest wait in memory',
+  }),
   webhookAllowPrivate: setting({
     env: 'WEBHOOK_ALLOW_PRIVATE',
     schema: booleanFlag,
