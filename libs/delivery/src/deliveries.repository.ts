@@ -61,7 +61,14 @@ interface PendingDelivery {
 /** A webhook delivery to send, with its endpoint's URL and sealed signing secrets. */
 export interface WebhookDeliveryToSend extends PendingDelivery {
   channel: 'webhook';
-  endpoint: SealedSigningSecrets & { url: string; enabled: boolean };
+  endpoint: SealedSigningSecrets & {
+    url: string;
+    enabled: boolean;
+    /** The body's shape (DESIGN §5.5): `standard`, or a chat service's (slack, teams, discord, telegram). */
+    format: string;
+    /** The chat a `telegram` endpoint posts to. */
+    telegramChatId: string | null;
+  };
 }
 
 /** An email delivery to send, with its subscription. */
@@ -256,7 +263,7 @@ export class DeliveriesRepository {
       this.db,
       sql`with batch as materialized (select * from deliveries where id = any(${idArray(ids)}))
           select d.id, d.event_id, d.channel, d.attempts, d.webhook_endpoint_id, d.email_subscription_id,
-            w.url, w.enabled, w.secret, w.previous_secret, w.previous_secret_expires_at,
+            w.url, w.enabled, w.format, w.telegram_chat_id, w.secret, w.previous_secret, w.previous_secret_expires_at,
             e.email, e.status as subscription_status, e.token_version, e.areas, e.scheme_id, e.min_rank, e.events,
             e.language, e.time_zone
           from batch d
@@ -439,6 +446,8 @@ type ToSendRow = {
       webhook_endpoint_id: string;
       url: string;
       enabled: boolean;
+      format: string;
+      telegram_chat_id: string | null;
       secret: string;
       previous_secret: string | null;
       previous_secret_expires_at: Date | string | null;
@@ -473,6 +482,8 @@ function toSendOf(r: ToSendRow, payload: LevelChangedEvent, payloadJson: string)
         id: r.webhook_endpoint_id,
         url: r.url,
         enabled: r.enabled,
+        format: r.format,
+        telegramChatId: r.telegram_chat_id,
         secret: r.secret,
         previousSecret: r.previous_secret,
         previousSecretExpiresAt: expiresAt === null ? null : new Date(expiresAt),

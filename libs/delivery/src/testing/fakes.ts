@@ -90,6 +90,8 @@ export function webhookDelivery(
       id: `whk_${id}`,
       url: `https://${id}.example.org/hook`,
       enabled: true,
+      format: 'standard',
+      telegramChatId: null,
       secret: 'enc:v1:sealed',
       previousSecret: null,
       previousSecretExpiresAt: null,
