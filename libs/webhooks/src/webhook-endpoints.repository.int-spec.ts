@@ -13,6 +13,8 @@ const endpoint = (id: string, ownerKeyId: string, createdAt: string): StoredWebh
   exercises: false,
   enabled: true,
   disabledReason: null,
+  format: 'standard',
+  telegramChatId: null,
   secret: `whsec_${id}`,
   previousSecret: null,
   previousSecretExpiresAt: null,
@@ -39,6 +41,21 @@ describe.each(DATABASE_DRIVERS)('WebhookEndpointsRepository on %s', (driver) => 
 
   it('reads back what it stored, filter and secrets included', async () => {
     expect(await repository.findById('whk_a')).toEqual(endpoint('whk_a', 'key_1', '2026-01-01T00:00:00Z'));
+  });
+
+  it('stores a telegram endpoint’s format and chat, and changes them back to standard', async () => {
+    const telegram = {
+      ...endpoint('whk_t', 'key_1', '2026-01-03T00:00:00Z'),
+      url: 'https://api.telegram.org/bot123:secret/sendMessage',
+      format: 'telegram' as const,
+      telegramChatId: '-1001234567890',
+    };
+    await repository.insert(telegram);
+    expect(await repository.findById('whk_t')).toEqual(telegram);
+    const at = new Date('2026-02-01T00:00:00Z');
+    expect(
+      await repository.update('whk_t', { format: 'standard', telegramChatId: null, updatedAt: at }),
+    ).toMatchObject({ format: 'standard', telegramChatId: null, url: telegram.url });
   });
 
   it('finds, changes and deletes only an owner’s own endpoint when asked for an owner', async () => {

@@ -10,7 +10,7 @@ import {
 } from '@tocsin/database';
 import { FilterEvent, SubscriptionFilter } from '@tocsin/subscribers';
 import { and, asc, eq, getTableColumns, gt, like, notLike, or, SQL, sql } from 'drizzle-orm';
-import { StoredWebhookEndpoint } from './webhook-endpoint';
+import { StoredWebhookEndpoint, WebhookFormat } from './webhook-endpoint';
 import { isSealed, SEALED_PREFIX } from '@tocsin/config';
 
 const { webhookEndpoints } = tables;
@@ -19,7 +19,15 @@ const { webhookEndpoints } = tables;
 export type WebhookEndpointChanges = Partial<
   Pick<
     StoredWebhookEndpoint,
-    'url' | 'description' | 'contactEmail' | 'filter' | 'exercises' | 'enabled' | 'disabledReason'
+    | 'url'
+    | 'description'
+    | 'contactEmail'
+    | 'filter'
+    | 'exercises'
+    | 'enabled'
+    | 'disabledReason'
+    | 'format'
+    | 'telegramChatId'
   >
 > & { updatedAt: Date };
 
@@ -253,6 +261,9 @@ function toEndpoint(row: typeof webhookEndpoints.$inferSelect): StoredWebhookEnd
     exercises: row.exercises,
     enabled: row.enabled,
     disabledReason: row.disabledReason,
+    // The API lets only the known formats in; a row changed by hand is refused at delivery, not here.
+    format: row.format as WebhookFormat,
+    telegramChatId: row.telegramChatId,
     secret: row.secret,
     previousSecret: row.previousSecret,
     previousSecretExpiresAt: row.previousSecretExpiresAt,

@@ -1,4 +1,5 @@
 import {
+  BadRequestException,
   ConflictException,
   Injectable,
   NotFoundException,
@@ -11,12 +12,12 @@ import { KeysetWindow, Positioned } from '@tocsin/database';
 import { FilterInput, FilterInputs } from '@tocsin/subscribers';
 import { uuidv7 } from 'uuidv7';
 import { resolveWebhookHost, WebhookHostUnresolved, WebhookTargetRefused } from './ssrf-guard';
-import { StoredWebhookEndpoint, WebhookEndpoint } from './webhook-endpoint';
+import { chooseFormat, StoredWebhookEndpoint, WebhookEndpoint } from './webhook-endpoint';
 import { WebhookEndpointChanges, WebhookEndpointsRepository } from './webhook-endpoints.repository';
 import { WebhookSecrets } from './webhook-secrets';
 import { WebhookSender, WebhookSendResult } from './webhook-sender';
 import { generateWebhookSecret, signingSecrets, webhookSecretPrefix } from './webhook-signer';
-import { checkWebhookUrl, hostOf } from './webhook-url';
+import { checkWebhookUrl, hostOf, redactWebhookUrl } from './webhook-url';
 
 export interface NewWebhookEndpoint {
   url: string;
@@ -25,6 +26,9 @@ export interface NewWebhookEndpoint {
   filter: FilterInput;
   /** Default false. */
   exercises?: boolean;
+  /** Default `standard`; `telegram` needs `telegramChatId`. */
+  format?: string;
+  telegramChatId?: string | null;
 }
 
 /** A change to an endpoint; absent fields stay as they are, a null clears an optional one. */
@@ -35,6 +39,9 @@ export interface WebhookEndpointChange {
   filter?: Partial<FilterInput>;
   exercises?: boolean;
   enabled?: boolean;
+  /** Leaving `telegram` clears the chat id. */
+  format?: string;
+  telegramChatId?: string | null;
 }
 
 export interface WebhookEndpointQuery extends KeysetWindow {
@@ -74,6 +81,7 @@ export class WebhookEndpointsService {
 
   /** Creates an endpoint; its secret is in the answer once and never shown again. */
   async create(input: NewWebhookEndpoint, caller: Principal): Promise<WebhookEndpoint & { secret: string }> {
+    const format = acceptFormat(null, input);
     const filter = await this.filters.normalize(input.filter);
     const url = await this.acceptUrl(input.url);
     const now = this.clock.now();
@@ -89,6 +97,8 @@ export class WebhookEndpointsService {
       exercises: input.exercises ?? false,
       enabled: true,
       disabledReason: null,
+      format: format.format,
+      telegramChatId: format.telegramChatId,
       secret: this.secrets.seal(id, secret),
       previousSecret: null,
       previousSecretExpiresAt: null,
@@ -124,6 +134,11 @@ export class WebhookEndpointsService {
   async update(id: string, change: WebhookEndpointChange, caller: Principal): Promise<WebhookEndpoint> {
     const current = await this.findVisible(id, caller);
     const changes: WebhookEndpointChanges = { updatedAt: this.clock.now() };
+    if (change.format !== undefined || change.telegramChatId !== undefined) {
+      const chosen = acceptFormat(current, change);
+      changes.format = chosen.format;
+      changes.telegramChatId = chosen.telegramChatId;
+    }
     if (change.url !== undefined && change.url !== current.url)
       changes.url = await this.acceptUrl(change.url);
     if (change.description !== undefined) changes.description = change.description;
@@ -190,7 +205,7 @@ export class WebhookEndpointsService {
     await this.repository.transaction(async (tx) => {
       const endpoint = await this.repository.lockById(tx, id, ownedBy(caller));
       if (!endpoint || !(await this.repository.delete(id, ownedBy(caller), tx))) throw notFound(id);
-      const details = { ownerKeyId: endpoint.ownerKeyId, url: endpoint.url };
+      const details = { ownerKeyId: endpoint.ownerKeyId, url: redactWebhookUrl(endpoint.url) };
       await this.audit.append(entry(caller, 'webhook.deleted', id, this.clock.now(), details), tx);
     });
   }
@@ -225,14 +240,7 @@ export class WebhookEndpointsService {
     }
     const now = this.clock.now();
     const webhookId = `msg_${uuidv7()}`;
-    const body = JSON.stringify({
-      type: 'webhook.test',
-      timestamp: now.toISOString(),
-      data: {
-        endpointId: endpoint.id,
-        message: 'A test event from Tocsin: this endpoint receives signed webhooks.',
-      },
-    });
+    const body = testPingBody(endpoint, now);
     const result = await this.sender.send({
       url: endpoint.url,
       id: webhookId,
@@ -281,6 +289,8 @@ export class WebhookEndpointsService {
       exercises: endpoint.exercises,
       enabled: endpoint.enabled,
       disabledReason: endpoint.disabledReason,
+      format: endpoint.format,
+      telegramChatId: endpoint.telegramChatId,
       secretPrefix: webhookSecretPrefix(this.secrets.open(endpoint.id, endpoint.secret)),
       previousSecretExpiresAt: graceLasts ? endpoint.previousSecretExpiresAt : null,
       createdAt: endpoint.createdAt,
@@ -289,10 +299,10 @@ export class WebhookEndpointsService {
   }
 }
 
-/** What the audit log tells of an endpoint, in the API's field names: never its secrets. */
+/** What the audit log tells of an endpoint, in the API's field names: never its secrets (nor a bot token). */
 function audited(endpoint: StoredWebhookEndpoint) {
   return {
-    url: endpoint.url,
+    url: redactWebhookUrl(endpoint.url),
     description: endpoint.description,
     contactEmail: endpoint.contactEmail,
     areas: endpoint.filter.areas,
@@ -302,7 +312,61 @@ function audited(endpoint: StoredWebhookEndpoint) {
     exercises: endpoint.exercises,
     enabled: endpoint.enabled,
     disabledReason: endpoint.disabledReason,
+    format: endpoint.format,
+    telegramChatId: endpoint.telegramChatId,
   };
+}
+
+/** The format and chat an endpoint gets, or a 400 saying why not. */
+function acceptFormat(
+  current: StoredWebhookEndpoint | null,
+  asked: { format?: string; telegramChatId?: string | null },
+): { format: StoredWebhookEndpoint['format']; telegramChatId: string | null } {
+  const chosen = chooseFormat(current, asked);
+  if (!chosen.ok) throw new BadRequestException(`The webhook's ${chosen.reason}.`);
+  return chosen;
+}
+
+const TEST_MESSAGE = 'A test message from Tocsin: this endpoint receives threat-level alerts.';
+
+/**
+ * The test ping in the endpoint's format: a signed `webhook.test` event, or a plain message the chat
+ * service shows (it would refuse the event's shape).
+ */
+function testPingBody(endpoint: StoredWebhookEndpoint, now: Date): string {
+  switch (endpoint.format) {
+    case 'slack':
+      return JSON.stringify({ text: TEST_MESSAGE });
+    case 'teams':
+      return JSON.stringify({
+        type: 'message',
+        attachments: [
+          {
+            contentType: 'application/vnd.microsoft.card.adaptive',
+            contentUrl: null,
+            content: {
+              $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+              type: 'AdaptiveCard',
+              version: '1.4',
+              body: [{ type: 'TextBlock', text: TEST_MESSAGE, wrap: true }],
+            },
+          },
+        ],
+      });
+    case 'discord':
+      return JSON.stringify({ content: TEST_MESSAGE, allowed_mentions: { parse: [] } });
+    case 'telegram':
+      return JSON.stringify({ chat_id: endpoint.telegramChatId, text: TEST_MESSAGE });
+    default:
+      return JSON.stringify({
+        type: 'webhook.test',
+        timestamp: now.toISOString(),
+        data: {
+          endpointId: endpoint.id,
+          message: 'A test event from Tocsin: this endpoint receives signed webhooks.',
+        },
+      });
+  }
 }
 
 function entry(

@@ -1,4 +1,11 @@
-import { AddressKind, CheckedUrls, checkWebhookUrl, classifyAddress, describeAddress } from './webhook-url';
+import {
+  AddressKind,
+  CheckedUrls,
+  checkWebhookUrl,
+  classifyAddress,
+  describeAddress,
+  redactWebhookUrl,
+} from './webhook-url';
 
 describe('classifyAddress', () => {
   it.each<[string, AddressKind]>([
@@ -151,5 +158,25 @@ describe('CheckedUrls', () => {
     urls.check('https://c.example.com/');
     expect(urls.check('https://a.example.com/')).not.toBe(first);
     expect(urls.check('https://a.example.com/')).toEqual(first);
+  });
+});
+
+describe('redactWebhookUrl', () => {
+  it('hides a Telegram bot token in the path, keeping the bot id', () => {
+    expect(redactWebhookUrl('https://api.telegram.org/bot123456:AAE-x_Yz9/sendMessage')).toBe(
+      'https://api.telegram.org/bot123456:[redacted]/sendMessage',
+    );
+    expect(redactWebhookUrl('http://127.0.0.1:8080/bot42:secret?x=1')).toBe(
+      'http://127.0.0.1:8080/bot42:[redacted]?x=1',
+    );
+  });
+
+  it('leaves every other URL as it is', () => {
+    for (const url of [
+      'https://hooks.example.org/bots/1',
+      'https://example.org/robot1:x',
+      'https://example.org/hook',
+    ])
+      expect(redactWebhookUrl(url)).toBe(url);
   });
 });

@@ -180,3 +180,14 @@ export class CheckedUrls {
     return verdict;
   }
 }
+
+/** A Telegram Bot API path: `/bot<id>:<secret>/…`; the bot's id is public, the part after the colon is not. */
+const TELEGRAM_BOT_TOKEN = /\/bot(\d+):[^/?#]+/;
+
+/**
+ * The URL as a log, a delivery error or the audit log may show it: a Telegram bot token in the path (the
+ * Bot API has no other place for it) is redacted, keeping the bot's id to tell bots apart.
+ */
+export function redactWebhookUrl(url: string): string {
+  return url.replace(TELEGRAM_BOT_TOKEN, '/bot$1:[redacted]');
+}
