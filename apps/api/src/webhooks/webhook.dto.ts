@@ -4,6 +4,7 @@ import { Transform } from 'class-transformer';
 import {
   IsBoolean,
   IsEmail,
+  IsIn,
   IsInt,
   IsOptional,
   IsString,
@@ -21,6 +22,26 @@ const OnlyWhenPresent = () => ValidateIf((_object: object, value: unknown) => va
 
 const EXERCISES_DOC =
   'Also receive exercises and tests (type threat_level.exercise); endpoints without it never do.';
+
+/** The formats, as the API lists them; TypeScript checks the list against WebhookEndpoint's. */
+const WEBHOOK_FORMATS = [
+  'standard',
+  'slack',
+  'teams',
+  'discord',
+  'telegram',
+] as const satisfies readonly WebhookEndpoint['format'][];
+type MissingFormat = Exclude<WebhookEndpoint['format'], (typeof WEBHOOK_FORMATS)[number]>;
+const everyFormatListed: MissingFormat extends never ? true : never = true;
+void everyFormatListed;
+
+const FORMAT_DOC =
+  'The body sent: standard (the signed event), or what that chat service takes: slack (incoming webhook: ' +
+  'text + blocks), teams (a message with an Adaptive Card), discord (content + embeds), telegram (Bot API ' +
+  'sendMessage, HTML; the URL is https://api.telegram.org/bot<token>/sendMessage). Still signed.';
+const TELEGRAM_CHAT_DOC =
+  "The chat a telegram endpoint posts to: its numeric id (e.g. -1001234567890) or a channel's @username. " +
+  'Required for telegram, refused for every other format; leaving telegram clears it.';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -59,6 +80,23 @@ export class CreateWebhookDto extends SubscriptionFilterDto {
   @OnlyWhenPresent()
   @IsBoolean()
   exercises?: boolean;
+
+  @ApiPropertyOptional({ enum: WEBHOOK_FORMATS, default: 'standard', description: FORMAT_DOC })
+  @OnlyWhenPresent()
+  @IsIn(WEBHOOK_FORMATS, { message: `format must be one of ${WEBHOOK_FORMATS.join(', ')}` })
+  format?: WebhookEndpoint['format'];
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: '-1001234567890',
+    description: TELEGRAM_CHAT_DOC,
+  })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Length(1, 40)
+  telegramChatId?: string | null;
 }
 
 // A field left out stays; a null is validated like any value (so `exercises: null` is a 400), and clears
@@ -102,6 +140,9 @@ export class WebhookDto extends SubscriptionFilterView {
   @ApiProperty({ description: EXERCISES_DOC }) exercises!: boolean;
   @ApiProperty() enabled!: boolean;
   @ApiProperty({ type: String, nullable: true }) disabledReason!: string | null;
+  @ApiProperty({ enum: WEBHOOK_FORMATS, description: FORMAT_DOC }) format!: WebhookEndpoint['format'];
+  @ApiProperty({ type: String, nullable: true, description: TELEGRAM_CHAT_DOC }) telegramChatId!:
+    string | null;
   @ApiProperty({ example: 'whsec_AbC12x', description: 'The first characters of the current secret.' })
   secretPrefix!: string;
   @ApiProperty({
@@ -155,6 +196,8 @@ export function renderWebhook(endpoint: WebhookEndpoint): WebhookDto {
     exercises: endpoint.exercises,
     enabled: endpoint.enabled,
     disabledReason: endpoint.disabledReason,
+    format: endpoint.format,
+    telegramChatId: endpoint.telegramChatId,
     secretPrefix: endpoint.secretPrefix,
     previousSecretExpiresAt: endpoint.previousSecretExpiresAt?.toISOString() ?? null,
     ownerKeyId: endpoint.ownerKeyId,

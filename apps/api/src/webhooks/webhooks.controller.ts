@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
   ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
@@ -26,6 +27,9 @@ import {
   WebhookQueryDto,
 } from './webhook.dto';
 
+const FORMAT_REFUSED =
+  'A malformed body: an unknown format, telegram without a telegramChatId, or one given for another format.';
+
 @ApiTags('webhooks')
 @ApiBearerAuth()
 @RequireRole('integrator', 'admin')
@@ -36,10 +40,14 @@ export class WebhooksController {
 
   @Post()
   @ApiCreatedResponse({ type: CreatedWebhookDto, description: 'The secret is in this answer only.' })
+  @ApiBadRequestResponse({ type: ProblemDto, description: FORMAT_REFUSED })
   @ApiUnprocessableEntityResponse({ type: ProblemDto, description: 'A refused URL, area, scheme or rank.' })
   async create(@Body() body: CreateWebhookDto, @Caller() caller: Principal): Promise<CreatedWebhookDto> {
-    const { url, description, contactEmail, exercises, ...filter } = body;
-    const created = await this.webhooks.create({ url, description, contactEmail, exercises, filter }, caller);
+    const { url, description, contactEmail, exercises, format, telegramChatId, ...filter } = body;
+    const created = await this.webhooks.create(
+      { url, description, contactEmail, exercises, format, telegramChatId, filter },
+      caller,
+    );
     return { ...renderWebhook(created), secret: created.secret };
   }
 
@@ -62,18 +70,19 @@ export class WebhooksController {
   @Patch(':id')
   @ApiOkResponse({
     type: WebhookDto,
-    description: 'Changes the URL, description, filter or exercises opt-in, or enables/disables.',
+    description:
+      'Changes the URL, description, filter, exercises opt-in or format (and Telegram chat), or enables/disables.',
   })
+  @ApiBadRequestResponse({ type: ProblemDto, description: FORMAT_REFUSED })
   @ApiUnprocessableEntityResponse({ type: ProblemDto })
   async update(
     @Param('id') id: string,
     @Body() body: UpdateWebhookDto,
     @Caller() caller: Principal,
   ): Promise<WebhookDto> {
-    const { url, description, contactEmail, enabled, exercises, ...filter } = body;
-    return renderWebhook(
-      await this.webhooks.update(id, { url, description, contactEmail, enabled, exercises, filter }, caller),
-    );
+    const { url, description, contactEmail, enabled, exercises, format, telegramChatId, ...filter } = body;
+    const change = { url, description, contactEmail, enabled, exercises, format, telegramChatId, filter };
+    return renderWebhook(await this.webhooks.update(id, change, caller));
   }
 
   @Delete(':id')
