@@ -92,12 +92,16 @@ export interface AlertEmail {
 }
 
 /** The words of one level, localised: "CRITICAL (red)", "критический (красный)". */
-type LevelWords = (level: ChangedLevel) => string;
+export type LevelWords = (level: ChangedLevel) => string;
 
 /** Quotation marks around a colour inside a level's name («критический («красный»)»), clutter in a line. */
 const QUOTES = /[«»“”„"]/g;
 
-function levelWordsIn(ui: UiLanguage, language: string, scheme: AlertContentInput['scheme']): LevelWords {
+export function levelWordsIn(
+  ui: UiLanguage,
+  language: string,
+  scheme: AlertContentInput['scheme'],
+): LevelWords {
   // Whether a level's name is shouted is the catalog's to say: English does, Russian and Kazakh do not.
   const upper = translate(ui, 'email.alert.levelCase') === 'upper';
   return (level) => {

@@ -12,6 +12,11 @@ export interface AttemptResult {
   statusCode: number | null;
   /** How long the receiver asked to be left alone (429, 503), in seconds from now. */
   retryAfterSeconds: number | null;
+  /**
+   * Taken, but not yet delivered: an SMSC accepted the SMS and its delivery receipt will say how it ended.
+   * The delivery is then `sent`, neither retried nor delivered until the receipt comes.
+   */
+  awaitingReceipt?: boolean;
   /** The channel knows it will never work (an SMTP 5xx, a refused address); absent: a later try may. */
   permanent?: boolean;
   /** Why it failed, in words safe to store and show: no secrets, no query parameters. */

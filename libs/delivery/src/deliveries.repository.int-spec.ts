@@ -198,6 +198,8 @@ describe.each(DATABASE_DRIVERS)('DeliveriesRepository on %s', (driver) => {
           id: 'whk_a',
           url: 'https://whk_a.example.org/hook',
           enabled: true,
+          format: 'standard',
+          telegramChatId: null,
           secret: 'enc:v1:sealed-whk_a',
           previousSecret: null,
           previousSecretExpiresAt: null,

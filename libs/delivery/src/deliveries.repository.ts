@@ -14,9 +14,10 @@ import { FilterEvent, subscriberMatchesChangeSql, SubscriptionFilter } from '@to
 import type { SealedSigningSecrets } from '@tocsin/webhooks';
 import { and, asc, eq, getTableColumns, gt, gte, lt, max, min, or, SQL, sql } from 'drizzle-orm';
 
-export const CHANNELS = ['webhook', 'email'] as const;
+export const CHANNELS = ['webhook', 'email', 'sms'] as const;
 export type ChannelName = (typeof CHANNELS)[number];
-export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed', 'skipped'] as const;
+// `sent`: an SMS the SMSC took, waiting for its delivery receipt to say delivered or failed (DESIGN §5.5).
+export const DELIVERY_STATUSES = ['pending', 'sent', 'delivered', 'failed', 'skipped'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 export interface Delivery {
@@ -25,6 +26,7 @@ export interface Delivery {
   channel: ChannelName;
   webhookEndpointId: string | null;
   emailSubscriptionId: string | null;
+  smsSubscriptionId: string | null;
   status: DeliveryStatus;
   attempts: number;
   nextAttemptAt: Date | null;
@@ -86,8 +88,21 @@ export interface EmailDeliveryToSend extends PendingDelivery {
   };
 }
 
+/** An SMS delivery to send, with its subscription. */
+export interface SmsDeliveryToSend extends PendingDelivery {
+  channel: 'sms';
+  subscription: {
+    id: string;
+    phone: string;
+    status: string;
+    filter: SubscriptionFilter;
+    /** BCP 47 tag its alerts are written in. */
+    language: string;
+  };
+}
+
 /** A delivery with what sending it needs, by channel: the `channel` says which subscriber it has. */
-export type DeliveryToSend = WebhookDeliveryToSend | EmailDeliveryToSend;
+export type DeliveryToSend = WebhookDeliveryToSend | EmailDeliveryToSend | SmsDeliveryToSend;
 export type DeliveryToSendOn<C extends ChannelName> = Extract<DeliveryToSend, { channel: C }>;
 
 /** One page of a fan-out: its last candidate, and the first attempts still to make to its subscribers. */
@@ -162,6 +177,12 @@ const SUBSCRIBERS: Record<ChannelName, { table: SQL; areaKeys: SQL; column: SQL;
     table: sql.raw('email_subscriptions'),
     areaKeys: sql.raw('email_subscription_area_keys'),
     column: sql.raw('email_subscription_id'),
+    eligible: sql.raw(`s.status = 'confirmed'`),
+  },
+  sms: {
+    table: sql.raw('sms_subscriptions'),
+    areaKeys: sql.raw('sms_subscription_area_keys'),
+    column: sql.raw('sms_subscription_id'),
     eligible: sql.raw(`s.status = 'confirmed'`),
   },
 };
@@ -263,12 +284,16 @@ export class DeliveriesRepository {
       this.db,
       sql`with batch as materialized (select * from deliveries where id = any(${idArray(ids)}))
           select d.id, d.event_id, d.channel, d.attempts, d.webhook_endpoint_id, d.email_subscription_id,
+            d.sms_subscription_id, m.phone, m.status as sms_status, m.areas as sms_areas,
+            m.scheme_id as sms_scheme_id, m.min_rank as sms_min_rank, m.events as sms_events,
+            m.language as sms_language,
             w.url, w.enabled, w.format, w.telegram_chat_id, w.secret, w.previous_secret, w.previous_secret_expires_at,
             e.email, e.status as subscription_status, e.token_version, e.areas, e.scheme_id, e.min_rank, e.events,
             e.language, e.time_zone
           from batch d
           left join webhook_endpoints w on w.id = d.webhook_endpoint_id
           left join email_subscriptions e on e.id = d.email_subscription_id
+          left join sms_subscriptions m on m.id = d.sms_subscription_id
           where d.status = 'pending' ${attempt === undefined ? sql`` : sql`and d.attempts = ${attempt - 1}`}`,
     );
     if (!rows.length) return [];
@@ -304,7 +329,7 @@ export class DeliveriesRepository {
           status = v.status, attempts = v.attempt, next_attempt_at = v."nextAttemptAt",
           last_status_code = v."statusCode", last_error = v.error, last_latency_ms = v."latencyMs",
           response_excerpt = v."responseExcerpt", updated_at = v.at,
-          delivered_at = case when v.ok then v.at else d.delivered_at end
+          delivered_at = case when v.status = 'delivered' then v.at else d.delivered_at end
         from v
         where d.id = any(${idArray(outcomes.map((o) => o.deliveryId))})
           and d.id = v."deliveryId" and d.attempts = v.attempt - 1
@@ -389,7 +414,7 @@ export class DeliveriesRepository {
       .orderBy(asc(deliveryAttempts.attempt));
     const delivery = toDelivery(row);
     // A first attempt that succeeded has no log row (see `record`): the delivery row is its record.
-    if (delivery.attempts === 1 && delivery.status === 'delivered' && !attemptsLog.length)
+    if (delivery.attempts === 1 && !attemptsLog.length && ['sent', 'delivered'].includes(delivery.status))
       attemptsLog.push(firstSuccessOf(delivery));
     return { ...delivery, ownerKeyId: row.ownerKeyId, attemptsLog };
   }
@@ -465,6 +490,17 @@ type ToSendRow = {
       language: string;
       time_zone: string | null;
     }
+  | {
+      channel: 'sms';
+      sms_subscription_id: string;
+      phone: string;
+      sms_status: string;
+      sms_areas: string[];
+      sms_scheme_id: string | null;
+      sms_min_rank: number | null;
+      sms_events: FilterEvent[] | null;
+      sms_language: string;
+    }
 );
 
 function toSendOf(r: ToSendRow, payload: LevelChangedEvent, payloadJson: string): DeliveryToSend {
@@ -490,6 +526,27 @@ function toSendOf(r: ToSendRow, payload: LevelChangedEvent, payloadJson: string)
       },
     };
   }
+  if (r.channel === 'sms')
+    return {
+      channel: 'sms',
+      id,
+      eventId,
+      attempts,
+      payload,
+      payloadJson,
+      subscription: {
+        id: r.sms_subscription_id,
+        phone: r.phone,
+        status: r.sms_status,
+        filter: {
+          areas: r.sms_areas,
+          schemeId: r.sms_scheme_id,
+          minRank: r.sms_min_rank,
+          events: r.sms_events,
+        },
+        language: r.sms_language,
+      },
+    };
   return {
     channel: 'email',
     id,
@@ -529,6 +586,7 @@ function toDelivery(row: typeof deliveries.$inferSelect): Delivery {
     channel: row.channel as ChannelName,
     webhookEndpointId: row.webhookEndpointId,
     emailSubscriptionId: row.emailSubscriptionId,
+    smsSubscriptionId: row.smsSubscriptionId,
     status: row.status as DeliveryStatus,
     attempts: row.attempts,
     nextAttemptAt: row.nextAttemptAt,

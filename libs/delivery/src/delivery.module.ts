@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { DeclarationsModule } from '@tocsin/declarations';
 import { MailModule } from '@tocsin/mail';
 import { SchemesModule } from '@tocsin/schemes';
+import { SmsModule } from '@tocsin/sms';
 import { SubscribersModule } from '@tocsin/subscribers';
 import { WebhooksModule } from '@tocsin/webhooks';
 import { DELIVERY_CHANNELS, DeliveryChannels } from './channel';
@@ -13,18 +14,28 @@ import { EndpointHealthService } from './endpoint-health.service';
 import { FanOutService } from './fan-out.service';
 import { OutboxRelay } from './outbox-relay.service';
 import { Reconciler } from './reconciler.service';
+import { SmsChannel } from './sms-channel';
+import { SmsPartsRepository } from './sms-parts.repository';
+import { SmsReceipts } from './sms-receipts.service';
 import { WebhookChannel } from './webhook-channel';
 
 @Module({
-  imports: [DeclarationsModule, MailModule, SchemesModule, SubscribersModule, WebhooksModule],
+  imports: [DeclarationsModule, MailModule, SchemesModule, SmsModule, SubscribersModule, WebhooksModule],
   providers: [
     DeliveriesRepository,
     WebhookChannel,
     EmailChannel,
+    SmsChannel,
+    SmsPartsRepository,
+    SmsReceipts,
     {
       provide: DELIVERY_CHANNELS,
-      inject: [WebhookChannel, EmailChannel],
-      useFactory: (webhook: WebhookChannel, email: EmailChannel): DeliveryChannels => ({ webhook, email }),
+      inject: [WebhookChannel, EmailChannel, SmsChannel],
+      useFactory: (webhook: WebhookChannel, email: EmailChannel, sms: SmsChannel): DeliveryChannels => ({
+        webhook,
+        email,
+        sms,
+      }),
     },
     EndpointHealthService,
     DeliveryService,

@@ -14,7 +14,7 @@ import {
 } from './deliveries.repository';
 import { DeliveryService } from './delivery.service';
 import { DecidedAttempt, EndpointHealthService } from './endpoint-health.service';
-import { emailDelivery, FakeQueues, StoppedClock, webhookDelivery } from './testing/fakes';
+import { emailDelivery, FakeQueues, smsDelivery, StoppedClock, webhookDelivery } from './testing/fakes';
 import { WebhookChannel } from './webhook-channel';
 
 const AT = new Date('2022-01-07T09:00:00Z');
@@ -107,13 +107,14 @@ describe('DeliveryService', () => {
   let deliveries: FakeDeliveries;
   let webhooks: FakeChannel<'webhook'>;
   let emails: FakeChannel<'email'>;
+  let texts: FakeChannel<'sms'>;
   let queues: FakeQueues;
   let health: FakeEndpointHealth;
   let metrics: MetricsService;
   const service = (webhook: Channel<'webhook'> = webhooks) =>
     new DeliveryService(
       deliveries.port,
-      { webhook, email: emails },
+      { webhook, email: emails, sms: texts },
       health as unknown as EndpointHealthService,
       queues.port,
       loadConfig({ WEBHOOK_RETRY_SCHEDULE: '5,300' }),
@@ -126,6 +127,7 @@ describe('DeliveryService', () => {
     deliveries = new FakeDeliveries();
     webhooks = new FakeChannel((row) => row.endpoint.enabled);
     emails = new FakeChannel((row) => row.subscription.status === 'confirmed');
+    texts = new FakeChannel((row) => row.subscription.status === 'confirmed');
     queues = new FakeQueues();
     health = new FakeEndpointHealth();
     metrics = new MetricsService(queues.port);
@@ -152,6 +154,17 @@ describe('DeliveryService', () => {
       nextAttemptAt: null,
     });
     expect(outcomeOf('d2')).toMatchObject({ status: 'delivered', attempt: 1 });
+    expect(queues.jobs.size).toBe(0);
+  });
+
+  it('makes an SMS the SMSC took `sent`, neither delivered nor retried, until its receipt', async () => {
+    deliveries.add(smsDelivery('d1'));
+    texts.answers.set('d1', { ...DELIVERED, statusCode: null, awaitingReceipt: true });
+
+    await service().deliverBatch(['d1']);
+
+    expect(texts.sent).toEqual(['d1']);
+    expect(outcomeOf('d1')).toMatchObject({ status: 'sent', ok: true, attempt: 1, nextAttemptAt: null });
     expect(queues.jobs.size).toBe(0);
   });
 

@@ -90,7 +90,13 @@ export class DeliveryService {
     }
     const decision = decideAfterAttempt(attempt, sent, this.config.webhookRetryScheduleSeconds);
     const status =
-      decision.kind === 'delivered' ? 'delivered' : decision.kind === 'retry' ? 'pending' : 'failed';
+      decision.kind === 'delivered'
+        ? sent.awaitingReceipt
+          ? 'sent'
+          : 'delivered'
+        : decision.kind === 'retry'
+          ? 'pending'
+          : 'failed';
     return {
       row,
       decision,

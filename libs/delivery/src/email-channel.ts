@@ -4,10 +4,11 @@ import type { LevelChangedEvent } from '@tocsin/declarations';
 import { UiLanguage, uiLanguageOf } from '@tocsin/i18n';
 import { MailError, MailTransport } from '@tocsin/mail';
 import { SchemesService, StoredScheme } from '@tocsin/schemes';
-import { EmailSubscriptionsService, filterMatches } from '@tocsin/subscribers';
+import { EmailSubscriptionsService } from '@tocsin/subscribers';
 import { addressedAlert, AlertContent, alertContent } from './alert-email';
 import { AttemptResult, Channel } from './channel';
 import type { EmailDeliveryToSend } from './deliveries.repository';
+import { changesFor } from './subscriber-changes';
 
 /** Alert emails with one-click unsubscribe; the Message-ID is the delivery's, the same on every retry. */
 @Injectable()
@@ -44,17 +45,8 @@ export class EmailChannel implements Channel<'email'> {
     const started = performance.now();
     const { payload, subscription } = row;
     try {
-      const changes = payload.data.changes.filter((change) =>
-        filterMatches(subscription.filter, {
-          areaCode: change.area.code,
-          schemeId: change.scheme,
-          previousRank: change.previous?.rank ?? null,
-          currentRank: change.current?.rank ?? null,
-          direction: change.direction,
-        }),
-      );
       const scheme = await this.schemeOf(payload);
-      const content = this.contentFor(row, scheme, changes.length ? changes : payload.data.changes);
+      const content = this.contentFor(row, scheme, changesFor(subscription.filter, payload));
       const links = await this.subscriptions.linksFor(subscription);
       const email = addressedAlert(content, {
         deliveryId: row.id,

@@ -8,6 +8,7 @@ import type {
   DeliveriesRepository,
   DeliveryStatus,
   EmailDeliveryToSend,
+  SmsDeliveryToSend,
   FanOutPage,
   ReopenedDelivery,
   WebhookDeliveryToSend,
@@ -126,6 +127,30 @@ export function emailDelivery(
   };
 }
 
+/** A first attempt to make of an SMS delivery. */
+export function smsDelivery(
+  id: string,
+  changes: Partial<SmsDeliveryToSend['subscription']> & { attempts?: number } = {},
+): SmsDeliveryToSend {
+  const { attempts = 0, ...subscription } = changes;
+  return {
+    channel: 'sms',
+    id,
+    eventId: EVENT.data.eventId,
+    attempts,
+    payload: EVENT,
+    payloadJson: EVENT_JSON,
+    subscription: {
+      id: `sms_${id}`,
+      phone: '+77010000001',
+      status: 'confirmed',
+      filter: { areas: ['KZ'], schemeId: null, minRank: null, events: null },
+      language: 'en',
+      ...subscription,
+    },
+  };
+}
+
 interface FakeDelivery {
   id: string;
   eventId: string;
@@ -144,7 +169,7 @@ interface FakeDelivery {
  */
 export class FakeDeliveryTable {
   readonly rows: FakeDelivery[] = [];
-  readonly subscribers: Record<ChannelName, string[]> = { webhook: [], email: [] };
+  readonly subscribers: Record<ChannelName, string[]> = { webhook: [], email: [], sms: [] };
 
   constructor(private readonly clock: Clock) {}
 
