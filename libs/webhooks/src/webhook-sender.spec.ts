@@ -38,6 +38,10 @@ describe('describeSendError', () => {
     ],
     [new Error('wrapped', { cause: new WebhookTargetRefused('refused here') }), 'refused here'],
     [coded('something odd', 'EODD'), 'something odd (EODD)'],
+    [
+      new Error('bad request to http://127.0.0.1:1/bot123:AAE-secret/sendMessage'),
+      'bad request to http://127.0.0.1:1/bot123:[redacted]/sendMessage',
+    ],
     ['a string', 'a string'],
   ])('describes %s as "%s"', (error, words) => {
     expect(describeSendError(error, 500)).toBe(words);

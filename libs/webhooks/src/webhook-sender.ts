@@ -2,7 +2,7 @@ import { OnModuleDestroy } from '@nestjs/common';
 import { Agent, Dispatcher } from 'undici';
 import { createGuardedAgent, ResolveHost, WebhookHostUnresolved, WebhookTargetRefused } from './ssrf-guard';
 import { signWebhook } from './webhook-signer';
-import { CheckedUrls } from './webhook-url';
+import { CheckedUrls, redactWebhookUrl } from './webhook-url';
 
 /** One webhook message to send: what to sign and where to. Knows nothing of endpoints or deliveries. */
 export interface WebhookMessage {
@@ -229,8 +229,15 @@ const ERROR_WORDS: Record<string, string> = {
   UND_ERR_CLOSED: 'connection closed before an answer',
 };
 
-/** A failed send in a line fit for a delivery log: the guard's reason, a timeout, a network or TLS error. */
+/**
+ * A failed send in a line fit for a delivery log: the guard's reason, a timeout, a network or TLS error.
+ * Errors name hosts, not paths; should one quote a Telegram URL all the same, its bot token is redacted.
+ */
 export function describeSendError(error: unknown, timeoutMs: number): string {
+  return redactWebhookUrl(describeCause(error, timeoutMs));
+}
+
+function describeCause(error: unknown, timeoutMs: number): string {
   for (let cause = error; isErrorLike(cause); cause = cause.cause) {
     if (cause instanceof WebhookTargetRefused || cause instanceof WebhookHostUnresolved) return cause.message;
     const code = cause.code;
