@@ -11,6 +11,7 @@ import { IngestModule } from '@tocsin/ingest';
 import { MetricsModule } from '@tocsin/metrics';
 import { QueueModule } from '@tocsin/queue';
 import { SchemesModule } from '@tocsin/schemes';
+import { SmsSubscriptionsModule } from '@tocsin/sms';
 import { StreamModule } from '@tocsin/stream';
 import { SubscribersModule } from '@tocsin/subscribers';
 import { WebhooksModule } from '@tocsin/webhooks';
@@ -26,6 +27,7 @@ import { ProblemFilter } from './http/problem.filter';
 import { LevelsController } from './levels/levels.controller';
 import { MetricsController } from './metrics/metrics.controller';
 import { SchemesController } from './schemes/schemes.controller';
+import { SmsSubscriptionsController } from './sms-subscriptions/sms-subscriptions.controller';
 import { SourcesController } from './sources/sources.controller';
 import { StreamController } from './stream/stream.controller';
 import { WebhooksController } from './webhooks/webhooks.controller';
@@ -42,6 +44,7 @@ import { WebhooksController } from './webhooks/webhooks.controller';
     DeclarationsModule,
     FeedsModule,
     SubscribersModule,
+    SmsSubscriptionsModule,
     WebhooksModule,
     DeliveryModule,
     StreamModule,
@@ -57,6 +60,7 @@ import { WebhooksController } from './webhooks/webhooks.controller';
     ApiKeysController,
     FeedsController,
     EmailSubscriptionsController,
+    SmsSubscriptionsController,
     WebhooksController,
     DeliveriesController,
     StreamController,

@@ -13,6 +13,7 @@ import {
   redisConnectionOptions,
   withinMs,
 } from '@tocsin/queue';
+import { SmsCodeSender, SmsInbox, SmsTransport } from '@tocsin/sms';
 import { hostname } from 'node:os';
 import { Job, Worker } from 'bullmq';
 
@@ -30,8 +31,8 @@ const CONCURRENCY: Record<QueueName, number> = {
 };
 
 /**
- * The queue face: one BullMQ worker per queue, dispatching by job name, plus the outbox relay and the
- * reconciler. SIGTERM lets jobs in flight finish before the process exits.
+ * The queue face: one BullMQ worker per queue, dispatching by job name, plus the outbox relay, the
+ * reconciler and the SMPP bind. SIGTERM lets jobs in flight finish before the process exits.
  */
 @Injectable()
 export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -48,6 +49,9 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
     ingest: IngestService,
     private readonly sources: SourcesService,
     approvalNotices: ApprovalNotices,
+    smsCodes: SmsCodeSender,
+    private readonly smsTransport: SmsTransport,
+    private readonly smsInbox: SmsInbox,
   ) {
     this.handlers = {
       [JOB.fanOut]: (data) => fanOut.fanOut(data.eventId),
@@ -55,6 +59,7 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
       [JOB.deliverOne]: (data) => delivery.deliverOne(data.deliveryId, data.attempt),
       [JOB.pollSource]: (data) => ingest.poll(data.sourceId),
       [JOB.notifyApprovers]: (data) => approvalNotices.send(data),
+      [JOB.sendSmsCode]: (data) => smsCodes.send(data),
     };
     checkHandlers(this.handlers);
   }
@@ -62,6 +67,10 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
   async onApplicationBootstrap(): Promise<void> {
     const connection = redisConnectionOptions(this.config.redisUrl, 'worker');
     const lockDuration = lockDurationMs(this.config.webhookTimeoutMs);
+    // The worker is the one process bound to the SMSC (SMPP_URL unset: neither does anything): replies from
+    // phones come here, so the inbox listens before the bind is up.
+    this.smsInbox.start();
+    this.smsTransport.start();
     for (const queue of Object.values(QUEUE)) {
       const worker = new Worker(queue, (job: Job) => this.run(job), {
         connection,

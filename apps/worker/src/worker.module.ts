@@ -6,6 +6,7 @@ import { DeliveryModule } from '@tocsin/delivery';
 import { IngestModule } from '@tocsin/ingest';
 import { MetricsModule } from '@tocsin/metrics';
 import { QueueModule } from '@tocsin/queue';
+import { SmsModule } from '@tocsin/sms';
 import { QueueWorkers } from './queue-workers';
 
 /** The queue face. The process that hosts it brings ConfigModule and LoggerModule. */
@@ -18,6 +19,7 @@ import { QueueWorkers } from './queue-workers';
     DeliveryModule,
     IngestModule,
     DeclarationsModule,
+    SmsModule,
   ],
   providers: [QueueWorkers],
 })

@@ -20,6 +20,8 @@ export const JOB = {
   pollSource: 'poll-source',
   /** data: { declarationId, asked, askedAt } — email APPROVAL_NOTIFY_EMAILS that something awaits approval. */
   notifyApprovers: 'notify-approvers',
+  /** data: { subscriptionId, requestedAt } — text an SMS sign-up its 6-digit code (made and stored by the job). */
+  sendSmsCode: 'send-sms-code',
 } as const;
 export type JobName = (typeof JOB)[keyof typeof JOB];
 
@@ -33,6 +35,7 @@ export interface JobData {
     asked: 'publication' | 'cancellation';
     askedAt: string;
   };
+  [JOB.sendSmsCode]: { subscriptionId: string; requestedAt: string };
 }
 
 export const QUEUE_OF: Record<JobName, QueueName> = {
@@ -42,6 +45,8 @@ export const QUEUE_OF: Record<JobName, QueueName> = {
   [JOB.pollSource]: QUEUE.ingest,
   // A handful of emails now and then: the delivery queue's workers send them beside the alerts.
   [JOB.notifyApprovers]: QUEUE.delivery,
+  // Sign-up codes go out on the worker's one SMPP bind, beside the alerts.
+  [JOB.sendSmsCode]: QUEUE.delivery,
 };
 
 const KEEP = { removeOnComplete: { age: 3600, count: 10000 }, removeOnFail: { age: 7 * 24 * 3600 } };
@@ -53,6 +58,7 @@ export const JOB_ID_PREFIX: Record<JobName, string> = {
   [JOB.deliverOne]: 'retry',
   [JOB.pollSource]: 'poll',
   [JOB.notifyApprovers]: 'approval',
+  [JOB.sendSmsCode]: 'smscode',
 };
 
 /** BullMQ's own retries of a job that threw (a crash, the database away) before it is left failed. */
@@ -64,6 +70,8 @@ const RETRIES: Record<JobName, { attempts: number; backoff: { type: 'exponential
   [JOB.pollSource]: { attempts: 1, backoff: { type: 'exponential', delay: 1000 } },
   // A mail server away for a while: about an hour of retries.
   [JOB.notifyApprovers]: { attempts: 12, backoff: { type: 'exponential', delay: 1000 } },
+  // A code is worth sending for a few minutes: an SMSC away for longer, and the person asks again.
+  [JOB.sendSmsCode]: { attempts: 6, backoff: { type: 'exponential', delay: 1000 } },
 };
 
 /** The longest wait between two of BullMQ's attempts of a job (exponential: delay × 2^(attempt − 1)). */
@@ -101,6 +109,10 @@ export function jobOptions<N extends JobName>(name: N, data: JobData[N], delayMs
     case JOB.notifyApprovers: {
       const { declarationId, asked, askedAt } = data as JobData['notify-approvers'];
       return { ...common, jobId: `${JOB_ID_PREFIX[name]}.${declarationId}.${asked}.${Date.parse(askedAt)}` };
+    }
+    case JOB.sendSmsCode: {
+      const { subscriptionId, requestedAt } = data as JobData['send-sms-code'];
+      return { ...common, jobId: `${JOB_ID_PREFIX[name]}.${subscriptionId}.${Date.parse(requestedAt)}` };
     }
     default:
       throw new Error(`no options for job ${String(name)}`);
