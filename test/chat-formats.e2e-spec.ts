@@ -157,10 +157,10 @@ describe('chat formats on webhook endpoints', () => {
 
   it('never shows the bot token: not in the delivery log, the audit log nor a delivery error', async () => {
     const deliveries = await eventually(
-      async () =>
+      async (): Promise<{ id: string; status: string }[]> =>
         (await test.http.get(`/v1/webhooks/${endpoints.telegram.id}/deliveries`).set(test.as()).expect(200))
           .body.items,
-      (items: { status: string }[]) => items.length === 1 && items[0].status === 'delivered',
+      (items) => items.length === 1 && items[0].status === 'delivered',
       { what: 'the telegram delivery to be delivered' },
     );
     const detail = await test.http.get(`/v1/deliveries/${deliveries[0].id}`).set(test.as()).expect(200);
