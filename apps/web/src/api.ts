@@ -172,9 +172,9 @@ export interface Webhook {
 
 export interface Delivery {
   id: string;
-  channel: 'webhook' | 'email';
+  channel: 'webhook' | 'email' | 'sms';
   eventId: string;
-  status: 'pending' | 'delivered' | 'failed' | 'skipped';
+  status: 'pending' | 'sent' | 'delivered' | 'failed' | 'skipped';
   attempts: number;
   lastStatusCode: number | null;
   lastError: string | null;

@@ -1,5 +1,6 @@
 export {
   ChannelName,
+  CHANNELS,
   Delivery,
   DeliveryAttempt,
   DELIVERY_STATUSES,

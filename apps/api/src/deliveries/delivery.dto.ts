@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Delivery, DeliveryAttempt, DELIVERY_STATUSES, DeliveryStatus } from '@tocsin/delivery';
+import { CHANNELS, Delivery, DeliveryAttempt, DELIVERY_STATUSES, DeliveryStatus } from '@tocsin/delivery';
 import { IsIn, IsOptional } from 'class-validator';
 import { IsInstant, PageQuery } from '../http/shared.dto';
 
@@ -21,10 +21,16 @@ export class RecoverDto {
 
 export class DeliveryDto {
   @ApiProperty({ description: 'Also the `webhook-id` of every attempt.' }) id!: string;
-  @ApiProperty({ enum: ['webhook', 'email'] }) channel!: string;
+  @ApiProperty({ enum: CHANNELS }) channel!: string;
   @ApiProperty() eventId!: string;
   @ApiProperty({ type: String, nullable: true }) webhookEndpointId!: string | null;
-  @ApiProperty({ enum: DELIVERY_STATUSES }) status!: DeliveryStatus;
+  @ApiProperty({ type: String, nullable: true }) emailSubscriptionId!: string | null;
+  @ApiProperty({ type: String, nullable: true }) smsSubscriptionId!: string | null;
+  @ApiProperty({
+    enum: DELIVERY_STATUSES,
+    description: '`sent`: an SMS the SMSC took, waiting for its delivery receipt.',
+  })
+  status!: DeliveryStatus;
   @ApiProperty() attempts!: number;
   @ApiProperty({ type: String, nullable: true }) nextAttemptAt!: string | null;
   @ApiProperty({ type: Number, nullable: true }) lastStatusCode!: number | null;
@@ -65,6 +71,8 @@ export const renderDelivery = (d: Delivery): DeliveryDto => ({
   channel: d.channel,
   eventId: d.eventId,
   webhookEndpointId: d.webhookEndpointId,
+  emailSubscriptionId: d.emailSubscriptionId,
+  smsSubscriptionId: d.smsSubscriptionId,
   status: d.status,
   attempts: d.attempts,
   nextAttemptAt: iso(d.nextAttemptAt),

@@ -141,10 +141,12 @@ export function deliveriesTable(session: Session, path: string, caption: string,
 const CHANNELS: Readonly<Record<Delivery['channel'], string>> = {
   webhook: 'web.deliveries.channel.webhook',
   email: 'web.deliveries.channel.email',
+  sms: 'web.deliveries.channel.sms',
 };
 
 const STATUSES: Readonly<Record<Delivery['status'], string>> = {
   pending: 'web.deliveries.status.pending',
+  sent: 'web.deliveries.status.sent',
   delivered: 'web.deliveries.status.delivered',
   failed: 'web.deliveries.status.failed',
   skipped: 'web.deliveries.status.skipped',
