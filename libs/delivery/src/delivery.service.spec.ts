@@ -228,7 +228,7 @@ describe('DeliveryService', () => {
     };
     // The repository is only for start-up checks; opening a secret needs the key alone.
     const secrets = new WebhookSecrets(box, {} as ConstructorParameters<typeof WebhookSecrets>[1]);
-    const channel = new WebhookChannel(sender as unknown as WebhookSender, secrets);
+    const channel = new WebhookChannel(sender as unknown as WebhookSender, secrets, loadConfig({}));
     deliveries.add(
       webhookDelivery('d1', { id: 'whk_1', secret: otherKey.seal('whsec_one', 'whk_1') }),
       webhookDelivery('d2', { id: 'whk_2', secret: box.seal('whsec_two', 'whk_2') }),

@@ -20,6 +20,8 @@ const endpoint = (id: string, contactEmail: string | null): WebhookEndpoint => (
   contactEmail,
   filter: { areas: ['KZ'], schemeId: null, minRank: null, events: null },
   exercises: false,
+  format: 'standard',
+  telegramChatId: null,
   enabled: false,
   disabledReason: null,
   secretPrefix: 'whsec_abc',
