@@ -1,6 +1,8 @@
 import { tables } from '@tocsin/database';
+import { JOB, JobQueues, QUEUE } from '@tocsin/queue';
 import { decodeSmsParts } from '@tocsin/sms';
 import { and, eq, sql } from 'drizzle-orm';
+import { errors } from 'smpp';
 import { eventually, stillAfter } from './support/eventually';
 import { TestSmsc } from './support/smsc';
 import { startTestApp, TestApp } from './support/test-app';
@@ -13,7 +15,7 @@ describe('SMS subscriptions', () => {
 
   beforeAll(async () => {
     smsc = await TestSmsc.start();
-    test = await startTestApp('postgres', { SMPP_URL: smsc.url() });
+    test = await startTestApp('postgres', { SMPP_URL: smsc.url(), TRUST_PROXY: 'true' });
     // The worker binds at start; messages from phones need the bind.
     await smsc.until(() => smsc.sessions === 1, 'the worker to bind');
   });
@@ -22,8 +24,12 @@ describe('SMS subscriptions', () => {
     await smsc?.close();
   });
 
+  // Each number signs up from a client of its own, so the per-client limit (tested below) stays out of the way.
   const signUp = (phone: string, body: Record<string, unknown> = { areas: ['KZ'] }) =>
-    test.http.post('/v1/sms-subscriptions').send({ phone, ...body });
+    test.http
+      .post('/v1/sms-subscriptions')
+      .set('x-forwarded-for', `10.0.0.${Number(phone.slice(-2))}`)
+      .send({ phone, ...body });
   const confirm = (phone: string, code: string) =>
     test.http.post('/v1/sms-subscriptions/confirm').send({ phone, code });
   const rowOf = async (phone: string) =>
@@ -229,6 +235,26 @@ describe('SMS subscriptions', () => {
     expect((await rowOf('+77010000007')).status).toBe('confirmed');
   });
 
+  it('retries a code the SMSC throttled, and gives up on a number it refuses for good', async () => {
+    const refusedTo = (phone: string) =>
+      smsc.refusedSubmits.filter((s) => s.destination === phone.slice(1)).map((s) => s.status);
+    smsc.refuseNext(1, errors.ESME_RTHROTTLED);
+    await signUp('+77010000213').expect(202);
+    // BullMQ's retry, a second later, makes a fresh code and texts it.
+    const [text] = await waitForTexts('+77010000213', 1);
+    expect(refusedTo('+77010000213')).toEqual([errors.ESME_RTHROTTLED]);
+    await confirm('+77010000213', codeIn(text)).expect(200);
+
+    smsc.refuseNext(1, errors.ESME_RINVDSTADR);
+    await signUp('+77010000214').expect(202);
+    await smsc.until(() => refusedTo('+77010000214').length === 1, 'the refusal');
+    await stillAfter(
+      2500,
+      () => refusedTo('+77010000214').length + textsTo('+77010000214').length,
+      (n) => n === 1,
+    );
+  });
+
   it('refuses bad phone numbers, areas, filters and codes with a 4xx problem', async () => {
     const admin = test.as(); // exempt from the per-client limit, so the count of these does not matter
     const badPhones: unknown[] = [
@@ -354,5 +380,67 @@ describe('SMS subscriptions without SMPP_URL', () => {
     expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(refused.body.detail).toMatch(/SMPP_URL/);
     expect(await test.db.select().from(tables.smsSubscriptions)).toEqual([]);
+  });
+});
+
+describe('SMS sign-up in an API process alone', () => {
+  let smsc: TestSmsc;
+  let test: TestApp;
+
+  beforeAll(async () => {
+    smsc = await TestSmsc.start();
+    test = await startTestApp('postgres', { SMPP_URL: smsc.url() }, 'api');
+  });
+  afterAll(async () => {
+    await test?.close();
+    await smsc?.close();
+  });
+
+  it('queues the code for a worker and never binds to the SMSC itself', async () => {
+    // With the admin key, so that this sign-up leaves the per-client count to the next test.
+    await test.http
+      .post('/v1/sms-subscriptions')
+      .set(test.as())
+      .send({ phone: '+77010000015', areas: ['KZ'] })
+      .expect(202);
+    const [row] = await test.db
+      .select()
+      .from(tables.smsSubscriptions)
+      .where(eq(tables.smsSubscriptions.phone, '+77010000015'));
+    const queue = test.app.get(JobQueues).queue(QUEUE.delivery);
+    const jobs = await eventually(
+      () => queue.getJobs(['waiting', 'prioritized', 'delayed']),
+      (found) => found.some((job) => job.name === JOB.sendSmsCode),
+      { what: 'the code job' },
+    );
+    expect(jobs.find((job) => job.name === JOB.sendSmsCode)!.data).toEqual({
+      subscriptionId: row.id,
+      requestedAt: row.codeSentAt!.toISOString(),
+    });
+    expect(row.codeHash).toBeNull();
+    await stillAfter(
+      500,
+      () => smsc.binds.length,
+      (n) => n === 0,
+    );
+  });
+
+  it('answers a client that signs up too often with 429 and Retry-After, but not an admin', async () => {
+    for (let i = 0; i < 20; i += 1)
+      await test.http
+        .post('/v1/sms-subscriptions')
+        .send({ phone: `+7702000${String(i).padStart(4, '0')}`, areas: ['KZ'] })
+        .expect(202);
+    const refused = await test.http
+      .post('/v1/sms-subscriptions')
+      .send({ phone: '+77020009999', areas: ['KZ'] })
+      .expect(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    await test.http
+      .post('/v1/sms-subscriptions')
+      .set(test.as())
+      .send({ phone: '+77020009999', areas: ['KZ'] })
+      .expect(202);
   });
 });

@@ -32,6 +32,8 @@ export interface SmscBind {
 export class TestSmsc {
   readonly submits: SmscSubmit[] = [];
   readonly binds: SmscBind[] = [];
+  /** Every submit_sm answered with a refusal (refuseNext), with the status it got. */
+  readonly refusedSubmits: (Omit<SmscSubmit, 'messageId'> & { status: number })[] = [];
   /** enquire_link PDUs received from clients. */
   enquireLinks = 0;
   /** The most submit_sm received and not yet answered at any one time. */
@@ -238,6 +240,7 @@ export class TestSmsc {
       const refusal = this.refusals.shift();
       const messageId = refusal === undefined ? `${randomBytes(4).toString('hex')}${++this.sequence}` : '';
       if (refusal === undefined) this.submits.push({ messageId, ...submitFields(lastRead as Buffer | null) });
+      else this.refusedSubmits.push({ status: refusal, ...submitFields(lastRead as Buffer | null) });
       this.inFlight += 1;
       this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
       const answer = () => {
