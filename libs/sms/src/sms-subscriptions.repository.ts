@@ -130,8 +130,8 @@ export class SmsSubscriptionsRepository {
   }
 
   /**
-   * A STOP: unsubscribes the number if it is pending or confirmed, and answers the row as it was before, so
-   * that only the STOP that changed something is answered. Null: unknown, or already unsubscribed or disabled.
+   * A STOP: unsubscribes the number if it is pending or confirmed, and returns the row only then, so that
+   * only the STOP that changed something is answered. Null: unknown, or already unsubscribed or disabled.
    */
   async unsubscribeByPhone(phone: string, now: Date): Promise<SmsSubscription | null> {
     const [row] = await this.db
@@ -141,7 +141,7 @@ export class SmsSubscriptionsRepository {
         and(eq(smsSubscriptions.phone, phone), inArray(smsSubscriptions.status, ['pending', 'confirmed'])),
       )
       .returning();
-    return row ? { ...fromRow(row), status: 'unsubscribed', unsubscribedAt: now } : null;
+    return row ? fromRow(row) : null;
   }
 
   /** With `forUpdate`, locks the row until `tx` ends: guesses at one number's code are judged one at a time. */
