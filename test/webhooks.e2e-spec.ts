@@ -82,6 +82,8 @@ describe('webhook endpoints', () => {
       minRank: 2,
       events: ['escalated'],
       exercises: false,
+      format: 'standard',
+      telegramChatId: null,
       secret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{32}$/),
       secretPrefix: created.body.secret.slice(0, 12),
       previousSecretExpiresAt: null,

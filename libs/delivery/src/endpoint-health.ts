@@ -1,5 +1,5 @@
 // Pure: when an endpoint has failed long enough to be disabled, and the email that tells its contact.
-import type { WebhookEndpoint } from '@tocsin/webhooks';
+import { redactWebhookUrl, WebhookEndpoint } from '@tocsin/webhooks';
 import escape from 'escape-html';
 
 /**
@@ -18,7 +18,7 @@ export function failingTooLong(
 
 export function endpointDisabledEmail(endpoint: WebhookEndpoint, reason: string, apiBase: string) {
   const text = [
-    `Tocsin stopped sending threat-level events to your webhook endpoint ${endpoint.url} (${endpoint.id}).`,
+    `Tocsin stopped sending threat-level events to your webhook endpoint ${redactWebhookUrl(endpoint.url)} (${endpoint.id}).`,
     '',
     `Why: ${reason}`,
     '',
@@ -28,7 +28,7 @@ export function endpointDisabledEmail(endpoint: WebhookEndpoint, reason: string,
     `- see every attempt: GET ${apiBase}/v1/webhooks/${endpoint.id}/deliveries`,
   ].join('\n');
   return {
-    subject: `Tocsin disabled your webhook endpoint ${endpoint.url}`,
+    subject: `Tocsin disabled your webhook endpoint ${redactWebhookUrl(endpoint.url)}`,
     text,
     html: `<!doctype html>\n<html><body><pre style="font-family: system-ui, sans-serif; white-space: pre-wrap">${escape(text)}</pre></body></html>`,
   };

@@ -14,5 +14,5 @@ export { WebhookMessage, WebhookSender, WebhookSendResult } from './webhook-send
 export { WebhooksModule } from './webhooks.module';
 // The SSRF guard and URL rule, also applied by libs/ingest to the feeds and documents it fetches.
 export { createGuardedAgent, WebhookHostUnresolved, WebhookTargetRefused } from './ssrf-guard';
-export { checkWebhookUrl } from './webhook-url';
+export { checkWebhookUrl, redactWebhookUrl } from './webhook-url';
 export { describeSendError } from './webhook-sender';
