@@ -21,11 +21,12 @@ import * as emailFanOut from './email-fanout.mjs';
 import * as latency from './latency.mjs';
 import * as memory from './memory.mjs';
 import * as readApi from './read-api.mjs';
+import * as smsFanOut from './sms-fanout.mjs';
 import { stopAll } from './support/app.mjs';
 import * as webhookFanOut from './webhook-fanout.mjs';
 
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
-const BENCHMARKS = [webhookFanOut, costGrowth, emailFanOut, latency, readApi, memory];
+const BENCHMARKS = [webhookFanOut, costGrowth, emailFanOut, smsFanOut, latency, readApi, memory];
 const DRIVERS = ['postgres', 'pglite'];
 
 function parseArgs(argv) {
@@ -219,6 +220,15 @@ function describe(r) {
         r.nagleCeilingPerSecond === undefined
           ? `pooled nodemailer ${n(r.ceilingPerSecond)}/s (with TCP_NODELAY ${n(r.noDelayCeilingPerSecond)}/s)`
           : `pooled nodemailer, TCP_NODELAY ${n(r.ceilingPerSecond)}/s (Nagle on ${n(r.nagleCeilingPerSecond)}/s)`,
+        r.ratio,
+        `≥ ${r.target}`,
+      ];
+    case 'sms-fanout':
+      return [
+        `SMS fan-out${db}`,
+        `${r.size}: ${n(r.sizes.subscribers)} subscribers, ${r.text.parts} part(s) each`,
+        `${n(r.deliveriesPerSecond)}/s (SMPP_WINDOW ${r.smppWindow})`,
+        `plain smpp client at its best ${n(r.ceilingPerSecond)}/s (window ${r.ceiling.window})`,
         r.ratio,
         `≥ ${r.target}`,
       ];

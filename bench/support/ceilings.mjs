@@ -1,10 +1,13 @@
 // The machine's raw ceilings, measured in the same run as the figure they bound: what plain undici, plain
-// BullMQ and a plain pooled nodemailer transport reach against the same peers, with none of Tocsin's work.
+// BullMQ, a plain pooled nodemailer transport and a plain `smpp` client reach against the same peers, with
+// none of Tocsin's work.
 import { Buffer } from 'node:buffer';
 import { createHmac, randomBytes } from 'node:crypto';
+import { clearTimeout, setTimeout } from 'node:timers';
 import { createTransport } from 'nodemailer';
 import { parseConnectionUrl } from 'nodemailer/lib/shared/index.js';
 import { Queue, Worker } from 'bullmq';
+import { connect } from 'smpp';
 import { Agent, request } from 'undici';
 import { deleteQueueKeys, dist, redisConnection } from './app.mjs';
 import { endpointSecret } from './secrets.mjs';
@@ -191,6 +194,105 @@ export async function bestSmtpCeiling({ sink, messages, connections = SMTP_CEILI
       p50Ms: run.p50Ms,
       p99Ms: run.p99Ms,
       clientCpuUsPerEmail: Math.round((user + system) / messages.length),
+    });
+  }
+  const best = sweep.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
+  return { ...best, sweep };
+}
+
+/**
+ * A plain `smpp` client bound as a transceiver to the SMSC peer, its socket with TCP_NODELAY as libs/sms opens
+ * it: `bind()` resolves with the session, `close()` unbinds.
+ */
+export async function smppBind({ port, systemId = 'bench', password = 'secret' }) {
+  const session = connect({ host: '127.0.0.1', port });
+  session.socket.setNoDelay(true);
+  await new Promise((resolve, reject) => {
+    session.once('error', reject);
+    session.once('connect', () =>
+      session.bind_transceiver({ system_id: systemId, password }, (resp) => {
+        session.off('error', reject);
+        if (resp.command_status === 0) resolve();
+        else reject(new Error(`bind_transceiver answered ${resp.command_status}`));
+      }),
+    );
+  });
+  session.on('error', () => undefined);
+  session.on('enquire_link', (pdu) => session.send(pdu.response()));
+  return {
+    session,
+    close: () =>
+      new Promise((resolve) => {
+        const cutOff = setTimeout(() => session.destroy(), 1000);
+        session.socket.once('close', () => {
+          clearTimeout(cutOff);
+          resolve();
+        });
+        if (!session.unbind(() => session.close())) session.destroy();
+      }),
+  };
+}
+
+/**
+ * The SMS ceiling: `submits` (submit_sm fields, every part of every text in order) sent on one transceiver
+ * bind with at most `window` awaiting their submit_sm_resp, timed from the first submit to the last text
+ * whole at the SMSC (`texts` of them).
+ */
+export async function smppCeiling({ smsc, submits, texts, window }) {
+  const { session, close } = await smppBind({ port: smsc.port });
+  try {
+    await smsc.call('reset');
+    const cpu = process.cpuUsage();
+    const t0 = nowMs();
+    await new Promise((resolve, reject) => {
+      let next = 0;
+      let inFlight = 0;
+      let answered = 0;
+      const pump = () => {
+        while (inFlight < window && next < submits.length) {
+          inFlight++;
+          // A fresh object per submit, as the app builds one per part.
+          const sent = session.submit_sm({ ...submits[next++] }, (resp) => {
+            inFlight--;
+            if (resp.command_status !== 0)
+              return reject(new Error(`submit_sm answered ${resp.command_status}`));
+            if (++answered === submits.length) resolve();
+            else pump();
+          });
+          if (!sent) return reject(new Error('the SMPP connection is not writable'));
+        }
+      };
+      pump();
+    });
+    const { user, system } = process.cpuUsage(cpu);
+    const seen = await smsc.call('collect', { expected: texts, t0 });
+    if (!seen.complete) throw new Error(`only ${seen.count} of ${texts} texts reached the SMSC`);
+    return {
+      perSecond: Math.round(texts / (seen.lastMs / 1000)),
+      seconds: round(seen.lastMs / 1000, 3),
+      cpuUsPerText: Math.round((user + system) / texts),
+      ...seen,
+    };
+  } finally {
+    await close();
+  }
+}
+
+/** The windows the SMS ceiling is swept over (DESIGN.md §5.7): the machine's best, whatever SMPP_WINDOW is. */
+export const SMPP_CEILING_WINDOWS = [1, 5, 10, 25, 50, 100, 200, 400];
+
+/** The SMS ceiling at its best: `smppCeiling` on a fresh bind at each window, the best run and the sweep. */
+export async function bestSmppCeiling({ smsc, submits, texts, windows = SMPP_CEILING_WINDOWS }) {
+  const sweep = [];
+  for (const window of windows) {
+    const run = await smppCeiling({ smsc, submits, texts, window });
+    sweep.push({
+      window,
+      perSecond: run.perSecond,
+      seconds: run.seconds,
+      p50Ms: run.p50Ms,
+      p99Ms: run.p99Ms,
+      clientCpuUsPerText: run.cpuUsPerText,
     });
   }
   const best = sweep.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
