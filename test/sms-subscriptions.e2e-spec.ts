@@ -351,10 +351,28 @@ describe('SMS subscriptions', () => {
       .expect(200);
     expect(enabled.body.status).toBe('confirmed');
 
+    // An alert makes it a delivery; erasing the subscriber takes its deliveries with it.
+    await test.http
+      .post('/v1/declarations')
+      .set(test.as())
+      .send({
+        scheme: 'kz-terror',
+        level: 'red',
+        areas: ['KZ-75'],
+        headline: 'Critical terrorism threat level in Almaty',
+        summary: 'Repeat attacks are possible.',
+        authority: 'Anti-Terrorist Centre',
+      })
+      .expect(201);
+    const deliveriesOf = () =>
+      test.db.select().from(tables.deliveries).where(eq(tables.deliveries.smsSubscriptionId, id));
+    await eventually(deliveriesOf, (rows) => rows.length === 1, { what: 'the alert delivery' });
+
     await test.http.delete(`/v1/sms-subscriptions/${id}`).set(test.as()).expect(204);
     await test.http.get(`/v1/sms-subscriptions/${id}`).set(test.as()).expect(404);
     await test.http.delete(`/v1/sms-subscriptions/${id}`).set(test.as()).expect(404);
     expect(await rowOf('+77010000011')).toBeUndefined();
+    expect(await deliveriesOf()).toEqual([]);
     const audited = await test.db
       .select()
       .from(tables.auditLog)
