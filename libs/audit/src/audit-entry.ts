@@ -28,6 +28,7 @@ export const AUDIT_TARGET_TYPES = [
   'scheme',
   'source',
   'email_subscription',
+  'sms_subscription',
 ] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 

@@ -13,12 +13,17 @@ import { AppConfig, Clock, describeError } from '@tocsin/config';
 import { Positioned } from '@tocsin/database';
 import { canonicalLanguage, UiLanguage, uiLanguageOf } from '@tocsin/i18n';
 import { JOB, JobQueues } from '@tocsin/queue';
-import { FilterInput, FilterInputs, readerOf, SubscriptionFilter } from '@tocsin/subscribers';
+import {
+  FilterInput,
+  FilterInputs,
+  InstanceSecrets,
+  readerOf,
+  signUpLanguage,
+  SubscriptionFilter,
+} from '@tocsin/subscribers';
 import { uuidv7 } from 'uuidv7';
 // Not exported by @tocsin/subscribers yet (see the report of issue 17): the same instance secrets and the
 // same sign-up language rule as email.
-import { InstanceSecrets } from '../../subscribers/src/instance-secrets';
-import { signUpLanguage } from '../../subscribers/src/subscriber-language';
 import { codeAllowance, codeMatches, judgeCode } from './sms-codes';
 import {
   SmsSubscription,
@@ -34,7 +39,7 @@ export const SMS_CODE_SECRET = 'sms-code-hmac';
 export const E164_PHONE = /^\+[1-9]\d{6,14}$/;
 
 // Until AUDIT_TARGET_TYPES names it (see the report of issue 17); the column is text.
-const SMS_SUBSCRIPTION_TARGET = 'sms_subscription' as AuditTargetType;
+const SMS_SUBSCRIPTION_TARGET: AuditTargetType = 'sms_subscription';
 
 /** What an SMS sign-up asks for beyond its filter; left out, the language comes from `acceptLanguage`. */
 export interface SmsSignUpSettings {

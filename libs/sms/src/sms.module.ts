@@ -1,7 +1,5 @@
 import { Module } from '@nestjs/common';
 import { SubscribersModule } from '@tocsin/subscribers';
-import { InstanceSecrets } from '../../subscribers/src/instance-secrets';
-import { InstanceSecretsRepository } from '../../subscribers/src/instance-secrets.repository';
 import { SmsCodeSender } from './sms-code-sender';
 import { SmsInbox } from './sms-inbox';
 import { SmsSubscriptionsRepository } from './sms-subscriptions.repository';
@@ -14,15 +12,8 @@ import { SmsTransport } from './sms-transport';
  */
 @Module({
   imports: [SubscribersModule],
-  providers: [
-    // Until SubscribersModule exports InstanceSecrets (see the report of issue 17): the same secrets, read
-    // from the same table.
-    InstanceSecretsRepository,
-    InstanceSecrets,
-    SmsSubscriptionsRepository,
-    SmsSubscriptionsService,
-  ],
-  exports: [SmsSubscriptionsService, SmsSubscriptionsRepository, InstanceSecrets],
+  providers: [SmsSubscriptionsRepository, SmsSubscriptionsService],
+  exports: [SmsSubscriptionsService, SmsSubscriptionsRepository],
 })
 export class SmsSubscriptionsModule {}
 
@@ -31,7 +22,7 @@ export class SmsSubscriptionsModule {}
  * the worker calls `SmsTransport.start()` and `SmsInbox.start()`.
  */
 @Module({
-  imports: [SmsSubscriptionsModule],
+  imports: [SubscribersModule, SmsSubscriptionsModule],
   providers: [SmsTransport, SmsCodeSender, SmsInbox],
   exports: [SmsTransport, SmsCodeSender, SmsInbox],
 })

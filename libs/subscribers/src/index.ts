@@ -15,7 +15,8 @@ export {
   SubscriberLinks,
 } from './email-subscriptions.service';
 export { FilterInput, FilterInputs } from './filter-input';
-export { languageName, Reader, readerOf, zoneFor } from './subscriber-language';
+export { InstanceSecrets } from './instance-secrets';
+export { languageName, Reader, readerOf, signUpLanguage, zoneFor } from './subscriber-language';
 export { SubscribersModule } from './subscribers.module';
 export {
   FILTER_EVENTS,

@@ -20,6 +20,6 @@ import { InstanceSecretsRepository } from './instance-secrets.repository';
     EmailSubscriptionsService,
     ClientRateLimit,
   ],
-  exports: [FilterInputs, EmailSubscriptionsService, ClientRateLimit, AudienceModule],
+  exports: [FilterInputs, InstanceSecrets, EmailSubscriptionsService, ClientRateLimit, AudienceModule],
 })
 export class SubscribersModule {}
