@@ -1,6 +1,6 @@
 import { findArea } from '@tocsin/areas';
 import type { LevelList } from '@tocsin/declarations';
-import { CSV_MEDIA_TYPE } from '@tocsin/feeds';
+import { CSV_MEDIA_TYPE, strongEtag } from '@tocsin/feeds';
 import { LevelListRenderings, renderLevelList } from './level-list-renderings';
 
 const level = (areaCode: string) => ({
@@ -19,8 +19,10 @@ const list = (): LevelList => ({
   validUntil: null,
 });
 
-const namesIn = (body: string) =>
-  (JSON.parse(body) as { items: { area: { name: string } }[] }).items.map((i) => i.area.name);
+const namesIn = (body: Buffer) =>
+  (JSON.parse(body.toString('utf8')) as { items: { area: { name: string } }[] }).items.map(
+    (i) => i.area.name,
+  );
 
 describe('renderLevelList', () => {
   it.each([
@@ -32,7 +34,13 @@ describe('renderLevelList', () => {
   });
 
   it('names the areas in the CSV too', () => {
-    expect(renderLevelList(list(), CSV_MEDIA_TYPE, 'ru').body).toContain('Казахстан');
+    expect(renderLevelList(list(), CSV_MEDIA_TYPE, 'ru').body.toString('utf8')).toContain('Казахстан');
+  });
+
+  it('tags the bytes it sends: the ETag is that of the UTF-8 body', () => {
+    const rendered = renderLevelList(list(), 'application/json', 'kk');
+    expect(rendered.etag).toBe(strongEtag(rendered.body.toString('utf8')));
+    expect(rendered.contentType).toBe('application/json; charset=utf-8');
   });
 });
 

@@ -57,7 +57,7 @@ export class LevelsController {
     @Query() query: LevelsQuery,
     @Headers() headers: ConditionalHeaders & { accept?: string },
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<string | undefined> {
+  ): Promise<Buffer | undefined> {
     const list = query.at ? await this.levels.all(toInstant(query.at)) : await this.levels.current();
     const mediaType = preferredMediaType(headers.accept, LEVEL_LIST_MEDIA_TYPES);
     const rendered = this.renderings.of(list, mediaType, query.lang);
