@@ -13,7 +13,7 @@ export {
   uiLanguageOf,
 } from './languages';
 export { Catalog, Catalogs, createTranslator, mergeCatalogs, Translate } from './messages';
-export { canonicalTimeZone, formatInstant, isTimeZone } from './time';
+export { canonicalTimeZone, formatInstant, formatLongInstant, isTimeZone, utcOffset } from './time';
 
 let translator: Translate | undefined;
 

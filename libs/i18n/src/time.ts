@@ -29,23 +29,21 @@ const MAX_FORMATS = 2000;
  */
 export function formatInstant(at: Date, lang: string, timeZone: string): string {
   const locale = localeFor(lang);
-  const id = `${locale} ${timeZone}`;
-  let format = formats.get(id);
-  if (!format) {
-    format = new Intl.DateTimeFormat(locale, {
-      day: 'numeric',
-      month: 'long',
-      year: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-      timeZone,
-      timeZoneName: 'longOffset',
-    });
-    if (formats.size >= MAX_FORMATS) formats.clear();
-    formats.set(id, format);
-  }
+  const format = cached(
+    `${locale} ${timeZone}`,
+    () =>
+      new Intl.DateTimeFormat(locale, {
+        day: 'numeric',
+        month: 'long',
+        year: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+        hourCycle: 'h23',
+        timeZone,
+        timeZoneName: 'longOffset',
+      }),
+  );
   return format.format(at);
 }
 
@@ -57,4 +55,54 @@ function localeFor(lang: string): string {
     canonical = null;
   }
   return canonical === null || canonical === 'en' ? 'en-GB' : canonical;
+}
+
+/** `UTC+6`, `UTC+5:30`, `UTC-3`, `UTC`: the offset of `timeZone` at `at`, as short as it can be read. */
+export function utcOffset(at: Date, timeZone: string): string {
+  const name = cached(
+    `offset ${timeZone}`,
+    () => new Intl.DateTimeFormat('en', { timeZone, timeZoneName: 'longOffset' }),
+  )
+    .formatToParts(at)
+    .find((part) => part.type === 'timeZoneName')?.value;
+  // `GMT+05:30`; `GMT+00:00` or bare `GMT` on the meridian, depending on the ICU.
+  const match = /([+\u2212-])(\d{2}):(\d{2})/.exec(name ?? '');
+  if (!match || (match[2] === '00' && match[3] === '00')) return 'UTC';
+  const [, sign, hours, minutes] = match;
+  return `UTC${sign === '+' ? '+' : '-'}${Number(hours)}${minutes === '00' ? '' : `:${minutes}`}`;
+}
+
+/**
+ * `at` as a letter to a person writes it: the weekday, the date and the minute in `timeZone`, in the words of
+ * `lang`, then the offset: `Friday, 7 January 2022 at 09:00 (UTC+6)`, `пятница, 7 января 2022 г. в 09:00
+ * (UTC+6)`, `2022 ж. 7 қаңтар, жұма, 09:00 (UTC+6)`. Seconds and an ISO form mean nothing to a reader;
+ * the offset stays, so a reader elsewhere can tell. Same languages and errors as formatInstant.
+ */
+export function formatLongInstant(at: Date, lang: string, timeZone: string): string {
+  const locale = localeFor(lang);
+  const format = cached(
+    `long ${locale} ${timeZone}`,
+    () =>
+      new Intl.DateTimeFormat(locale, {
+        weekday: 'long',
+        day: 'numeric',
+        month: 'long',
+        year: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+        timeZone,
+      }),
+  );
+  return `${format.format(at)} (${utcOffset(at, timeZone)})`;
+}
+
+function cached(id: string, make: () => Intl.DateTimeFormat): Intl.DateTimeFormat {
+  let format = formats.get(id);
+  if (!format) {
+    format = make();
+    if (formats.size >= MAX_FORMATS) formats.clear();
+    formats.set(id, format);
+  }
+  return format;
 }
