@@ -199,6 +199,7 @@ describe('the public API surface', () => {
         'GET /v1/deliveries/{id}',
         'POST /v1/deliveries/{id}/retry',
         'GET /v1/webhooks/{id}/deliveries',
+        'GET /v1/declarations/{id}/deliveries/summary',
         'POST /v1/webhooks/{id}/recover',
         'GET /v1/declarations/{id}/origin.xml',
         'POST /v1/sources',

@@ -19,6 +19,7 @@ import { ApiKeysController } from './api-keys/api-keys.controller';
 import { AuditController } from './audit/audit.controller';
 import { AreasController } from './areas/areas.controller';
 import { DeclarationsController } from './declarations/declarations.controller';
+import { DeclarationDeliveriesController } from './deliveries/declaration-deliveries.controller';
 import { DeliveriesController } from './deliveries/deliveries.controller';
 import { FeedsController } from './feeds/feeds.controller';
 import { EmailSubscriptionsController } from './email-subscriptions/email-subscriptions.controller';
@@ -63,6 +64,7 @@ import { WebhooksController } from './webhooks/webhooks.controller';
     SmsSubscriptionsController,
     WebhooksController,
     DeliveriesController,
+    DeclarationDeliveriesController,
     StreamController,
     MetricsController,
     SourcesController,

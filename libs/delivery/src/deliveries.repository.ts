@@ -458,6 +458,122 @@ export class DeliveriesRepository {
       );
     return row?.first ?? null;
   }
+
+  /**
+   * The deliveries of every event of a declaration due by `now` (its start, then perhaps its expiry or
+   * cancellation), counted by channel and status; with `ownerKeyId`, only those to that key's endpoints.
+   * Null for an unknown declaration. One statement: the console polls it every second while a fan-out runs.
+   * `recent` counts those that came to delivered or failed after `recentSince`, for the rate.
+   */
+  async countsOfDeclaration(
+    declarationId: string,
+    now: Date,
+    recentSince: Date,
+    ownerKeyId?: string,
+  ): Promise<DeclarationDeliveryCounts | null> {
+    // Deliveries have no index led by event_id (each one costs every insert and update, migration 0010), so
+    // this reads them all: see the EXPLAIN figures in the report of issue 18 and the index proposed there.
+    // An event is settled once every subscriber has its row (fanned_out_at), or when it announces nothing:
+    // skipped (superseded before it started) or rendered with no changes (the fan-out marks neither).
+    const rows = await queryRows<CountsRow>(
+      this.db,
+      sql`with event as materialized (
+          select o.event_id,
+            (o.fanned_out_at is not null or o.skipped_reason is not null
+              or (o.payload is not null
+                and not exists (select 1 from outbox_changes c where c.event_id = o.event_id))) as settled
+          from outbox o
+          where o.declaration_id = ${declarationId} and o.due_at <= ${now}
+        ), counted as (
+          select d.channel,
+            count(*)::int as total,
+            count(*) filter (where d.status = 'pending')::int as pending,
+            count(*) filter (where d.status = 'sent')::int as sent,
+            count(*) filter (where d.status = 'delivered')::int as delivered,
+            count(*) filter (where d.status = 'failed')::int as failed,
+            count(*) filter (where d.status = 'skipped')::int as skipped,
+            count(*) filter (where d.status in ('delivered', 'failed') and d.updated_at > ${recentSince})::int
+              as recent,
+            min(d.created_at) as started_at,
+            max(d.delivered_at) as last_delivered_at,
+            max(d.updated_at) filter (where d.status <> 'pending') as last_settled_at
+          from deliveries d
+          ${ownerKeyId === undefined ? sql`` : sql`join webhook_endpoints w on w.id = d.webhook_endpoint_id`}
+          where d.event_id in (select event_id from event)
+            ${ownerKeyId === undefined ? sql`` : sql`and w.owner_key_id = ${ownerKeyId}`}
+          group by d.channel
+        )
+        select
+          (select count(*)::int from event) as events,
+          coalesce((select bool_and(settled) from event), false) as fanned_out,
+          coalesce((select json_agg(counted) from counted), '[]'::json) as channels
+        from declarations where id = ${declarationId}`,
+    );
+    const [row] = rows;
+    if (!row) return null;
+    const channels = (typeof row.channels === 'string' ? JSON.parse(row.channels) : row.channels) as
+      ChannelCountsRow[] | null;
+    const byChannel = Object.fromEntries(
+      CHANNELS.map((channel) => [channel, { ...NO_DELIVERIES }]),
+    ) as Record<ChannelName, DeliveryStatusCounts>;
+    let startedAt: Date | null = null;
+    let lastDeliveredAt: Date | null = null;
+    let lastSettledAt: Date | null = null;
+    let recent = 0;
+    const earlier = (a: Date | null, b: Date | null) => (a && (!b || a < b) ? a : b);
+    const later = (a: Date | null, b: Date | null) => (a && (!b || a > b) ? a : b);
+    for (const c of channels ?? []) {
+      const { total, pending, sent, delivered, failed, skipped } = c;
+      byChannel[c.channel] = { total, pending, sent, delivered, failed, skipped };
+      recent += c.recent;
+      startedAt = earlier(c.started_at ? new Date(c.started_at) : null, startedAt);
+      lastDeliveredAt = later(c.last_delivered_at ? new Date(c.last_delivered_at) : null, lastDeliveredAt);
+      lastSettledAt = later(c.last_settled_at ? new Date(c.last_settled_at) : null, lastSettledAt);
+    }
+    const { events, fanned_out: fannedOut } = row;
+    return { events, fannedOut, byChannel, startedAt, lastDeliveredAt, lastSettledAt, recent };
+  }
+}
+
+export type DeliveryStatusCounts = Record<'total' | DeliveryStatus, number>;
+
+const NO_DELIVERIES: DeliveryStatusCounts = {
+  total: 0,
+  pending: 0,
+  sent: 0,
+  delivered: 0,
+  failed: 0,
+  skipped: 0,
+};
+
+/** What `countsOfDeclaration` finds. */
+export interface DeclarationDeliveryCounts {
+  /** Its events due so far. */
+  events: number;
+  /** Every one of them has settled: each matching subscriber has its delivery row (none may follow). */
+  fannedOut: boolean;
+  byChannel: Record<ChannelName, DeliveryStatusCounts>;
+  /** When its first delivery row was made. */
+  startedAt: Date | null;
+  lastDeliveredAt: Date | null;
+  /** When the last of them came to a status other than pending. */
+  lastSettledAt: Date | null;
+  /** Deliveries that came to delivered or failed after `recentSince`. */
+  recent: number;
+}
+
+interface ChannelCountsRow extends DeliveryStatusCounts {
+  channel: ChannelName;
+  recent: number;
+  started_at: string | null;
+  last_delivered_at: string | null;
+  last_settled_at: string | null;
+}
+
+interface CountsRow {
+  events: number;
+  fanned_out: boolean;
+  channels: ChannelCountsRow[] | string | null;
 }
 
 /** A row of `toSend`'s query. A delivery's subscriber is always there: deleting one deletes its deliveries. */

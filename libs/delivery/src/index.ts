@@ -6,7 +6,7 @@ export {
   DELIVERY_STATUSES,
   DeliveryStatus,
 } from './deliveries.repository';
-export { DeliveryListQuery, DeliveryLogService } from './delivery-log.service';
+export { DeliveryListQuery, DeliveryLogService, DeliverySummary } from './delivery-log.service';
 export { DeliveryModule } from './delivery.module';
 export { DeliveryReport, DeliveryService } from './delivery.service';
 export { FanOutService } from './fan-out.service';
