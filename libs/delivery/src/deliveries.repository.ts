@@ -472,7 +472,8 @@ export class DeliveriesRepository {
     ownerKeyId?: string,
   ): Promise<DeclarationDeliveryCounts | null> {
     // Deliveries have no index led by event_id (each one costs every insert and update, migration 0010), so
-    // this reads them all: see the EXPLAIN figures in the report of issue 18 and the index proposed there.
+    // this reads them all: 20,000 in 25-70 ms on the test machine. `= any(array(…))` rather than `in (…)`,
+    // so that an index on (event_id) would serve it (0.4 ms for a declaration of 100 among 20,000, issue 18).
     // An event is settled once every subscriber has its row (fanned_out_at), or when it announces nothing:
     // skipped (superseded before it started) or rendered with no changes (the fan-out marks neither).
     const rows = await queryRows<CountsRow>(
@@ -499,7 +500,7 @@ export class DeliveriesRepository {
             max(d.updated_at) filter (where d.status <> 'pending') as last_settled_at
           from deliveries d
           ${ownerKeyId === undefined ? sql`` : sql`join webhook_endpoints w on w.id = d.webhook_endpoint_id`}
-          where d.event_id in (select event_id from event)
+          where d.event_id = any(array(select event_id from event))
             ${ownerKeyId === undefined ? sql`` : sql`and w.owner_key_id = ${ownerKeyId}`}
           group by d.channel
         )
