@@ -18,6 +18,8 @@ export const AUDIT_ACTIONS = [
   'source.updated',
   'source.deleted',
   'subscriber.erased',
+  'subscriber.suspended',
+  'subscriber.resumed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -52,5 +54,6 @@ export interface AuditEntry extends Required<NewAuditEntry> {
   id: number;
 }
 
-/** The actor of what Tocsin does on its own: the first admin key at start, an endpoint disabled by failures. */
+/** The actor of what Tocsin does on its own: the first admin key at start, an endpoint disabled by failures,
+ * an email subscription suspended for bounces. */
 export const SYSTEM_ACTOR: AuditActor = { keyId: null, name: 'system', role: 'system' };

@@ -390,6 +390,44 @@ export class DeliveriesRepository {
       .returning({ id: deliveries.id, attempts: deliveries.attempts });
   }
 
+  /**
+   * The latest `count` settled (delivered, sent or failed) email deliveries of each subscription, newest
+   * first by creation, across events: the bounce rule's input, for a whole batch in one statement. Pending
+   * and skipped ones say nothing about the address. Only deliveries created since the subscription last
+   * changed count, so an admin's resume (or a confirmation) starts the count afresh. Each subscription's
+   * rows are read through its delivery index (a lateral `limit`), never a scan of the table.
+   */
+  async latestSettledEmailDeliveries(
+    subscriptionIds: string[],
+    count: number,
+  ): Promise<Map<string, import('./email-bounces').SettledEmailDelivery[]>> {
+    const latest = new Map<string, import('./email-bounces').SettledEmailDelivery[]>();
+    if (!subscriptionIds.length) return latest;
+    const rows = await queryRows<{
+      subscription_id: string;
+      status: 'delivered' | 'sent' | 'failed';
+      last_status_code: number | null;
+      last_error: string | null;
+    }>(
+      this.db,
+      sql`select s.id as subscription_id, d.status, d.last_status_code, d.last_error
+        from email_subscriptions s, lateral (
+          select d.id, d.status, d.last_status_code, d.last_error, d.created_at from deliveries d
+          where d.email_subscription_id = s.id and d.status in ('delivered', 'sent', 'failed')
+            and d.created_at > s.updated_at
+          order by d.created_at desc, d.id desc limit ${count}
+        ) d
+        where s.id = any(${idArray(subscriptionIds)})
+        order by s.id, d.created_at desc, d.id desc`,
+    );
+    for (const row of rows) {
+      const settled = latest.get(row.subscription_id) ?? [];
+      settled.push({ status: row.status, statusCode: row.last_status_code, error: row.last_error });
+      latest.set(row.subscription_id, settled);
+    }
+    return latest;
+  }
+
   async findById(
     id: string,
   ): Promise<(Delivery & { attemptsLog: DeliveryAttempt[]; ownerKeyId: string | null }) | null> {

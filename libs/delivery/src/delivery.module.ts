@@ -9,6 +9,7 @@ import { DELIVERY_CHANNELS, DeliveryChannels } from './channel';
 import { DeliveriesRepository } from './deliveries.repository';
 import { DeliveryLogService } from './delivery-log.service';
 import { DeliveryService } from './delivery.service';
+import { EmailBounces } from './email-bounces.service';
 import { EmailChannel } from './email-channel';
 import { EndpointHealthService } from './endpoint-health.service';
 import { FanOutService } from './fan-out.service';
@@ -38,6 +39,7 @@ import { WebhookChannel } from './webhook-channel';
       }),
     },
     EndpointHealthService,
+    EmailBounces,
     DeliveryService,
     DeliveryLogService,
     FanOutService,

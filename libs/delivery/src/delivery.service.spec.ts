@@ -13,6 +13,7 @@ import {
   DeliveryToSendOn,
 } from './deliveries.repository';
 import { DeliveryService } from './delivery.service';
+import { BounceCandidate, EmailBounces } from './email-bounces.service';
 import { DecidedAttempt, EndpointHealthService } from './endpoint-health.service';
 import { emailDelivery, FakeQueues, smsDelivery, StoppedClock, webhookDelivery } from './testing/fakes';
 import { WebhookChannel } from './webhook-channel';
@@ -103,6 +104,13 @@ class FakeEndpointHealth {
   }
 }
 
+class FakeEmailBounces {
+  readonly reviewed: BounceCandidate[] = [];
+  async review(attempts: readonly BounceCandidate[]): Promise<void> {
+    this.reviewed.push(...attempts);
+  }
+}
+
 describe('DeliveryService', () => {
   let deliveries: FakeDeliveries;
   let webhooks: FakeChannel<'webhook'>;
@@ -110,12 +118,14 @@ describe('DeliveryService', () => {
   let texts: FakeChannel<'sms'>;
   let queues: FakeQueues;
   let health: FakeEndpointHealth;
+  let bounces: FakeEmailBounces;
   let metrics: MetricsService;
   const service = (webhook: Channel<'webhook'> = webhooks) =>
     new DeliveryService(
       deliveries.port,
       { webhook, email: emails, sms: texts },
       health as unknown as EndpointHealthService,
+      bounces as unknown as EmailBounces,
       queues.port,
       loadConfig({ WEBHOOK_RETRY_SCHEDULE: '5,300' }),
       new StoppedClock(AT),
@@ -130,6 +140,7 @@ describe('DeliveryService', () => {
     texts = new FakeChannel((row) => row.subscription.status === 'confirmed');
     queues = new FakeQueues();
     health = new FakeEndpointHealth();
+    bounces = new FakeEmailBounces();
     metrics = new MetricsService(queues.port);
   });
 
@@ -291,6 +302,20 @@ describe('DeliveryService', () => {
     });
     expect(queues.jobs.size).toBe(0);
     expect(health.reviewed.map((a) => [a.row.id, a.decision.kind])).toEqual([['d1', 'failed']]);
+  });
+
+  it('fails an email the server refused for good at once, and hands the batch to the bounce review', async () => {
+    deliveries.add(emailDelivery('d1'), emailDelivery('d2'));
+    emails.answers.set('d1', { ...failed(550), permanent: true });
+
+    await service().deliverBatch(['d1', 'd2']);
+
+    expect(outcomeOf('d1')).toMatchObject({ attempt: 1, status: 'failed', statusCode: 550 });
+    expect(queues.jobs.size).toBe(0);
+    expect(bounces.reviewed.map((a) => [a.row.id, a.outcome.statusCode, a.decision.kind])).toEqual([
+      ['d1', 550, 'failed'],
+      ['d2', 204, 'delivered'],
+    ]);
   });
 
   it('counts every outcome by channel', async () => {

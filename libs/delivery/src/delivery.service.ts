@@ -4,6 +4,7 @@ import { MetricsService } from '@tocsin/metrics';
 import { JOB, JobQueues, JobToAdd } from '@tocsin/queue';
 import { AttemptResult, attemptThatThrew, channelOf, DELIVERY_CHANNELS, DeliveryChannels } from './channel';
 import { AttemptOutcome, DeliveriesRepository, DeliveryToSend } from './deliveries.repository';
+import { EmailBounces } from './email-bounces.service';
 import { EndpointHealthService } from './endpoint-health.service';
 import { mapLimit } from './map-limit';
 import { decideAfterAttempt, RetryDecision } from './retry-policy';
@@ -34,6 +35,7 @@ export class DeliveryService {
     private readonly deliveries: DeliveriesRepository,
     @Inject(DELIVERY_CHANNELS) private readonly channels: DeliveryChannels,
     private readonly endpointHealth: EndpointHealthService,
+    private readonly emailBounces: EmailBounces,
     private readonly queues: JobQueues,
     private readonly config: AppConfig,
     private readonly clock: Clock,
@@ -75,6 +77,7 @@ export class DeliveryService {
     }
     await this.queues.addBulk(JOB.deliverOne, retries);
     await this.endpointHealth.review(attempted);
+    await this.emailBounces.review(attempted);
     return { attempted: attempted.length, skipped: requested - attempted.length };
   }
 

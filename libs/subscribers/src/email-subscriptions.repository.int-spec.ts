@@ -93,3 +93,53 @@ describe.each(DATABASE_DRIVERS)('EmailSubscriptionsRepository languages on %s', 
     expect(await repository.findById('sub_ru')).toMatchObject({ language: 'kk-Cyrl-KZ', timeZone: null });
   });
 });
+
+describe.each(DATABASE_DRIVERS)('EmailSubscriptionsRepository suspend and resume on %s', (driver) => {
+  let database: TestDatabase;
+  let repository: EmailSubscriptionsRepository;
+  const later = new Date(at.getTime() + 60_000);
+  const confirmed = (id: string): EmailSubscription => ({
+    ...pending(id),
+    status: 'confirmed',
+    confirmedAt: at,
+  });
+
+  beforeAll(async () => {
+    database = await createTestDatabase(driver);
+    repository = new EmailSubscriptionsRepository(database.db);
+    await repository.insert(confirmed('sub_dead'));
+    await repository.insert(confirmed('sub_dead_too'));
+    await repository.insert({ ...pending('sub_left'), status: 'unsubscribed' });
+  });
+  afterAll(() => database?.close());
+
+  it('suspends the confirmed ones set-wise, once, and leaves the others as they are', async () => {
+    expect(await repository.suspend([], later)).toEqual([]);
+    const suspended = await repository.suspend(['sub_dead', 'sub_dead_too', 'sub_left', 'sub_none'], later);
+    expect(suspended.sort()).toEqual(['sub_dead', 'sub_dead_too']);
+    // A second batch that saw the same bounces suspends nothing more (and so audits nothing twice).
+    expect(await repository.suspend(['sub_dead'], later)).toEqual([]);
+    expect(await repository.findById('sub_dead')).toMatchObject({
+      status: 'suspended',
+      updatedAt: later,
+      confirmedAt: at,
+    });
+    expect(await repository.findById('sub_left')).toMatchObject({ status: 'unsubscribed', updatedAt: at });
+    expect((await repository.findMany({ status: 'suspended', limit: 10 })).map((s) => s.id).sort()).toEqual([
+      'sub_dead',
+      'sub_dead_too',
+    ]);
+  });
+
+  it('resumes a suspended one to confirmed, and refuses one that is not suspended', async () => {
+    const resumedAt = new Date(later.getTime() + 60_000);
+    expect(await repository.resume('sub_dead_too', resumedAt)).toBe(true);
+    expect(await repository.findById('sub_dead_too')).toMatchObject({
+      status: 'confirmed',
+      updatedAt: resumedAt,
+    });
+    expect(await repository.resume('sub_dead_too', resumedAt)).toBe(false);
+    expect(await repository.resume('sub_left', resumedAt)).toBe(false);
+    expect(await repository.resume('sub_none', resumedAt)).toBe(false);
+  });
+});

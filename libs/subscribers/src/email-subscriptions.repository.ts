@@ -8,12 +8,19 @@ import {
   positioned,
   tables,
 } from '@tocsin/database';
-import { and, eq, getTableColumns, ilike, isNull, lt, SQL } from 'drizzle-orm';
+import { and, eq, getTableColumns, ilike, inArray, isNull, lt, SQL } from 'drizzle-orm';
 import { FilterEvent, SubscriptionFilter } from './subscription-filter';
 
 const { emailSubscriptions } = tables;
 
-export const EMAIL_SUBSCRIPTION_STATUSES = ['pending', 'confirmed', 'unsubscribed', 'disabled'] as const;
+/** `suspended`: its address bounced permanently three times in a row (DESIGN.md §5.6) until an admin resumes it. */
+export const EMAIL_SUBSCRIPTION_STATUSES = [
+  'pending',
+  'confirmed',
+  'unsubscribed',
+  'disabled',
+  'suspended',
+] as const;
 export type EmailSubscriptionStatus = (typeof EMAIL_SUBSCRIPTION_STATUSES)[number];
 
 export interface EmailSubscription {
@@ -127,6 +134,33 @@ export class EmailSubscriptionsRepository {
       .orderBy(byCreation.orderBy)
       .limit(query.limit);
     return rows.map((row) => positioned(fromRow(row), row.positionInstant));
+  }
+
+  /**
+   * Suspends those of `ids` that are still confirmed, set-wise; answers the ids it suspended (one of a
+   * subscription two batches suspend at once, and none that was unsubscribed meanwhile).
+   */
+  async suspend(ids: string[], at: Date, tx: EmailSubscriptionsWriter = this.db): Promise<string[]> {
+    if (!ids.length) return [];
+    const suspended = await tx
+      .update(emailSubscriptions)
+      .set({ status: 'suspended', updatedAt: at })
+      .where(and(inArray(emailSubscriptions.id, ids), eq(emailSubscriptions.status, 'confirmed')))
+      .returning({ id: emailSubscriptions.id });
+    return suspended.map((row) => row.id);
+  }
+
+  /**
+   * Confirmed again if it is suspended; false if it is not (any more). The new `updatedAt` starts the bounce
+   * count afresh: only deliveries created after it count.
+   */
+  async resume(id: string, at: Date, tx: EmailSubscriptionsWriter = this.db): Promise<boolean> {
+    const resumed = await tx
+      .update(emailSubscriptions)
+      .set({ status: 'confirmed', updatedAt: at })
+      .where(and(eq(emailSubscriptions.id, id), eq(emailSubscriptions.status, 'suspended')))
+      .returning({ id: emailSubscriptions.id });
+    return resumed.length > 0;
   }
 
   /** Erases the subscription and with it the address. */

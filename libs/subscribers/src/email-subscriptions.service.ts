@@ -1,5 +1,12 @@
-import { BadRequestException, GoneException, Injectable, Logger, NotFoundException } from '@nestjs/common';
-import { AuditActor, AuditLogRepository } from '@tocsin/audit';
+import {
+  BadRequestException,
+  ConflictException,
+  GoneException,
+  Injectable,
+  Logger,
+  NotFoundException,
+} from '@nestjs/common';
+import { AuditActor, AuditLogRepository, SYSTEM_ACTOR } from '@tocsin/audit';
 import { AppConfig, Clock, describeError } from '@tocsin/config';
 import { Positioned } from '@tocsin/database';
 import {
@@ -116,8 +123,9 @@ export class EmailSubscriptionsService {
       };
       subscription = (await this.repository.insert(fresh)) ? fresh : await this.repository.findByEmail(email);
       if (!subscription) return;
-    } else if (subscription.status === 'pending' || subscription.status === 'unsubscribed') {
-      // The latest wishes count; coming back after unsubscribing voids every old link.
+    } else if (['pending', 'unsubscribed', 'suspended'].includes(subscription.status)) {
+      // The latest wishes count; coming back after unsubscribing voids every old link. A suspended address
+      // signing up again proves it works by confirming, as a new one would.
       const tokenVersion =
         subscription.status === 'unsubscribed' ? subscription.tokenVersion + 1 : subscription.tokenVersion;
       await this.repository.update(subscription.id, {
@@ -258,6 +266,49 @@ export class EmailSubscriptionsService {
     if (enabled && subscription.status !== 'disabled') return subscription;
     await this.repository.update(id, { status, updatedAt: this.clock.now() });
     return { ...subscription, status };
+  }
+
+  /**
+   * Tocsin's own act (DESIGN.md §5.6): suspends the subscriptions whose address keeps bouncing, each with why,
+   * and audits each as the system. Nobody is mailed about it: mail to a dead address is pointless. A
+   * subscription no longer confirmed (or suspended by another batch first) is left alone and not audited.
+   */
+  async suspendForBounces(reasons: ReadonlyMap<string, string>): Promise<string[]> {
+    const at = this.clock.now();
+    const suspended = await this.repository.transaction(async (tx) => {
+      const ids = await this.repository.suspend([...reasons.keys()], at, tx);
+      for (const id of ids) {
+        const details = { status: 'suspended', reason: reasons.get(id) };
+        const target = { type: 'email_subscription', id } as const;
+        await this.audit.append(
+          { at, actor: SYSTEM_ACTOR, action: 'subscriber.suspended', target, details },
+          tx,
+        );
+      }
+      return ids;
+    });
+    for (const id of suspended) this.logger.warn(`subscription ${id} suspended: ${reasons.get(id)}`);
+    return suspended;
+  }
+
+  /** An admin confirms a suspended subscription again (the address works again); 409 if it is not suspended. */
+  async resume(id: string, actor: AuditActor): Promise<EmailSubscription> {
+    const at = this.clock.now();
+    const resumed = await this.repository.transaction(async (tx) => {
+      if (!(await this.repository.resume(id, at, tx))) return false;
+      const target = { type: 'email_subscription', id } as const;
+      const details = { status: 'confirmed' };
+      await this.audit.append({ at, actor, action: 'subscriber.resumed', target, details }, tx);
+      return true;
+    });
+    if (!resumed) {
+      const { status } = await this.get(id);
+      throw new ConflictException(
+        `Email subscription "${id}" is ${status}, not suspended; only a suspended one can be resumed.`,
+      );
+    }
+    this.logger.log(`subscription ${id} resumed`);
+    return this.get(id);
   }
 
   /**
