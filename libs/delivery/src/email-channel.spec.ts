@@ -1,9 +1,9 @@
 import { loadConfig } from '@tocsin/config';
-import { formatInstant } from '@tocsin/i18n';
+import { formatLongInstant } from '@tocsin/i18n';
 import { MailError, MailMessage, MailTransport } from '@tocsin/mail';
 import { BUILTIN_SCHEMES, SchemesService, StoredScheme } from '@tocsin/schemes';
 import { EmailSubscriptionsService, SubscriberLinks } from '@tocsin/subscribers';
-import { alertContent } from './alert-email';
+import { alertContent, threadRootId } from './alert-email';
 import { EmailChannel } from './email-channel';
 import { levelChangedEvent } from './testing/level-changed-event';
 import { emailDelivery } from './testing/fakes';
@@ -69,6 +69,33 @@ describe('EmailChannel', () => {
     });
   });
 
+  it('links Details to the country page and threads by the subscription, reading nothing more', async () => {
+    await channel.send(emailDelivery('dlv_1'));
+    // The same subscription's next alert, about the same area and scheme.
+    await channel.send({
+      ...emailDelivery('dlv_2', { id: 'sub_dlv_1' }),
+      payload: levelChangedEvent('evt_2'),
+    });
+    await channel.send(emailDelivery('dlv_3', { language: 'ru' }));
+
+    expect(sent[0].text).toContain('\nDetails: https://tocsin.example/country/KZ\n');
+    expect(sent[0].html).toContain('href="https://tocsin.example/country/KZ"');
+    const [first, second, other] = sent.map((m) => m.headers ?? {});
+    expect(first.References).toBe(threadRootId('sub_dlv_1', 'KZ', 'kz-terror', 'tocsin.example'));
+    expect(first['In-Reply-To']).toBe(first.References);
+    expect(second.References).toBe(first.References);
+    expect(second['In-Reply-To']).toBe(first.References);
+    // Another subscriber's alert of the same area is in a thread of its own.
+    expect(other.References).toBe(threadRootId('sub_dlv_3', 'KZ', 'kz-terror', 'tocsin.example'));
+    expect(other.References).not.toBe(first.References);
+    expect(sent.map((m) => m.messageId)).toEqual([
+      '<dlv_1@tocsin.example>',
+      '<dlv_2@tocsin.example>',
+      '<dlv_3@tocsin.example>',
+    ]);
+    expect(schemeReads).toEqual(['kz-terror', 'kz-terror']);
+  });
+
   it('marks the alert of an exercise or a test in its subject and first line, in the subscriber’s language', async () => {
     const event = levelChangedEvent('evt_x');
     const exercise = {
@@ -110,7 +137,7 @@ describe('EmailChannel', () => {
       'dlv_kk@example.org': expect.stringMatching(/^Қазақстан — террористік қауіп деңгейі: /),
     });
     expect(sent.find((m) => m.to === 'dlv_kk@example.org')!.text).toContain(
-      formatInstant(new Date('2022-01-07T09:00:00.000Z'), 'kk', 'Europe/London'),
+      formatLongInstant(new Date('2022-01-07T09:00:00.000Z'), 'kk', 'Europe/London'),
     );
   });
 

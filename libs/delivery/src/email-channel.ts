@@ -10,7 +10,10 @@ import { AttemptResult, Channel } from './channel';
 import type { EmailDeliveryToSend } from './deliveries.repository';
 import { changesFor } from './subscriber-changes';
 
-/** Alert emails with one-click unsubscribe; the Message-ID is the delivery's, the same on every retry. */
+/**
+ * Alert emails with one-click unsubscribe; the Message-ID is the delivery's, the same on every retry, and the
+ * thread is the subscription's for the area and scheme (from the row itself: no read per email).
+ */
 @Injectable()
 export class EmailChannel implements Channel<'email'> {
   /**
@@ -50,6 +53,7 @@ export class EmailChannel implements Channel<'email'> {
       const links = await this.subscriptions.linksFor(subscription);
       const email = addressedAlert(content, {
         deliveryId: row.id,
+        subscriptionId: subscription.id,
         manageUrl: links.manageUrl,
         unsubscribeUrl: links.unsubscribeUrl,
         messageIdHost: this.messageIdHost,
@@ -102,7 +106,7 @@ export class EmailChannel implements Channel<'email'> {
         language: subscription.language,
         fallbackLanguage: this.fallbackLanguage,
         timeZone: subscription.timeZone,
-        declarationUrl: `${this.config.publicUrl}/v1/declarations/${payload.data.declaration.id}`,
+        publicUrl: this.config.publicUrl,
       });
       byReader.set(key, content);
     }
