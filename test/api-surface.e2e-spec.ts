@@ -182,6 +182,7 @@ describe('the public API surface', () => {
         'GET /v1/email-subscriptions/{id}',
         'PATCH /v1/email-subscriptions/{id}',
         'DELETE /v1/email-subscriptions/{id}',
+        'POST /v1/email-subscriptions/{id}/resume',
         'GET /v1/email-subscriptions/confirm',
         'POST /v1/email-subscriptions/confirm',
         'GET /v1/email-subscriptions/unsubscribe',

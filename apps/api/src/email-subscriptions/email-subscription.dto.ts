@@ -197,6 +197,13 @@ export class SubscriberViewDto {
   @ApiPropertyOptional({ description: EXERCISES_DOC }) exercises?: boolean;
 }
 
+/**
+ * Bounces are the one way to `suspended` (DESIGN.md §5.6). Until the table has columns of its own for it
+ * (suspended_at, suspended_reason), the time is the row's last change and the server's answer is in the
+ * audit log.
+ */
+const SUSPENDED_REASON = 'Three permanent SMTP failures in a row: the address refuses mail.';
+
 export class EmailSubscriptionDto {
   @ApiProperty() id!: string;
   @ApiProperty() email!: string;
@@ -208,6 +215,19 @@ export class EmailSubscriptionDto {
   @ApiProperty() createdAt!: string;
   @ApiProperty({ type: String, nullable: true }) confirmedAt!: string | null;
   @ApiProperty({ type: String, nullable: true }) unsubscribedAt!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'When it was suspended, while it is (`status` suspended); null otherwise.',
+  })
+  suspendedAt!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: SUSPENDED_REASON,
+    description: 'Why it is suspended; the audit entry (subscriber.suspended) has the server’s last answer.',
+  })
+  suspendedReason!: string | null;
 }
 
 export class EmailSubscriptionListDto {
@@ -226,4 +246,6 @@ export const renderSubscription = (s: EmailSubscription): EmailSubscriptionDto =
   createdAt: s.createdAt.toISOString(),
   confirmedAt: s.confirmedAt?.toISOString() ?? null,
   unsubscribedAt: s.unsubscribedAt?.toISOString() ?? null,
+  suspendedAt: s.status === 'suspended' ? s.updatedAt.toISOString() : null,
+  suspendedReason: s.status === 'suspended' ? SUSPENDED_REASON : null,
 });

@@ -18,6 +18,7 @@ import {
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
+  ApiConflictResponse,
   ApiConsumes,
   ApiGoneResponse,
   ApiNoContentResponse,
@@ -296,6 +297,21 @@ export class EmailSubscriptionsController {
   @ApiOkResponse({ type: EmailSubscriptionDto })
   async setEnabled(@Param('id') id: string, @Body() body: SetEnabledDto): Promise<EmailSubscriptionDto> {
     return renderSubscription(await this.subscriptions.setEnabled(id, body.enabled));
+  }
+
+  @Post(':id/resume')
+  @HttpCode(200)
+  @RequireRole('admin')
+  @ApiBearerAuth()
+  @ApiOkResponse({
+    type: EmailSubscriptionDto,
+    description:
+      'Confirms a subscription suspended for bounces again (the address works again); alerts reach it from the next one on.',
+  })
+  @ApiNotFoundResponse({ type: ProblemDto })
+  @ApiConflictResponse({ type: ProblemDto, description: 'It is not suspended.' })
+  async resume(@Param('id') id: string, @Caller() caller: Principal): Promise<EmailSubscriptionDto> {
+    return renderSubscription(await this.subscriptions.resume(id, caller));
   }
 
   @Delete(':id')
