@@ -17,6 +17,8 @@ export interface AttemptResult {
    * The delivery is then `sent`, neither retried nor delivered until the receipt comes.
    */
   awaitingReceipt?: boolean;
+  /** The ids the receiver gave what it took (an SMS's parts), for matching its receipts. */
+  receiptIds?: string[];
   /** The channel knows it will never work (an SMTP 5xx, a refused address); absent: a later try may. */
   permanent?: boolean;
   /** Why it failed, in words safe to store and show: no secrets, no query parameters. */

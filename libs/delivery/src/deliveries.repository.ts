@@ -131,6 +131,8 @@ export interface AttemptOutcome {
   responseExcerpt: string | null;
   status: DeliveryStatus;
   nextAttemptAt: Date | null;
+  /** An SMS's parts by the message ids the SMSC gave them, whose receipts will settle it (`sent`). */
+  smsMessageIds?: string[];
 }
 
 export interface DeliveryQuery extends KeysetWindow {
@@ -323,7 +325,8 @@ export class DeliveriesRepository {
       with v as (
         select * from jsonb_to_recordset(${JSON.stringify(outcomes)}::jsonb) as v(
           "deliveryId" text, attempt int, at timestamptz, ok boolean, "statusCode" int, error text,
-          "latencyMs" int, "responseExcerpt" text, status text, "nextAttemptAt" timestamptz)
+          "latencyMs" int, "responseExcerpt" text, status text, "nextAttemptAt" timestamptz,
+          "smsMessageIds" jsonb)
       ), updated as (
         update deliveries d set
           status = v.status, attempts = v.attempt, next_attempt_at = v."nextAttemptAt",
@@ -334,6 +337,15 @@ export class DeliveriesRepository {
         where d.id = any(${idArray(outcomes.map((o) => o.deliveryId))})
           and d.id = v."deliveryId" and d.attempts = v.attempt - 1
         returning v.*
+      ), parts as (
+        -- An SMS's parts in the same statement as its outcome: one write a batch, not one a text. An id the
+        -- SMSC gave before is now this part's.
+        insert into sms_parts (message_id, delivery_id, part, status, submitted_at)
+        select m.id, u."deliveryId", m.ord, 'submitted', u.at
+        from updated u, jsonb_array_elements_text(u."smsMessageIds") with ordinality as m(id, ord)
+        where u."smsMessageIds" is not null
+        on conflict (message_id) do update set delivery_id = excluded.delivery_id, part = excluded.part,
+          status = 'submitted', submitted_at = excluded.submitted_at, receipt_at = null
       )
       insert into delivery_attempts (delivery_id, attempt, at, ok, status_code, error, latency_ms, response_excerpt)
       select "deliveryId", attempt, at, ok, "statusCode", error, "latencyMs", "responseExcerpt" from updated

@@ -117,6 +117,7 @@ export class DeliveryService {
         responseExcerpt: sent.responseExcerpt,
         status,
         nextAttemptAt: decision.kind === 'retry' ? new Date(at.getTime() + decision.delayMs) : null,
+        ...(sent.receiptIds?.length ? { smsMessageIds: sent.receiptIds } : {}),
       },
     };
   }

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AppConfig, describeError } from '@tocsin/config';
 import type { LevelChangedEvent } from '@tocsin/declarations';
 import { UiLanguage, uiLanguageOf } from '@tocsin/i18n';
@@ -7,25 +7,25 @@ import { SmsSendError, SmsTransport } from '@tocsin/sms';
 import { alertSms } from './alert-sms';
 import { AttemptResult, Channel } from './channel';
 import type { SmsDeliveryToSend } from './deliveries.repository';
-import { SmsPartsRepository } from './sms-parts.repository';
 import { changesFor } from './subscriber-changes';
 
 /**
- * Alerts by SMS over the worker's SMPP bind. An SMSC that takes the text makes the delivery `sent`; its
- * delivery receipts (SmsReceipts) then make it delivered or failed. A refusal the SMSC calls temporary
- * (throttled, its queue full, the bind lost) is retried on the schedule; any other fails the delivery.
+ * Alerts by SMS over the worker's SMPP bind. An SMSC that takes the text makes the delivery `sent`, its
+ * parts written with the batch's outcomes (DeliveriesRepository.record); its delivery receipts (SmsReceipts)
+ * then make it delivered or failed. A refusal the SMSC calls temporary (throttled, its queue full, the bind
+ * lost) is retried on the schedule; any other fails the delivery.
  */
 @Injectable()
 export class SmsChannel implements Channel<'sms'> {
-  private readonly logger = new Logger(SmsChannel.name);
   /** The scheme of each event being sent, read once per batch (the rows of one batch share one payload). */
   private readonly schemes = new WeakMap<LevelChangedEvent, Promise<StoredScheme>>();
+  /** Each event's texts by language and the areas a subscriber's filter kept, rendered once per batch. */
+  private readonly texts = new WeakMap<LevelChangedEvent, Map<string, string>>();
   private readonly fallbackLanguage: UiLanguage;
   private readonly publicUrl: string;
 
   constructor(
     private readonly transport: SmsTransport,
-    private readonly parts: SmsPartsRepository,
     private readonly schemesService: SchemesService,
     config: AppConfig,
   ) {
@@ -37,21 +37,20 @@ export class SmsChannel implements Channel<'sms'> {
     return row.subscription.status === 'confirmed';
   }
 
-  async send(row: SmsDeliveryToSend, at: Date): Promise<AttemptResult> {
+  async send(row: SmsDeliveryToSend): Promise<AttemptResult> {
     const started = performance.now();
-    const { payload, subscription } = row;
-    let text: string;
-    let submitted;
     try {
-      text = alertSms({
-        event: payload,
-        changes: changesFor(subscription.filter, payload),
-        scheme: await this.schemeOf(payload),
-        language: subscription.language,
-        fallbackLanguage: this.fallbackLanguage,
-        publicUrl: this.publicUrl,
-      });
-      submitted = await this.transport.submit(subscription.phone, text);
+      const submitted = await this.transport.submit(row.subscription.phone, await this.textFor(row));
+      return {
+        ok: true,
+        awaitingReceipt: true,
+        receiptIds: submitted.messageIds,
+        statusCode: null,
+        retryAfterSeconds: null,
+        error: null,
+        latencyMs: elapsed(started),
+        responseExcerpt: `${submitted.parts} ${submitted.encoding} part(s), message id ${submitted.messageIds.join(', ')}`,
+      };
     } catch (error) {
       const refused = error instanceof SmsSendError ? error : null;
       return {
@@ -64,24 +63,26 @@ export class SmsChannel implements Channel<'sms'> {
         responseExcerpt: null,
       };
     }
-    try {
-      await this.parts.recordSubmitted(row.id, submitted.messageIds, at);
-    } catch (error) {
-      // The SMS is out: failing the attempt would send it again. Without its parts, no receipt will match,
-      // and the delivery stays `sent`.
-      this.logger.error(
-        `delivery ${row.id}: the SMSC took it, but its parts were not recorded: ${describeError(error)}`,
-      );
+  }
+
+  private async textFor({ payload, subscription }: SmsDeliveryToSend): Promise<string> {
+    const changes = changesFor(subscription.filter, payload);
+    const key = `${subscription.language} ${changes.map((c) => c.area.code).join(',')}`;
+    let byReader = this.texts.get(payload);
+    if (!byReader) this.texts.set(payload, (byReader = new Map()));
+    let text = byReader.get(key);
+    if (text === undefined) {
+      text = alertSms({
+        event: payload,
+        changes,
+        scheme: await this.schemeOf(payload),
+        language: subscription.language,
+        fallbackLanguage: this.fallbackLanguage,
+        publicUrl: this.publicUrl,
+      });
+      byReader.set(key, text);
     }
-    return {
-      ok: true,
-      awaitingReceipt: true,
-      statusCode: null,
-      retryAfterSeconds: null,
-      error: null,
-      latencyMs: elapsed(started),
-      responseExcerpt: `${submitted.parts} ${submitted.encoding} part(s), message id ${submitted.messageIds.join(', ')}`,
-    };
+    return text;
   }
 
   private schemeOf(payload: LevelChangedEvent): Promise<StoredScheme> {

@@ -14,32 +14,13 @@ export type ReceiptOutcome =
   | { kind: 'early' };
 
 /**
- * The parts of each SMS delivery by the message id the SMSC gave them, and what their receipts said: the
- * delivery is delivered when every part is, failed when one part failed (DESIGN.md §5.5).
+ * What the receipts of each SMS delivery's parts said (the parts are written with the batch's outcomes, by
+ * DeliveriesRepository.record): the delivery is delivered when every part is, failed when one part failed
+ * (DESIGN.md §5.5).
  */
 @Injectable()
 export class SmsPartsRepository {
   constructor(@Inject(DATABASE) private readonly db: Database) {}
-
-  /** The parts the SMSC accepted for a delivery, in order. An id the SMSC gave before is now this part's. */
-  async recordSubmitted(deliveryId: string, messageIds: string[], at: Date): Promise<void> {
-    if (!messageIds.length) return;
-    await this.db
-      .insert(smsParts)
-      .values(
-        messageIds.map((messageId, i) => ({
-          messageId,
-          deliveryId,
-          part: i + 1,
-          status: 'submitted',
-          submittedAt: at,
-        })),
-      )
-      .onConflictDoUpdate({
-        target: smsParts.messageId,
-        set: { deliveryId, part: sql`excluded.part`, status: 'submitted', submittedAt: at, receiptAt: null },
-      });
-  }
 
   /**
    * Applies a final receipt, in one transaction: the part, then, if it was the last to hear, the delivery

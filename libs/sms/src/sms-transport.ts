@@ -6,7 +6,7 @@ import { InboundReassembly, readDeliverSm, SmsInbound } from './smpp-deliver';
 import { SmsReceipt } from './smpp-receipt';
 import { SmppSession, SmppSessionOptions } from './smpp-session';
 import { SmsSendError } from './smpp-status';
-import { segmentSms } from './sms-text';
+import { SegmentedSms, segmentSms } from './sms-text';
 
 /** What the SMSC accepted for one text: a message id per part, for matching delivery receipts. */
 export interface SmsSubmitted {
@@ -19,6 +19,9 @@ export interface SmsSubmitted {
 export const SMS_MAX_PARTS = 3;
 
 const E164 = /^\+[1-9]\d{6,14}$/;
+
+/** Texts whose parts are kept: an alert goes to thousands in a handful of texts (one per language and area). */
+const SEGMENTED_TEXTS = 64;
 
 /** source_addr and its TON/NPI: an alphanumeric sender, or an international number without its `+`. */
 export function sourceAddress(
@@ -67,6 +70,8 @@ export class SmsTransport implements OnModuleDestroy {
   private readonly session: SmppSession | null;
   private readonly events = new EventEmitter<TransportEvents>();
   private readonly reassembly = new InboundReassembly();
+  /** The parts of the texts sent last, by text, oldest first (a Map keeps insertion order). */
+  private readonly segmented = new Map<string, SegmentedSms>();
 
   constructor(
     private readonly config: AppConfig,
@@ -104,7 +109,7 @@ export class SmsTransport implements OnModuleDestroy {
   async submit(to: string, text: string): Promise<SmsSubmitted> {
     if (!this.session) throw new SmsSendError('SMS is not configured (SMPP_URL is unset)', false);
     if (!E164.test(to)) throw new SmsSendError(`not an E.164 phone number: ${to}`, false);
-    const segmented = segmentSms(text, { maxParts: SMS_MAX_PARTS });
+    const segmented = this.segmentedText(text);
     this.session.start();
     const common: PduFields = {
       ...sourceAddress(this.config.smsFrom),
@@ -129,6 +134,21 @@ export class SmsTransport implements OnModuleDestroy {
     if (failures.length > 0) throw failures.find((f) => !f.transient) ?? failures[0];
     const messageIds = results.map((r) => (r as PromiseFulfilledResult<string>).value);
     return { messageIds, parts: messageIds.length, encoding: segmented.encoding };
+  }
+
+  /**
+   * `text`'s parts, cut once for all its recipients: each part of one text then carries the same
+   * concatenation reference, which phones join per sender, so sharing it across recipients is harmless.
+   */
+  private segmentedText(text: string): SegmentedSms {
+    let segmented = this.segmented.get(text);
+    if (!segmented) {
+      segmented = segmentSms(text, { maxParts: SMS_MAX_PARTS });
+      this.segmented.set(text, segmented);
+      if (this.segmented.size > SEGMENTED_TEXTS)
+        this.segmented.delete(this.segmented.keys().next().value as string);
+    }
+    return segmented;
   }
 
   /** Calls `listener` with each delivery receipt; returns the unsubscribe. */
