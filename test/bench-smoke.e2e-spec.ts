@@ -101,6 +101,21 @@ describe('benchmarks at a tiny size', () => {
     });
   });
 
+  it('prints the SMS fan-out beside a plain smpp client on one bind, at its best window', () => {
+    expect(run.lines.find((l) => l.name === 'sms-fanout')).toMatchObject({
+      sizes: { subscribers: number },
+      deliveriesPerSecond: number,
+      ceilingPerSecond: number,
+      ratio: number,
+      ceiling: {
+        window: number,
+        sweep: [1, 5, 10, 25, 50, 100, 200, 400].map((window) => expect.objectContaining({ window })),
+      },
+      duplicates: 0,
+      machine,
+    });
+  });
+
   it('prints the latency beside one queue hop and POST', () => {
     expect(run.lines.find((l) => l.name === 'latency')).toMatchObject({
       sizes: { declarations: number },
