@@ -5,7 +5,7 @@ import { tables } from '@tocsin/database';
 import { eq } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { eventually, stillAfter } from './support/eventually';
-import { SmtpSink } from './support/smtp-sink';
+import { linkIn, SmtpSink } from './support/smtp-sink';
 import { startTestApp, TestApp } from './support/test-app';
 
 const DEAD = 'dead@ngo.example';
@@ -214,5 +214,33 @@ describe('email bounces', () => {
         details: { status: 'confirmed' },
       }),
     ]);
+  });
+
+  it('sends a suspended address that signs up again a confirmation, and confirming it resumes the alerts', async () => {
+    const email = 'back@ngo.example';
+    const now = new Date();
+    await test.db.insert(tables.emailSubscriptions).values({
+      id: `sub_${uuidv7()}`,
+      email,
+      areas: ['IS'],
+      status: 'suspended',
+      createdAt: now,
+      updatedAt: now,
+      confirmedAt: now,
+    });
+    await test.http
+      .post('/v1/email-subscriptions')
+      .send({ email, areas: ['IS'] })
+      .expect(202);
+    const [confirmation] = await smtp.waitFor(email);
+    const token = new URL(
+      linkIn(confirmation, `${test.config.publicUrl}/v1/email-subscriptions/confirm?token=`),
+    ).searchParams.get('token');
+    await test.http.post('/v1/email-subscriptions/confirm').send({ token }).expect(200);
+    const [row] = await test.db
+      .select()
+      .from(tables.emailSubscriptions)
+      .where(eq(tables.emailSubscriptions.email, email));
+    expect(row.status).toBe('confirmed');
   });
 });
