@@ -261,7 +261,7 @@ export const emailSubscriptions = pgTable(
     /** Lower-cased; one subscription per address. */
     email: text('email').notNull().unique(),
     ...subscriptionFilter,
-    /** pending → confirmed → unsubscribed; disabled by an admin or by bounces. */
+    /** pending → confirmed → unsubscribed; disabled by an admin; suspended by bounces (three 5xx in a row) until an admin resumes it. */
     status: text('status').notNull(),
     /** BCP 47 tag every mail and page for this subscriber is written in. */
     language: text('language').notNull().default('en'),
