@@ -154,6 +154,21 @@ describe.each(DATABASE_DRIVERS)('DeliveriesRepository on %s', (driver) => {
       });
     });
 
+    it('creates the first page of every channel in one go, as createPage would, and again harmlessly', async () => {
+      const pages = await repository.createFirstPages(EVENT.data.eventId, CHANGES, 2);
+      expect(pages).toEqual({
+        webhook: { last: 'whk_b', firstAttempts: [await idOf('whk_a'), await idOf('whk_b')], full: true },
+        email: { last: 'sub_pending', firstAttempts: [await idOf('sub_kz')], full: true },
+        sms: null,
+      });
+      await set(await idOf('whk_a'), { status: 'delivered', attempts: 1 });
+      expect(await repository.createFirstPages(EVENT.data.eventId, CHANGES, 2)).toEqual({
+        ...pages,
+        webhook: { last: 'whk_b', firstAttempts: [await idOf('whk_b')], full: true },
+      });
+      expect(await rows()).toHaveLength(3);
+    });
+
     it('run again, answers only the rows of the page not yet attempted, by subscriber', async () => {
       await fanOut('webhook');
       const unattempted = await idOf('whk_a');

@@ -201,6 +201,85 @@ const newDeliveryId =
 const changeAreaKeys = sql.raw(`unnest(array['*', ch.area_code,
   case when position('-' in ch.area_code) > 0 then split_part(ch.area_code, '-', 1) else 'in:' || ch.area_code end])`);
 
+/** A row of a fan-out page's answer. */
+interface PageRow {
+  last_id: string | null;
+  size: number;
+  first_attempts: string[];
+}
+
+/**
+ * One page of a fan-out for one channel as common table expressions named after the channel (so that a
+ * statement may hold one for each), and the select that answers it as one row.
+ */
+function pageOf(
+  channel: ChannelName,
+  eventId: string,
+  changes: EventChange[],
+  after: string,
+  size: number,
+): { ctes: SQL; answer: SQL } {
+  const { table, areaKeys, column, eligible } = SUBSCRIBERS[channel];
+  const name = (cte: string) => sql.raw(`${cte}_${channel}`);
+  const [areaKey, candidate, page, inserted, unattempted] = [
+    'area_key',
+    'candidate',
+    'page',
+    'inserted',
+    'unattempted',
+  ].map(name);
+  // A page is the next `size` candidates by id: the subscribers under the changes' area keys, each key's
+  // index range read from the cursor on, at most `size` from each. Only then are the candidates joined to
+  // their rows and held to the filter rule, so a page costs about its own rows whatever the planner
+  // thinks of the filter (asked to find `size` matches instead, it drove the join from the subscriber
+  // table in id order, and for a key no one has, `*` or `in:KZ`, read every subscriber on every page).
+  // Each candidate's row is read by primary key (a lateral `limit 1` the planner cannot turn into a hash
+  // join over a scan of the whole table).
+  // A page may therefore bring fewer deliveries than candidates, and still not be the last.
+  // `unattempted` reads the statement's snapshot: rows of an earlier run, not those `inserted` makes.
+  const ctes = sql`${areaKey} as (
+      select distinct k from ${eventChanges(changes)}, ${changeAreaKeys} as k
+    ), ${candidate} as (
+      select distinct c.subscriber_id from ${areaKey} area_key, lateral (
+        select a.subscriber_id from ${areaKeys} a
+        where a.key = area_key.k and a.subscriber_id > ${after}
+        order by a.subscriber_id limit ${size}
+      ) c
+      order by c.subscriber_id limit ${size}
+    ), ${page} as (
+      select s.id from ${candidate} c, lateral (
+        select s.id from ${table} s
+        where s.id = c.subscriber_id and ${eligible}
+          and (s.exercises or (select o.mode = 'actual' from outbox o where o.event_id = ${eventId}))
+          and exists (select 1 from ${eventChanges(changes)} where ${subscriberMatchesChangeSql('s', 'ch')})
+        limit 1
+      ) s
+    ), ${inserted} as (
+      insert into deliveries (id, event_id, channel, ${column}, status)
+      select ${newDeliveryId}, ${eventId}, ${channel}, page.id, 'pending' from ${page} page
+      on conflict do nothing
+      returning id, ${column} as subscriber_id
+    ), ${unattempted} as (
+      select d.id, d.${column} as subscriber_id from deliveries d join ${page} page on d.${column} = page.id
+      where d.event_id = ${eventId} and d.status = 'pending' and d.attempts = 0
+    )`;
+  const answer = sql`select ${channel}::text as channel,
+      (select max(subscriber_id) from ${candidate}) as last_id,
+      (select count(*)::int from ${candidate}) as size,
+      coalesce(
+        (select json_agg(f.id order by f.subscriber_id)
+         from (select * from ${inserted} union all select * from ${unattempted}) f),
+        '[]'::json) as first_attempts`;
+  return { ctes, answer };
+}
+
+/** A page as the fan-out sees it; null when it had no candidates (there are no more). */
+function fanOutPageOf(row: PageRow | undefined, size: number): FanOutPage | null {
+  return row?.last_id
+    ? { last: row.last_id, firstAttempts: row.first_attempts, full: row.size >= size }
+    : null;
+}
+
 @Injectable()
 export class DeliveriesRepository {
   constructor(
@@ -223,86 +302,76 @@ export class DeliveriesRepository {
     after: string,
     size: number,
   ): Promise<FanOutPage | null> {
-    const { table, areaKeys, column, eligible } = SUBSCRIBERS[channel];
-    // A page is the next `size` candidates by id: the subscribers under the changes' area keys, each key's
-    // index range read from the cursor on, at most `size` from each. Only then are the candidates joined to
-    // their rows and held to the filter rule, so a page costs about its own rows whatever the planner
-    // thinks of the filter (asked to find `size` matches instead, it drove the join from the subscriber
-    // table in id order, and for a key no one has, `*` or `in:KZ`, read every subscriber on every page).
-    // Each candidate's row is read by primary key (a lateral `limit 1` the planner cannot turn into a hash
-    // join over a scan of the whole table).
-    // A page may therefore bring fewer deliveries than candidates, and still not be the last.
-    // `unattempted` reads the statement's snapshot: rows of an earlier run, not those `inserted` makes.
-    const [row] = await queryRows<{ last_id: string | null; size: number; first_attempts: string[] }>(
+    const page = pageOf(channel, eventId, changes, after, size);
+    const [row] = await queryRows<PageRow>(this.db, sql`with ${page.ctes} ${page.answer}`);
+    return fanOutPageOf(row, size);
+  }
+
+  /**
+   * The first page of every channel (`createPage` from the start), in one statement: a small fan-out waits
+   * for one round trip, not one a channel. Each channel's page is the same query as `createPage`'s, planned
+   * on its own, so a page costs what it did alone however many subscribers there are.
+   */
+  async createFirstPages(
+    eventId: string,
+    changes: EventChange[],
+    size: number,
+  ): Promise<Record<ChannelName, FanOutPage | null>> {
+    const pages = CHANNELS.map((channel) => pageOf(channel, eventId, changes, '', size));
+    const rows = await queryRows<PageRow & { channel: ChannelName }>(
       this.db,
-      sql`with area_key as (
-            select distinct k from ${eventChanges(changes)}, ${changeAreaKeys} as k
-          ), candidate as (
-            select distinct c.subscriber_id from area_key, lateral (
-              select a.subscriber_id from ${areaKeys} a
-              where a.key = area_key.k and a.subscriber_id > ${after}
-              order by a.subscriber_id limit ${size}
-            ) c
-            order by c.subscriber_id limit ${size}
-          ), page as (
-            select s.id from candidate c, lateral (
-              select s.id from ${table} s
-              where s.id = c.subscriber_id and ${eligible}
-                and (s.exercises or (select o.mode = 'actual' from outbox o where o.event_id = ${eventId}))
-                and exists (select 1 from ${eventChanges(changes)} where ${subscriberMatchesChangeSql('s', 'ch')})
-              limit 1
-            ) s
-          ), inserted as (
-            insert into deliveries (id, event_id, channel, ${column}, status)
-            select ${newDeliveryId}, ${eventId}, ${channel}, page.id, 'pending' from page
-            on conflict do nothing
-            returning id, ${column} as subscriber_id
-          ), unattempted as (
-            select d.id, d.${column} as subscriber_id from deliveries d join page on d.${column} = page.id
-            where d.event_id = ${eventId} and d.status = 'pending' and d.attempts = 0
-          )
-          select (select max(subscriber_id) from candidate) as last_id,
-            (select count(*)::int from candidate) as size,
-            coalesce(
-              (select json_agg(f.id order by f.subscriber_id)
-               from (select * from inserted union all select * from unattempted) f),
-              '[]'::json) as first_attempts`,
+      sql`with ${sql.join(
+        pages.map((p) => p.ctes),
+        sql`, `,
+      )} ${sql.join(
+        pages.map((p) => p.answer),
+        sql` union all `,
+      )}`,
     );
-    return row?.last_id
-      ? { last: row.last_id, firstAttempts: row.first_attempts, full: row.size >= size }
-      : null;
+    const byChannel = new Map(rows.map((row) => [row.channel, row]));
+    return Object.fromEntries(
+      CHANNELS.map((channel) => [channel, fanOutPageOf(byChannel.get(channel), size)]),
+    ) as Record<ChannelName, FanOutPage | null>;
   }
 
   /**
    * The pending deliveries among `ids`; with `attempt`, only those whose next attempt is that one. Rows of
-   * one event share one parsed payload and its JSON text, so a batch parses and serialises it once.
+   * one event share one parsed payload and its JSON text, so a batch parses and serialises it once. One
+   * statement: a small fan-out sends its own batch, and waits for this before its first send.
    */
   async toSend(ids: string[], attempt?: number): Promise<DeliveryToSend[]> {
     if (!ids.length) return [];
     // The batch is fetched by primary key before its rows are filtered: given `status = 'pending'` beside
     // the ids, the planner goes by the status index on statistics taken before the fan-out, and reads every
     // pending delivery for each batch (10 ms a batch at 5,000 deliveries, growing with the fan-out).
-    const rows = await queryRows<ToSendRow>(
+    // The events' payloads (the outbox's, as OutboxRepository.payloadsOf reads them) come on the first row
+    // of each event only: a batch of a hundred rows of one event carries and parses it once.
+    const rows = await queryRows<ToSendRow & { payload: LevelChangedEvent | null }>(
       this.db,
-      sql`with batch as materialized (select * from deliveries where id = any(${idArray(ids)}))
+      sql`with batch as materialized (select * from deliveries where id = any(${idArray(ids)})),
+          event as materialized (
+            select o.event_id, o.payload from outbox o
+            where o.event_id in (select distinct event_id from batch) and o.payload is not null
+          )
           select d.id, d.event_id, d.channel, d.attempts, d.webhook_endpoint_id, d.email_subscription_id,
             d.sms_subscription_id, m.phone, m.status as sms_status, m.areas as sms_areas,
             m.scheme_id as sms_scheme_id, m.min_rank as sms_min_rank, m.events as sms_events,
             m.language as sms_language,
             w.url, w.enabled, w.format, w.telegram_chat_id, w.secret, w.previous_secret, w.previous_secret_expires_at,
             e.email, e.status as subscription_status, e.token_version, e.areas, e.scheme_id, e.min_rank, e.events,
-            e.language, e.time_zone
+            e.language, e.time_zone,
+            case when row_number() over (partition by d.event_id order by d.id) = 1 then ev.payload end as payload
           from batch d
           left join webhook_endpoints w on w.id = d.webhook_endpoint_id
           left join email_subscriptions e on e.id = d.email_subscription_id
           left join sms_subscriptions m on m.id = d.sms_subscription_id
-          where d.status = 'pending' ${attempt === undefined ? sql`` : sql`and d.attempts = ${attempt - 1}`}`,
+          left join event ev on ev.event_id = d.event_id
+          where d.status = 'pending' ${attempt === undefined ? sql`` : sql`and d.attempts = ${attempt - 1}`}
+          order by d.event_id, d.id`,
     );
-    if (!rows.length) return [];
-    const payloads = await this.outbox.payloadsOf([...new Set(rows.map((r) => r.event_id))]);
-    const events = new Map(
-      [...payloads].map(([eventId, payload]) => [eventId, { payload, payloadJson: JSON.stringify(payload) }]),
-    );
+    const events = new Map<string, { payload: LevelChangedEvent; payloadJson: string }>();
+    for (const { event_id: eventId, payload } of rows)
+      if (payload) events.set(eventId, { payload, payloadJson: JSON.stringify(payload) });
     return rows.map((r) => {
       const event = events.get(r.event_id);
       // A delivery references its outbox row (a foreign key), so this is a broken database, not a race.

@@ -51,13 +51,11 @@ export class FanOutService {
     let deliveries = 0;
     // First attempts not handed to a batch job yet: this job makes them if the fan-out stays this small.
     let held: string[] = [];
-    // The first page of every channel at once: a small fan-out waits for one round trip, not one a channel.
-    // The rest follow channel by channel, so that a re-run cuts the same batches (their job ids).
-    const firstPages = await Promise.all(
-      CHANNELS.map((channel) => this.deliveries.createPage(channel, eventId, changes, '', FAN_OUT_PAGE)),
-    );
-    for (const [i, channel] of CHANNELS.entries()) {
-      for (let page = firstPages[i]; page !== null;) {
+    // The first page of every channel in one statement: a small fan-out waits for one round trip, not one a
+    // channel. The rest follow channel by channel, so that a re-run cuts the same batches (their job ids).
+    const firstPages = await this.deliveries.createFirstPages(eventId, changes, FAN_OUT_PAGE);
+    for (const channel of CHANNELS) {
+      for (let page = firstPages[channel]; page !== null;) {
         deliveries += page.firstAttempts.length;
         held.push(...page.firstAttempts);
         if (batches > 0 || held.length > SENT_BY_FAN_OUT) {

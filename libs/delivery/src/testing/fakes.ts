@@ -208,6 +208,18 @@ export class FakeDeliveryTable {
     return last === undefined ? null : { last, firstAttempts, full: page.length >= size };
   }
 
+  async createFirstPages(
+    eventId: string,
+    changes: unknown,
+    size: number,
+  ): Promise<Record<ChannelName, FanOutPage | null>> {
+    return {
+      webhook: await this.createPage('webhook', eventId, changes, '', size),
+      email: await this.createPage('email', eventId, changes, '', size),
+      sms: await this.createPage('sms', eventId, changes, '', size),
+    };
+  }
+
   async lost(olderThan: Date, limit: number, firstAttempts: boolean): Promise<ReopenedDelivery[]> {
     return this.rows
       .filter(
