@@ -150,7 +150,7 @@ export class DeclarationsRepository {
     actor: Actor,
     now: Date,
   ): Promise<void> {
-    await tx.insert(declarations).values({
+    const declarationRow = tx.insert(declarations).values({
       id,
       schemeId: declaration.schemeId,
       levelCode: declaration.levelCode,
@@ -171,7 +171,7 @@ export class DeclarationsRepository {
       approval: declaration.approval,
       urgentReason: declaration.urgentReason,
     });
-    await tx.insert(declarationAreas).values(
+    const areaRows = tx.insert(declarationAreas).values(
       declaration.areaCodes.map((areaCode) => ({
         declarationId: id,
         areaCode,
@@ -180,6 +180,8 @@ export class DeclarationsRepository {
         effectiveAt: declaration.effectiveAt,
       })),
     );
+    // One statement, the areas' references checked at its end: the level-write lock is held meanwhile.
+    await tx.execute(sql`with declaration as (${declarationRow.getSQL()}) ${areaRows.getSQL()}`);
   }
 
   async markCancelled(

@@ -82,20 +82,38 @@ export class OutboxRepository {
    */
   async append(tx: Queryable, events: NewOutboxEvent[]): Promise<void> {
     if (!events.length) return;
-    await tx.insert(outbox).values(
-      events.map((e) => ({
-        eventId: e.eventId,
-        type: eventTypeOf(e.mode ?? 'actual'),
-        mode: e.mode ?? 'actual',
-        declarationId: e.declarationId,
-        cause: e.cause,
-        dueAt: e.dueAt,
-        payload: e.payload,
-      })),
-    );
+    const rows = events.map((e) => ({
+      eventId: e.eventId,
+      type: eventTypeOf(e.mode ?? 'actual'),
+      mode: e.mode ?? 'actual',
+      declarationId: e.declarationId,
+      cause: e.cause,
+      dueAt: e.dueAt.toISOString(),
+      payload: e.payload,
+    }));
     const changes = events.flatMap((e) => (e.payload ? changeRows(e.payload) : []));
-    if (changes.length) await tx.insert(outboxChanges).values(changes);
-    await tx.execute(notify(OUTBOX_CHANNEL));
+    // One statement (the transaction holds the level-write lock meanwhile): the events in the order given,
+    // so that their positions follow it, their changes (checked against them at the end of the statement),
+    // and the notification, sent when the transaction commits.
+    await tx.execute(sql`
+      with event as (
+        insert into outbox (event_id, type, mode, declaration_id, cause, due_at, payload)
+        select e->>'eventId', e->>'type', e->>'mode', e->>'declarationId', e->>'cause',
+          (e->>'dueAt')::timestamptz, nullif(e->'payload', 'null'::jsonb)
+        from jsonb_array_elements(${JSON.stringify(rows)}::jsonb) with ordinality as given(e, n)
+        order by n
+        returning 1
+      ), change as (
+        insert into outbox_changes
+          (event_id, area_code, country_code, scheme_id, previous_rank, current_rank, direction)
+        select c."eventId", c."areaCode", c."countryCode", c."schemeId", c."previousRank", c."currentRank",
+          c.direction
+        from jsonb_to_recordset(${JSON.stringify(changes)}::jsonb) as c(
+          "eventId" text, "areaCode" text, "countryCode" text, "schemeId" text, "previousRank" int,
+          "currentRank" int, direction text)
+        returning 1
+      )
+      ${notify(OUTBOX_CHANNEL)}`);
   }
 
   /** Drops the not-yet-due events of a declaration (its start or expiry) once it is cancelled. */

@@ -131,15 +131,19 @@ export class SchemesRepository {
     );
   }
 
+  /** The scheme with its levels in one statement: every declaration published reads it before it writes. */
   async findById(id: string): Promise<StoredScheme | null> {
-    const [row] = await this.db.select().from(schemes).where(eq(schemes.id, id));
-    if (!row) return null;
-    const levels = await this.db
-      .select()
-      .from(schemeLevels)
-      .where(eq(schemeLevels.schemeId, id))
+    const rows = await this.db
+      .select({ scheme: schemes, level: schemeLevels })
+      .from(schemes)
+      .leftJoin(schemeLevels, eq(schemeLevels.schemeId, schemes.id))
+      .where(eq(schemes.id, id))
       .orderBy(asc(schemeLevels.rank));
-    return toScheme(row, levels);
+    if (!rows.length) return null;
+    return toScheme(
+      rows[0].scheme,
+      rows.flatMap((row) => (row.level ? [row.level] : [])),
+    );
   }
 }
 
