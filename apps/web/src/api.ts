@@ -182,6 +182,34 @@ export interface Delivery {
   deliveredAt: string | null;
 }
 
+export interface DeliveryCounts {
+  total: number;
+  pending: number;
+  /** SMS the SMSC took, waiting for their delivery receipts. */
+  sent: number;
+  delivered: number;
+  failed: number;
+  skipped: number;
+}
+
+/** How far a declaration's fan-out has come (GET /v1/declarations/{id}/deliveries/summary). */
+export interface DeliverySummary extends DeliveryCounts {
+  declarationId: string;
+  byChannel: Record<Delivery['channel'], DeliveryCounts>;
+  startedAt: string | null;
+  lastDeliveredAt: string | null;
+  finishedAt: string | null;
+  ratePerSecond: number;
+  /** 0 when done; null while there is no rate to tell by. */
+  etaSeconds: number | null;
+  /** Every event due so far has all its deliveries: no more will be added. */
+  fannedOut: boolean;
+  events: number;
+}
+
+export const deliverySummary = (declarationId: string, key: string): Promise<DeliverySummary> =>
+  api<DeliverySummary>(`/v1/declarations/${encodeURIComponent(declarationId)}/deliveries/summary`, { key });
+
 export interface SourceCounts {
   seen: number;
   imported: number;

@@ -1,10 +1,12 @@
-// Declarations in force and scheduled ones, each with a cancel button (publishers and admins).
+// Declarations in force and scheduled ones, each with a cancel button (publishers and admins), and for a
+// scheduled one the progress of its deliveries once it starts.
 
 import { api, ApiError, Declaration, listSchemes, Page } from '../api';
 import { h } from '../dom';
 import { t } from '../i18n';
 import { declarationText } from '../localised';
 import { declarationCard } from '../pages/country';
+import { deliveryProgress } from './progress';
 import { can, Session } from './session';
 
 export async function declarationsScreen(session: Session): Promise<HTMLElement> {
@@ -26,6 +28,9 @@ export async function declarationsScreen(session: Session): Promise<HTMLElement>
             ...page.items.map((d) => {
               const card = declarationCard(d);
               if (can.publish(session)) card.append(cancelControl(session, d, card, status));
+              // A scheduled one's deliveries go out at its start: its progress shows from then.
+              if (state === 'scheduled' && can.publish(session))
+                card.append(deliveryProgress(session, d.id, d.effectiveAt));
               return card;
             }),
           )

@@ -20,6 +20,7 @@ import { language, LANGUAGES, t, tNodes } from '../i18n';
 import { levelChip, levelText } from '../level-chip';
 import { areaName, levelDescription, levelMeasures, schemeName } from '../localised';
 import { changeDirection, modeBanner } from '../pages/country';
+import { deliveryProgress } from './progress';
 import type { Session } from './session';
 
 function field(id: string, label: string, control: HTMLElement, hint?: string): HTMLElement {
@@ -435,6 +436,16 @@ export async function publishScreen(session: Session): Promise<HTMLElement> {
                   },
                 )),
           ),
+          // Nothing goes out while it waits for approval; a scheduled one's progress begins at its start.
+          ...(pending
+            ? []
+            : [
+                deliveryProgress(
+                  session,
+                  declaration.id,
+                  declaration.status === 'scheduled' ? declaration.effectiveAt : undefined,
+                ),
+              ]),
           h(
             'p',
             {},
