@@ -58,7 +58,7 @@ describe('governance: exercises and tests reach only who opted in, marked, and c
       .at(path)
       .filter((r) => (JSON.parse(r.body) as WebhookBody).data.declaration.id === declarationId);
   const alertsTo = (address: string, declarationId: string): ParsedMail[] =>
-    smtp.to(address).filter((m) => (m.text ?? '').includes(`/v1/declarations/${declarationId}`));
+    smtp.to(address).filter((m) => m.headers.get('x-tocsin-declaration-id') === declarationId);
   /** The alert of declaration `id` mailed to `address`, once it has arrived. */
   const waitForAlert = (address: string, id: string) =>
     eventually(

@@ -1,7 +1,7 @@
 // Subscribers' mail in their languages and zones (issue 14, DESIGN.md §5.2), over real SMTP: sign-up, the
 // confirmation mail and page, and alerts of a declaration in en+ru+kk and of one in English alone.
 import { tables } from '@tocsin/database';
-import { formatInstant } from '@tocsin/i18n';
+import { formatLongInstant } from '@tocsin/i18n';
 import { eq, sql } from 'drizzle-orm';
 import { ParsedMail } from 'mailparser';
 import { linkIn, SmtpSink } from './support/smtp-sink';
@@ -151,7 +151,7 @@ describe('subscribers’ mail in their languages', () => {
     const [, ru] = await smtp.waitFor('reader-ru@ngo.example', 2, 20_000);
     const [, kk] = await smtp.waitFor('reader-kk@ngo.example', 2, 20_000);
     const [, en] = await smtp.waitFor('reader-en@ngo.example', 2, 20_000);
-    const at = (lang: string, zone: string) => formatInstant(new Date(EFFECTIVE), lang, zone);
+    const at = (lang: string, zone: string) => formatLongInstant(new Date(EFFECTIVE), lang, zone);
 
     expect(ru.subject).toBe('Казахстан — уровень террористической опасности: критический (красный)');
     expect(ru.text).toMatch(
@@ -159,18 +159,20 @@ describe('subscribers’ mail in their languages', () => {
     );
     expect(ru.text).toContain('Возможны повторные нападения.');
     expect(ru.text).toContain('- Транспорт досматривается на блокпостах.');
-    expect(ru.text).toContain(`Действует с ${at('ru', 'Asia/Almaty')} до особого распоряжения.`);
+    expect(ru.text).toContain(
+      `Начало действия: ${at('ru', 'Asia/Almaty')}\nОкончание действия: до особого распоряжения\n`,
+    );
     expect(ru.text).not.toContain('языке оригинала');
     expect(ru.html).toContain('<html lang="ru">');
 
     expect(kk.subject).toMatch(/^Қазақстан — террористік қауіп деңгейі: /);
     expect(kk.text).toMatch(/^Бүкіл Қазақстанда террористік қауіптің қатерлі/);
-    expect(kk.text).toContain(`Күшіне енген уақыты: ${at('kk', 'Asia/Almaty')}.`);
+    expect(kk.text).toContain(`Күшіне енген уақыты: ${at('kk', 'Asia/Almaty')}\n`);
     expect(kk.html).toContain('<html lang="kk">');
 
     expect(en.subject).toBe('Kazakhstan — terrorism threat level CRITICAL (red)');
     expect(en.text).toMatch(/^Critical \(red\) terrorism threat level across Kazakhstan\n\n/);
-    expect(en.text).toContain(`In force from ${at('en', 'Europe/London')}, until further notice.`);
+    expect(en.text).toContain(`In force from: ${at('en', 'Europe/London')}\nUntil: further notice\n`);
     expect(at('en', 'Europe/London')).not.toBe(at('en', 'Asia/Almaty'));
 
     // The links of each mail open pages in its language.
@@ -210,7 +212,7 @@ describe('subscribers’ mail in their languages', () => {
     expect(alert.text).toContain('Источник: Joint Terrorism Analysis Centre.');
     // No zone of its own: the main zone of Great Britain.
     expect(alert.text).toContain(
-      `Действует с ${formatInstant(new Date('2022-01-10T09:00:00Z'), 'ru', 'Europe/London')} до особого распоряжения.`,
+      `Начало действия: ${formatLongInstant(new Date('2022-01-10T09:00:00Z'), 'ru', 'Europe/London')}\n`,
     );
     expect(alert.html).toContain('<html lang="ru">');
     expect(alert.html).toContain('lang="en">UK threat level raised to SEVERE</h1>');

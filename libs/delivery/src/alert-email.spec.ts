@@ -283,6 +283,7 @@ describe('alert emails', () => {
       'List-Unsubscribe': `<${addressing.unsubscribeUrl}>`,
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
       'X-Tocsin-Event-Id': 'evt_1',
+      'X-Tocsin-Declaration-Id': 'dcl_2',
     });
     expect(sent.messageId).toBe('<dlv_abc@tocsin.test>');
     expect(email(reading('en')).messageId).toBe(sent.messageId);

@@ -88,6 +88,7 @@ export interface AlertContent {
   manageLabel: string;
   unsubscribeLabel: string;
   eventId: string;
+  declarationId: string;
   /** The (area, scheme) of the first change: with the subscription, the thread the alert belongs to. */
   thread: { areaCode: string; schemeId: string };
 }
@@ -291,6 +292,7 @@ ${text.measures.length ? `<h2 style="margin: 0 0 8px; font-size: 18px">${escape(
     manageLabel: t('email.link.manage'),
     unsubscribeLabel: t('email.link.unsubscribe'),
     eventId: event.data.eventId,
+    declarationId: d.id,
     thread: { areaCode: changes[0].area.code, schemeId: changes[0].scheme },
   };
 }
@@ -341,6 +343,8 @@ export function addressedAlert(content: AlertContent, to: AlertAddressing): Aler
       'List-Unsubscribe': `<${to.unsubscribeUrl}>`,
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
       'X-Tocsin-Event-Id': content.eventId,
+      // The body links to a page for people now; mail filters and support still find the declaration here.
+      'X-Tocsin-Declaration-Id': content.declarationId,
     },
   };
 }
