@@ -98,7 +98,7 @@ describe('chat formats on webhook endpoints', () => {
       text: `*Attack &lt;b&gt;&amp;"' warning, @everyone*\nAlmaty (KZ-75): no level → CRITICAL (red)`,
     });
     expect(body.attachments[0].blocks[2].text.text).toMatch(
-      new RegExp(`^<${test.config.publicUrl}/v1/declarations/dcl_[^|]+\\|Details>$`),
+      new RegExp(`^<${test.config.publicUrl}/country/KZ\\|Details>$`),
     );
   });
 

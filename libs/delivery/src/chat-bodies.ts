@@ -48,7 +48,7 @@ export interface ChatAlert {
 }
 
 export interface ChatAlertOptions {
-  /** Where the details are: the declaration's page, as the email links to. */
+  /** Where the details are: the country's page, as the email links to. */
   declarationUrl: string;
   /** BCP 47; default `en` (endpoints have no language of their own). */
   language?: string;

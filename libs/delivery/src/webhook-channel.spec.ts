@@ -76,7 +76,7 @@ describe('WebhookChannel', () => {
     const bodies = sent.map((m) => JSON.parse(m.body));
     expect(bodies[0]).toEqual(bodies[1]);
     expect(bodies[0].attachments[0].blocks[2].text.text).toBe(
-      '<https://tocsin.example/v1/declarations/dcl_1|Details>',
+      '<https://tocsin.example/country/KZ|Details>',
     );
     expect(bodies[2].attachments[0].contentType).toBe('application/vnd.microsoft.card.adaptive');
     expect(bodies[3].allowed_mentions).toEqual({ parse: [] });

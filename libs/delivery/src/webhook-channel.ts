@@ -53,7 +53,8 @@ export class WebhookChannel implements Channel<'webhook'> {
     let alert = this.chatAlerts.get(payload);
     if (!alert) {
       alert = chatAlertOf(payload, {
-        declarationUrl: `${this.config.publicUrl}/v1/declarations/${payload.data.declaration.id}`,
+        // The country's page, as the email and the SMS link to: a person's page, not the JSON API.
+        declarationUrl: `${this.config.publicUrl}/country/${(payload.data.changes[0]?.area.code ?? '').split('-')[0]}`,
       });
       this.chatAlerts.set(payload, alert);
     }
