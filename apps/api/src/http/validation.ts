@@ -25,9 +25,15 @@ class EmptyQueryOncePipe extends ValidationPipe {
     if (metadata.type !== 'query' || !type || !isEmptyObject(value)) return super.transform(value, metadata);
     const known = this.emptyQueries.get(type);
     if (known)
-      return Object.assign(Object.create(type.prototype as object) as object, structuredClone(known));
+      // Kept only when it holds primitives alone (below): a shallow copy is a whole one.
+      return Object.assign(Object.create(type.prototype as object) as object, known);
     const result: unknown = await super.transform(value, metadata);
-    if (result && typeof result === 'object') this.emptyQueries.set(type, structuredClone({ ...result }));
+    if (
+      result &&
+      typeof result === 'object' &&
+      Object.values(result).every((v) => v === null || typeof v !== 'object')
+    )
+      this.emptyQueries.set(type, Object.freeze({ ...result }));
     return result;
   }
 }
