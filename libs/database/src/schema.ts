@@ -215,6 +215,7 @@ export const outbox = pgTable(
     index('outbox_pending_idx')
       .on(t.dueAt)
       .where(sql`${t.relayedAt} is null`),
+    index('outbox_declaration_idx').on(t.declarationId),
   ],
 );
 
@@ -421,6 +422,8 @@ export const deliveries = pgTable(
     index('deliveries_pending_idx')
       .on(t.createdAt)
       .where(sql`${t.status} = 'pending'`),
+    // A declaration's progress (its events' deliveries, polled each second by the console).
+    index('deliveries_event_idx').on(t.eventId),
   ],
 );
 
