@@ -8,6 +8,7 @@ import { EmailSubscriptionsService } from '@tocsin/subscribers';
 import { addressedAlert, AlertContent, alertContent } from './alert-email';
 import { AttemptResult, Channel } from './channel';
 import type { EmailDeliveryToSend } from './deliveries.repository';
+import { oncePerEvent } from './per-event';
 import { changesFor } from './subscriber-changes';
 
 /**
@@ -16,11 +17,10 @@ import { changesFor } from './subscriber-changes';
  */
 @Injectable()
 export class EmailChannel implements Channel<'email'> {
-  /**
-   * The scheme of each event being sent. The rows of one batch share one payload object, so keyed by it
-   * the scheme is read once per batch, and forgotten with the batch.
-   */
-  private readonly schemes = new WeakMap<LevelChangedEvent, Promise<StoredScheme>>();
+  /** The scheme of each event being sent, read once per batch. */
+  private readonly schemeOf = oncePerEvent((payload) =>
+    this.schemesService.get(payload.data.declaration.scheme),
+  );
   /**
    * The shared part of each event's alert by how it is read (language, zone, the changes a filter kept),
    * rendered once per batch: a batch of one language and zone renders one alert, not one per recipient.
@@ -111,15 +111,6 @@ export class EmailChannel implements Channel<'email'> {
       byReader.set(key, content);
     }
     return content;
-  }
-
-  private schemeOf(payload: LevelChangedEvent): Promise<StoredScheme> {
-    let scheme = this.schemes.get(payload);
-    if (!scheme) {
-      scheme = this.schemesService.get(payload.data.declaration.scheme);
-      this.schemes.set(payload, scheme);
-    }
-    return scheme;
   }
 }
 

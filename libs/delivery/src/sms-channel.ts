@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig, describeError } from '@tocsin/config';
-import type { LevelChangedEvent } from '@tocsin/declarations';
 import { UiLanguage, uiLanguageOf } from '@tocsin/i18n';
-import { SchemesService, StoredScheme } from '@tocsin/schemes';
+import { SchemesService } from '@tocsin/schemes';
 import { SmsSendError, SmsTransport } from '@tocsin/sms';
 import { alertSms } from './alert-sms';
 import { AttemptResult, Channel } from './channel';
 import type { SmsDeliveryToSend } from './deliveries.repository';
+import { oncePerEvent } from './per-event';
 import { changesFor } from './subscriber-changes';
 
 /**
@@ -17,10 +17,12 @@ import { changesFor } from './subscriber-changes';
  */
 @Injectable()
 export class SmsChannel implements Channel<'sms'> {
-  /** The scheme of each event being sent, read once per batch (the rows of one batch share one payload). */
-  private readonly schemes = new WeakMap<LevelChangedEvent, Promise<StoredScheme>>();
+  /** The scheme of each event being sent, read once per batch. */
+  private readonly schemeOf = oncePerEvent((payload) =>
+    this.schemesService.get(payload.data.declaration.scheme),
+  );
   /** Each event's texts by language and the areas a subscriber's filter kept, rendered once per batch. */
-  private readonly texts = new WeakMap<LevelChangedEvent, Map<string, string>>();
+  private readonly textsOf = oncePerEvent(() => new Map<string, string>());
   private readonly fallbackLanguage: UiLanguage;
   private readonly publicUrl: string;
 
@@ -68,8 +70,7 @@ export class SmsChannel implements Channel<'sms'> {
   private async textFor({ payload, subscription }: SmsDeliveryToSend): Promise<string> {
     const changes = changesFor(subscription.filter, payload);
     const key = `${subscription.language} ${changes.map((c) => c.area.code).join(',')}`;
-    let byReader = this.texts.get(payload);
-    if (!byReader) this.texts.set(payload, (byReader = new Map()));
+    const byReader = this.textsOf(payload);
     let text = byReader.get(key);
     if (text === undefined) {
       text = alertSms({
@@ -83,15 +84,6 @@ export class SmsChannel implements Channel<'sms'> {
       byReader.set(key, text);
     }
     return text;
-  }
-
-  private schemeOf(payload: LevelChangedEvent): Promise<StoredScheme> {
-    let scheme = this.schemes.get(payload);
-    if (!scheme) {
-      scheme = this.schemesService.get(payload.data.declaration.scheme);
-      this.schemes.set(payload, scheme);
-    }
-    return scheme;
   }
 }
 
