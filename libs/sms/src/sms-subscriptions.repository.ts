@@ -8,7 +8,7 @@ import {
   positioned,
   tables,
 } from '@tocsin/database';
-import { FilterEvent, SubscriptionFilter } from '@tocsin/subscribers';
+import { filterColumns, filterOfColumns, SubscriptionFilter } from '@tocsin/subscribers';
 import { and, eq, getTableColumns, gte, inArray, isNull, like, lt, SQL } from 'drizzle-orm';
 
 const { smsSubscriptions } = tables;
@@ -186,10 +186,6 @@ export class SmsSubscriptionsRepository {
   }
 }
 
-function filterColumns(filter: SubscriptionFilter) {
-  return { areas: filter.areas, schemeId: filter.schemeId, minRank: filter.minRank, events: filter.events };
-}
-
 function toRow(s: SmsSubscription): typeof smsSubscriptions.$inferInsert {
   const { filter, ...rest } = s;
   return { ...rest, ...filterColumns(filter) };
@@ -199,12 +195,7 @@ function fromRow(row: typeof smsSubscriptions.$inferSelect): SmsSubscription {
   return {
     id: row.id,
     phone: row.phone,
-    filter: {
-      areas: row.areas,
-      schemeId: row.schemeId,
-      minRank: row.minRank,
-      events: row.events as FilterEvent[] | null,
-    },
+    filter: filterOfColumns(row),
     exercises: row.exercises,
     status: row.status as SmsSubscriptionStatus,
     language: row.language,

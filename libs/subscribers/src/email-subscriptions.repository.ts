@@ -9,7 +9,7 @@ import {
   tables,
 } from '@tocsin/database';
 import { and, eq, getTableColumns, ilike, inArray, isNull, lt, SQL } from 'drizzle-orm';
-import { FilterEvent, SubscriptionFilter } from './subscription-filter';
+import { filterColumns, filterOfColumns, SubscriptionFilter } from './subscription-filter';
 
 const { emailSubscriptions } = tables;
 
@@ -173,10 +173,6 @@ export class EmailSubscriptionsRepository {
   }
 }
 
-function filterColumns(filter: SubscriptionFilter) {
-  return { areas: filter.areas, schemeId: filter.schemeId, minRank: filter.minRank, events: filter.events };
-}
-
 function toRow(s: EmailSubscription): typeof emailSubscriptions.$inferInsert {
   const { filter, ...rest } = s;
   return { ...rest, ...filterColumns(filter) };
@@ -186,12 +182,7 @@ function fromRow(row: typeof emailSubscriptions.$inferSelect): EmailSubscription
   return {
     id: row.id,
     email: row.email,
-    filter: {
-      areas: row.areas,
-      schemeId: row.schemeId,
-      minRank: row.minRank,
-      events: row.events as FilterEvent[] | null,
-    },
+    filter: filterOfColumns(row),
     exercises: row.exercises,
     status: row.status as EmailSubscriptionStatus,
     language: row.language,

@@ -23,7 +23,10 @@ export {
   FILTER_EXPLANATION,
   FilterEvent,
   FilteredChange,
+  filterColumns,
   filterMatches,
+  filterOfColumns,
+  SubscriptionFilterColumns,
   subscriberMatchesChangeSql,
   SubscriptionFilter,
 } from './subscription-filter';

@@ -17,6 +17,29 @@ export interface SubscriptionFilter {
   events: FilterEvent[] | null;
 }
 
+/** A filter's columns, as every subscriber table stores them (areas, scheme_id, min_rank, events). */
+export interface SubscriptionFilterColumns {
+  areas: string[];
+  schemeId: string | null;
+  minRank: number | null;
+  events: string[] | null;
+}
+
+/** The columns a subscriber row stores `filter` in. */
+export function filterColumns(filter: SubscriptionFilter): SubscriptionFilterColumns {
+  return { areas: filter.areas, schemeId: filter.schemeId, minRank: filter.minRank, events: filter.events };
+}
+
+/** The filter a subscriber row's columns hold. */
+export function filterOfColumns(row: SubscriptionFilterColumns): SubscriptionFilter {
+  return {
+    areas: row.areas,
+    schemeId: row.schemeId,
+    minRank: row.minRank,
+    events: row.events as FilterEvent[] | null,
+  };
+}
+
 /** One area's change in one event, as the filter sees it. */
 export interface FilteredChange {
   areaCode: string;

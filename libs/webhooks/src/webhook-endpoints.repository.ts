@@ -8,7 +8,7 @@ import {
   positioned,
   tables,
 } from '@tocsin/database';
-import { FilterEvent, SubscriptionFilter } from '@tocsin/subscribers';
+import { filterColumns, filterOfColumns } from '@tocsin/subscribers';
 import { and, asc, eq, getTableColumns, gt, like, notLike, or, SQL, sql } from 'drizzle-orm';
 import { StoredWebhookEndpoint, WebhookFormat } from './webhook-endpoint';
 import { isSealed, SEALED_PREFIX } from '@tocsin/config';
@@ -231,15 +231,6 @@ function byId(id: string, ownedBy: string | undefined): SQL | undefined {
   );
 }
 
-function filterColumns(filter: SubscriptionFilter) {
-  return {
-    areas: filter.areas,
-    schemeId: filter.schemeId,
-    minRank: filter.minRank,
-    events: filter.events,
-  };
-}
-
 function toRow(endpoint: StoredWebhookEndpoint): typeof webhookEndpoints.$inferInsert {
   const { filter, ...rest } = endpoint;
   return { ...rest, ...filterColumns(filter) };
@@ -252,12 +243,7 @@ function toEndpoint(row: typeof webhookEndpoints.$inferSelect): StoredWebhookEnd
     url: row.url,
     description: row.description,
     contactEmail: row.contactEmail,
-    filter: {
-      areas: row.areas,
-      schemeId: row.schemeId,
-      minRank: row.minRank,
-      events: row.events as FilterEvent[] | null,
-    },
+    filter: filterOfColumns(row),
     exercises: row.exercises,
     enabled: row.enabled,
     disabledReason: row.disabledReason,
