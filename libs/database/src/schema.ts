@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   bigint,
   bigserial,
   boolean,
@@ -243,6 +244,41 @@ export const outboxChanges = pgTable(
   (t) => [primaryKey({ columns: [t.eventId, t.areaCode, t.schemeId] })],
 );
 
+/**
+ * A trip (DESIGN.md §5.6): nothing is sent outside [activeFrom, activeUntil); at activeFrom one message sums up
+ * the current levels (`tripSummarySentAt` records it was sent); after activeUntil the status is `ended`.
+ * Both bounds null: always active.
+ */
+const tripWindow = {
+  activeFrom: instant('active_from'),
+  activeUntil: instant('active_until'),
+  tripSummarySentAt: instant('trip_summary_sent_at'),
+};
+
+// The clock's two sweeps: trips whose summary is owed, and trips that are over but not yet `ended`.
+function tripIndexes(
+  table: string,
+  t: {
+    activeFrom: AnyPgColumn;
+    activeUntil: AnyPgColumn;
+    tripSummarySentAt: AnyPgColumn;
+    status: AnyPgColumn;
+  },
+) {
+  return [
+    index(`${table}_trip_start_idx`)
+      .on(t.activeFrom)
+      .where(sql`${t.activeFrom} is not null and ${t.tripSummarySentAt} is null`),
+    index(`${table}_trip_end_idx`)
+      .on(t.activeUntil)
+      .where(sql`${t.activeUntil} is not null and ${t.status} <> 'ended'`),
+    check(
+      `${table}_trip_window`,
+      sql`${t.activeFrom} is null or ${t.activeUntil} is null or ${t.activeFrom} < ${t.activeUntil}`,
+    ),
+  ];
+}
+
 /** What a subscriber wants to hear about; the one matching rule is in libs/subscribers (subscription-filter.ts). */
 const subscriptionFilter = {
   /** `KZ`, `KZ-75` or `*`. */
@@ -277,8 +313,27 @@ export const emailSubscriptions = pgTable(
     /** Rate limit per address: when the last confirmation went out and how many in the current day. */
     confirmationSentAt: instant('confirmation_sent_at'),
     confirmationsToday: integer('confirmations_today').notNull().default(0),
+    ...tripWindow,
+    /** immediate | daily | weekly (DESIGN.md §5.6): how changes below `immediateMinRank` reach this address. */
+    delivery: text('delivery').notNull().default('immediate'),
+    /** A change to a level of this rank or higher is sent at once whatever `delivery` says; null: all wait. */
+    immediateMinRank: integer('immediate_min_rank'),
+    /** The hour (0–23, in `timeZone`) a digest goes out, and for a weekly one the ISO weekday (1 = Monday). */
+    digestHour: integer('digest_hour').notNull().default(8),
+    digestWeekday: integer('digest_weekday').notNull().default(1),
+    /** When the next digest is due; null for immediate delivery. The row, not a queue, says a digest is owed. */
+    nextDigestAt: instant('next_digest_at'),
   },
-  (t) => [index('email_subscriptions_status_idx').on(t.status, t.createdAt)],
+  (t) => [
+    index('email_subscriptions_status_idx').on(t.status, t.createdAt),
+    ...tripIndexes('email_subscriptions', t),
+    index('email_subscriptions_next_digest_idx')
+      .on(t.nextDigestAt)
+      .where(sql`${t.nextDigestAt} is not null`),
+    check('email_subscriptions_delivery', sql`${t.delivery} in ('immediate', 'daily', 'weekly')`),
+    check('email_subscriptions_digest_hour', sql`${t.digestHour} between 0 and 23`),
+    check('email_subscriptions_digest_weekday', sql`${t.digestWeekday} between 1 and 7`),
+  ],
 );
 
 /** People who get alerts by SMS (DESIGN.md §5.5); libs/sms owns the table. */
@@ -305,8 +360,12 @@ export const smsSubscriptions = pgTable(
     updatedAt: instant('updated_at').notNull(),
     confirmedAt: instant('confirmed_at'),
     unsubscribedAt: instant('unsubscribed_at'),
+    ...tripWindow,
   },
-  (t) => [index('sms_subscriptions_status_idx').on(t.status, t.createdAt)],
+  (t) => [
+    index('sms_subscriptions_status_idx').on(t.status, t.createdAt),
+    ...tripIndexes('sms_subscriptions', t),
+  ],
 );
 
 export const webhookEndpoints = pgTable(
@@ -392,7 +451,7 @@ export const deliveries = pgTable(
     smsSubscriptionId: text('sms_subscription_id').references(() => smsSubscriptions.id, {
       onDelete: 'cascade',
     }),
-    /** pending → delivered | failed | skipped. */
+    /** pending → delivered | failed | skipped; sms: pending → sent → delivered | failed; held: waiting for the subscriber's digest. */
     status: text('status').notNull(),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: instant('next_attempt_at'),
