@@ -14,6 +14,14 @@ export {
   SignUpWishes,
   SubscriberLinks,
 } from './email-subscriptions.service';
+export {
+  DeliverySettings,
+  DIGEST_DELIVERIES,
+  DigestDelivery,
+  digestZoneOf,
+  IMMEDIATE_DELIVERY,
+  nextDigestAt,
+} from './digest-schedule';
 export { FilterInput, FilterInputs } from './filter-input';
 export { InstanceSecrets } from './instance-secrets';
 export { languageName, Reader, readerOf, signUpLanguage, zoneFor } from './subscriber-language';
