@@ -10,14 +10,21 @@ import {
   tables,
 } from '@tocsin/database';
 import { EventChange, LevelChangedEvent, OutboxRepository } from '@tocsin/declarations';
-import { FilterEvent, subscriberMatchesChangeSql, SubscriptionFilter } from '@tocsin/subscribers';
+import {
+  eventInTripSql,
+  FilterEvent,
+  subscriberMatchesChangeSql,
+  SubscriptionFilter,
+} from '@tocsin/subscribers';
 import type { SealedSigningSecrets } from '@tocsin/webhooks';
+import { newDeliveryStatusSql } from './digest-hold';
 import { and, asc, eq, getTableColumns, gt, gte, lt, max, min, or, SQL, sql } from 'drizzle-orm';
 
 export const CHANNELS = ['webhook', 'email', 'sms'] as const;
 export type ChannelName = (typeof CHANNELS)[number];
 // `sent`: an SMS the SMSC took, waiting for its delivery receipt to say delivered or failed (DESIGN §5.5).
-export const DELIVERY_STATUSES = ['pending', 'sent', 'delivered', 'failed', 'skipped'] as const;
+// `held`: an email waiting for its subscriber's digest (digest-hold.ts); no attempt is made until it goes.
+export const DELIVERY_STATUSES = ['pending', 'sent', 'delivered', 'failed', 'skipped', 'held'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 export interface Delivery {
@@ -237,6 +244,11 @@ function pageOf(
   // join over a scan of the whole table).
   // A page may therefore bring fewer deliveries than candidates, and still not be the last.
   // `unattempted` reads the statement's snapshot: rows of an earlier run, not those `inserted` makes.
+  // A digest subscriber's delivery of changes below its threshold is held for its digest (digest-hold.ts).
+  const status =
+    channel === 'email'
+      ? newDeliveryStatusSql('s', eventChanges(changes), subscriberMatchesChangeSql('s', 'ch'))
+      : sql`'pending'`;
   const ctes = sql`${areaKey} as (
       select distinct k from ${eventChanges(changes)}, ${changeAreaKeys} as k
     ), ${candidate} as (
@@ -247,18 +259,19 @@ function pageOf(
       ) c
       order by c.subscriber_id limit ${size}
     ), ${page} as (
-      select s.id from ${candidate} c, lateral (
-        select s.id from ${table} s
+      select s.id, s.status from ${candidate} c, lateral (
+        select s.id, ${status} as status from ${table} s
         where s.id = c.subscriber_id and ${eligible}
           and (s.exercises or (select o.mode = 'actual' from outbox o where o.event_id = ${eventId}))
+          ${channel === 'webhook' ? sql`` : sql`and ${eventInTripSql('s', eventId)}`}
           and exists (select 1 from ${eventChanges(changes)} where ${subscriberMatchesChangeSql('s', 'ch')})
         limit 1
       ) s
     ), ${inserted} as (
       insert into deliveries (id, event_id, channel, ${column}, status)
-      select ${newDeliveryId}, ${eventId}, ${channel}, page.id, 'pending' from ${page} page
+      select ${newDeliveryId}, ${eventId}, ${channel}, page.id, page.status from ${page} page
       on conflict do nothing
-      returning id, ${column} as subscriber_id
+      returning id, ${column} as subscriber_id, status
     ), ${unattempted} as (
       select d.id, d.${column} as subscriber_id from deliveries d join ${page} page on d.${column} = page.id
       where d.event_id = ${eventId} and d.status = 'pending' and d.attempts = 0
@@ -268,7 +281,8 @@ function pageOf(
       (select count(*)::int from ${candidate}) as size,
       coalesce(
         (select json_agg(f.id order by f.subscriber_id)
-         from (select * from ${inserted} union all select * from ${unattempted}) f),
+         from (select id, subscriber_id from ${inserted} where status = 'pending'
+           union all select * from ${unattempted}) f),
         '[]'::json) as first_attempts`;
   return { ctes, answer };
 }
@@ -612,11 +626,12 @@ export class DeliveriesRepository {
             count(*) filter (where d.status = 'delivered')::int as delivered,
             count(*) filter (where d.status = 'failed')::int as failed,
             count(*) filter (where d.status = 'skipped')::int as skipped,
+            count(*) filter (where d.status = 'held')::int as held,
             count(*) filter (where d.status in ('delivered', 'failed') and d.updated_at > ${recentSince})::int
               as recent,
             min(d.created_at) as started_at,
             max(d.delivered_at) as last_delivered_at,
-            max(d.updated_at) filter (where d.status <> 'pending') as last_settled_at
+            max(d.updated_at) filter (where d.status not in ('pending', 'held')) as last_settled_at
           from deliveries d
           ${ownerKeyId === undefined ? sql`` : sql`join webhook_endpoints w on w.id = d.webhook_endpoint_id`}
           where d.event_id = any(array(select event_id from event))
@@ -643,8 +658,8 @@ export class DeliveriesRepository {
     const earlier = (a: Date | null, b: Date | null) => (a && (!b || a < b) ? a : b);
     const later = (a: Date | null, b: Date | null) => (a && (!b || a > b) ? a : b);
     for (const c of channels ?? []) {
-      const { total, pending, sent, delivered, failed, skipped } = c;
-      byChannel[c.channel] = { total, pending, sent, delivered, failed, skipped };
+      const { total, pending, sent, delivered, failed, skipped, held } = c;
+      byChannel[c.channel] = { total, pending, sent, delivered, failed, skipped, held };
       recent += c.recent;
       startedAt = earlier(c.started_at ? new Date(c.started_at) : null, startedAt);
       lastDeliveredAt = later(c.last_delivered_at ? new Date(c.last_delivered_at) : null, lastDeliveredAt);
@@ -664,6 +679,7 @@ const NO_DELIVERIES: DeliveryStatusCounts = {
   delivered: 0,
   failed: 0,
   skipped: 0,
+  held: 0,
 };
 
 /** What `countsOfDeclaration` finds. */

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DATABASE, Database, queryRows } from '@tocsin/database';
 import { SQL, sql } from 'drizzle-orm';
 import { FilteredChange, subscriberMatchesChangeSql } from './subscription-filter';
+import { instantInTripSql } from './trip-window-sql';
 
 /** How many subscribers an event's changes would reach, per channel. */
 export interface Audience {
@@ -21,8 +22,11 @@ const changeRow = (c: FilteredChange): SQL =>
 export class AudienceRepository {
   constructor(@Inject(DATABASE) private readonly db: Database) {}
 
-  /** Enabled webhook endpoints and confirmed email subscriptions that match at least one of `changes`. */
-  async count(changes: FilteredChange[]): Promise<Audience> {
+  /**
+   * Enabled webhook endpoints and confirmed email subscriptions that match at least one of `changes`, and
+   * whose trip holds `at`, the instant the changes take effect (default now).
+   */
+  async count(changes: FilteredChange[], at: Date = new Date()): Promise<Audience> {
     if (!changes.length) return { webhooks: 0, emails: 0 };
     const [row] = await queryRows<{ webhooks: number; emails: number }>(
       this.db,
@@ -31,7 +35,7 @@ export class AudienceRepository {
           )
           select
             (select count(*) from webhook_endpoints s where s.enabled and ${matchesAny('s')})::int as webhooks,
-            (select count(*) from email_subscriptions s where s.status = 'confirmed' and ${matchesAny('s')})::int as emails`,
+            (select count(*) from email_subscriptions s where s.status = 'confirmed' and ${instantInTripSql('s', at)} and ${matchesAny('s')})::int as emails`,
     );
     return { webhooks: Number(row.webhooks), emails: Number(row.emails) };
   }

@@ -27,6 +27,18 @@ export { InstanceSecrets } from './instance-secrets';
 export { languageName, Reader, readerOf, signUpLanguage, zoneFor } from './subscriber-language';
 export { SubscribersModule } from './subscribers.module';
 export {
+  checkedTripWindow,
+  inTrip,
+  NO_TRIP,
+  TripState,
+  tripOver,
+  tripSummaryOwed,
+  TripWindow,
+  TripWindowInput,
+  TripWindowProblem,
+} from './trip-window';
+export { eventInTripSql, instantInTripSql } from './trip-window-sql';
+export {
   FILTER_EVENTS,
   FILTER_EXPLANATION,
   FilterEvent,
