@@ -190,6 +190,8 @@ export interface DeliveryCounts {
   delivered: number;
   failed: number;
   skipped: number;
+  /** Emails waiting for their subscribers' digests (not pending: nothing is tried until the digest). */
+  held: number;
 }
 
 /** How far a declaration's fan-out has come (GET /v1/declarations/{id}/deliveries/summary). */

@@ -20,7 +20,7 @@ const secondsBeforeNow = (s: number) => new Date(NOW.getTime() - s * 1000);
 const RECENT_SINCE = new Date(NOW.getTime() - RATE_WINDOW_MS);
 const START = levelChangedEvent('evt_start', ['KZ-75']);
 const ANY = { schemeId: null, minRank: null, events: null };
-const NONE = { total: 0, pending: 0, sent: 0, delivered: 0, failed: 0, skipped: 0 };
+const NONE = { total: 0, pending: 0, sent: 0, delivered: 0, failed: 0, skipped: 0, held: 0 };
 
 describe.each(DATABASE_DRIVERS)('the deliveries of a declaration, counted on %s', (driver) => {
   let database: TestDatabase;
@@ -137,6 +137,8 @@ describe.each(DATABASE_DRIVERS)('the deliveries of a declaration, counted on %s'
     await delivery('evt_expiry', 'webhook', 'wh_a', 'pending');
     await delivery('evt_expiry', 'email', 'em_a', 'failed', secondsBeforeNow(3));
     await delivery('evt_expiry', 'sms', 'sm_a', 'skipped');
+    // Held for em_b's digest: counted apart, neither pending nor settled.
+    await delivery('evt_expiry', 'email', 'em_b', 'held');
 
     // dcl_2 started and fanned out to wh_a: none of its deliveries are dcl_1's.
     await declaration('dcl_2', at);
@@ -160,9 +162,9 @@ describe.each(DATABASE_DRIVERS)('the deliveries of a declaration, counted on %s'
       events: 2,
       fannedOut: false,
       byChannel: {
-        webhook: { total: 5, pending: 2, sent: 0, delivered: 1, failed: 1, skipped: 1 },
-        email: { total: 3, pending: 1, sent: 0, delivered: 1, failed: 1, skipped: 0 },
-        sms: { total: 3, pending: 0, sent: 1, delivered: 1, failed: 0, skipped: 1 },
+        webhook: { total: 5, pending: 2, sent: 0, delivered: 1, failed: 1, skipped: 1, held: 0 },
+        email: { total: 4, pending: 1, sent: 0, delivered: 1, failed: 1, skipped: 0, held: 1 },
+        sms: { total: 3, pending: 0, sent: 1, delivered: 1, failed: 0, skipped: 1, held: 0 },
       },
       startedAt: new Date(at.getTime() + 1000),
       lastDeliveredAt: secondsBeforeNow(5),
@@ -181,13 +183,14 @@ describe.each(DATABASE_DRIVERS)('the deliveries of a declaration, counted on %s'
       delivered: 1,
       failed: 1,
       skipped: 1,
+      held: 0,
     });
   });
 
   it('for an integrator, counts the deliveries to its own endpoints only', async () => {
     const counts = await repository.countsOfDeclaration('dcl_1', NOW, RECENT_SINCE, 'key_integrator');
     expect(counts?.byChannel).toEqual({
-      webhook: { total: 3, pending: 1, sent: 0, delivered: 1, failed: 1, skipped: 0 },
+      webhook: { total: 3, pending: 1, sent: 0, delivered: 1, failed: 1, skipped: 0, held: 0 },
       email: NONE,
       sms: NONE,
     });
@@ -224,8 +227,8 @@ describe('a delivery summary', () => {
     events: 1,
     fannedOut: true,
     byChannel: {
-      webhook: { total: 90, pending: 40, sent: 0, delivered: 45, failed: 5, skipped: 0 },
-      email: { total: 10, pending: 10, sent: 0, delivered: 0, failed: 0, skipped: 0 },
+      webhook: { total: 90, pending: 40, sent: 0, delivered: 45, failed: 5, skipped: 0, held: 0 },
+      email: { total: 10, pending: 10, sent: 0, delivered: 0, failed: 0, skipped: 0, held: 0 },
       sms: { ...NONE },
     },
     startedAt: secondsBeforeNow(60),
@@ -267,6 +270,17 @@ describe('a delivery summary', () => {
       NOW,
     );
     expect(done).toMatchObject({ pending: 0, etaSeconds: 0, finishedAt: secondsBeforeNow(1) });
+  });
+
+  it('counts emails held for digests apart, and is done with them still held', () => {
+    const email = { ...NONE, total: 10, delivered: 4, held: 6 };
+    const summary = deliverySummaryOf(
+      'dcl_1',
+      counts({ byChannel: { webhook: NONE, email, sms: NONE }, recent: 0 }),
+      NOW,
+    );
+    expect(summary).toMatchObject({ total: 10, pending: 0, held: 6, etaSeconds: 0 });
+    expect(summary.finishedAt).toEqual(secondsBeforeNow(1));
   });
 
   it('is not done while the fan-out still adds deliveries, though none is pending yet', () => {

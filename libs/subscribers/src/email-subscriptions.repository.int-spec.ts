@@ -19,6 +19,11 @@ const pending = (id: string): EmailSubscription => ({
   unsubscribedAt: null,
   confirmationSentAt: null,
   confirmationsToday: 0,
+  delivery: 'immediate',
+  immediateMinRank: null,
+  digestHour: 8,
+  digestWeekday: 1,
+  nextDigestAt: null,
 });
 
 describe.each(DATABASE_DRIVERS)('EmailSubscriptionsRepository.claimMailSlot on %s', (driver) => {

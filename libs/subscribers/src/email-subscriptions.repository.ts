@@ -9,6 +9,7 @@ import {
   tables,
 } from '@tocsin/database';
 import { and, eq, getTableColumns, ilike, inArray, isNull, lt, SQL } from 'drizzle-orm';
+import { DigestDelivery } from './digest-schedule';
 import { filterColumns, filterOfColumns, SubscriptionFilter } from './subscription-filter';
 
 const { emailSubscriptions } = tables;
@@ -41,6 +42,13 @@ export interface EmailSubscription {
   unsubscribedAt: Date | null;
   confirmationSentAt: Date | null;
   confirmationsToday: number;
+  /** Digests (DESIGN.md §5.6, digest-schedule.ts): how changes below `immediateMinRank` reach it, and when. */
+  delivery: DigestDelivery;
+  immediateMinRank: number | null;
+  digestHour: number;
+  digestWeekday: number;
+  /** When its next digest is due (the sweep sends it then); null for immediate delivery. */
+  nextDigestAt: Date | null;
 }
 
 export type EmailSubscriptionChanges = Partial<Omit<EmailSubscription, 'id' | 'email' | 'createdAt'>>;
@@ -194,5 +202,10 @@ function fromRow(row: typeof emailSubscriptions.$inferSelect): EmailSubscription
     unsubscribedAt: row.unsubscribedAt,
     confirmationSentAt: row.confirmationSentAt,
     confirmationsToday: row.confirmationsToday,
+    delivery: row.delivery as DigestDelivery,
+    immediateMinRank: row.immediateMinRank,
+    digestHour: row.digestHour,
+    digestWeekday: row.digestWeekday,
+    nextDigestAt: row.nextDigestAt,
   };
 }

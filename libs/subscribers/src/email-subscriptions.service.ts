@@ -24,6 +24,13 @@ import {
   EmailSubscriptionsRepository,
   EmailSubscriptionStatus,
 } from './email-subscriptions.repository';
+import {
+  DeliverySettings,
+  DIGEST_DELIVERIES,
+  digestZoneOf,
+  IMMEDIATE_DELIVERY,
+  nextDigestAt,
+} from './digest-schedule';
 import { FilterInput, FilterInputs } from './filter-input';
 import { InstanceSecrets } from './instance-secrets';
 import { SubscriptionFilter } from './subscription-filter';
@@ -52,16 +59,20 @@ export interface SignUpSettings extends Partial<ReadingSettings> {
   acceptLanguage?: string;
   /** Also receive exercises and tests; default false. */
   exercises?: boolean;
+  /** Immediate (the default), or a daily or weekly digest of the changes below `immediateMinRank`. */
+  delivery?: Partial<DeliverySettings>;
 }
 
 /** What a sign-up asked for, in canonical form. */
-export interface SignUpWishes extends ReadingSettings {
+export interface SignUpWishes extends ReadingSettings, DeliverySettings {
   exercises: boolean;
 }
 
 /** A change of preferences through the manage link; absent fields stay as they are. */
 export interface PreferenceSettings extends Partial<ReadingSettings> {
   exercises?: boolean;
+  /** Fields absent stay as they are. */
+  delivery?: Partial<DeliverySettings>;
 }
 
 /**
@@ -98,6 +109,7 @@ export class EmailSubscriptionsService {
         timeZone: settings.timeZone ?? null,
       }),
       exercises: settings.exercises ?? false,
+      ...checkedDelivery({ ...IMMEDIATE_DELIVERY, ...settings.delivery }),
     };
     await this.record(normalizeEmail(emailInput), filter, wished);
     return wished;
@@ -120,6 +132,7 @@ export class EmailSubscriptionsService {
         unsubscribedAt: null,
         confirmationSentAt: null,
         confirmationsToday: 0,
+        nextDigestAt: digestDueAfter(wished, filter, now),
       };
       subscription = (await this.repository.insert(fresh)) ? fresh : await this.repository.findByEmail(email);
       if (!subscription) return;
@@ -132,10 +145,18 @@ export class EmailSubscriptionsService {
         filter,
         status: 'pending',
         ...wished,
+        nextDigestAt: digestDueAfter(wished, filter, now),
         tokenVersion,
         updatedAt: now,
       });
-      subscription = { ...subscription, filter, status: 'pending', ...wished, tokenVersion };
+      subscription = {
+        ...subscription,
+        filter,
+        status: 'pending',
+        ...wished,
+        nextDigestAt: digestDueAfter(wished, filter, now),
+        tokenVersion,
+      };
     }
     if (subscription.status === 'disabled') return;
 
@@ -186,6 +207,8 @@ export class EmailSubscriptionsService {
       status: 'unsubscribed',
       unsubscribedAt: now,
       updatedAt: now,
+      // What its digest holds is settled (skipped, not sent) by the next sweep.
+      ...(subscription.nextDigestAt ? { nextDigestAt: now } : {}),
     });
     this.logger.log(`subscription ${subscription.id} unsubscribed`);
     return { ...subscription, status: 'unsubscribed', unsubscribedAt: now };
@@ -217,7 +240,16 @@ export class EmailSubscriptionsService {
       timeZone: settings.timeZone === undefined ? subscription.timeZone : settings.timeZone,
     });
     const exercises = settings.exercises ?? subscription.exercises;
-    const changes = { filter, ...checked, exercises, updatedAt: now };
+    const delivery = checkedDelivery({ ...deliveryOf(subscription), ...settings.delivery });
+    const nextDigest = rescheduledDigest(subscription, { ...delivery, ...checked, filter }, now);
+    const changes = {
+      filter,
+      ...checked,
+      exercises,
+      ...delivery,
+      nextDigestAt: nextDigest,
+      updatedAt: now,
+    };
     await this.repository.update(subscription.id, changes);
     return { ...subscription, ...changes };
   }
@@ -391,6 +423,61 @@ function checkedSettings(settings: ReadingSettings): ReadingSettings {
   if (timeZone === null)
     throw new BadRequestException(`timeZone ${JSON.stringify(settings.timeZone)} is not an IANA time zone.`);
   return { language, timeZone };
+}
+
+/** A subscription's delivery settings alone. */
+const deliveryOf = (s: DeliverySettings): DeliverySettings => ({
+  delivery: s.delivery,
+  immediateMinRank: s.immediateMinRank,
+  digestHour: s.digestHour,
+  digestWeekday: s.digestWeekday,
+});
+
+/** Delivery settings checked here too, for callers that are not the API (whose DTOs check them); bad: a 400. */
+function checkedDelivery(settings: DeliverySettings): DeliverySettings {
+  const { delivery, immediateMinRank, digestHour, digestWeekday } = settings;
+  const wholeIn = (value: number, low: number, high: number) =>
+    Number.isInteger(value) && value >= low && value <= high;
+  if (!(DIGEST_DELIVERIES as readonly string[]).includes(delivery))
+    throw new BadRequestException(`delivery must be one of ${DIGEST_DELIVERIES.join(', ')}.`);
+  if (immediateMinRank !== null && !wholeIn(immediateMinRank, 1, 20))
+    throw new BadRequestException('immediateMinRank must be a whole number from 1 to 20, or null.');
+  if (!wholeIn(digestHour, 0, 23))
+    throw new BadRequestException('digestHour must be a whole number from 0 to 23.');
+  if (!wholeIn(digestWeekday, 1, 7))
+    throw new BadRequestException('digestWeekday must be an ISO weekday from 1 (Monday) to 7 (Sunday).');
+  return deliveryOf(settings);
+}
+
+/** When a subscription with these settings, made or changed at `now`, sends its first digest. */
+function digestDueAfter(
+  settings: DeliverySettings & { timeZone: string | null },
+  filter: SubscriptionFilter,
+  now: Date,
+): Date | null {
+  return nextDigestAt(settings, digestZoneOf(settings.timeZone, filter.areas), now);
+}
+
+/**
+ * The next digest after a change of preferences: as it was when nothing it depends on changed; now when the
+ * subscriber goes back to immediate delivery with a digest owed, so that the next sweep sends what is held
+ * once; else the next due instant of the new settings (what is held goes with it).
+ */
+function rescheduledDigest(
+  before: EmailSubscription,
+  after: DeliverySettings & { timeZone: string | null; filter: SubscriptionFilter },
+  now: Date,
+): Date | null {
+  const zone = (s: { timeZone: string | null; filter: SubscriptionFilter }) =>
+    digestZoneOf(s.timeZone, s.filter.areas);
+  const unchanged =
+    before.delivery === after.delivery &&
+    before.digestHour === after.digestHour &&
+    before.digestWeekday === after.digestWeekday &&
+    zone(before) === zone(after);
+  if (unchanged) return before.nextDigestAt;
+  if (after.delivery === 'immediate') return before.nextDigestAt ? now : null;
+  return digestDueAfter(after, after.filter, now);
 }
 
 /** Addresses compare case-insensitively here: one subscription per mailbox, however it is typed. */

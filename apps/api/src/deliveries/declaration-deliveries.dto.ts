@@ -9,6 +9,12 @@ export class DeliveryCountsDto {
   @ApiProperty() failed!: number;
   @ApiProperty({ description: 'Not sent: the subscriber went away or stopped hearing it meanwhile.' })
   skipped!: number;
+  @ApiProperty({
+    description:
+      'Emails waiting for their subscriber’s daily or weekly digest (below its immediate threshold): not ' +
+      'pending, since nothing is tried until the digest goes out, and the fan-out is done without them.',
+  })
+  held!: number;
 }
 
 export class DeliveryCountsByChannelDto {

@@ -1,24 +1,31 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { canonicalTimeZone } from '@tocsin/i18n';
 import {
+  DeliverySettings,
+  DIGEST_DELIVERIES,
+  DigestDelivery,
   EMAIL_SUBSCRIPTION_STATUSES,
   EmailSubscription,
   EmailSubscriptionStatus,
   FILTER_EVENTS,
   FilterEvent,
   FilterInput,
-  ReadingSettings,
+  PreferenceSettings,
 } from '@tocsin/subscribers';
+import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import {
   IsBoolean,
   IsEmail,
   IsIn,
+  IsInt,
   IsOptional,
   IsString,
   Length,
   Matches,
+  Max,
   MaxLength,
+  Min,
   ValidateBy,
   ValidateIf,
 } from 'class-validator';
@@ -59,6 +66,77 @@ const OnlyWhenPresent = () => ValidateIf((_object: object, value: unknown) => va
 const EXERCISES_DOC =
   'Also receive exercises and tests (subjects start [EXERCISE] or [TEST]); other subscribers never do.';
 
+// Digests (DESIGN.md §5.6): the four settings, alike in sign-up, the manage API and the views.
+const DELIVERY_DOC =
+  '`immediate`: every alert at once. `daily` / `weekly`: changes below `immediateMinRank` wait for one ' +
+  'email a day (or a week) at `digestHour` in the subscriber’s zone; a change at or above it is sent at once.';
+const IMMEDIATE_MIN_RANK_DOC =
+  'With a digest, a change whose previous or current level has at least this rank is sent at once (read as ' +
+  '`minRank` is: a drop from that level is sent at once too). Ranks count up from 1 (the lowest level) in ' +
+  'every scheme, so 3 is “the third level or higher” of whichever scheme changed; name `scheme` to keep to ' +
+  'one. null: every change waits for the digest.';
+const DIGEST_HOUR_DOC = 'The hour (0–23) the digest goes out, in `timeZone` (null: the first area’s zone).';
+const DIGEST_WEEKDAY_DOC = 'For a weekly digest, the ISO weekday it goes out: 1 = Monday … 7 = Sunday.';
+
+const DeliveryField = (description: string) =>
+  applyDecorators(
+    ApiPropertyOptional({ enum: DIGEST_DELIVERIES, description }),
+    OnlyWhenPresent(),
+    IsIn(DIGEST_DELIVERIES),
+  );
+const WholeField = (description: string, low: number, high: number, nullable = false) =>
+  applyDecorators(
+    ApiPropertyOptional({ type: Number, minimum: low, maximum: high, nullable, description }),
+    nullable
+      ? ValidateIf((_o: object, value: unknown) => value !== undefined && value !== null)
+      : OnlyWhenPresent(),
+    IsInt({ message: '$property must be a whole number' }),
+    Min(low),
+    Max(high),
+  );
+
+/** The delivery settings a request gave, without the absent ones (which stay as they are, or default). */
+export function deliveryOfBody(body: {
+  delivery?: DigestDelivery;
+  immediateMinRank?: number | null;
+  digestHour?: number;
+  digestWeekday?: number;
+}): Partial<DeliverySettings> {
+  const { delivery, immediateMinRank, digestHour, digestWeekday } = body;
+  return Object.fromEntries(
+    Object.entries({ delivery, immediateMinRank, digestHour, digestWeekday }).filter(
+      ([, v]) => v !== undefined,
+    ),
+  );
+}
+
+/** The delivery settings of a subscription, as every view shows them. */
+export class DeliverySettingsView {
+  @ApiProperty({ enum: DIGEST_DELIVERIES, description: DELIVERY_DOC }) delivery!: DigestDelivery;
+  @ApiProperty({ type: Number, nullable: true, description: IMMEDIATE_MIN_RANK_DOC })
+  immediateMinRank!: number | null;
+  @ApiProperty({ description: DIGEST_HOUR_DOC }) digestHour!: number;
+  @ApiProperty({ description: DIGEST_WEEKDAY_DOC }) digestWeekday!: number;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'When the next digest goes out; null for immediate delivery.',
+  })
+  nextDigestAt!: string | null;
+}
+
+export const renderDelivery = (
+  s: Pick<EmailSubscription, 'delivery' | 'immediateMinRank' | 'digestHour' | 'digestWeekday'> & {
+    nextDigestAt?: Date | null;
+  },
+): DeliverySettingsView => ({
+  delivery: s.delivery,
+  immediateMinRank: s.immediateMinRank,
+  digestHour: s.digestHour,
+  digestWeekday: s.digestWeekday,
+  nextDigestAt: s.nextDigestAt?.toISOString() ?? null,
+});
+
 /** A subscription's filter with the language and zone its emails are written in. */
 export class SubscriberPreferencesDto extends SubscriptionFilterDto {
   @ApiPropertyOptional({ ...LANGUAGE_DOC, description: `${LANGUAGE_DOC.description} Absent: unchanged.` })
@@ -77,6 +155,11 @@ export class SubscriberPreferencesDto extends SubscriptionFilterDto {
   @OnlyWhenPresent()
   @IsBoolean()
   exercises?: boolean;
+
+  @DeliveryField(`${DELIVERY_DOC} Absent: unchanged.`) delivery?: DigestDelivery;
+  @WholeField(`${IMMEDIATE_MIN_RANK_DOC} Absent: unchanged.`, 1, 20, true) immediateMinRank?: number | null;
+  @WholeField(`${DIGEST_HOUR_DOC} Absent: unchanged.`, 0, 23) digestHour?: number;
+  @WholeField(`${DIGEST_WEEKDAY_DOC} Absent: unchanged.`, 1, 7) digestWeekday?: number;
 }
 
 export class SignUpDto extends SubscriptionFilterDto {
@@ -99,6 +182,11 @@ export class SignUpDto extends SubscriptionFilterDto {
   @OnlyWhenPresent()
   @IsBoolean()
   exercises?: boolean;
+
+  @DeliveryField(`${DELIVERY_DOC} Default: immediate.`) delivery?: DigestDelivery;
+  @WholeField(`${IMMEDIATE_MIN_RANK_DOC} Default: null.`, 1, 20, true) immediateMinRank?: number | null;
+  @WholeField(`${DIGEST_HOUR_DOC} Default: 8.`, 0, 23) digestHour?: number;
+  @WholeField(`${DIGEST_WEEKDAY_DOC} Default: 1.`, 1, 7) digestWeekday?: number;
 
   @ApiProperty({ example: 'desk@ngo.example' })
   @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
@@ -132,6 +220,11 @@ export class PreferencesFormDto {
   @Transform((params) => (params.value === '' ? null : toCanonicalTimeZone(params)))
   @IsTimeZone()
   timeZone?: string | null;
+  @IsOptional() @IsIn(DIGEST_DELIVERIES) delivery?: DigestDelivery;
+  /** Empty: nothing is sent at once. */
+  @IsOptional() @Matches(/^(\d{1,2})?$/, { message: 'must be a whole number' }) immediateMinRank?: string;
+  @IsOptional() @Matches(/^\d{1,2}$/, { message: 'must be a whole number' }) digestHour?: string;
+  @IsOptional() @Matches(/^\d$/, { message: 'must be a whole number' }) digestWeekday?: string;
 }
 
 export function formToFilter(form: PreferencesFormDto): FilterInput {
@@ -144,8 +237,19 @@ export function formToFilter(form: PreferencesFormDto): FilterInput {
   };
 }
 
-export function formToSettings(form: PreferencesFormDto): Partial<ReadingSettings> {
-  return { language: form.language, timeZone: form.timeZone };
+export function formToSettings(form: PreferencesFormDto): PreferenceSettings {
+  const whole = (value: string | undefined) => (value === undefined ? undefined : Number(value));
+  return {
+    language: form.language,
+    timeZone: form.timeZone,
+    // A form without the digest's fields (a page from before them) leaves them as they are.
+    delivery: deliveryOfBody({
+      delivery: form.delivery,
+      immediateMinRank: form.immediateMinRank === '' ? null : whole(form.immediateMinRank),
+      digestHour: whole(form.digestHour),
+      digestWeekday: whole(form.digestWeekday),
+    }),
+  };
 }
 
 export class EmailSubscriptionQueryDto extends PageQuery {
@@ -185,10 +289,15 @@ export class AcceptedDto {
   timeZone!: string | null;
   @ApiProperty({ description: 'Whether this sign-up asked for exercises and tests too.' })
   exercises!: boolean;
+  @ApiProperty({ enum: DIGEST_DELIVERIES, description: 'The delivery this sign-up asked for.' })
+  delivery!: DigestDelivery;
+  @ApiProperty({ type: Number, nullable: true }) immediateMinRank!: number | null;
+  @ApiProperty() digestHour!: number;
+  @ApiProperty() digestWeekday!: number;
 }
 
 /** What a subscriber sees through a link: no address, no ids beyond its own. */
-export class SubscriberViewDto {
+export class SubscriberViewDto extends PartialType(DeliverySettingsView) {
   @ApiProperty({ enum: EMAIL_SUBSCRIPTION_STATUSES }) status!: EmailSubscriptionStatus;
   @ApiProperty() message!: string;
   @ApiPropertyOptional({ type: SubscriptionFilterView }) filter?: SubscriptionFilterView;
@@ -204,7 +313,7 @@ export class SubscriberViewDto {
  */
 const SUSPENDED_REASON = 'Three permanent SMTP failures in a row: the address refuses mail.';
 
-export class EmailSubscriptionDto {
+export class EmailSubscriptionDto extends DeliverySettingsView {
   @ApiProperty() id!: string;
   @ApiProperty() email!: string;
   @ApiProperty({ enum: EMAIL_SUBSCRIPTION_STATUSES }) status!: EmailSubscriptionStatus;
@@ -243,6 +352,7 @@ export const renderSubscription = (s: EmailSubscription): EmailSubscriptionDto =
   exercises: s.exercises,
   language: s.language,
   timeZone: s.timeZone,
+  ...renderDelivery(s),
   createdAt: s.createdAt.toISOString(),
   confirmedAt: s.confirmedAt?.toISOString() ?? null,
   unsubscribedAt: s.unsubscribedAt?.toISOString() ?? null,

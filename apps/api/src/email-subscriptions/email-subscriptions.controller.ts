@@ -39,12 +39,14 @@ import { renderFilter } from '../http/subscription-filter.dto';
 import {
   AcceptedDto,
   ConfirmDto,
+  deliveryOfBody,
   EmailSubscriptionDto,
   EmailSubscriptionListDto,
   EmailSubscriptionQueryDto,
   formToFilter,
   formToSettings,
   PreferencesFormDto,
+  renderDelivery,
   renderSubscription,
   SetEnabledDto,
   SignUpDto,
@@ -88,12 +90,14 @@ export class EmailSubscriptionsController {
     @Body() body: SignUpDto,
     @Headers('accept-language') acceptLanguage: string | undefined,
   ): Promise<AcceptedDto> {
-    const { email, language, timeZone, exercises, ...filter } = body;
+    const { email, language, timeZone, exercises, ...rest } = body;
+    const { delivery, immediateMinRank, digestHour, digestWeekday, ...filter } = rest;
     const settings = await this.subscriptions.signUp(email, filter, {
       language,
       timeZone,
       exercises,
       acceptLanguage,
+      delivery: deliveryOfBody({ delivery, immediateMinRank, digestHour, digestWeekday }),
     });
     return {
       status: 'accepted',
@@ -256,11 +260,13 @@ export class EmailSubscriptionsController {
     @Query() query: TokenQuery,
     @Body() body: SubscriberPreferencesDto,
   ): Promise<SubscriberViewDto> {
-    const { language, timeZone, exercises, ...filter } = body;
+    const { language, timeZone, exercises, ...rest } = body;
+    const { delivery, immediateMinRank, digestHour, digestWeekday, ...filter } = rest;
     const subscription = await this.subscriptions.updatePreferences(query.token, filter, {
       language,
       timeZone,
       exercises,
+      delivery: deliveryOfBody({ delivery, immediateMinRank, digestHour, digestWeekday }),
     });
     return {
       status: subscription.status,
@@ -382,4 +388,5 @@ export class EmailSubscriptionsController {
 const settingsOf = (subscription: EmailSubscription) => ({
   language: subscription.language,
   timeZone: subscription.timeZone,
+  ...renderDelivery(subscription),
 });

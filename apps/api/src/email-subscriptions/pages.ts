@@ -2,7 +2,7 @@
 // page, not JSON, in the subscriber's language (the `email` catalog). Every value is escaped.
 import { areaName, EVERYWHERE } from '@tocsin/areas';
 import { SUPPORTED_LANGUAGES, translate, UiLanguage } from '@tocsin/i18n';
-import { EmailSubscription, FILTER_EVENTS, languageName } from '@tocsin/subscribers';
+import { DIGEST_DELIVERIES, EmailSubscription, FILTER_EVENTS, languageName } from '@tocsin/subscribers';
 import escape from 'escape-html';
 import { cspHash, pageSecurityHeaders } from '../web/security-headers';
 
@@ -120,6 +120,39 @@ export interface PreferencesView {
   saved: boolean;
 }
 
+const DELIVERY_LABELS = {
+  immediate: 'email.page.deliveryImmediate',
+  daily: 'email.page.deliveryDaily',
+  weekly: 'email.page.deliveryWeekly',
+} as const;
+
+/** The digest's fields of the manage form: how alerts come, the threshold, the hour and the weekday. */
+function digestFields(ui: UiLanguage, subscription: EmailSubscription): string {
+  const t = (key: string) => escape(translate(ui, key));
+  const option = (value: string | number, label: string, selected: boolean) =>
+    `<option value="${value}"${selected ? ' selected' : ''}>${escape(label)}</option>`;
+  const deliveries = DIGEST_DELIVERIES.map((d) =>
+    option(d, translate(ui, DELIVERY_LABELS[d]), subscription.delivery === d),
+  ).join('');
+  const hours = Array.from({ length: 24 }, (_, hour) =>
+    option(hour, `${String(hour).padStart(2, '0')}:00`, subscription.digestHour === hour),
+  ).join('');
+  // The weekdays named in the reader's language: 1 January 2024 was a Monday.
+  const weekdayName = new Intl.DateTimeFormat(ui, { weekday: 'long', timeZone: 'UTC' });
+  const weekdays = Array.from({ length: 7 }, (_, i) =>
+    option(i + 1, weekdayName.format(Date.UTC(2024, 0, 1 + i)), subscription.digestWeekday === i + 1),
+  ).join('');
+  return `<label for="delivery">${t('email.page.delivery')}</label>
+<select id="delivery" name="delivery" aria-describedby="delivery-hint">${deliveries}</select>
+<p class="hint" id="delivery-hint">${t('email.page.deliveryHint')}</p>
+<label for="immediateMinRank">${t('email.page.immediateMinRank')}</label>
+<input type="number" id="immediateMinRank" name="immediateMinRank" min="1" max="20" value="${subscription.immediateMinRank ?? ''}">
+<label for="digestHour">${t('email.page.digestHour')}</label>
+<select id="digestHour" name="digestHour">${hours}</select>
+<label for="digestWeekday">${t('email.page.digestWeekday')}</label>
+<select id="digestWeekday" name="digestWeekday">${weekdays}</select>`;
+}
+
 export function preferencesPage({
   ui,
   token,
@@ -176,6 +209,7 @@ ${eventBoxes}
 <label for="timeZone">${t('email.page.timeZone')}</label>
 <input type="text" id="timeZone" name="timeZone" value="${escape(subscription.timeZone ?? '')}" aria-describedby="timeZone-hint" autocomplete="off">
 <p class="hint" id="timeZone-hint">${t('email.page.timeZoneHint')}</p>
+${digestFields(ui, subscription)}
 <button type="submit">${t('email.page.save')}</button>
 </form>
 <p><a href="${escape(unsubscribeUrl)}">${t('email.page.unsubscribeInstead')}</a></p>`,

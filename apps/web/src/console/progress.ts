@@ -71,6 +71,8 @@ export function deliveryProgress(session: Session, declarationId: string, starts
       t('web.progress.pending', { count: s.pending }),
       s.sent ? t('web.progress.sent', { count: s.sent }) : null,
       s.skipped ? t('web.progress.skipped', { count: s.skipped }) : null,
+      // Held for subscribers' digests: they go out later, and the bar does not wait for them.
+      s.held ? t('web.progress.held', { count: s.held }) : null,
     ]
       .filter((part) => part !== null)
       .join(' · ');
