@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createPostgresDatabase, dropPostgresDatabase } from '@tocsin/database/testing';
@@ -40,6 +40,15 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise((done) => server.close(done));
   return port;
+}
+
+/** Whether something answers a Redis PING on the port. */
+async function redisAnswers(port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write('PING\r\n'));
+    socket.once('data', (data) => (socket.destroy(), done(data.toString().startsWith('+PONG'))));
+    socket.once('error', () => done(false));
+  });
 }
 
 async function waitReady(port: number): Promise<void> {
@@ -110,6 +119,55 @@ describe('starting the processes', () => {
     expect(keys.status).toBe(200);
     child.kill('SIGTERM');
     expect((await exit).code).toBe(0);
+  });
+
+  it('says in one line how to get a Redis when none answers and there is no redis-server to start', async () => {
+    const port = await freePort();
+    // An empty PATH: no redis-server to start (node itself is started by its full path).
+    const { exit } = run(MAIN.tocsin, {
+      DATA_DIR: dataDir,
+      PATH: mkdtempSync(join(tmpdir(), 'tocsin-empty-path-')),
+      REDIS_URL: `redis://127.0.0.1:${port}`,
+      REDIS_AUTOSTART: 'true',
+    });
+    const { code, stderr } = await exit;
+    expect(code).toBe(1);
+    expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(
+      /^tocsin: cannot start: cannot reach Redis at .*ECONNREFUSED[^;]*; start one \(`apt install redis-server`/,
+    );
+    expect(stderr).toContain('point REDIS_URL at yours');
+  });
+
+  it('starts a redis-server of its own with its data in DATA_DIR, logs lines for people, and stops it on SIGTERM', async () => {
+    const ownDataDir = mkdtempSync(join(tmpdir(), 'tocsin-redis-'));
+    try {
+      const [port, redisPort] = [await freePort(), await freePort()];
+      const { child, exit } = run(MAIN.tocsin, {
+        DATA_DIR: ownDataDir,
+        PORT: String(port),
+        REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+        REDIS_AUTOSTART: 'true',
+        LOG_LEVEL: 'info',
+        LOG_FORMAT: 'pretty',
+      });
+      await waitReady(port);
+      expect(existsSync(join(ownDataDir, 'redis', 'redis.log'))).toBe(true);
+      // Appended to disk, so queued jobs outlive a restart.
+      expect(existsSync(join(ownDataDir, 'redis', 'appendonlydir'))).toBe(true);
+      child.kill('SIGTERM');
+      const { code, stderr, stdout } = await exit;
+      expect(code).toBe(0);
+      expect(stderr).toContain(`no Redis answered at redis://127.0.0.1:${redisPort}, so `);
+      expect(stderr).toContain(`with its data in ${join(ownDataDir, 'redis')}`);
+      const lines = stdout.trimEnd().split('\n');
+      expect(lines.some((line) => / INFO.*: /.test(line))).toBe(true);
+      expect(lines.filter((line) => line.startsWith('{'))).toEqual([]);
+      // Our Redis went with us.
+      await expect(redisAnswers(redisPort)).resolves.toBe(false);
+    } finally {
+      rmSync(ownDataDir, { recursive: true, force: true });
+    }
   });
 
   it('runs the API and a worker apart against one PostgreSQL', async () => {

@@ -203,6 +203,13 @@ export const SETTINGS = {
     description:
       'how often a worker re-enqueues work whose job was lost (Redis restarted empty); work is lost after twice this',
   }),
+  digestSweepSeconds: setting({
+    env: 'DIGEST_SWEEP_SECONDS',
+    schema: z.coerce.number().int().min(1).max(3600),
+    default: '60',
+    description:
+      'how often the worker looks for email digests now due (a digest goes out within this of its `digestHour`)',
+  }),
   workerMetricsPort: setting({
     env: 'WORKER_METRICS_PORT',
     schema: z.coerce.number().int().min(1).max(65535).optional(),
@@ -290,6 +297,20 @@ export const SETTINGS = {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     default: 'info',
     description: '`fatal` … `trace`, or `silent`',
+  }),
+  logFormat: setting({
+    env: 'LOG_FORMAT',
+    schema: z.enum(['auto', 'json', 'pretty']),
+    default: 'auto',
+    description:
+      '`json` lines, `pretty` coloured lines for people, or `auto`: pretty when stdout is a terminal',
+  }),
+  redisAutostart: setting({
+    env: 'REDIS_AUTOSTART',
+    schema: z.enum(['auto', 'true', 'false']),
+    default: 'auto',
+    description:
+      '`npm start`: when no Redis answers, run `redis-server` from the PATH (data in `DATA_DIR/redis`); `auto`: only while `REDIS_URL` is unset',
   }),
 };
 

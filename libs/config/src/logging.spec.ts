@@ -1,5 +1,5 @@
 import { DrizzleQueryError } from 'drizzle-orm';
-import { describeError, describeErrorStack } from './logging';
+import { describeError, describeErrorStack, logsArePretty } from './logging';
 
 // Real failing queries on PostgreSQL and PGlite: libs/database/src/query-errors.int-spec.ts.
 describe('describeError', () => {
@@ -30,5 +30,14 @@ describe('describeError', () => {
       'cannot reach Redis at redis://127.0.0.1:1: ECONNREFUSED',
     );
     expect(describeError('a string')).toBe('a string');
+  });
+});
+
+describe('logsArePretty', () => {
+  it('writes lines for a person at a terminal and JSON for everything else, unless told', () => {
+    expect(logsArePretty('auto', true)).toBe(true);
+    expect(logsArePretty('auto', false)).toBe(false);
+    expect(logsArePretty('json', true)).toBe(false);
+    expect(logsArePretty('pretty', false)).toBe(true);
   });
 });

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DrizzleQueryError } from 'drizzle-orm';
 import type { Params } from 'nestjs-pino';
-import type { LogFn } from 'pino';
+import type { DestinationStream, LogFn } from 'pino';
+import type { Options as HttpLoggerOptions } from 'pino-http';
+import pinoPretty from 'pino-pretty';
 import { AppConfig } from './config';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -20,37 +22,62 @@ const loggedRequestId = (req: IncomingMessage & { id?: unknown }, _res: ServerRe
 /** Query parameters whose values are secrets (confirmation and unsubscribe tokens). */
 const SECRET_QUERY = /([?&](?:token|key|secret)=)[^&]*/gi;
 
+/** People at a terminal read lines; anything else (a file, journald, a log shipper) gets JSON. */
+export function logsArePretty(format: AppConfig['logFormat'], stdoutIsTerminal: boolean): boolean {
+  return format === 'pretty' || (format === 'auto' && stdoutIsTerminal);
+}
+
+/**
+ * pino-pretty in this thread and synchronous, as pino's own stdout is: a line is written before the next
+ * statement runs, so the last words of a crash are not lost in a transport thread.
+ */
+function prettyStdout(): DestinationStream {
+  return pinoPretty({
+    sync: true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname,req.id',
+    singleLine: true,
+  });
+}
+
 export function loggerParams(config: AppConfig): Params {
+  const options = loggerOptions(config);
   return {
-    pinoHttp: {
-      level: config.logLevel,
-      genReqId: loggedRequestId,
-      redact: {
-        paths: [
-          'req.headers.authorization',
-          'req.headers.cookie',
-          'req.headers["x-api-key"]',
-          'res.headers["set-cookie"]',
-          '*.secret',
-          '*.key',
-          '*.password',
-          '*.token',
-          '*.email',
-        ],
-        censor: '[redacted]',
-      },
-      serializers: {
-        err: serializeError,
-        req: (req: { id: string; method: string; url: string }) => ({
-          id: req.id,
-          method: req.method,
-          url: req.url?.replace(SECRET_QUERY, '$1[redacted]'),
-        }),
-      },
-      hooks: { logMethod: describeLoggedError },
-      customLogLevel: (_req, res, error) =>
-        error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+    pinoHttp: logsArePretty(config.logFormat, Boolean(process.stdout.isTTY))
+      ? [options, prettyStdout()]
+      : options,
+  };
+}
+
+function loggerOptions(config: AppConfig): HttpLoggerOptions {
+  return {
+    level: config.logLevel,
+    genReqId: loggedRequestId,
+    redact: {
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        'req.headers["x-api-key"]',
+        'res.headers["set-cookie"]',
+        '*.secret',
+        '*.key',
+        '*.password',
+        '*.token',
+        '*.email',
+      ],
+      censor: '[redacted]',
     },
+    serializers: {
+      err: serializeError,
+      req: (req: { id: string; method: string; url: string }) => ({
+        id: req.id,
+        method: req.method,
+        url: req.url?.replace(SECRET_QUERY, '$1[redacted]'),
+      }),
+    },
+    hooks: { logMethod: describeLoggedError },
+    customLogLevel: (_req, res, error) =>
+      error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
   };
 }
 

@@ -3,3 +3,4 @@ export { JOB, JobData, JobName, jobOptions, pollJobId, QUEUE, QUEUE_OF, QueueNam
 export { QueueModule, REDIS } from './queue.module';
 export { connectRedis, withinMs } from './redis';
 export { LiveEventMessage, liveEventsChannel } from './live-events';
+export { autostartPort, findOnPath, LocalRedis, startRedisIfMissing } from './local-redis';

@@ -1,6 +1,12 @@
 import Redis from 'ioredis';
 import { redactUrl } from '@tocsin/config';
 
+/** Nothing listens there, as opposed to a Redis that refused us (a password, TLS): worth a hint. */
+const NOBODY_THERE = /ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|no answer/;
+const HOW_TO_GET_ONE =
+  'start one (`apt install redis-server`, `brew install redis && brew services start redis` or ' +
+  '`docker run -d -p 6379:6379 redis:7`) or point REDIS_URL at yours';
+
 /**
  * Opens a Redis connection and waits until it answers, so a wrong REDIS_URL or a Redis that is down stops
  * start-up with a reason instead of failing later. After start-up the client reconnects by itself; with no
@@ -24,7 +30,8 @@ export async function connectRedis(url: string, timeoutMs = 5000): Promise<Redis
   } catch (error) {
     client.disconnect();
     const reason = lastError?.message || (error as Error).message || 'no answer';
-    throw new Error(`cannot reach Redis at ${redactUrl(url)}: ${reason}`, { cause: error });
+    const hint = NOBODY_THERE.test(reason) ? `; ${HOW_TO_GET_ONE}` : '';
+    throw new Error(`cannot reach Redis at ${redactUrl(url)}: ${reason}${hint}`, { cause: error });
   }
 }
 
