@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig, describeError, describeErrorStack } from '@tocsin/config';
 import { ApprovalNotices } from '@tocsin/declarations';
-import { DeliveryService, FanOutService, OutboxRelay, Reconciler } from '@tocsin/delivery';
+import { DeliveryService, DigestService, FanOutService, OutboxRelay, Reconciler } from '@tocsin/delivery';
 import { IngestService, SourcesService } from '@tocsin/ingest';
 import {
   JOB,
@@ -52,6 +52,7 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
     smsCodes: SmsCodeSender,
     private readonly smsTransport: SmsTransport,
     private readonly smsInbox: SmsInbox,
+    private readonly digests: DigestService,
   ) {
     this.handlers = {
       [JOB.fanOut]: (data) => fanOut.fanOut(data.eventId),
@@ -60,6 +61,8 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
       [JOB.pollSource]: (data) => ingest.poll(data.sourceId),
       [JOB.notifyApprovers]: (data) => approvalNotices.send(data),
       [JOB.sendSmsCode]: (data) => smsCodes.send(data),
+      [JOB.sweepDigests]: () => digests.sweep(),
+      [JOB.sendDigest]: (data) => digests.send(data),
     };
     checkHandlers(this.handlers);
   }
@@ -95,6 +98,12 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
         this.logger.warn(`could not schedule the sources' polls: ${describeError(error)}`),
       );
     this.reconciler.start();
+    // Redis may have lost the digests' sweep scheduler: the subscriptions' next_digest_at say what is owed.
+    await this.digests
+      .start()
+      .catch((error: unknown) =>
+        this.logger.warn(`could not schedule the digests' sweep: ${describeError(error)}`),
+      );
     this.logger.log(`processing ${Object.values(QUEUE).join(', ')}`);
   }
 

@@ -9,6 +9,8 @@ import { DELIVERY_CHANNELS, DeliveryChannels } from './channel';
 import { DeliveriesRepository } from './deliveries.repository';
 import { DeliveryLogService } from './delivery-log.service';
 import { DeliveryService } from './delivery.service';
+import { DigestService } from './digest.service';
+import { DigestsRepository } from './digests.repository';
 import { EmailBounces } from './email-bounces.service';
 import { EmailChannel } from './email-channel';
 import { EndpointHealthService } from './endpoint-health.service';
@@ -45,7 +47,9 @@ import { WebhookChannel } from './webhook-channel';
     FanOutService,
     OutboxRelay,
     Reconciler,
+    DigestsRepository,
+    DigestService,
   ],
-  exports: [DeliveryService, DeliveryLogService, FanOutService, OutboxRelay, Reconciler],
+  exports: [DeliveryService, DeliveryLogService, FanOutService, OutboxRelay, Reconciler, DigestService],
 })
 export class DeliveryModule {}

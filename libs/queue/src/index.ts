@@ -1,5 +1,15 @@
 export { JobQueues, JobToAdd, redisConnectionOptions } from './job-queues';
-export { JOB, JobData, JobName, jobOptions, pollJobId, QUEUE, QUEUE_OF, QueueName } from './jobs';
+export {
+  DIGEST_SWEEP_JOB_ID,
+  JOB,
+  JobData,
+  JobName,
+  jobOptions,
+  pollJobId,
+  QUEUE,
+  QUEUE_OF,
+  QueueName,
+} from './jobs';
 export { QueueModule, REDIS } from './queue.module';
 export { connectRedis, withinMs } from './redis';
 export { LiveEventMessage, liveEventsChannel } from './live-events';

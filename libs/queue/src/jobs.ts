@@ -22,6 +22,10 @@ export const JOB = {
   notifyApprovers: 'notify-approvers',
   /** data: { subscriptionId, requestedAt } — text an SMS sign-up its 6-digit code (made and stored by the job). */
   sendSmsCode: 'send-sms-code',
+  /** data: {} — the digests' sweep (a job scheduler): enqueue a send-digest for each subscription now due. */
+  sweepDigests: 'sweep-digests',
+  /** data: { subscriptionId, dueAt } — one subscriber's digest due at dueAt, if the row still says so. */
+  sendDigest: 'send-digest',
 } as const;
 export type JobName = (typeof JOB)[keyof typeof JOB];
 
@@ -36,6 +40,8 @@ export interface JobData {
     askedAt: string;
   };
   [JOB.sendSmsCode]: { subscriptionId: string; requestedAt: string };
+  [JOB.sweepDigests]: Record<string, never>;
+  [JOB.sendDigest]: { subscriptionId: string; dueAt: string };
 }
 
 export const QUEUE_OF: Record<JobName, QueueName> = {
@@ -47,6 +53,9 @@ export const QUEUE_OF: Record<JobName, QueueName> = {
   [JOB.notifyApprovers]: QUEUE.delivery,
   // Sign-up codes go out on the worker's one SMPP bind, beside the alerts.
   [JOB.sendSmsCode]: QUEUE.delivery,
+  // One indexed query a sweep, and an email a subscriber a day at most: beside the alerts.
+  [JOB.sweepDigests]: QUEUE.delivery,
+  [JOB.sendDigest]: QUEUE.delivery,
 };
 
 const KEEP = { removeOnComplete: { age: 3600, count: 10000 }, removeOnFail: { age: 7 * 24 * 3600 } };
@@ -59,6 +68,8 @@ export const JOB_ID_PREFIX: Record<JobName, string> = {
   [JOB.pollSource]: 'poll',
   [JOB.notifyApprovers]: 'approval',
   [JOB.sendSmsCode]: 'smscode',
+  [JOB.sweepDigests]: 'digestsweep',
+  [JOB.sendDigest]: 'digest',
 };
 
 /** BullMQ's own retries of a job that threw (a crash, the database away) before it is left failed. */
@@ -72,6 +83,10 @@ const RETRIES: Record<JobName, { attempts: number; backoff: { type: 'exponential
   [JOB.notifyApprovers]: { attempts: 12, backoff: { type: 'exponential', delay: 1000 } },
   // A code is worth sending for a few minutes: an SMSC away for longer, and the person asks again.
   [JOB.sendSmsCode]: { attempts: 6, backoff: { type: 'exponential', delay: 1000 } },
+  // The next sweep is DIGEST_SWEEP_SECONDS away, and finds what this one left.
+  [JOB.sweepDigests]: { attempts: 1, backoff: { type: 'exponential', delay: 1000 } },
+  // A few minutes of retries; after that each sweep runs it again while the row says it is due.
+  [JOB.sendDigest]: { attempts: 6, backoff: { type: 'exponential', delay: 1000 } },
 };
 
 /** The longest wait between two of BullMQ's attempts of a job (exponential: delay × 2^(attempt − 1)). */
@@ -114,6 +129,13 @@ export function jobOptions<N extends JobName>(name: N, data: JobData[N], delayMs
       const { subscriptionId, requestedAt } = data as JobData['send-sms-code'];
       return { ...common, jobId: `${JOB_ID_PREFIX[name]}.${subscriptionId}.${Date.parse(requestedAt)}` };
     }
+    case JOB.sweepDigests:
+      return { ...common, jobId: DIGEST_SWEEP_JOB_ID };
+    case JOB.sendDigest: {
+      // One job per digest: sweeps that find it due again while it runs add nothing.
+      const { subscriptionId, dueAt } = data as JobData['send-digest'];
+      return { ...common, jobId: `${JOB_ID_PREFIX[name]}.${subscriptionId}.${Date.parse(dueAt)}` };
+    }
     default:
       throw new Error(`no options for job ${String(name)}`);
   }
@@ -126,3 +148,6 @@ export function jobOptions<N extends JobName>(name: N, data: JobData[N], delayMs
 export function pollJobId(sourceId: string): string {
   return `${JOB_ID_PREFIX[JOB.pollSource]}.${sourceId}`;
 }
+
+/** The digests' one sweep scheduler (and the id of a sweep asked for by hand). */
+export const DIGEST_SWEEP_JOB_ID = JOB_ID_PREFIX[JOB.sweepDigests];

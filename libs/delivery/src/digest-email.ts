@@ -1,0 +1,154 @@
+// Pure: a subscriber's daily or weekly digest (DESIGN.md §5.6), the changes held for it in one email, oldest
+// first, each as the alert email shows a change (badges in the levels' colours, the date for people in the
+// reader's zone, the country page), in text and HTML with every value escaped. A change superseded within
+// the period (raised, then lowered again) stays in the list in its place: the order and the times tell it.
+import { createHash } from 'node:crypto';
+import { areaName } from '@tocsin/areas';
+import type { ChangedLevel, LevelChangedEvent } from '@tocsin/declarations';
+import { textIn } from '@tocsin/declarations';
+import { formatLongInstant, translate, UiLanguage } from '@tocsin/i18n';
+import { Scheme, schemeText } from '@tocsin/schemes';
+import { readerOf, zoneFor } from '@tocsin/subscribers';
+import escape from 'escape-html';
+import {
+  AlertEmail,
+  alertModeOf,
+  badgeColors,
+  countryPageUrl,
+  levelWordsIn,
+  subjectMarker,
+} from './alert-email';
+
+type Change = LevelChangedEvent['data']['changes'][number];
+
+/** One held delivery: its event, the changes of it the subscriber's filter keeps, and the event's scheme. */
+export interface DigestItem {
+  event: LevelChangedEvent;
+  changes: Change[];
+  scheme?: Scheme;
+}
+
+export interface DigestEmailInput {
+  /** Oldest first. */
+  items: DigestItem[];
+  /** The subscriber's BCP 47 tag and zone (null: the main zone of the first change's area). */
+  language: string;
+  fallbackLanguage: UiLanguage;
+  timeZone: string | null;
+  publicUrl: string;
+  subscriptionId: string;
+  /** The instant this digest was due: with the subscription, its Message-ID, the same on every resend. */
+  dueAt: Date;
+  manageUrl: string;
+  unsubscribeUrl: string;
+  messageIdHost: string;
+}
+
+/**
+ * The Message-ID of a subscription's digest due at `dueAt`: a resend after a crash (the mail server took it,
+ * the worker died before recording that) carries the same one, so a receiver can tell the repeat. A hash, so
+ * that no id of the subscription is in a header.
+ */
+export function digestMessageId(subscriptionId: string, dueAt: Date, messageIdHost: string): string {
+  const hash = createHash('sha256').update(`${subscriptionId}\n${dueAt.toISOString()}`).digest('hex');
+  return `<digest.${hash.slice(0, 24)}@${messageIdHost}>`;
+}
+
+const FONT = "font-family: system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif";
+const BADGE =
+  'display: inline-block; padding: 2px 10px; border-radius: 4px; font-weight: bold; white-space: nowrap';
+
+function badgeHtml(level: ChangedLevel | null, words: string): string {
+  if (!level)
+    return `<span style="${BADGE}; border: 1px dashed #757575; color: #424242; font-weight: normal">${escape(words)}</span>`;
+  const colors = badgeColors(level.color);
+  return `<span class="level-badge" style="${BADGE}; background-color: ${colors.background}; color: ${colors.text}">${escape(words)}</span>`;
+}
+
+export function digestEmail(input: DigestEmailInput): AlertEmail {
+  const { items, language } = input;
+  const { ui, locale } = readerOf(language, input.fallbackLanguage);
+  const t = (key: string, values?: Record<string, unknown>) => translate(ui, key, values);
+  const count = items.reduce((sum, item) => sum + item.changes.length, 0);
+  const subject = t('email.digest.subject', { count });
+  const heading = t('email.digest.heading');
+  const intro = t('email.digest.intro', { count });
+  const whenLabel = t('email.digest.when');
+  const details = t('email.alert.details');
+
+  const entries = items.map(({ event, changes, scheme }) => {
+    const zone = zoneFor(input.timeZone, changes[0]?.area.code);
+    const when = formatLongInstant(new Date(event.timestamp), locale, zone);
+    const words = levelWordsIn(ui, language, scheme);
+    const d = event.data.declaration;
+    const text = textIn({ ...d, language: d.language ?? 'en', translations: d.translations ?? {} }, language);
+    const schemeEvent = scheme ? schemeText(scheme, language).event : '';
+    const marker = subjectMarker(alertModeOf(event));
+    const lines = changes.map((change) => {
+      const from = change.previous ? words(change.previous) : t('email.alert.noLevel');
+      const to = change.current ? words(change.current) : t('email.alert.noLevel');
+      const area = areaName(change.area.code, language);
+      return {
+        text: t('email.alert.change', { area, code: change.area.code, from, to }),
+        area: t('email.filter.area', { name: area, code: change.area.code }),
+        html: `${badgeHtml(change.previous, from)} &rarr; ${badgeHtml(change.current, to)}`,
+      };
+    });
+    const title = `${marker}${schemeEvent ? `${schemeEvent}: ` : ''}${text.headline}`;
+    const link = countryPageUrl(input.publicUrl, changes[0].area.code);
+    return { when, title, lines, link };
+  });
+
+  const text = [
+    heading,
+    '',
+    intro,
+    '',
+    ...entries.flatMap((e) => [
+      `${whenLabel}: ${e.when}`,
+      e.title,
+      ...e.lines.map((l) => l.text),
+      `${details}: ${e.link}`,
+      '',
+    ]),
+    '',
+    `${t('email.link.manage')}: ${input.manageUrl}`,
+    `${t('email.link.unsubscribe')}: ${input.unsubscribeUrl}`,
+  ].join('\n');
+
+  const html = `<!doctype html>
+<html lang="${ui}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escape(subject)}</title></head>
+<body style="margin: 0; padding: 0; background-color: #f4f4f4">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="background-color: #f4f4f4"><tr><td align="center" style="padding: 16px 8px">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="max-width: 600px; background-color: #ffffff; border: 1px solid #dddddd; ${FONT}; font-size: 16px; line-height: 1.5; color: #1a1a1a"><tr><td style="padding: 20px 24px">
+<h1 style="margin: 0 0 12px; font-size: 22px; line-height: 1.3">${escape(heading)}</h1>
+<p style="margin: 0 0 16px">${escape(intro)}</p>
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="margin: 0 0 16px">
+${entries
+  .map(
+    (e) =>
+      `<tr><td style="padding: 12px 0; border-top: 1px solid #e0e0e0"><p style="margin: 0 0 4px; color: #555555; font-size: 14px">${escape(whenLabel)}: <strong>${escape(e.when)}</strong></p>
+<p style="margin: 0 0 8px; font-weight: bold">${escape(e.title)}</p>
+${e.lines.map((l) => `<p style="margin: 0 0 6px; font-size: 17px"><strong>${escape(l.area)}</strong><br>${l.html}</p>`).join('\n')}
+<p style="margin: 4px 0 0; font-size: 14px"><a href="${escape(e.link)}" style="color: #1a237e">${escape(details)}</a></p></td></tr>`,
+  )
+  .join('\n')}
+</table>
+<p style="margin: 0; padding-top: 12px; border-top: 1px solid #e0e0e0; font-size: 14px; color: #444444"><a href="${escape(input.manageUrl)}" style="color: #1a237e">${escape(t('email.link.manage'))}</a> · <a href="${escape(input.unsubscribeUrl)}" style="color: #1a237e">${escape(t('email.link.unsubscribe'))}</a></p>
+</td></tr></table>
+</td></tr></table>
+</body></html>`;
+
+  return {
+    subject,
+    text,
+    html,
+    messageId: digestMessageId(input.subscriptionId, input.dueAt, input.messageIdHost),
+    headers: {
+      'List-Unsubscribe': `<${input.unsubscribeUrl}>`,
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      'X-Tocsin-Digest-Due': input.dueAt.toISOString(),
+      'X-Tocsin-Event-Ids': items.map((item) => item.event.data.eventId).join(' '),
+    },
+  };
+}

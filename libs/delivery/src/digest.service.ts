@@ -1,0 +1,156 @@
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { AppConfig, Clock, describeError } from '@tocsin/config';
+import { uiLanguageOf } from '@tocsin/i18n';
+import { MailTransport } from '@tocsin/mail';
+import { DIGEST_SWEEP_JOB_ID, JOB, JobData, JobQueues, jobOptions, QUEUE_OF } from '@tocsin/queue';
+import { SchemesService, StoredScheme } from '@tocsin/schemes';
+import { digestZoneOf, EmailSubscriptionsService, nextDigestAt } from '@tocsin/subscribers';
+import { digestEmail } from './digest-email';
+import { DigestsRepository } from './digests.repository';
+import { changesFor } from './subscriber-changes';
+
+/** Digests enqueued per sweep at most: the next sweep takes the rest. */
+const PAGE = 1000;
+
+/** What one digest job came to. */
+export type DigestResult = 'sent' | 'nothing-held' | 'not-sent' | 'skipped';
+
+/**
+ * Daily and weekly digests (DESIGN.md §5.6). A BullMQ job scheduler sweeps every DIGEST_SWEEP_SECONDS for
+ * subscriptions whose `next_digest_at` has come and enqueues one job per digest, its id the subscription's
+ * and the due instant's; the job mails what is held in one email and, once the mail server took it, records
+ * the deliveries delivered and the next due instant in one transaction. The row says a digest is owed until
+ * then: a worker that dies before recording it leaves the row due, and the next sweep runs it again (with the
+ * same Message-ID, so a receiver can tell the repeat).
+ */
+@Injectable()
+export class DigestService implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(DigestService.name);
+  private timer: NodeJS.Timeout | null = null;
+  private readonly messageIdHost: string;
+
+  constructor(
+    private readonly digests: DigestsRepository,
+    private readonly subscriptions: EmailSubscriptionsService,
+    private readonly schemes: SchemesService,
+    private readonly mail: MailTransport,
+    private readonly queues: JobQueues,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {
+    this.messageIdHost = new URL(config.publicUrl).hostname;
+  }
+
+  /** Puts the sweep's scheduler in place, and again now and then, lest a Redis restarted empty lose it. */
+  async start(): Promise<void> {
+    if (this.timer) return;
+    this.timer = setInterval(
+      () =>
+        void this.schedule().catch((error: unknown) =>
+          this.logger.warn(`could not schedule the digests' sweep: ${describeError(error)}`),
+        ),
+      Math.max(60_000, 10 * this.config.digestSweepSeconds * 1000),
+    );
+    await this.schedule();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  private async schedule(): Promise<void> {
+    const data = {};
+    // The scheduler names its own jobs; the fixed id is the scheduler's.
+    const opts = { ...jobOptions(JOB.sweepDigests, data), jobId: undefined };
+    await this.queues
+      .queue(QUEUE_OF[JOB.sweepDigests])
+      .upsertJobScheduler(
+        DIGEST_SWEEP_JOB_ID,
+        { every: this.config.digestSweepSeconds * 1000 },
+        { name: JOB.sweepDigests, data, opts },
+      );
+  }
+
+  /** Enqueues the digests due now; answers how many. */
+  async sweep(): Promise<number> {
+    const due = await this.digests.due(this.clock.now(), PAGE);
+    await this.queues.addBulk(
+      JOB.sendDigest,
+      due.map((d) => ({ data: { subscriptionId: d.subscriptionId, dueAt: d.dueAt.toISOString() } })),
+    );
+    return due.length;
+  }
+
+  /**
+   * Sends one digest, if the row still says it is due at `dueAt`. A subscription no longer confirmed gets
+   * none: what it held is skipped (an unsubscribed one has no next digest). Nothing held: no email, the
+   * next digest is scheduled. A mail server that refuses throws, for BullMQ (then the sweeps) to try again.
+   */
+  async send({ subscriptionId, dueAt: due }: JobData['send-digest']): Promise<DigestResult> {
+    const dueAt = new Date(due);
+    const subscription = await this.digests.subscription(subscriptionId);
+    if (!subscription || subscription.nextDigestAt?.getTime() !== dueAt.getTime()) return 'skipped';
+    const zone = digestZoneOf(subscription.timeZone, subscription.filter.areas);
+    // After now, not after the due instant: a worker away for days sends one digest, not one per day missed.
+    const next = nextDigestAt(subscription, zone, this.clock.now());
+    const held = await this.digests.held(subscriptionId);
+    const ids = held.map((d) => d.id);
+    if (subscription.status !== 'confirmed') {
+      const reason = `not sent: the subscription is ${subscription.status}`;
+      await this.digests.settle(
+        subscriptionId,
+        dueAt,
+        ids,
+        { status: 'skipped', at: this.clock.now(), reason },
+        subscription.status === 'unsubscribed' ? null : next,
+      );
+      return 'not-sent';
+    }
+    if (!held.length) {
+      await this.digests.settle(
+        subscriptionId,
+        dueAt,
+        [],
+        { status: 'delivered', at: this.clock.now() },
+        next,
+      );
+      return 'nothing-held';
+    }
+    const schemes = new Map<string, Promise<StoredScheme>>();
+    const schemeOf = (id: string) => {
+      if (!schemes.has(id)) schemes.set(id, this.schemes.get(id));
+      return schemes.get(id)!;
+    };
+    const items = await Promise.all(
+      held.map(async ({ payload }) => ({
+        event: payload,
+        changes: changesFor(subscription.filter, payload),
+        scheme: await schemeOf(payload.data.declaration.scheme),
+      })),
+    );
+    const links = await this.subscriptions.linksFor(subscription);
+    const email = digestEmail({
+      items,
+      language: subscription.language,
+      fallbackLanguage: uiLanguageOf(this.config.defaultLanguage, 'en'),
+      timeZone: subscription.timeZone,
+      publicUrl: this.config.publicUrl,
+      subscriptionId,
+      dueAt,
+      manageUrl: links.manageUrl,
+      unsubscribeUrl: links.unsubscribeUrl,
+      messageIdHost: this.messageIdHost,
+    });
+    await this.mail.send({ to: subscription.address, ...email });
+    await this.digests.settle(
+      subscriptionId,
+      dueAt,
+      ids,
+      { status: 'delivered', at: this.clock.now() },
+      next,
+    );
+    this.logger.log(`digest of ${subscriptionId} due ${due}: ${ids.length} deliveries in one email`);
+    return 'sent';
+  }
+}

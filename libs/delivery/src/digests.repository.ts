@@ -1,0 +1,127 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DATABASE, Database, queryRows, tables } from '@tocsin/database';
+import type { LevelChangedEvent } from '@tocsin/declarations';
+import { DeliverySettings, DigestDelivery, FilterEvent, SubscriptionFilter } from '@tocsin/subscribers';
+import { and, asc, eq, isNotNull, lte, sql } from 'drizzle-orm';
+
+const { emailSubscriptions } = tables;
+
+/** A subscription whose digest is due. */
+export interface DueDigest {
+  subscriptionId: string;
+  dueAt: Date;
+}
+
+/** What sending a subscription's digest needs to know of it. */
+export interface DigestSubscription extends DeliverySettings {
+  id: string;
+  address: string;
+  status: string;
+  tokenVersion: number;
+  filter: SubscriptionFilter;
+  language: string;
+  timeZone: string | null;
+  nextDigestAt: Date | null;
+}
+
+/** A delivery held for a digest, with its event. */
+export interface HeldDelivery {
+  id: string;
+  eventId: string;
+  payload: LevelChangedEvent;
+}
+
+/** How the held deliveries of a digest end: sent in it, or not sent (the subscriber went away). */
+export type DigestOutcome =
+  { status: 'delivered'; at: Date } | { status: 'skipped'; at: Date; reason: string };
+
+/** The digests' rows (DESIGN.md §5.6): due subscriptions, their held deliveries, and a digest's outcome. */
+@Injectable()
+export class DigestsRepository {
+  constructor(@Inject(DATABASE) private readonly db: Database) {}
+
+  /** Subscriptions whose digest is due by `now`, the longest due first (the partial index on next_digest_at). */
+  async due(now: Date, limit: number): Promise<DueDigest[]> {
+    const rows = await this.db
+      .select({ subscriptionId: emailSubscriptions.id, dueAt: emailSubscriptions.nextDigestAt })
+      .from(emailSubscriptions)
+      .where(and(isNotNull(emailSubscriptions.nextDigestAt), lte(emailSubscriptions.nextDigestAt, now)))
+      .orderBy(asc(emailSubscriptions.nextDigestAt))
+      .limit(limit);
+    return rows.map((row) => ({ subscriptionId: row.subscriptionId, dueAt: row.dueAt! }));
+  }
+
+  /** The subscription; null once it is erased (its held deliveries went with it). */
+  async subscription(id: string): Promise<DigestSubscription | null> {
+    const [row] = await this.db.select().from(emailSubscriptions).where(eq(emailSubscriptions.id, id));
+    if (!row) return null;
+    return {
+      id: row.id,
+      address: row.email,
+      status: row.status,
+      tokenVersion: row.tokenVersion,
+      filter: {
+        areas: row.areas,
+        schemeId: row.schemeId,
+        minRank: row.minRank,
+        events: row.events as FilterEvent[] | null,
+      },
+      language: row.language,
+      timeZone: row.timeZone,
+      delivery: row.delivery as DigestDelivery,
+      immediateMinRank: row.immediateMinRank,
+      digestHour: row.digestHour,
+      digestWeekday: row.digestWeekday,
+      nextDigestAt: row.nextDigestAt,
+    };
+  }
+
+  /**
+   * The deliveries held for a subscription's digest with their events, in the order they were made (the
+   * order of the changes). Read through the subscriber's delivery index.
+   */
+  async held(subscriptionId: string): Promise<HeldDelivery[]> {
+    const rows = await queryRows<{ id: string; event_id: string; payload: LevelChangedEvent | string }>(
+      this.db,
+      sql`select d.id, d.event_id, o.payload from deliveries d join outbox o on o.event_id = d.event_id
+        where d.email_subscription_id = ${subscriptionId} and d.status = 'held' and o.payload is not null
+        order by d.created_at, d.id`,
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      eventId: row.event_id,
+      payload: (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as LevelChangedEvent,
+    }));
+  }
+
+  /**
+   * Settles a digest in one transaction: the deliveries it held (still held) come to `outcome`, and the
+   * subscription's next digest becomes `next` if it was still due at `dueAt`. Answers whether it was: false
+   * when the settings changed meanwhile (their own next digest stands) or another run settled it first.
+   */
+  async settle(
+    subscriptionId: string,
+    dueAt: Date,
+    deliveryIds: string[],
+    outcome: DigestOutcome,
+    next: Date | null,
+  ): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      if (deliveryIds.length)
+        await tx.execute(sql`update deliveries set status = ${outcome.status}, updated_at = ${outcome.at},
+            next_attempt_at = null,
+            attempts = attempts + ${outcome.status === 'delivered' ? 1 : 0},
+            delivered_at = ${outcome.status === 'delivered' ? outcome.at : null},
+            last_status_code = ${outcome.status === 'delivered' ? 250 : null},
+            last_error = ${outcome.status === 'skipped' ? outcome.reason : null}
+          where id = any(array(select jsonb_array_elements_text(${JSON.stringify(deliveryIds)}::jsonb)))
+            and status = 'held'`);
+      const moved = await tx
+        .update(emailSubscriptions)
+        .set({ nextDigestAt: next })
+        .where(and(eq(emailSubscriptions.id, subscriptionId), eq(emailSubscriptions.nextDigestAt, dueAt)))
+        .returning({ id: emailSubscriptions.id });
+      return moved.length > 0;
+    });
+  }
+}
