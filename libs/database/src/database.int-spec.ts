@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
-import { MIGRATIONS_FOLDER, openDatabase, queryRows } from './database';
+import { MIGRATIONS_FOLDER, openDatabase, queryPrepared, queryRows } from './database';
 import { createTestDatabase, DATABASE_DRIVERS, TEST_POSTGRES_URL } from './testing/test-database';
 
 describe.each(DATABASE_DRIVERS)('database on %s', (driver) => {
@@ -75,6 +75,43 @@ describe.each(DATABASE_DRIVERS)('database on %s', (driver) => {
         }),
       ).rejects.toThrow('rolled back');
       expect(await revision()).toBe(5);
+    } finally {
+      await test.close();
+    }
+  });
+});
+
+describe.each(DATABASE_DRIVERS)('queryPrepared on %s', (driver) => {
+  it('answers as queryRows does, in and out of a transaction, whatever the values', async () => {
+    const test = await createTestDatabase(driver);
+    try {
+      const query = (n: number) => sql`select ${n}::int + 1 as next, ${`text ${n}`}::text as label`;
+      for (const n of [1, 2, 3, 4, 5, 6, 7])
+        expect(await queryPrepared(test.db, query(n))).toEqual(await queryRows(test.db, query(n)));
+      const inside = await test.db.transaction((tx) => queryPrepared<{ next: number }>(tx, query(41)));
+      expect(inside).toEqual([{ next: 42, label: 'text 41' }]);
+    } finally {
+      await test.close();
+    }
+  });
+});
+
+describe('queryPrepared on PostgreSQL', () => {
+  it('plans a statement once per connection and runs it on its generic plan after', async () => {
+    const test = await createTestDatabase('postgres');
+    try {
+      // One connection, so that every run below is on the connection that prepared the statement.
+      await test.db.transaction(async (tx) => {
+        for (const id of ['a', 'b', 'c'])
+          await queryPrepared(tx, sql`select ${id}::text as id, 'queryPrepared probe' as probe`);
+        const [statement] = await queryRows<{ name: string; generic_plans: string; custom_plans: string }>(
+          tx,
+          sql`select name, generic_plans, custom_plans from pg_prepared_statements
+              where statement like '%queryPrepared probe%' and name like 'tocsin_%'`,
+        );
+        expect(statement).toMatchObject({ custom_plans: '0' });
+        expect(Number(statement.generic_plans)).toBeGreaterThanOrEqual(3);
+      });
     } finally {
       await test.close();
     }

@@ -6,6 +6,7 @@ export {
   OpenDatabase,
   ping,
   pgliteDirIn,
+  queryPrepared,
   queryRows,
 } from './database';
 export { DATABASE, DATABASE_NOTIFICATIONS, DatabaseModule, DatabaseNotifications } from './database.module';

@@ -6,6 +6,7 @@ import {
   newestFirst,
   Positioned,
   positioned,
+  queryPrepared,
   queryRows,
   tables,
 } from '@tocsin/database';
@@ -25,7 +26,7 @@ import { TimelineEntry } from './effective-level';
 const { declarations, declarationAreas, areaSequences } = tables;
 
 /** A transaction or the database: repository methods run in either. */
-export type Queryable = Pick<Database, 'execute' | 'insert' | 'update' | 'delete' | 'select'>;
+export type Queryable = Pick<Database, '_' | 'execute' | 'insert' | 'update' | 'delete' | 'select'>;
 
 export interface DeclarationFilter extends KeysetWindow {
   areaCodes?: string[];
@@ -338,7 +339,7 @@ export class DeclarationsRepository {
    * level_revision), or null should its row be missing: a cached level list is current while this is unchanged.
    */
   async levelRevision(): Promise<number | null> {
-    const [row] = await queryRows<{ revision: string | number }>(
+    const [row] = await queryPrepared<{ revision: string | number }>(
       this.db,
       sql`select revision from level_revision`,
     );
@@ -346,7 +347,7 @@ export class DeclarationsRepository {
   }
 
   async findById(id: string, now: Date, tx: Queryable = this.db): Promise<Declaration | null> {
-    const [row] = await queryRows<DeclarationRow>(tx, sql`${declarationSelect(now)} where d.id = ${id}`);
+    const [row] = await queryPrepared<DeclarationRow>(tx, sql`${declarationSelect(now)} where d.id = ${id}`);
     return row ? toDeclaration(row) : null;
   }
 

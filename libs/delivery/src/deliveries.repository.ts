@@ -6,6 +6,7 @@ import {
   newestFirst,
   Positioned,
   positioned,
+  queryPrepared,
   queryRows,
   tables,
 } from '@tocsin/database';
@@ -317,7 +318,7 @@ export class DeliveriesRepository {
     size: number,
   ): Promise<FanOutPage | null> {
     const page = pageOf(channel, eventId, changes, after, size);
-    const [row] = await queryRows<PageRow>(this.db, sql`with ${page.ctes} ${page.answer}`);
+    const [row] = await queryPrepared<PageRow>(this.db, sql`with ${page.ctes} ${page.answer}`);
     return fanOutPageOf(row, size);
   }
 
@@ -332,7 +333,7 @@ export class DeliveriesRepository {
     size: number,
   ): Promise<Record<ChannelName, FanOutPage | null>> {
     const pages = CHANNELS.map((channel) => pageOf(channel, eventId, changes, '', size));
-    const rows = await queryRows<PageRow & { channel: ChannelName }>(
+    const rows = await queryPrepared<PageRow & { channel: ChannelName }>(
       this.db,
       sql`with ${sql.join(
         pages.map((p) => p.ctes),
@@ -360,7 +361,7 @@ export class DeliveriesRepository {
     // pending delivery for each batch (10 ms a batch at 5,000 deliveries, growing with the fan-out).
     // The events' payloads (the outbox's, as OutboxRepository.payloadsOf reads them) come on the first row
     // of each event only: a batch of a hundred rows of one event carries and parses it once.
-    const rows = await queryRows<ToSendRow & { payload: LevelChangedEvent | null }>(
+    const rows = await queryPrepared<ToSendRow & { payload: LevelChangedEvent | null }>(
       this.db,
       sql`with batch as materialized (select * from deliveries where id = any(${idArray(ids)})),
           event as materialized (
@@ -404,7 +405,9 @@ export class DeliveriesRepository {
    */
   async record(outcomes: AttemptOutcome[]): Promise<void> {
     if (!outcomes.length) return;
-    await this.db.execute(sql`
+    await queryPrepared(
+      this.db,
+      sql`
       with v as (
         select * from jsonb_to_recordset(${JSON.stringify(outcomes)}::jsonb) as v(
           "deliveryId" text, attempt int, at timestamptz, ok boolean, "statusCode" int, error text,
@@ -433,7 +436,8 @@ export class DeliveriesRepository {
       insert into delivery_attempts (delivery_id, attempt, at, ok, status_code, error, latency_ms, response_excerpt)
       select "deliveryId", attempt, at, ok, "statusCode", error, "latencyMs", "responseExcerpt" from updated
       where not (attempt = 1 and ok)
-      on conflict do nothing`);
+      on conflict do nothing`,
+    );
   }
 
   async markSkipped(ids: string[], reason: string, now: Date): Promise<void> {
