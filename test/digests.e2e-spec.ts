@@ -1,0 +1,151 @@
+// Digests (issue 18, DESIGN.md §5.6) over real SMTP with the whole app and its worker: a daily subscriber
+// with an immediate threshold; a change below it is held (no email), an escalation that reaches it is sent at
+// once beside it, and the digest carrying the held change arrives at the digest hour. The worker's sweep runs
+// every second (DIGEST_SWEEP_SECONDS, an operator's setting); the digest hour is reached by a test clock: the
+// app's Clock port (libs/config), moved forward past the subscriber's next_digest_at.
+import { Clock } from '@tocsin/config';
+import { ParsedMail } from 'mailparser';
+import { eventually } from './support/eventually';
+import { linkIn, SmtpSink } from './support/smtp-sink';
+import { startTestApp, TestApp } from './support/test-app';
+
+const PUBLIC_URL = 'https://alerts.tocsin.test';
+const tokenOf = (link: string) => new URL(link).searchParams.get('token')!;
+
+describe('digests', () => {
+  let smtp: SmtpSink;
+  let test: TestApp;
+  let clock: Clock;
+  /** How far the test clock runs ahead of the real one. */
+  let aheadMs = 0;
+
+  beforeAll(async () => {
+    smtp = await SmtpSink.start();
+    test = await startTestApp('postgres', {
+      SMTP_URL: smtp.url,
+      PUBLIC_URL,
+      DIGEST_SWEEP_SECONDS: '1',
+    });
+    clock = test.app.get(Clock);
+    const realNow = clock.now.bind(clock);
+    clock.now = () => new Date(realNow().getTime() + aheadMs);
+  });
+  afterAll(async () => {
+    await test?.close();
+    await smtp?.close();
+  });
+
+  /** Signs up and confirms with the link of the confirmation mail, as a subscriber does. */
+  async function subscribed(email: string, body: Record<string, unknown>) {
+    const accepted = await test.http
+      .post('/v1/email-subscriptions')
+      .send({ email, ...body })
+      .expect(202);
+    const [confirmation] = await smtp.waitFor(email);
+    const link = linkIn(confirmation, `${PUBLIC_URL}/v1/email-subscriptions/confirm?token=`);
+    await test.http
+      .post('/v1/email-subscriptions/confirm')
+      .send({ token: tokenOf(link) })
+      .expect(200);
+    return accepted.body as Record<string, unknown>;
+  }
+
+  const subscriptionOf = async (email: string) => {
+    const { body } = await test.http.get(`/v1/email-subscriptions?q=${email}`).set(test.as()).expect(200);
+    return body.items[0] as { id: string; nextDigestAt: string | null; delivery: string };
+  };
+
+  const publish = (level: string, headline: string) =>
+    test.http
+      .post('/v1/declarations')
+      .set(test.as())
+      .send({
+        scheme: 'kz-terror',
+        level,
+        areas: ['KZ-75'],
+        effectiveAt: new Date(Date.now() - 60_000).toISOString(),
+        headline,
+        summary: 'Stay alert.',
+        measures: [],
+        authority: 'Anti-Terrorist Centre',
+      })
+      .expect(201);
+
+  const summaryOf = async (declarationId: string) =>
+    eventually(
+      async () =>
+        (
+          await test.http
+            .get(`/v1/declarations/${declarationId}/deliveries/summary`)
+            .set(test.as())
+            .expect(200)
+        ).body as { fannedOut: boolean; held: number; pending: number; delivered: number },
+      (s) => s.fannedOut && s.pending === 0,
+      { timeoutMs: 15_000, what: `the fan-out of ${declarationId}` },
+    );
+
+  it('holds a change below the threshold, sends an escalation at once beside it, and the held change in the digest at the digest hour', async () => {
+    const address = 'daily@ngo.example';
+    const accepted = await subscribed(address, {
+      areas: ['KZ'],
+      scheme: 'kz-terror',
+      language: 'en',
+      timeZone: 'Asia/Almaty',
+      delivery: 'daily',
+      immediateMinRank: 3,
+      digestHour: 8,
+    });
+    expect(accepted).toMatchObject({ delivery: 'daily', immediateMinRank: 3, digestHour: 8 });
+    // Almaty is UTC+5: 08:00 there is 03:00 UTC, the next one after now.
+    const { id, nextDigestAt } = await subscriptionOf(address);
+    const due = new Date(nextDigestAt!);
+    expect(due.getUTCHours()).toBe(3);
+    expect(due.getUTCMinutes()).toBe(0);
+    expect(due.getTime() - Date.now()).toBeGreaterThan(0);
+    expect(due.getTime() - Date.now()).toBeLessThanOrEqual(86_400_000);
+
+    // Yellow (rank 1) is below the threshold: held, no email; the fan-out is done without it.
+    const low = await publish('yellow', 'Moderate terrorism threat level in Almaty');
+    expect(await summaryOf(low.body.id)).toMatchObject({ held: 1, pending: 0, delivered: 0 });
+    const held = await test.http.get('/v1/deliveries?status=held').set(test.as()).expect(200);
+    expect(held.body.items.map((d: { emailSubscriptionId: string }) => d.emailSubscriptionId)).toEqual([id]);
+
+    // Red (rank 3) reaches it: sent at once, nothing waits for the digest hour.
+    const high = await publish('red', 'Critical terrorism threat level in Almaty');
+    const [, alert] = await smtp.waitFor(address, 2, 15_000);
+    expect(alert.subject).toBe('Almaty — terrorism threat level CRITICAL (red)');
+    expect(alert.text).toContain('Almaty (KZ-75): MODERATE (yellow) → CRITICAL (red)');
+    expect(await summaryOf(high.body.id)).toMatchObject({ held: 0, delivered: 1 });
+    expect(smtp.to(address)).toHaveLength(2);
+
+    // The digest hour comes; the mail server is away for its first try, and the digest still arrives, once.
+    smtp.refuse(address, [451]);
+    aheadMs = due.getTime() - Date.now() + 1000;
+    const [, , digest] = await smtp.waitFor(address, 3, 20_000);
+    expect(digest.subject).toBe('Tocsin digest: 1 threat-level change');
+    expect(digest.headers.get('x-tocsin-digest-due')).toBe(due.toISOString());
+    expect(digest.messageId).toMatch(/^<digest\.[0-9a-f]{24}@alerts\.tocsin\.test>$/);
+    expect(digest.text).toContain('Moderate terrorism threat level in Almaty');
+    expect(digest.text).toContain('Almaty (KZ-75): no level → MODERATE (yellow)');
+    expect(digest.text).not.toContain('CRITICAL (red)');
+    expect(digest.text).toContain(`Details: ${PUBLIC_URL}/country/KZ`);
+    expect(digest.html).toContain('class="level-badge"');
+    expect(linkIn(digest, `${PUBLIC_URL}/v1/email-subscriptions/unsubscribe?token=`)).toBeTruthy();
+
+    // Recorded: the held delivery is delivered, the next digest is a day on, and no second digest follows.
+    await eventually(
+      async () => (await test.http.get('/v1/deliveries?status=held').set(test.as()).expect(200)).body.items,
+      (items: unknown[]) => items.length === 0,
+      { timeoutMs: 5000, what: 'no delivery held' },
+    );
+    expect(await summaryOf(low.body.id)).toMatchObject({ held: 0, delivered: 1 });
+    const after = await subscriptionOf(address);
+    expect(new Date(after.nextDigestAt!).getTime()).toBe(due.getTime() + 86_400_000);
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(smtp.to(address).map((m: ParsedMail) => m.subject)).toEqual([
+      expect.any(String),
+      'Almaty — terrorism threat level CRITICAL (red)',
+      'Tocsin digest: 1 threat-level change',
+    ]);
+  });
+});
