@@ -60,7 +60,7 @@ export function rememberLanguage(lang: Language): void {
  * "M01" (the root locale's), numbers as 1,234.5.
  */
 const localeData = new Map<Language, boolean>();
-function hasLocaleData(lang: Language): boolean {
+export function hasLocaleData(lang: Language): boolean {
   let known = localeData.get(lang);
   if (known === undefined) {
     const month = (tag: string) =>
