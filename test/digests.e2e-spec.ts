@@ -148,4 +148,115 @@ describe('digests', () => {
       'Tocsin digest: 1 threat-level change',
     ]);
   });
+  /** Moves the test clock to just after `at`. */
+  const passed = (at: Date) => {
+    aheadMs = at.getTime() - Date.now() + 1000;
+  };
+  const manageTokenIn = (mail: ParsedMail) =>
+    tokenOf(linkIn(mail, `${PUBLIC_URL}/v1/email-subscriptions/manage?token=`));
+
+  it('refuses bad delivery settings with a 400 problem+json, and changes nothing', async () => {
+    for (const bad of [
+      { delivery: 'hourly' },
+      { delivery: 'daily', digestHour: 24 },
+      { delivery: 'daily', digestHour: 7.5 },
+      { delivery: 'weekly', digestWeekday: 0 },
+      { delivery: 'daily', immediateMinRank: 0 },
+      { delivery: 'daily', immediateMinRank: '3' },
+    ]) {
+      const refused = await test.http
+        .post('/v1/email-subscriptions')
+        .send({ email: 'bad-settings@ngo.example', areas: ['KZ'], ...bad })
+        .expect(400);
+      expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    }
+    const { body } = await test.http.get('/v1/email-subscriptions?q=bad-settings').set(test.as()).expect(200);
+    expect(body.items).toEqual([]);
+  });
+
+  it('going back to immediate sends what is held at the next sweep, once; unsubscribing skips it', async () => {
+    const [stays, leaves] = ['goes-immediate@ngo.example', 'unsubscribes@ngo.example'];
+    for (const address of [stays, leaves])
+      await subscribed(address, {
+        areas: ['KZ-19'],
+        // Another scheme than the first test's subscriber keeps to, which therefore hears none of this.
+        scheme: 'travel-advisory',
+        language: 'ru',
+        timeZone: 'Asia/Almaty',
+        delivery: 'daily',
+        digestHour: 8,
+      });
+    const publishIn = (level: string, headline: string) =>
+      test.http
+        .post('/v1/declarations')
+        .set(test.as())
+        .send({
+          scheme: 'travel-advisory',
+          level,
+          areas: ['KZ-19'],
+          effectiveAt: new Date(clock.now().getTime() - 60_000).toISOString(),
+          headline,
+          summary: 'Stay alert.',
+          measures: [],
+          authority: 'Anti-Terrorist Centre',
+        })
+        .expect(201);
+
+    // No threshold: every change waits. The first digest brings the first change, with the links.
+    const first = await publishIn('1', 'Moderate level in Almaty region');
+    expect(await summaryOf(first.body.id)).toMatchObject({ held: 2 });
+    passed(new Date((await subscriptionOf(stays)).nextDigestAt!));
+    const [, digest] = await smtp.waitFor(stays, 2, 20_000);
+    const [, digestToLeaver] = await smtp.waitFor(leaves, 2, 20_000);
+    expect(digest.subject).toBe('Сводка Tocsin: 1 изменение уровня угрозы');
+    const token = manageTokenIn(digest);
+
+    // The manage page offers the choice in the subscriber's language, and refuses a bad one.
+    const page = await test.http
+      .get(`/v1/email-subscriptions/manage?token=${encodeURIComponent(token)}`)
+      .set('accept', 'text/html')
+      .expect(200);
+    expect(page.text).toContain('<option value="daily" selected>Ежедневная сводка</option>');
+    expect(page.text).toContain('<option value="8" selected>08:00</option>');
+    expect(page.text).toContain('понедельник');
+    const manage = `/v1/email-subscriptions/manage?token=${encodeURIComponent(token)}`;
+    await test.http
+      .put(manage)
+      .send({ areas: ['KZ-19'], scheme: 'travel-advisory', digestWeekday: 8 })
+      .expect(400);
+    expect((await test.http.get(manage).expect(200)).body).toMatchObject({ delivery: 'daily' });
+
+    // A second change is held for both; one goes back to immediate, the other unsubscribes.
+    const second = await publishIn('2', 'High level in Almaty region');
+    expect(await summaryOf(second.body.id)).toMatchObject({ held: 2 });
+    const switched = await test.http
+      .put(manage)
+      .send({ areas: ['KZ-19'], scheme: 'travel-advisory', delivery: 'immediate' })
+      .expect(200);
+    expect(switched.body).toMatchObject({ delivery: 'immediate' });
+    expect(switched.body.nextDigestAt).not.toBeNull();
+    await test.http
+      .post('/v1/email-subscriptions/unsubscribe')
+      .query({
+        token: tokenOf(linkIn(digestToLeaver, `${PUBLIC_URL}/v1/email-subscriptions/unsubscribe?token=`)),
+      })
+      .expect(200);
+
+    const [, , last] = await smtp.waitFor(stays, 3, 20_000);
+    expect(last.subject).toBe('Сводка Tocsin: 1 изменение уровня угрозы');
+    expect(last.text).toContain('High level in Almaty region');
+    await eventually(
+      () => subscriptionOf(leaves),
+      (s) => s.nextDigestAt === null,
+      { what: 'the unsubscribed digest settled' },
+    );
+    expect((await subscriptionOf(stays)).nextDigestAt).toBeNull();
+    expect(await summaryOf(second.body.id)).toMatchObject({ held: 0, delivered: 1, skipped: 1 });
+
+    // Immediate from now on: the next change comes at once; nothing more reaches the one who left.
+    await publishIn('3', 'Critical level in Almaty region');
+    const [, , , alert] = await smtp.waitFor(stays, 4, 20_000);
+    expect(alert.subject).toContain('Алматинская область');
+    expect(smtp.to(leaves)).toHaveLength(2);
+  });
 });
