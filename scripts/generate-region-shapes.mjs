@@ -26,7 +26,7 @@ const GRID = 100;
 const TOLERANCE = 5;
 
 // Natural Earth codes that ISO 3166-2 has since replaced one for one (Poland's and Czechia's letters became
-// numbers in 2018 and 2016/2019, India's and South Africa's were renamed).
+// numbers, Paris and France's overseas départements have numeric codes, India's and South Africa's were renamed).
 const RENAMED = {
   ...Object.fromEntries(
     Object.entries({
@@ -66,6 +66,12 @@ const RENAMED = {
       MO: '80',
     }).map(([from, to]) => [`CZ-${from}`, `CZ-${to}`]),
   ),
+  'FR-75': 'FR-75C',
+  'FR-GP': 'FR-971',
+  'FR-MQ': 'FR-972',
+  'FR-GF': 'FR-973',
+  'FR-RE': 'FR-974',
+  'FR-YT': 'FR-976',
   'IN-UT': 'IN-UK',
   'IN-OR': 'IN-OD',
   'IN-CT': 'IN-CG',
