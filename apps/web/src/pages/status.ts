@@ -8,6 +8,8 @@ import { compareNames, t, tNodes } from '../i18n';
 import { levelChip, levelText } from '../level-chip';
 import { areaName, levelName, schemeName as nameOfScheme } from '../localised';
 import { describeMode, LiveUpdates } from '../live';
+import { RegionalLevels, regionalLevels } from '../region-levels';
+import { hasRegionShapes } from '../region-shapes';
 import { NO_LEVEL_FILL, swatch, WorldMap } from '../world-map';
 
 export async function statusPage(): Promise<void> {
@@ -36,6 +38,13 @@ export async function statusPage(): Promise<void> {
         h('h2', { id: 'map-heading', class: 'sr-only' }, t('web.status.mapHeading')),
         mapHolder,
         legend,
+        h(
+          'p',
+          { class: 'map-credit' },
+          ...tNodes('web.map.credit', {
+            link: h('a', { href: 'https://www.naturalearthdata.com/' }, 'Made with Natural Earth'),
+          }),
+        ),
       ),
       h(
         'section',
@@ -49,6 +58,7 @@ export async function statusPage(): Promise<void> {
 
   let map: WorldMap | null = null;
   let current: Map<string, CountryLevel> | null = null;
+  let regional: RegionalLevels = new Map();
   WorldMap.load(names).then(
     (loaded) => {
       map = loaded;
@@ -67,6 +77,18 @@ export async function statusPage(): Promise<void> {
 
   const draw = (levels: Map<string, CountryLevel>) => {
     map?.update(levels, describe);
+    // A region file that fails to load leaves its country drawn whole; the list still has every level.
+    map
+      ?.updateRegions(regional, levels, (shape, fill) =>
+        fill
+          ? t('web.map.level', {
+              name: shape.name,
+              level: levelText(fill.level, fill.scheme),
+              scheme: schemeName(fill.scheme),
+            })
+          : t('web.map.noLevel', { name: shape.name }),
+      )
+      .catch(() => undefined);
     legend.replaceChildren(renderLegend(levels, schemeById));
     list.replaceChildren(renderList(levels, names, schemeById));
   };
@@ -77,6 +99,7 @@ export async function statusPage(): Promise<void> {
       const next = countryLevels(page.items, defaultSchemes);
       if (current) announceChanges(current, next, names, announcer);
       current = next;
+      regional = regionalLevels(page.items, defaultSchemes);
       draw(next);
     },
     (mode) => {
@@ -160,7 +183,8 @@ function renderList(
 
 function renderLegend(levels: Map<string, CountryLevel>, schemes: Map<string, Scheme>): Node {
   const used = [...new Set([...levels.values()].map((e) => e.scheme))].sort();
-  const anyPartial = [...levels.values()].some((e) => e.partial);
+  // A country drawn region by region shows no stripes; one without region shapes still does.
+  const anyPartial = [...levels.values()].some((e) => e.partial && !hasRegionShapes(e.country));
   return h(
     'div',
     {},
