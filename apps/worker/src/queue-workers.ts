@@ -1,7 +1,15 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig, describeError, describeErrorStack } from '@tocsin/config';
 import { ApprovalNotices } from '@tocsin/declarations';
-import { DeliveryService, DigestService, FanOutService, OutboxRelay, Reconciler } from '@tocsin/delivery';
+import {
+  DeliveryService,
+  DigestService,
+  FanOutService,
+  OutboxRelay,
+  Reconciler,
+  TripClock,
+  TripSummaries,
+} from '@tocsin/delivery';
 import { IngestService, SourcesService } from '@tocsin/ingest';
 import {
   JOB,
@@ -52,6 +60,8 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
     smsCodes: SmsCodeSender,
     private readonly smsTransport: SmsTransport,
     private readonly smsInbox: SmsInbox,
+    private readonly tripClock: TripClock,
+    tripSummaries: TripSummaries,
     private readonly digests: DigestService,
   ) {
     this.handlers = {
@@ -61,6 +71,8 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
       [JOB.pollSource]: (data) => ingest.poll(data.sourceId),
       [JOB.notifyApprovers]: (data) => approvalNotices.send(data),
       [JOB.sendSmsCode]: (data) => smsCodes.send(data),
+      [JOB.tripClock]: () => tripClock.sweep(),
+      [JOB.sendTripSummary]: (data) => tripSummaries.send(data),
       [JOB.sweepDigests]: () => digests.sweep(),
       [JOB.sendDigest]: (data) => digests.send(data),
     };
@@ -98,6 +110,12 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
         this.logger.warn(`could not schedule the sources' polls: ${describeError(error)}`),
       );
     this.reconciler.start();
+    // Redis may have lost the trip clock's scheduler too: the subscription rows say what is owed.
+    await this.tripClock
+      .start()
+      .catch((error: unknown) =>
+        this.logger.warn(`could not schedule the trip clock: ${describeError(error)}`),
+      );
     // Redis may have lost the digests' sweep scheduler: the subscriptions' next_digest_at say what is owed.
     await this.digests
       .start()

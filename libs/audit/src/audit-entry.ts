@@ -20,6 +20,7 @@ export const AUDIT_ACTIONS = [
   'subscriber.erased',
   'subscriber.suspended',
   'subscriber.resumed',
+  'subscriber.ended',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -203,6 +203,13 @@ export const SETTINGS = {
     description:
       'how often a worker re-enqueues work whose job was lost (Redis restarted empty); work is lost after twice this',
   }),
+  tripClockSeconds: setting({
+    env: 'TRIP_CLOCK_SECONDS',
+    schema: z.coerce.number().int().min(1).max(3600),
+    default: '60',
+    description:
+      "how often the worker sweeps trips: ends those past `activeUntil` and sends each begun trip's summary",
+  }),
   digestSweepSeconds: setting({
     env: 'DIGEST_SWEEP_SECONDS',
     schema: z.coerce.number().int().min(1).max(3600),

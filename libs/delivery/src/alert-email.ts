@@ -188,11 +188,12 @@ const webPage = (url: string | null | undefined): string | null =>
   url && /^https?:\/\//i.test(url) ? url : null;
 
 // Inline styles: many clients drop <style>, none drops style="…".
-const FONT = "font-family: system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif";
+export const FONT = "font-family: system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif";
 const BADGE =
   'display: inline-block; padding: 2px 10px; border-radius: 4px; font-weight: bold; white-space: nowrap';
 
-function badgeHtml(level: ChangedLevel | null, words: string): string {
+/** A level as a badge in its colour; no level as a dashed outline. */
+export function badgeHtml(level: Pick<ChangedLevel, 'color'> | null, words: string): string {
   if (!level)
     return `<span style="${BADGE}; border: 1px dashed #757575; color: #424242; font-weight: normal">${escape(words)}</span>`;
   const colors = badgeColors(level.color);

@@ -9,6 +9,7 @@ export {
   QUEUE,
   QUEUE_OF,
   QueueName,
+  TRIP_CLOCK_JOB_ID,
 } from './jobs';
 export { QueueModule, REDIS } from './queue.module';
 export { connectRedis, withinMs } from './redis';

@@ -22,6 +22,10 @@ export const JOB = {
   notifyApprovers: 'notify-approvers',
   /** data: { subscriptionId, requestedAt } — text an SMS sign-up its 6-digit code (made and stored by the job). */
   sendSmsCode: 'send-sms-code',
+  /** data: {} — the trip clock's sweep (a job scheduler): end trips that are over, enqueue owed summaries. */
+  tripClock: 'trip-clock',
+  /** data: { channel, subscriptionId } — a trip's one "current situation" email or SMS, if still owed. */
+  sendTripSummary: 'send-trip-summary',
   /** data: {} — the digests' sweep (a job scheduler): enqueue a send-digest for each subscription now due. */
   sweepDigests: 'sweep-digests',
   /** data: { subscriptionId, dueAt } — one subscriber's digest due at dueAt, if the row still says so. */
@@ -40,6 +44,8 @@ export interface JobData {
     askedAt: string;
   };
   [JOB.sendSmsCode]: { subscriptionId: string; requestedAt: string };
+  [JOB.tripClock]: Record<string, never>;
+  [JOB.sendTripSummary]: { channel: 'email' | 'sms'; subscriptionId: string };
   [JOB.sweepDigests]: Record<string, never>;
   [JOB.sendDigest]: { subscriptionId: string; dueAt: string };
 }
@@ -53,6 +59,9 @@ export const QUEUE_OF: Record<JobName, QueueName> = {
   [JOB.notifyApprovers]: QUEUE.delivery,
   // Sign-up codes go out on the worker's one SMPP bind, beside the alerts.
   [JOB.sendSmsCode]: QUEUE.delivery,
+  // A sweep of two indexed queries, and a message now and then: beside the alerts.
+  [JOB.tripClock]: QUEUE.delivery,
+  [JOB.sendTripSummary]: QUEUE.delivery,
   // One indexed query a sweep, and an email a subscriber a day at most: beside the alerts.
   [JOB.sweepDigests]: QUEUE.delivery,
   [JOB.sendDigest]: QUEUE.delivery,
@@ -68,6 +77,8 @@ export const JOB_ID_PREFIX: Record<JobName, string> = {
   [JOB.pollSource]: 'poll',
   [JOB.notifyApprovers]: 'approval',
   [JOB.sendSmsCode]: 'smscode',
+  [JOB.tripClock]: 'tripclock',
+  [JOB.sendTripSummary]: 'tripsummary',
   [JOB.sweepDigests]: 'digestsweep',
   [JOB.sendDigest]: 'digest',
 };
@@ -83,6 +94,10 @@ const RETRIES: Record<JobName, { attempts: number; backoff: { type: 'exponential
   [JOB.notifyApprovers]: { attempts: 12, backoff: { type: 'exponential', delay: 1000 } },
   // A code is worth sending for a few minutes: an SMSC away for longer, and the person asks again.
   [JOB.sendSmsCode]: { attempts: 6, backoff: { type: 'exponential', delay: 1000 } },
+  // The next sweep is TRIP_CLOCK_SECONDS away, and finds what this one left.
+  [JOB.tripClock]: { attempts: 1, backoff: { type: 'exponential', delay: 1000 } },
+  // A few minutes of retries; after that the sweep enqueues the summary again while the row owes it.
+  [JOB.sendTripSummary]: { attempts: 6, backoff: { type: 'exponential', delay: 1000 } },
   // The next sweep is DIGEST_SWEEP_SECONDS away, and finds what this one left.
   [JOB.sweepDigests]: { attempts: 1, backoff: { type: 'exponential', delay: 1000 } },
   // A few minutes of retries; after that each sweep runs it again while the row says it is due.
@@ -129,6 +144,13 @@ export function jobOptions<N extends JobName>(name: N, data: JobData[N], delayMs
       const { subscriptionId, requestedAt } = data as JobData['send-sms-code'];
       return { ...common, jobId: `${JOB_ID_PREFIX[name]}.${subscriptionId}.${Date.parse(requestedAt)}` };
     }
+    case JOB.tripClock:
+      return { ...common, jobId: TRIP_CLOCK_JOB_ID };
+    case JOB.sendTripSummary: {
+      // One job per subscription: a summary owed twice (a sweep and a confirmation) is sent once.
+      const { subscriptionId } = data as JobData['send-trip-summary'];
+      return { ...common, jobId: `${JOB_ID_PREFIX[name]}.${subscriptionId}` };
+    }
     case JOB.sweepDigests:
       return { ...common, jobId: DIGEST_SWEEP_JOB_ID };
     case JOB.sendDigest: {
@@ -148,6 +170,9 @@ export function jobOptions<N extends JobName>(name: N, data: JobData[N], delayMs
 export function pollJobId(sourceId: string): string {
   return `${JOB_ID_PREFIX[JOB.pollSource]}.${sourceId}`;
 }
+
+/** The trip clock's one scheduler (and the id of a sweep asked for by hand). */
+export const TRIP_CLOCK_JOB_ID = JOB_ID_PREFIX[JOB.tripClock];
 
 /** The digests' one sweep scheduler (and the id of a sweep asked for by hand). */
 export const DIGEST_SWEEP_JOB_ID = JOB_ID_PREFIX[JOB.sweepDigests];

@@ -21,6 +21,9 @@ const pending = (id: string, phone: string): SmsSubscription => ({
   updatedAt: at,
   confirmedAt: null,
   unsubscribedAt: null,
+  activeFrom: null,
+  activeUntil: null,
+  tripSummarySentAt: null,
 });
 
 describe.each(DATABASE_DRIVERS)('SmsSubscriptionsRepository on %s', (driver) => {

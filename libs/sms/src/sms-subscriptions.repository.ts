@@ -13,7 +13,14 @@ import { and, eq, getTableColumns, gte, inArray, isNull, like, lt, SQL } from 'd
 
 const { smsSubscriptions } = tables;
 
-export const SMS_SUBSCRIPTION_STATUSES = ['pending', 'confirmed', 'unsubscribed', 'disabled'] as const;
+/** `ended`: its trip's activeUntil has passed (DESIGN.md §5.6). */
+export const SMS_SUBSCRIPTION_STATUSES = [
+  'pending',
+  'confirmed',
+  'unsubscribed',
+  'disabled',
+  'ended',
+] as const;
 export type SmsSubscriptionStatus = (typeof SMS_SUBSCRIPTION_STATUSES)[number];
 
 export interface SmsSubscription {
@@ -37,6 +44,11 @@ export interface SmsSubscription {
   updatedAt: Date;
   confirmedAt: Date | null;
   unsubscribedAt: Date | null;
+  /** The trip (trip-window.ts in libs/subscribers): nothing is texted for an event outside it. */
+  activeFrom: Date | null;
+  activeUntil: Date | null;
+  /** When the trip's "current situation" SMS went out. */
+  tripSummarySentAt: Date | null;
 }
 
 export type SmsSubscriptionChanges = Partial<Omit<SmsSubscription, 'id' | 'phone' | 'createdAt'>>;
@@ -208,5 +220,8 @@ function fromRow(row: typeof smsSubscriptions.$inferSelect): SmsSubscription {
     updatedAt: row.updatedAt,
     confirmedAt: row.confirmedAt,
     unsubscribedAt: row.unsubscribedAt,
+    activeFrom: row.activeFrom,
+    activeUntil: row.activeUntil,
+    tripSummarySentAt: row.tripSummarySentAt,
   };
 }

@@ -14,12 +14,17 @@ import { Positioned } from '@tocsin/database';
 import { canonicalLanguage, UiLanguage, uiLanguageOf } from '@tocsin/i18n';
 import { JOB, JobQueues } from '@tocsin/queue';
 import {
+  checkedTripWindow,
   FilterInput,
   FilterInputs,
   InstanceSecrets,
   readerOf,
   signUpLanguage,
   SubscriptionFilter,
+  TripWindow,
+  TripWindowInput,
+  TripWindowProblem,
+  tripSummaryOwed,
 } from '@tocsin/subscribers';
 import { uuidv7 } from 'uuidv7';
 // Not exported by @tocsin/subscribers yet (see the report of issue 17): the same instance secrets and the
@@ -47,10 +52,12 @@ export interface SmsSignUpSettings {
   acceptLanguage?: string;
   /** Also receive exercises and tests; default false. */
   exercises?: boolean;
+  /** A trip (DESIGN.md §5.6): texts only for events in [activeFrom, activeUntil); absent: always. */
+  trip?: TripWindowInput;
 }
 
 /** What a sign-up asked for, in canonical form. */
-export interface SmsSignUpWishes {
+export interface SmsSignUpWishes extends TripWindow {
   language: string;
   exercises: boolean;
 }
@@ -102,6 +109,7 @@ export class SmsSubscriptionsService {
         settings.language ?? signUpLanguage(settings.acceptLanguage, this.config.defaultLanguage),
       ),
       exercises: settings.exercises ?? false,
+      ...tripOf(settings.trip ?? {}, this.clock.now()),
     };
     await this.record(phone, filter, wished);
     return wished;
@@ -126,13 +134,16 @@ export class SmsSubscriptionsService {
         updatedAt: now,
         confirmedAt: null,
         unsubscribedAt: null,
+        tripSummarySentAt: null,
       };
       subscription = (await this.repository.insert(fresh)) ? fresh : await this.repository.findByPhone(phone);
       if (!subscription) return;
-    } else if (subscription.status === 'pending' || subscription.status === 'unsubscribed') {
-      // The latest wishes count; a confirmed number keeps its own (a stranger must not change them).
-      await this.repository.update(subscription.id, { filter, status: 'pending', ...wished, updatedAt: now });
-      subscription = { ...subscription, filter, status: 'pending', ...wished };
+    } else if (['pending', 'unsubscribed', 'ended'].includes(subscription.status)) {
+      // The latest wishes count; a confirmed number keeps its own (a stranger must not change them). An
+      // ended trip's number confirms its next trip with a new code, and gets that trip's summary.
+      const changes = { filter, status: 'pending' as const, ...wished, tripSummarySentAt: null };
+      await this.repository.update(subscription.id, { ...changes, updatedAt: now });
+      subscription = { ...subscription, ...changes };
     }
     if (subscription.status === 'disabled') return;
 
@@ -156,6 +167,15 @@ export class SmsSubscriptionsService {
       this.logger.error(
         `the code for subscription ${subscriptionId} was not queued: ${describeError(error)}`,
       );
+    }
+  }
+
+  private async enqueueTripSummary(subscriptionId: string): Promise<void> {
+    try {
+      await this.queues.add(JOB.sendTripSummary, { channel: 'sms', subscriptionId });
+    } catch (error) {
+      // The row still says it is owed: the trip clock's sweep enqueues it.
+      this.logger.warn(`trip summary of ${subscriptionId} not queued: ${describeError(error)}`);
     }
   }
 
@@ -207,6 +227,8 @@ export class SmsSubscriptionsService {
     switch (result.outcome) {
       case 'confirmed':
         this.logger.log(`subscription ${result.subscription.id} confirmed`);
+        // A trip already begun: its summary now, not at the trip clock's next sweep (which would send it too).
+        if (tripSummaryOwed(result.subscription, now)) void this.enqueueTripSummary(result.subscription.id);
         return result.subscription;
       case 'locked':
         throw new SmsNumberLocked(
@@ -264,6 +286,16 @@ export class SmsSubscriptionsService {
 function checkPhone(phone: string): void {
   if (!E164_PHONE.test(phone))
     throw new BadRequestException('phone must be an E.164 number such as +77012345678.');
+}
+
+/** The trip a request asks for; a window that cannot be one is a 400 saying why. */
+function tripOf(input: TripWindowInput, now: Date): TripWindow {
+  try {
+    return checkedTripWindow(input, now);
+  } catch (error) {
+    if (error instanceof TripWindowProblem) throw new BadRequestException(error.message);
+    throw error;
+  }
 }
 
 function checkedLanguage(tag: string): string {

@@ -14,13 +14,17 @@ import { filterColumns, filterOfColumns, SubscriptionFilter } from './subscripti
 
 const { emailSubscriptions } = tables;
 
-/** `suspended`: its address bounced permanently three times in a row (DESIGN.md §5.6) until an admin resumes it. */
+/**
+ * `suspended`: its address bounced permanently three times in a row (DESIGN.md §5.6) until an admin resumes it.
+ * `ended`: its trip's activeUntil has passed (trips.repository.ts in libs/delivery ends it).
+ */
 export const EMAIL_SUBSCRIPTION_STATUSES = [
   'pending',
   'confirmed',
   'unsubscribed',
   'disabled',
   'suspended',
+  'ended',
 ] as const;
 export type EmailSubscriptionStatus = (typeof EMAIL_SUBSCRIPTION_STATUSES)[number];
 
@@ -42,6 +46,11 @@ export interface EmailSubscription {
   unsubscribedAt: Date | null;
   confirmationSentAt: Date | null;
   confirmationsToday: number;
+  /** The trip (trip-window.ts): nothing is sent for an event outside [activeFrom, activeUntil). */
+  activeFrom: Date | null;
+  activeUntil: Date | null;
+  /** When the trip's "current situation" email went out; null: not yet (or no trip start). */
+  tripSummarySentAt: Date | null;
   /** Digests (DESIGN.md §5.6, digest-schedule.ts): how changes below `immediateMinRank` reach it, and when. */
   delivery: DigestDelivery;
   immediateMinRank: number | null;
@@ -202,6 +211,9 @@ function fromRow(row: typeof emailSubscriptions.$inferSelect): EmailSubscription
     unsubscribedAt: row.unsubscribedAt,
     confirmationSentAt: row.confirmationSentAt,
     confirmationsToday: row.confirmationsToday,
+    activeFrom: row.activeFrom,
+    activeUntil: row.activeUntil,
+    tripSummarySentAt: row.tripSummarySentAt,
     delivery: row.delivery as DigestDelivery,
     immediateMinRank: row.immediateMinRank,
     digestHour: row.digestHour,

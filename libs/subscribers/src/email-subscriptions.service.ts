@@ -17,6 +17,7 @@ import {
   uiLanguageOf,
 } from '@tocsin/i18n';
 import { MailTransport } from '@tocsin/mail';
+import { JOB, JobQueues } from '@tocsin/queue';
 import { uuidv7 } from 'uuidv7';
 import {
   EmailSubscription,
@@ -38,6 +39,14 @@ import { linkTokenMatches, makeLinkToken, subscriptionIdOf, TokenPurpose } from 
 import { CONFIRMATION_VALID_MS, signupMailAllowance } from './signup-limits';
 import { alreadySubscribedEmail, confirmationEmail, SubscriberEmail } from './subscriber-emails';
 import { readerOf, signUpLanguage } from './subscriber-language';
+import {
+  checkedTripWindow,
+  movedTrip,
+  TripWindow,
+  TripWindowInput,
+  TripWindowProblem,
+  tripSummaryOwed,
+} from './trip-window';
 
 const LINK_SECRET = 'email-link-hmac';
 
@@ -59,18 +68,22 @@ export interface SignUpSettings extends Partial<ReadingSettings> {
   acceptLanguage?: string;
   /** Also receive exercises and tests; default false. */
   exercises?: boolean;
+  /** A trip (DESIGN.md §5.6): alerts only for events in [activeFrom, activeUntil); absent: always. */
+  trip?: TripWindowInput;
   /** Immediate (the default), or a daily or weekly digest of the changes below `immediateMinRank`. */
   delivery?: Partial<DeliverySettings>;
 }
 
 /** What a sign-up asked for, in canonical form. */
-export interface SignUpWishes extends ReadingSettings, DeliverySettings {
+export interface SignUpWishes extends ReadingSettings, TripWindow, DeliverySettings {
   exercises: boolean;
 }
 
 /** A change of preferences through the manage link; absent fields stay as they are. */
 export interface PreferenceSettings extends Partial<ReadingSettings> {
   exercises?: boolean;
+  /** A bound absent stays as it is; null opens it. */
+  trip?: TripWindowInput;
   /** Fields absent stay as they are. */
   delivery?: Partial<DeliverySettings>;
 }
@@ -91,6 +104,7 @@ export class EmailSubscriptionsService {
     private readonly mail: MailTransport,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly queues: JobQueues,
   ) {}
 
   /**
@@ -109,6 +123,7 @@ export class EmailSubscriptionsService {
         timeZone: settings.timeZone ?? null,
       }),
       exercises: settings.exercises ?? false,
+      ...tripOf(settings.trip ?? {}, this.clock.now()),
       ...checkedDelivery({ ...IMMEDIATE_DELIVERY, ...settings.delivery }),
     };
     await this.record(normalizeEmail(emailInput), filter, wished);
@@ -132,19 +147,22 @@ export class EmailSubscriptionsService {
         unsubscribedAt: null,
         confirmationSentAt: null,
         confirmationsToday: 0,
+        tripSummarySentAt: null,
         nextDigestAt: digestDueAfter(wished, filter, now),
       };
       subscription = (await this.repository.insert(fresh)) ? fresh : await this.repository.findByEmail(email);
       if (!subscription) return;
-    } else if (['pending', 'unsubscribed', 'suspended'].includes(subscription.status)) {
+    } else if (['pending', 'unsubscribed', 'suspended', 'ended'].includes(subscription.status)) {
       // The latest wishes count; coming back after unsubscribing voids every old link. A suspended address
-      // signing up again proves it works by confirming, as a new one would.
+      // signing up again proves it works by confirming, as a new one would; so does an ended trip's for its
+      // next trip (a stranger must not restart alerts to it), whose summary is owed afresh.
       const tokenVersion =
         subscription.status === 'unsubscribed' ? subscription.tokenVersion + 1 : subscription.tokenVersion;
       await this.repository.update(subscription.id, {
         filter,
         status: 'pending',
         ...wished,
+        tripSummarySentAt: null,
         nextDigestAt: digestDueAfter(wished, filter, now),
         tokenVersion,
         updatedAt: now,
@@ -154,6 +172,7 @@ export class EmailSubscriptionsService {
         filter,
         status: 'pending',
         ...wished,
+        tripSummarySentAt: null,
         nextDigestAt: digestDueAfter(wished, filter, now),
         tokenVersion,
       };
@@ -179,7 +198,19 @@ export class EmailSubscriptionsService {
     const now = this.clock.now();
     await this.repository.update(subscription.id, { status: 'confirmed', confirmedAt: now, updatedAt: now });
     this.logger.log(`subscription ${subscription.id} confirmed`);
-    return { ...subscription, status: 'confirmed', confirmedAt: now };
+    const confirmed = { ...subscription, status: 'confirmed' as const, confirmedAt: now };
+    // A trip already begun: its summary now, not at the trip clock's next sweep (which would send it too).
+    if (tripSummaryOwed(confirmed, now)) void this.enqueueTripSummary(confirmed.id);
+    return confirmed;
+  }
+
+  private async enqueueTripSummary(subscriptionId: string): Promise<void> {
+    try {
+      await this.queues.add(JOB.sendTripSummary, { channel: 'email', subscriptionId });
+    } catch (error) {
+      // The row still says it is owed: the trip clock's sweep enqueues it.
+      this.logger.warn(`trip summary of ${subscriptionId} not queued: ${describeError(error)}`);
+    }
   }
 
   /**
@@ -219,8 +250,10 @@ export class EmailSubscriptionsService {
     return this.byToken(token, 'unsubscribe');
   }
 
+  /** An ended trip's page still opens: it says the trip is over, and when. */
   async preferences(token: string): Promise<EmailSubscription> {
-    return this.activeByManageToken(token);
+    const subscription = await this.byToken(token, 'manage');
+    return subscription.status === 'ended' ? subscription : this.activeByManageToken(token);
   }
 
   /**
@@ -240,18 +273,33 @@ export class EmailSubscriptionsService {
       timeZone: settings.timeZone === undefined ? subscription.timeZone : settings.timeZone,
     });
     const exercises = settings.exercises ?? subscription.exercises;
+    const trip = movedTrip(
+      subscription,
+      tripOf(
+        {
+          activeFrom:
+            settings.trip?.activeFrom === undefined ? subscription.activeFrom : settings.trip.activeFrom,
+          activeUntil:
+            settings.trip?.activeUntil === undefined ? subscription.activeUntil : settings.trip.activeUntil,
+        },
+        now,
+      ),
+    );
     const delivery = checkedDelivery({ ...deliveryOf(subscription), ...settings.delivery });
     const nextDigest = rescheduledDigest(subscription, { ...delivery, ...checked, filter }, now);
     const changes = {
       filter,
       ...checked,
       exercises,
+      ...trip,
       ...delivery,
       nextDigestAt: nextDigest,
       updatedAt: now,
     };
     await this.repository.update(subscription.id, changes);
-    return { ...subscription, ...changes };
+    const updated = { ...subscription, ...changes };
+    if (tripSummaryOwed(updated, now)) void this.enqueueTripSummary(updated.id);
+    return updated;
   }
 
   /** The catalog language of the pages and mails for `subscription`. */
@@ -423,6 +471,16 @@ function checkedSettings(settings: ReadingSettings): ReadingSettings {
   if (timeZone === null)
     throw new BadRequestException(`timeZone ${JSON.stringify(settings.timeZone)} is not an IANA time zone.`);
   return { language, timeZone };
+}
+
+/** The trip a request asks for; a window that cannot be one is a 400 saying why. */
+function tripOf(input: TripWindowInput, now: Date): TripWindow {
+  try {
+    return checkedTripWindow(input, now);
+  } catch (error) {
+    if (error instanceof TripWindowProblem) throw new BadRequestException(error.message);
+    throw error;
+  }
 }
 
 /** A subscription's delivery settings alone. */

@@ -11,6 +11,7 @@ import {
   FilterEvent,
   FilterInput,
   PreferenceSettings,
+  TripWindow,
 } from '@tocsin/subscribers';
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
@@ -30,7 +31,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { IsLanguageTag, toCanonicalLanguage } from '../declarations/declaration-languages.dto';
-import { PageQuery } from '../http/shared.dto';
+import { IsInstant, PageQuery } from '../http/shared.dto';
 import { renderFilter, SubscriptionFilterDto, SubscriptionFilterView } from '../http/subscription-filter.dto';
 
 /** The zone's canonical IANA name when it is one; anything else as it came, for the validator to refuse. */
@@ -65,6 +66,20 @@ const OnlyWhenPresent = () => ValidateIf((_object: object, value: unknown) => va
 
 const EXERCISES_DOC =
   'Also receive exercises and tests (subjects start [EXERCISE] or [TEST]); other subscribers never do.';
+
+// Trips (DESIGN.md §5.6): the window in sign-up, the manage API and the views.
+const ACTIVE_FROM_DOC =
+  'A trip’s start (ISO 8601 with its zone): alerts only for changes that take effect from then on, and at ' +
+  'the start one email summing up the current levels of the areas. null: no start.';
+const ACTIVE_UNTIL_DOC =
+  'A trip’s end (after activeFrom, in the future, within 10 years): no alerts for changes that take effect ' +
+  'from then on, and the status becomes `ended`. null: no end.';
+const TripBound = (description: string, example: string) =>
+  applyDecorators(
+    ApiPropertyOptional({ type: String, nullable: true, example, description }),
+    IsOptional(),
+    IsInstant(),
+  );
 
 // Digests (DESIGN.md §5.6): the four settings, alike in sign-up, the manage API and the views.
 const DELIVERY_DOC =
@@ -160,6 +175,14 @@ export class SubscriberPreferencesDto extends SubscriptionFilterDto {
   @WholeField(`${IMMEDIATE_MIN_RANK_DOC} Absent: unchanged.`, 1, 20, true) immediateMinRank?: number | null;
   @WholeField(`${DIGEST_HOUR_DOC} Absent: unchanged.`, 0, 23) digestHour?: number;
   @WholeField(`${DIGEST_WEEKDAY_DOC} Absent: unchanged.`, 1, 7) digestWeekday?: number;
+
+  @TripBound(
+    `${ACTIVE_FROM_DOC} Absent: unchanged; another start is another trip, with its own summary.`,
+    '2027-03-01T00:00:00+06:00',
+  )
+  activeFrom?: string | null;
+  @TripBound(`${ACTIVE_UNTIL_DOC} Absent: unchanged.`, '2027-03-15T00:00:00+06:00')
+  activeUntil?: string | null;
 }
 
 export class SignUpDto extends SubscriptionFilterDto {
@@ -187,6 +210,9 @@ export class SignUpDto extends SubscriptionFilterDto {
   @WholeField(`${IMMEDIATE_MIN_RANK_DOC} Default: null.`, 1, 20, true) immediateMinRank?: number | null;
   @WholeField(`${DIGEST_HOUR_DOC} Default: 8.`, 0, 23) digestHour?: number;
   @WholeField(`${DIGEST_WEEKDAY_DOC} Default: 1.`, 1, 7) digestWeekday?: number;
+
+  @TripBound(`${ACTIVE_FROM_DOC} Default: null.`, '2027-03-01T00:00:00+06:00') activeFrom?: string | null;
+  @TripBound(`${ACTIVE_UNTIL_DOC} Default: null.`, '2027-03-15T00:00:00+06:00') activeUntil?: string | null;
 
   @ApiProperty({ example: 'desk@ngo.example' })
   @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
@@ -294,6 +320,10 @@ export class AcceptedDto {
   @ApiProperty({ type: Number, nullable: true }) immediateMinRank!: number | null;
   @ApiProperty() digestHour!: number;
   @ApiProperty() digestWeekday!: number;
+  @ApiProperty({ type: String, nullable: true, description: 'The trip’s start this sign-up asked for.' })
+  activeFrom!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'The trip’s end this sign-up asked for.' })
+  activeUntil!: string | null;
 }
 
 /** What a subscriber sees through a link: no address, no ids beyond its own. */
@@ -304,6 +334,10 @@ export class SubscriberViewDto extends PartialType(DeliverySettingsView) {
   @ApiPropertyOptional({ example: 'ru' }) language?: string;
   @ApiPropertyOptional({ type: String, nullable: true, example: 'Asia/Almaty' }) timeZone?: string | null;
   @ApiPropertyOptional({ description: EXERCISES_DOC }) exercises?: boolean;
+  @ApiPropertyOptional({ type: String, nullable: true, description: ACTIVE_FROM_DOC }) activeFrom?:
+    string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, description: ACTIVE_UNTIL_DOC }) activeUntil?:
+    string | null;
 }
 
 /**
@@ -337,6 +371,14 @@ export class EmailSubscriptionDto extends DeliverySettingsView {
     description: 'Why it is suspended; the audit entry (subscriber.suspended) has the server’s last answer.',
   })
   suspendedReason!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: ACTIVE_FROM_DOC }) activeFrom!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: ACTIVE_UNTIL_DOC }) activeUntil!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'When the trip’s “current situation” email went out; null: not (yet).',
+  })
+  tripSummarySentAt!: string | null;
 }
 
 export class EmailSubscriptionListDto {
@@ -358,4 +400,12 @@ export const renderSubscription = (s: EmailSubscription): EmailSubscriptionDto =
   unsubscribedAt: s.unsubscribedAt?.toISOString() ?? null,
   suspendedAt: s.status === 'suspended' ? s.updatedAt.toISOString() : null,
   suspendedReason: s.status === 'suspended' ? SUSPENDED_REASON : null,
+  ...renderTrip(s),
+  tripSummarySentAt: s.tripSummarySentAt?.toISOString() ?? null,
+});
+
+/** A trip's bounds as the API shows them. */
+export const renderTrip = (s: TripWindow) => ({
+  activeFrom: s.activeFrom?.toISOString() ?? null,
+  activeUntil: s.activeUntil?.toISOString() ?? null,
 });

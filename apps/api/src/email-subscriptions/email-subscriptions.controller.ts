@@ -48,6 +48,7 @@ import {
   PreferencesFormDto,
   renderDelivery,
   renderSubscription,
+  renderTrip,
   SetEnabledDto,
   SignUpDto,
   SubscriberPreferencesDto,
@@ -56,6 +57,7 @@ import {
 } from './email-subscription.dto';
 import {
   confirmQuestionPage,
+  endedPage,
   failurePage,
   messagePage,
   preferencesPage,
@@ -90,7 +92,7 @@ export class EmailSubscriptionsController {
     @Body() body: SignUpDto,
     @Headers('accept-language') acceptLanguage: string | undefined,
   ): Promise<AcceptedDto> {
-    const { email, language, timeZone, exercises, ...rest } = body;
+    const { email, language, timeZone, exercises, activeFrom, activeUntil, ...rest } = body;
     const { delivery, immediateMinRank, digestHour, digestWeekday, ...filter } = rest;
     const settings = await this.subscriptions.signUp(email, filter, {
       language,
@@ -98,11 +100,13 @@ export class EmailSubscriptionsController {
       exercises,
       acceptLanguage,
       delivery: deliveryOfBody({ delivery, immediateMinRank, digestHour, digestWeekday }),
+      trip: { activeFrom, activeUntil },
     });
     return {
       status: 'accepted',
       message: 'If this address can receive alerts, a confirmation email is on its way.',
       ...settings,
+      ...renderTrip(settings),
     };
   }
 
@@ -260,13 +264,14 @@ export class EmailSubscriptionsController {
     @Query() query: TokenQuery,
     @Body() body: SubscriberPreferencesDto,
   ): Promise<SubscriberViewDto> {
-    const { language, timeZone, exercises, ...rest } = body;
+    const { language, timeZone, exercises, activeFrom, activeUntil, ...rest } = body;
     const { delivery, immediateMinRank, digestHour, digestWeekday, ...filter } = rest;
     const subscription = await this.subscriptions.updatePreferences(query.token, filter, {
       language,
       timeZone,
       exercises,
       delivery: deliveryOfBody({ delivery, immediateMinRank, digestHour, digestWeekday }),
+      trip: { activeFrom, activeUntil },
     });
     return {
       status: subscription.status,
@@ -330,11 +335,21 @@ export class EmailSubscriptionsController {
   }
 
   private async preferencesView(token: string, subscription: EmailSubscription, saved: boolean) {
+    const ui = this.subscriptions.uiLanguageOf(subscription);
+    if (subscription.status === 'ended') {
+      return {
+        json: {
+          status: subscription.status,
+          message: 'This trip is over: no more alerts are sent for it. Sign up again for another trip.',
+          ...settingsOf(subscription),
+        },
+        html: endedPage(ui, subscription),
+      };
+    }
     const [schemes, links] = await Promise.all([
       this.schemes.list(),
       this.subscriptions.linksFor(subscription),
     ]);
-    const ui = this.subscriptions.uiLanguageOf(subscription);
     return {
       json: {
         status: subscription.status,
@@ -389,4 +404,5 @@ const settingsOf = (subscription: EmailSubscription) => ({
   language: subscription.language,
   timeZone: subscription.timeZone,
   ...renderDelivery(subscription),
+  ...renderTrip(subscription),
 });

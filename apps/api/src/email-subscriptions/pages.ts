@@ -1,8 +1,14 @@
 // Small server-rendered pages for the links in emails: a person clicking "confirm" or "unsubscribe" gets a
 // page, not JSON, in the subscriber's language (the `email` catalog). Every value is escaped.
 import { areaName, EVERYWHERE } from '@tocsin/areas';
-import { SUPPORTED_LANGUAGES, translate, UiLanguage } from '@tocsin/i18n';
-import { DIGEST_DELIVERIES, EmailSubscription, FILTER_EVENTS, languageName } from '@tocsin/subscribers';
+import { formatLongInstant, SUPPORTED_LANGUAGES, translate, UiLanguage } from '@tocsin/i18n';
+import {
+  DIGEST_DELIVERIES,
+  EmailSubscription,
+  FILTER_EVENTS,
+  languageName,
+  zoneFor,
+} from '@tocsin/subscribers';
 import escape from 'escape-html';
 import { cspHash, pageSecurityHeaders } from '../web/security-headers';
 
@@ -110,6 +116,28 @@ export function unsubscribeQuestionPage(
   );
 }
 
+/** A trip's bounds for its reader, in the subscription's zone (or its first area's), labelled. */
+function tripLines(ui: UiLanguage, subscription: EmailSubscription, endLabel: string): string {
+  const zone = zoneFor(subscription.timeZone, subscription.filter.areas[0]);
+  const when = (at: Date) => formatLongInstant(at, subscription.language, zone);
+  const lines: [string, Date][] = [];
+  if (subscription.activeFrom) lines.push([translate(ui, 'email.page.tripFrom'), subscription.activeFrom]);
+  if (subscription.activeUntil) lines.push([translate(ui, endLabel), subscription.activeUntil]);
+  return lines
+    .map(([label, at]) => `<p>${escape(label)}: <strong>${escape(when(at))}</strong></p>`)
+    .join('\n');
+}
+
+/** The manage link of a trip that is over: it says so, and when, in the subscriber's language. */
+export function endedPage(ui: UiLanguage, subscription: EmailSubscription): string {
+  return page(
+    ui,
+    translate(ui, 'email.page.endedTitle'),
+    `<p>${escape(translate(ui, 'email.page.endedBody'))}</p>
+${tripLines(ui, subscription, 'email.page.tripEnded')}`,
+  );
+}
+
 export interface PreferencesView {
   ui: UiLanguage;
   token: string;
@@ -209,7 +237,7 @@ ${eventBoxes}
 <label for="timeZone">${t('email.page.timeZone')}</label>
 <input type="text" id="timeZone" name="timeZone" value="${escape(subscription.timeZone ?? '')}" aria-describedby="timeZone-hint" autocomplete="off">
 <p class="hint" id="timeZone-hint">${t('email.page.timeZoneHint')}</p>
-${digestFields(ui, subscription)}
+${subscription.activeFrom || subscription.activeUntil ? `${tripLines(ui, subscription, 'email.page.tripUntil')}\n<p class="hint">${t('email.page.tripHint')}</p>\n` : ''}${digestFields(ui, subscription)}
 <button type="submit">${t('email.page.save')}</button>
 </form>
 <p><a href="${escape(unsubscribeUrl)}">${t('email.page.unsubscribeInstead')}</a></p>`,

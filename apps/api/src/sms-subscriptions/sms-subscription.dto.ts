@@ -3,7 +3,7 @@ import { E164_PHONE, SMS_SUBSCRIPTION_STATUSES, SmsSubscription, SmsSubscription
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, Matches, ValidateIf } from 'class-validator';
 import { IsLanguageTag, toCanonicalLanguage } from '../declarations/declaration-languages.dto';
-import { PageQuery } from '../http/shared.dto';
+import { IsInstant, PageQuery } from '../http/shared.dto';
 import { renderFilter, SubscriptionFilterDto, SubscriptionFilterView } from '../http/subscription-filter.dto';
 
 const PHONE_DOC = {
@@ -20,6 +20,13 @@ const OnlyWhenPresent = () => ValidateIf((_object: object, value: unknown) => va
 
 const EXERCISES_DOC =
   'Also receive exercises and tests (texts start EXERCISE or TEST); other subscribers never do.';
+
+const ACTIVE_FROM_DOC =
+  'A trip’s start (ISO 8601 with its zone): texts only for changes that take effect from then on, and at ' +
+  'the start one text with the current levels of the areas. null: no start.';
+const ACTIVE_UNTIL_DOC =
+  'A trip’s end (after activeFrom, in the future, within 10 years): no texts for changes that take effect ' +
+  'from then on, and the status becomes `ended`. null: no end.';
 
 export class SmsSignUpDto extends SubscriptionFilterDto {
   @ApiProperty(PHONE_DOC)
@@ -44,6 +51,26 @@ export class SmsSignUpDto extends SubscriptionFilterDto {
   @OnlyWhenPresent()
   @IsBoolean()
   exercises?: boolean;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: '2027-03-01T00:00:00+06:00',
+    description: ACTIVE_FROM_DOC,
+  })
+  @IsOptional()
+  @IsInstant()
+  activeFrom?: string | null;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: '2027-03-15T00:00:00+06:00',
+    description: ACTIVE_UNTIL_DOC,
+  })
+  @IsOptional()
+  @IsInstant()
+  activeUntil?: string | null;
 }
 
 export class SmsConfirmDto {
@@ -67,6 +94,8 @@ export class SmsAcceptedDto {
   language!: string;
   @ApiProperty({ description: 'Whether this sign-up asked for exercises and tests too.' })
   exercises!: boolean;
+  @ApiProperty({ type: String, nullable: true, description: ACTIVE_FROM_DOC }) activeFrom!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: ACTIVE_UNTIL_DOC }) activeUntil!: string | null;
 }
 
 /** What the subscriber sees once confirmed: its own settings, no ids. */
@@ -76,6 +105,8 @@ export class SmsSubscriberViewDto {
   @ApiProperty({ type: SubscriptionFilterView }) filter!: SubscriptionFilterView;
   @ApiProperty({ example: 'ru' }) language!: string;
   @ApiProperty({ description: EXERCISES_DOC }) exercises!: boolean;
+  @ApiProperty({ type: String, nullable: true, description: ACTIVE_FROM_DOC }) activeFrom!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: ACTIVE_UNTIL_DOC }) activeUntil!: string | null;
 }
 
 export class SmsSubscriptionQueryDto extends PageQuery {
@@ -109,6 +140,14 @@ export class SmsSubscriptionDto {
   @ApiProperty() createdAt!: string;
   @ApiProperty({ type: String, nullable: true }) confirmedAt!: string | null;
   @ApiProperty({ type: String, nullable: true }) unsubscribedAt!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: ACTIVE_FROM_DOC }) activeFrom!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: ACTIVE_UNTIL_DOC }) activeUntil!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'When the trip’s “current situation” text went out; null: not (yet).',
+  })
+  tripSummarySentAt!: string | null;
 }
 
 export class SmsSubscriptionListDto {
@@ -127,4 +166,12 @@ export const renderSmsSubscription = (s: SmsSubscription): SmsSubscriptionDto =>
   createdAt: s.createdAt.toISOString(),
   confirmedAt: s.confirmedAt?.toISOString() ?? null,
   unsubscribedAt: s.unsubscribedAt?.toISOString() ?? null,
+  ...renderSmsTrip(s),
+  tripSummarySentAt: s.tripSummarySentAt?.toISOString() ?? null,
+});
+
+/** A trip's bounds as the API shows them. */
+export const renderSmsTrip = (s: Pick<SmsSubscription, 'activeFrom' | 'activeUntil'>) => ({
+  activeFrom: s.activeFrom?.toISOString() ?? null,
+  activeUntil: s.activeUntil?.toISOString() ?? null,
 });

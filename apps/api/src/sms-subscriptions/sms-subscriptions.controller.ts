@@ -29,6 +29,7 @@ import { ProblemDto } from '../http/shared.dto';
 import { renderFilter } from '../http/subscription-filter.dto';
 import {
   renderSmsSubscription,
+  renderSmsTrip,
   SmsAcceptedDto,
   SmsConfirmDto,
   SmsSetEnabledDto,
@@ -62,12 +63,18 @@ export class SmsSubscriptionsController {
     @Body() body: SmsSignUpDto,
     @Headers('accept-language') acceptLanguage: string | undefined,
   ): Promise<SmsAcceptedDto> {
-    const { phone, language, exercises, ...filter } = body;
-    const wishes = await this.subscriptions.signUp(phone, filter, { language, exercises, acceptLanguage });
+    const { phone, language, exercises, activeFrom, activeUntil, ...filter } = body;
+    const wishes = await this.subscriptions.signUp(phone, filter, {
+      language,
+      exercises,
+      acceptLanguage,
+      trip: { activeFrom, activeUntil },
+    });
     return {
       status: 'accepted',
       message: 'If this number can receive alerts, an SMS with a code is on its way; confirm with it.',
       ...wishes,
+      ...renderSmsTrip(wishes),
     };
   }
 
@@ -92,6 +99,7 @@ export class SmsSubscriptionsController {
       filter: renderFilter(subscription.filter),
       language: subscription.language,
       exercises: subscription.exercises,
+      ...renderSmsTrip(subscription),
     };
   }
 
