@@ -42,7 +42,7 @@ interface Summary extends Counts {
   events: number;
 }
 
-const NONE = { total: 0, pending: 0, sent: 0, delivered: 0, failed: 0, skipped: 0 };
+const NONE = { total: 0, pending: 0, sent: 0, delivered: 0, failed: 0, skipped: 0, held: 0 };
 
 describe('the progress of a fan-out', () => {
   let receiver: WebhookReceiver;
@@ -130,6 +130,7 @@ describe('the progress of a fan-out', () => {
       delivered: 300,
       failed: 0,
       skipped: 0,
+      held: 0,
       byChannel: { webhook: { ...NONE, total: 300, delivered: 300 }, email: NONE, sms: NONE },
       etaSeconds: 0,
       fannedOut: true,

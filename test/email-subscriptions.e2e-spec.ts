@@ -68,6 +68,10 @@ describe('email subscriptions', () => {
       language: 'en',
       timeZone: null,
       exercises: false,
+      delivery: 'immediate',
+      immediateMinRank: null,
+      digestHour: 8,
+      digestWeekday: 1,
     });
     const row = await rowOf('desk@ngo.example');
     expect(row).toMatchObject({
@@ -124,6 +128,11 @@ describe('email subscriptions', () => {
       message: expect.any(String),
       language: 'en',
       timeZone: null,
+      delivery: 'immediate',
+      immediateMinRank: null,
+      digestHour: 8,
+      digestWeekday: 1,
+      nextDigestAt: null,
     });
     expect((await rowOf('desk@ngo.example')).status).toBe('unsubscribed');
     await test.http.post(relative(unsubscribeLink)).expect(200);
@@ -161,6 +170,11 @@ describe('email subscriptions', () => {
       message: 'POST {"token"} to this URL to confirm.',
       language: 'en',
       timeZone: null,
+      delivery: 'immediate',
+      immediateMinRank: null,
+      digestHour: 8,
+      digestWeekday: 1,
+      nextDigestAt: null,
     });
     // Still pending, so no alert can reach the address (the audience of an alert is confirmed rows only).
     expect(await rowOf('scanned@ngo.example')).toMatchObject({ status: 'pending', confirmedAt: null });
@@ -175,6 +189,11 @@ describe('email subscriptions', () => {
       message: expect.stringContaining('alerts'),
       language: 'en',
       timeZone: null,
+      delivery: 'immediate',
+      immediateMinRank: null,
+      digestHour: 8,
+      digestWeekday: 1,
+      nextDigestAt: null,
     });
     expect(await rowOf('scanned@ngo.example')).toMatchObject({
       status: 'confirmed',
