@@ -242,6 +242,15 @@ describe('chartLayout', () => {
       expect(placed.ticks[i].x - placed.ticks[i - 1].x).toBeGreaterThanOrEqual(50 + 12);
   });
 
+  it('starts at `since` where charts are read against each other, the first step further right', () => {
+    const later = chartLayout(
+      { scheme: 'uk-terror', schemeLevels: UK_LEVELS, steps: steps.slice(2), now, since: steps[0].from },
+      { width: 600, labelWidth: 100, rowHeight: 20, tickWidth: () => 30 },
+    );
+    expect(later.start).toBe(layout.start);
+    expect(later.steps[0].x1).toBeCloseTo(layout.steps[2].x1, 9);
+  });
+
   it('gives a level declared just now an hour of line, not a zero-width chart', () => {
     const start = ms('2026-12-04T10:00:00Z');
     const single = chartLayout(

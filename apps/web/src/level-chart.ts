@@ -145,6 +145,8 @@ export interface ChartInput {
   schemeLevels: readonly Level[];
   steps: Step[];
   now: number;
+  /** The left edge, where charts are read against each other (a country's and its regions'); else the first step. */
+  since?: number;
 }
 
 export interface Geometry {
@@ -196,7 +198,7 @@ function fittingTicks(start: number, end: number, plotWidth: number, width: (tic
 
 /** Where everything goes: x from the first change to now, one row per level, bottom to top. Pure. */
 export function chartLayout(input: ChartInput, geometry: Geometry): ChartLayout {
-  const start = Math.min(...input.steps.map((s) => s.from));
+  const start = Math.min(input.since ?? Infinity, ...input.steps.map((s) => s.from));
   const end = Math.max(input.now, start + MIN_SPAN_MS, ...input.steps.map((s) => s.until ?? 0));
   const left = geometry.labelWidth + PAD;
   const right = geometry.width - PAD * 2;
@@ -246,10 +248,18 @@ export function describeStep(step: Step, scheme: string): string {
     : t('web.chart.stepFromUntil', { level, from, until: formatDateTime(new Date(step.until)) });
 }
 
-/** What the chart shows, for its aria-label: how many changes, over when, and the level now. */
-export function describeChart(input: ChartInput, schemeName: string, areaName: string): string {
+/**
+ * What the chart shows, for its aria-label: how many changes, over when, and the level now. A country's points
+ * to the history table; a region's changes are listed with its chart.
+ */
+export function describeChart(
+  input: ChartInput,
+  schemeName: string,
+  areaName: string,
+  of: 'country' | 'region' = 'country',
+): string {
   const last = input.steps[input.steps.length - 1];
-  return t('web.chart.summary', {
+  return t(of === 'country' ? 'web.chart.summary' : 'web.chart.summaryRegion', {
     scheme: schemeName,
     area: areaName,
     count: input.steps.length,
@@ -358,21 +368,39 @@ export function levelChartSvg(input: ChartInput, width: number, summary: string)
 
 /**
  * A figure with the chart, drawn at the width it is shown at and again when that width changes (a phone
- * turned, a window resized), so the labels stay readable instead of shrinking with a fixed viewBox.
+ * turned, a window resized), so the labels stay readable instead of shrinking with a fixed viewBox. With
+ * `stepsAsText`, its steps are also a list for screen readers, for a chart no table on the page repeats.
  */
-export function levelChartFigure(input: ChartInput, caption: string, summary: string): HTMLElement {
+export function levelChartFigure(
+  input: ChartInput,
+  caption: string,
+  summary: string,
+  stepsAsText = false,
+): HTMLElement {
   const figure = document.createElement('figure');
   figure.className = 'level-chart-figure';
   const figcaption = document.createElement('figcaption');
   figcaption.textContent = caption;
   figure.append(figcaption);
+  if (stepsAsText) {
+    const list = document.createElement('ol');
+    list.className = 'sr-only';
+    for (const step of input.steps) {
+      const item = document.createElement('li');
+      item.textContent = describeStep(step, input.scheme);
+      list.append(item);
+    }
+    figure.append(list);
+  }
   let drawnAt = 0;
   const draw = () => {
     const width = Math.max(320, Math.round(figure.clientWidth || 720));
     if (Math.abs(width - drawnAt) < 8) return;
     drawnAt = width;
-    figure.querySelector('svg')?.remove();
-    figure.append(levelChartSvg(input, width, summary));
+    const chart = levelChartSvg(input, width, summary);
+    const drawn = figure.querySelector('svg');
+    if (drawn) drawn.replaceWith(chart);
+    else figcaption.after(chart);
   };
   const observer = new ResizeObserver(() => {
     if (!figure.isConnected) observer.disconnect();

@@ -10,12 +10,14 @@ import {
   DeclarationOrigin,
   EffectiveLevel,
   inLanguage,
+  knownScheme,
   LevelChange,
   listSchemes,
   Page,
 } from '../api';
 import { h, showPage, time } from '../dom';
 import { t, tNodes } from '../i18n';
+import { describeChart, levelChartFigure, Step, stepsByScheme } from '../level-chart';
 import { levelChip, levelText } from '../level-chip';
 import { describeMode, LiveUpdates } from '../live';
 import { areaName, declarationText, schemeName } from '../localised';
@@ -40,6 +42,8 @@ export async function countryPage(code: string): Promise<void> {
   const levelsSection = h('section', { 'aria-labelledby': 'levels-heading' });
   const regionsSection = h('section', { 'aria-labelledby': 'regions-heading' });
   const declarationsSection = h('section', { 'aria-labelledby': 'declarations-heading' });
+  // The charts have a section of their own, before the history table that is their text equivalent.
+  const chartsSection = h('section', { 'aria-labelledby': 'chart-heading', hidden: true });
   const historySection = h('section', { 'aria-labelledby': 'history-heading' });
 
   showPage(
@@ -59,6 +63,7 @@ export async function countryPage(code: string): Promise<void> {
     levelsSection,
     regionsSection,
     declarationsSection,
+    chartsSection,
     historySection,
   );
 
@@ -75,7 +80,15 @@ export async function countryPage(code: string): Promise<void> {
         [...levels.levels, ...levels.subdivisions.flatMap((s) => s.levels)].map((l) => l.declarationId),
       ),
     ];
-    const declarations = await Promise.all(ids.map((id) => api<Declaration>(`/v1/declarations/${id}`)));
+    // A region with a level of its own now gets a chart of its own, under the country's.
+    const ownRegions = levels.subdivisions
+      .filter((s) => s.levels.some((l) => l.source === s.area.code))
+      .map((s) => s.area);
+    const [declarations, changes, regionChanges] = await Promise.all([
+      Promise.all(ids.map((id) => api<Declaration>(`/v1/declarations/${id}`))),
+      history.nextCursor ? wholeHistory(area.code) : history.items,
+      Promise.all(ownRegions.map((region) => wholeHistory(region.code))),
+    ]);
     // Declarations name their areas in English; the levels just read name them in the pages' language.
     const names = new Map<string, string>([
       [area.code, name],
@@ -102,6 +115,12 @@ export async function countryPage(code: string): Promise<void> {
           )
         : h('p', {}, t('web.country.noDeclarations')),
     );
+    const charts = levelCharts(
+      { area, name, changes },
+      ownRegions.map((region, i) => ({ area: region, name: region.name, changes: regionChanges[i] })),
+    );
+    chartsSection.hidden = charts.length === 0;
+    chartsSection.replaceChildren(h('h2', { id: 'chart-heading' }, t('web.chart.heading')), ...charts);
     historySection.replaceChildren(
       h('h2', { id: 'history-heading' }, t('web.country.history')),
       historyTable(area, name, history),
@@ -112,6 +131,72 @@ export async function countryPage(code: string): Promise<void> {
     liveStatus.textContent = describeMode(mode);
     liveStatus.dataset.mode = mode;
   }).start();
+}
+
+// 200 changes a page (the API's most), 4,000 at most: decades of a busy scheme.
+const HISTORY_PAGE = 200;
+const HISTORY_PAGES = 20;
+
+/** Every change of the area's level, newest first, for the charts (the table pages through them itself). */
+async function wholeHistory(code: string): Promise<LevelChange[]> {
+  const changes: LevelChange[] = [];
+  let cursor: string | null = null;
+  for (let i = 0; i < HISTORY_PAGES; i++) {
+    const after: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+    const page = await api<Page<LevelChange>>(
+      inLanguage(`/v1/levels/${code}/history?limit=${HISTORY_PAGE}${after}`),
+    );
+    changes.push(...page.items);
+    cursor = page.nextCursor;
+    if (!cursor) break;
+  }
+  return changes;
+}
+
+interface AreaHistory {
+  area: Area;
+  name: string;
+  changes: LevelChange[];
+}
+
+/**
+ * Per scheme the area or one of `regions` has had a level in: the area's chart, then each region's, all from
+ * the same first change to now so that they read against each other. Nothing without a history.
+ */
+function levelCharts(country: AreaHistory, regions: AreaHistory[]): HTMLElement[] {
+  const now = Date.now();
+  const own = stepsByScheme(country.changes);
+  const ofRegions = regions.map((region) => ({ ...region, steps: stepsByScheme(region.changes) }));
+  const schemes = [...new Set([...own.keys(), ...ofRegions.flatMap((r) => [...r.steps.keys()])])].sort();
+  return schemes.map((scheme) => {
+    const schemeLevels = knownScheme(scheme)?.levels ?? [];
+    const firsts = [own, ...ofRegions.map((r) => r.steps)].flatMap((m) => m.get(scheme)?.[0]?.from ?? []);
+    const since = Math.min(...firsts);
+    const figure = (of: 'country' | 'region', history: AreaHistory, steps: Step[]) => {
+      const input = { scheme, schemeLevels, steps, now, since };
+      const chart = levelChartFigure(
+        input,
+        t('web.area.withCode', { name: history.name, code: history.area.code }),
+        describeChart(input, schemeName(scheme), history.name, of),
+        of === 'region',
+      );
+      chart.dataset.area = history.area.code;
+      return chart;
+    };
+    const countrySteps = own.get(scheme);
+    return h(
+      'div',
+      { class: 'level-chart-scheme', 'data-scheme': scheme },
+      h('h3', {}, schemeName(scheme)),
+      countrySteps
+        ? figure('country', country, countrySteps)
+        : h('p', {}, t('web.country.noHistoryCountry', { name: country.name })),
+      ...ofRegions.flatMap((region) => {
+        const steps = region.steps.get(scheme);
+        return steps ? [figure('region', region, steps)] : [];
+      }),
+    );
+  });
 }
 
 /** "until 8 Jan 2022, 09:00", or "until further notice". */
