@@ -188,16 +188,17 @@ export class WorldMap {
       .sort((a, b) => b.area - a.area);
     const drawn = sized.map(({ shape, d }) => {
       const title = svg('title', {}, shape.name);
-      const path = svg('path', { d, class: 'region', fill: NO_LEVEL_FILL, 'data-code': shape.code }, title);
+      const path = svg('path', { d, class: 'region', fill: NO_LEVEL_FILL, 'data-code': shape.code });
       const [[x0, y0], [x1, y1]] = this.path.bounds(shape.geometry);
       const [cx, cy] = this.path.centroid(shape.geometry);
       const marker =
         Math.max(x1 - x0, y1 - y0) < MARKER_BELOW_PX && Number.isFinite(cx)
           ? svg('circle', { cx, cy, r: MARKER_RADIUS, class: 'region-marker', fill: NO_LEVEL_FILL })
           : null;
-      // The country's link and the list speak for the regions: a region is a link for the pointer only.
+      // The country's link and the list speak for the regions: a region is a link for the pointer only. Its
+      // title is the link's, so that the dot of a city has it too.
       group.append(
-        svg('a', { href: `/country/${country}`, 'aria-hidden': 'true', tabindex: '-1' }, path, marker),
+        svg('a', { href: `/country/${country}`, 'aria-hidden': 'true', tabindex: '-1' }, title, path, marker),
       );
       return { shape, path, marker, title };
     });
