@@ -76,6 +76,8 @@ describe('SMS subscriptions', () => {
       message: expect.stringContaining('code'),
       language: 'en',
       exercises: false,
+      activeFrom: null,
+      activeUntil: null,
     });
 
     const [text] = await waitForTexts('+77010000001', 1);
@@ -105,6 +107,8 @@ describe('SMS subscriptions', () => {
       filter: { areas: ['KZ', 'KZ-75'], scheme: 'kz-terror', minRank: 2, events: null },
       language: 'en',
       exercises: false,
+      activeFrom: null,
+      activeUntil: null,
     });
     expect(await rowOf('+77010000001')).toMatchObject({
       status: 'confirmed',

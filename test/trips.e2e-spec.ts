@@ -2,13 +2,16 @@
 // subscription for a window a few seconds ahead hears nothing before it, gets one "current situation" email
 // at its start (with the level declared before the trip), the alerts inside it, and nothing after it, when
 // its status is `ended` (audited, and said on its manage page in its language). A subscriber with no trip
-// beside it hears every alert, so "nothing" is measured against something that arrived.
+// beside it hears every alert, so "nothing" is measured against something that arrived. By SMS (a real SMSC
+// on a local port), a number confirmed after its trip began is texted the summary at once, and ends with it.
 import { tables } from '@tocsin/database';
+import { decodeSmsParts } from '@tocsin/sms';
 import { eq } from 'drizzle-orm';
 import { ParsedMail } from 'mailparser';
 import { uuidv7 } from 'uuidv7';
 import { tripSummaryMessageId } from '../libs/delivery/src/trip-summary-email';
 import { eventually } from './support/eventually';
+import { SmscSubmit, TestSmsc } from './support/smsc';
 import { linkIn, SmtpSink } from './support/smtp-sink';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -21,13 +24,17 @@ const isAlert = (mail: ParsedMail) => mail.headers.has('x-tocsin-event-id');
 
 describe('trips', () => {
   let smtp: SmtpSink;
+  let smsc: TestSmsc;
   let test: TestApp;
   let declared = 0;
 
   beforeAll(async () => {
     smtp = await SmtpSink.start();
+    smsc = await TestSmsc.start();
     test = await startTestApp('postgres', {
       SMTP_URL: smtp.url,
+      SMPP_URL: smsc.url(),
+      SMS_FROM: 'Tocsin',
       PUBLIC_URL,
       TRIP_CLOCK_SECONDS: '1',
     });
@@ -45,6 +52,7 @@ describe('trips', () => {
   afterAll(async () => {
     await test?.close();
     await smtp?.close();
+    await smsc?.close();
   });
 
   /** Declares a travel advisory level for Iceland, and waits for the subscriber with no trip to have it. */
@@ -191,5 +199,50 @@ describe('trips', () => {
     expect((await test.http.get('/v1/email-subscriptions?status=ended').set(test.as())).body.items).toEqual([
       expect.objectContaining({ id: row.id, status: 'ended' }),
     ]);
+  });
+
+  it('texts a number confirmed after its trip began the summary at once, and ends the trip after it', async () => {
+    const phone = '+3546110001';
+    /** The texts the SMSC took for the number (each one part here). */
+    const texts = () =>
+      smsc.submits
+        .filter((submit: SmscSubmit) => submit.destination === phone.slice(1))
+        .map((submit) => decodeSmsParts([submit]));
+    const activeUntil = new Date(Date.now() + 6000);
+    await test.http
+      .post('/v1/sms-subscriptions')
+      .send({
+        phone,
+        areas: ['IS'],
+        activeFrom: new Date(Date.now() - 3_600_000).toISOString(),
+        activeUntil: activeUntil.toISOString(),
+      })
+      .expect(202);
+    const [codeText] = await eventually(texts, (found) => found.length > 0, { what: 'the code' });
+    const code = /\b(\d{6})\b/.exec(codeText)![1];
+    await test.http.post('/v1/sms-subscriptions/confirm').send({ phone, code }).expect(200);
+
+    const [, summary] = await eventually(texts, (found) => found.length > 1, {
+      timeoutMs: 5000,
+      what: 'the trip summary by SMS',
+    });
+    expect(summary).toMatch(
+      /^Tocsin: your trip alerts are on\. Levels now: Iceland: .+ \(\d\)\. https:\/\/alerts\.tocsin\.test\/country\/IS$/,
+    );
+    const [row] = await test.db
+      .select()
+      .from(tables.smsSubscriptions)
+      .where(eq(tables.smsSubscriptions.phone, phone));
+    const ended = await eventually(
+      async () => (await test.http.get(`/v1/sms-subscriptions/${row.id}`).set(test.as()).expect(200)).body,
+      (body) => body.status === 'ended',
+      { timeoutMs: 10_000, what: 'the SMS trip to end' },
+    );
+    expect(ended).toMatchObject({
+      activeUntil: activeUntil.toISOString(),
+      tripSummarySentAt: expect.any(String),
+    });
+    await declare('2');
+    expect(texts()).toHaveLength(2);
   });
 });
