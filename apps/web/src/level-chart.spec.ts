@@ -290,6 +290,12 @@ describe('describing the chart', () => {
     );
   });
 
+  it('says a region’s chart gives its effective level and lists its steps with it', () => {
+    expect(describeChart(input, 'UK threat levels', 'England', 'region')).toMatch(
+      /^Step chart of UK threat levels in England, its effective level \(its own or its country's, whichever is higher\): 5 changes .+ The list that follows gives each step\.$/,
+    );
+  });
+
   it('says no level holds now when the last step is a period without one', () => {
     const ended = {
       ...input,
