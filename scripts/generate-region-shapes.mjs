@@ -84,6 +84,11 @@ const RENAMED = {
 // of Almaty city (KZ-ALA, now KZ-75); the region is KZ-ALM, now KZ-19.
 const BY_NATURAL_EARTH_CODE = { 'KAZ-3207': 'KZ-19' };
 
+// Great Britain's nations: ISO 3166-2 lists them beside the councils without saying which holds which, and
+// Natural Earth's `geonunit` says it. Its 26 Northern Irish districts are those before 2015, whose codes ISO
+// no longer has: together they are drawn as Northern Ireland.
+const GB_NATIONS = { England: 'GB-ENG', Scotland: 'GB-SCT', Wales: 'GB-WLS', 'Northern Ireland': 'GB-NIR' };
+
 const subdivisions = new Map(AREAS.subdivisions.map((s) => [s.code, s]));
 
 /** The Tocsin code of a Natural Earth feature, or null when it is none of Tocsin's subdivisions. */
@@ -91,7 +96,16 @@ function regionCode(properties) {
   const given = BY_NATURAL_EARTH_CODE[properties.adm1_code] ?? properties.iso_3166_2 ?? '';
   const code = LEGACY_AREA_CODES[given] ?? RENAMED[given] ?? given;
   const area = subdivisions.get(code);
-  return area && area.parent === properties.iso_a2 ? code : null;
+  if (area && area.parent === properties.iso_a2) return code;
+  return properties.iso_a2 === 'GB' && properties.geonunit === 'Northern Ireland' ? 'GB-NIR' : null;
+}
+
+/** The larger region a region lies within: Tocsin's areas say it (a French département), or Natural Earth. */
+function withinOf(code, properties) {
+  const within =
+    subdivisions.get(code).within ??
+    (properties.iso_a2 === 'GB' ? GB_NATIONS[properties.geonunit] : undefined);
+  return within === code ? undefined : within;
 }
 
 const key = ([x, y]) => `${x},${y}`;
@@ -207,8 +221,11 @@ function quantise(geometry) {
 function countryRegions(features) {
   const byCode = new Map();
   // Islands under a grid cell quantise to nothing; a region made only of such has no shape.
-  for (const { code, geometry } of features)
+  const within = new Map();
+  for (const { code, geometry, properties } of features) {
     byCode.set(code, [...(byCode.get(code) ?? []), ...quantise(geometry)]);
+    within.set(code, withinOf(code, properties));
+  }
   const codes = [...byCode.keys()].filter((code) => byCode.get(code).length).sort();
   const rings = codes.flatMap((code) => byCode.get(code).flat());
   const simplified = simplifyRings(rings);
@@ -237,7 +254,7 @@ function countryRegions(features) {
     return {
       code,
       name: area.name,
-      ...(area.within ? { within: area.within } : {}),
+      ...(within.get(code) ? { within: within.get(code) } : {}),
       polygons: kept.length ? kept : fallback(),
     };
   });
@@ -261,7 +278,10 @@ function main() {
       leftOut.set(country, (leftOut.get(country) ?? 0) + 1);
       continue;
     }
-    byCountry.set(country, [...(byCountry.get(country) ?? []), { code, geometry: feature.geometry }]);
+    byCountry.set(country, [
+      ...(byCountry.get(country) ?? []),
+      { code, geometry: feature.geometry, properties: feature.properties },
+    ]);
   }
   mkdirSync(OUTPUT_DIR, { recursive: true });
   for (const file of readdirSync(OUTPUT_DIR)) if (file.endsWith('.json')) rmSync(join(OUTPUT_DIR, file));

@@ -57,7 +57,15 @@ describe('region shapes snapshot', () => {
     }
   });
 
-  it('names the larger region a French département lies within', () => {
-    expect(SAMPLES.FR.regions.find((r) => r.code === 'FR-75C')?.within).toBe('FR-IDF');
+  it('names the larger region a French département or a British council lies within', () => {
+    const within = (file: RegionFile, code: string) => file.regions.find((r) => r.code === code)?.within;
+    expect(within(SAMPLES.FR, 'FR-75C')).toBe('FR-IDF');
+    expect(within(SAMPLES.GB, 'GB-EDH')).toBe('GB-SCT');
+    expect(within(SAMPLES.GB, 'GB-CRF')).toBe('GB-WLS');
+    expect(within(SAMPLES.GB, 'GB-LND')).toBe('GB-ENG');
+  });
+
+  it("draws Northern Ireland's districts of before 2015 as Northern Ireland", () => {
+    expect(SAMPLES.GB.regions.find((r) => r.code === 'GB-NIR')?.polygons.length).toBeGreaterThan(10);
   });
 });
