@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { AppConfig, Clock, describeError } from '@tocsin/config';
 import { uiLanguageOf } from '@tocsin/i18n';
-import { MailTransport } from '@tocsin/mail';
+import { MailError, MailTransport } from '@tocsin/mail';
 import { DIGEST_SWEEP_JOB_ID, JOB, JobData, JobQueues, jobOptions, QUEUE_OF } from '@tocsin/queue';
 import { SchemesService, StoredScheme } from '@tocsin/schemes';
 import { digestZoneOf, EmailSubscriptionsService, nextDigestAt } from '@tocsin/subscribers';
@@ -13,7 +13,7 @@ import { changesFor } from './subscriber-changes';
 const PAGE = 1000;
 
 /** What one digest job came to. */
-export type DigestResult = 'sent' | 'nothing-held' | 'not-sent' | 'skipped';
+export type DigestResult = 'sent' | 'refused' | 'nothing-held' | 'not-sent' | 'skipped';
 
 /**
  * Daily and weekly digests (DESIGN.md §5.6). A BullMQ job scheduler sweeps every DIGEST_SWEEP_SECONDS for
@@ -85,7 +85,9 @@ export class DigestService implements BeforeApplicationShutdown {
   /**
    * Sends one digest, if the row still says it is due at `dueAt`. A subscription no longer confirmed gets
    * none: what it held is skipped (an unsubscribed one has no next digest). Nothing held: no email, the
-   * next digest is scheduled. A mail server that refuses throws, for BullMQ (then the sweeps) to try again.
+   * next digest is scheduled. A mail server that refuses for now throws, for BullMQ (then the sweeps) to try
+   * again; one that refuses for good (5xx) fails what was held, as an alert's delivery fails, and the next
+   * digest is scheduled: retrying a dead address every sweep would go on for ever.
    */
   async send({ subscriptionId, dueAt: due }: JobData['send-digest']): Promise<DigestResult> {
     const dueAt = new Date(due);
@@ -142,7 +144,20 @@ export class DigestService implements BeforeApplicationShutdown {
       unsubscribeUrl: links.unsubscribeUrl,
       messageIdHost: this.messageIdHost,
     });
-    await this.mail.send({ to: subscription.address, ...email });
+    try {
+      await this.mail.send({ to: subscription.address, ...email });
+    } catch (error) {
+      if (!(error instanceof MailError) || error.transient) throw error;
+      const outcome = {
+        status: 'failed' as const,
+        at: this.clock.now(),
+        reason: describeError(error),
+        statusCode: error.responseCode,
+      };
+      await this.digests.settle(subscriptionId, dueAt, ids, outcome, next);
+      this.logger.warn(`digest of ${subscriptionId} due ${due} refused: ${outcome.reason}`);
+      return 'refused';
+    }
     await this.digests.settle(
       subscriptionId,
       dueAt,

@@ -178,6 +178,23 @@ describe.each(DATABASE_DRIVERS)('digests on %s', (driver) => {
     expect((await digests.subscription('sub_weekly_2'))?.nextDigestAt).toEqual(moved);
   });
 
+  it('fails what a digest held when the mail server refuses it for good, keeping its answer', async () => {
+    await fanOut.createPage('email', EVENT.data.eventId, [change('KZ-75', null, 1)], '', 1000);
+    const ids = (await digests.held('sub_daily_3')).map((d) => d.id);
+    const next = new Date('2022-01-09T03:00:00Z');
+    const outcome = { status: 'failed' as const, at: DUE, reason: '550 no such mailbox', statusCode: 550 };
+    expect(await digests.settle('sub_daily_3', DUE, ids, outcome, next)).toBe(true);
+    const [row] = await database.db.select().from(deliveries).where(eq(deliveries.id, ids[0]));
+    expect(row).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      lastStatusCode: 550,
+      lastError: '550 no such mailbox',
+      deliveredAt: null,
+    });
+    expect((await digests.subscription('sub_daily_3'))?.nextDigestAt).toEqual(next);
+  });
+
   it('answers null for an erased subscription', async () => {
     expect(await digests.subscription('sub_gone')).toBeNull();
   });

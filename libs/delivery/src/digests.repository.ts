@@ -31,9 +31,14 @@ export interface HeldDelivery {
   payload: LevelChangedEvent;
 }
 
-/** How the held deliveries of a digest end: sent in it, or not sent (the subscriber went away). */
+/**
+ * How the held deliveries of a digest end: sent in it, not sent (the subscriber went away), or refused for
+ * good by the mail server (its reply code and words, as an alert's failed delivery keeps them).
+ */
 export type DigestOutcome =
-  { status: 'delivered'; at: Date } | { status: 'skipped'; at: Date; reason: string };
+  | { status: 'delivered'; at: Date }
+  | { status: 'skipped'; at: Date; reason: string }
+  | { status: 'failed'; at: Date; reason: string; statusCode: number | null };
 
 /** The digests' rows (DESIGN.md §5.6): due subscriptions, their held deliveries, and a digest's outcome. */
 @Injectable()
@@ -110,10 +115,10 @@ export class DigestsRepository {
       if (deliveryIds.length)
         await tx.execute(sql`update deliveries set status = ${outcome.status}, updated_at = ${outcome.at},
             next_attempt_at = null,
-            attempts = attempts + ${outcome.status === 'delivered' ? 1 : 0},
+            attempts = attempts + ${outcome.status === 'skipped' ? 0 : 1},
             delivered_at = ${outcome.status === 'delivered' ? outcome.at : null},
-            last_status_code = ${outcome.status === 'delivered' ? 250 : null},
-            last_error = ${outcome.status === 'skipped' ? outcome.reason : null}
+            last_status_code = ${codeOf(outcome)},
+            last_error = ${outcome.status === 'delivered' ? null : outcome.reason}
           where id = any(array(select jsonb_array_elements_text(${JSON.stringify(deliveryIds)}::jsonb)))
             and status = 'held'`);
       const moved = await tx
@@ -125,3 +130,7 @@ export class DigestsRepository {
     });
   }
 }
+
+/** The reply code a digest's deliveries keep: the server's 250, or its refusal's. */
+const codeOf = (outcome: DigestOutcome): number | null =>
+  outcome.status === 'delivered' ? 250 : outcome.status === 'failed' ? outcome.statusCode : null;
