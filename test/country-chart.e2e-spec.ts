@@ -49,6 +49,7 @@ const readChart = (page: Page, area: string, scheme: string) =>
         focusable: chart.querySelectorAll('[tabindex], a').length,
         steps: Array.from(chart.querySelectorAll('g.step')).map((step) => ({
           level: step.getAttribute('data-level'),
+          countrywide: step.getAttribute('class')!.split(' ').includes('step-countrywide'),
           from: step.getAttribute('data-from'),
           color: step.getAttribute('data-color'),
           stroke: step.querySelector('line')?.getAttribute('stroke'),
@@ -157,6 +158,7 @@ describe('the country page’s level chart, in Chromium', () => {
       UK_THREAT_LEVELS_2006_2024.map((s) => [new Date(s.effectiveAt).toISOString(), s.level]),
     );
     for (const step of chart.steps) {
+      expect(step.countrywide).toBe(false);
       expect(step.color).toBe(uk[step.level!].color);
       expect(step.stroke).toBe(uk[step.level!].color);
     }
@@ -273,8 +275,10 @@ describe('the country page’s level chart, in Chromium', () => {
       /^Step chart of Kazakhstan terrorism threat levels in Almaty, its effective level .+: 3 changes from Jan 6, 2022, 6:00 PM to .+; now High\. The list that follows gives each step\.$/,
     );
     // No table on the page lists a region's changes: its figure does, for screen readers.
+    // The first red was the country's: drawn thinner, and said.
+    expect(almaty.steps.map((s) => s.countrywide)).toEqual([true, false, false]);
     expect(await page.locator('figure[data-area="KZ-75"] ol.sr-only li').allTextContents()).toEqual([
-      'Critical: Jan 6, 2022, 6:00 PM – Jan 13, 2022, 6:00 AM',
+      'Critical: Jan 6, 2022, 6:00 PM – Jan 13, 2022, 6:00 AM · countrywide (KZ)',
       'Critical: Jan 13, 2022, 6:00 AM – Jan 25, 2022, 6:00 PM',
       'High: since Jan 25, 2022, 6:00 PM',
     ]);

@@ -78,9 +78,10 @@ describe('stepsByScheme', () => {
     ]);
   });
 
-  it('keeps the level without the declaration and source the history adds', () => {
+  it('keeps the level without the declaration the history adds, and the area it was declared for', () => {
     const [step] = stepsByScheme([change('2022-01-08T00:00:00Z', null, SEVERE)]).get('uk-terror')!;
     expect(step.level).toEqual({ ...SEVERE, translations: undefined });
+    expect(step.source).toBe('GB');
   });
 });
 
@@ -194,9 +195,11 @@ describe('tickLabel', () => {
 
 describe('stepColor', () => {
   it('colours a step by its level, a scheme without colours in grey, and a period without one not at all', () => {
-    expect(stepColor({ from: 0, until: null, level: SEVERE })).toBe('#f57c00');
-    expect(stepColor({ from: 0, until: null, level: { ...SEVERE, color: null } })).toBe(NO_COLOR);
-    expect(stepColor({ from: 0, until: null, level: null })).toBeNull();
+    expect(stepColor({ from: 0, until: null, level: SEVERE, source: 'GB' })).toBe('#f57c00');
+    expect(stepColor({ from: 0, until: null, level: { ...SEVERE, color: null }, source: 'GB' })).toBe(
+      NO_COLOR,
+    );
+    expect(stepColor({ from: 0, until: null, level: null, source: null })).toBeNull();
   });
 });
 
@@ -232,7 +235,7 @@ describe('chartLayout', () => {
   });
 
   it.each([320, 390, 600, 1280])('spaces the ticks at %ipx so that their labels never touch', (width) => {
-    const ukSteps = [{ from: ms('2006-08-01T12:00:00Z'), until: null, level: SEVERE }];
+    const ukSteps = [{ from: ms('2006-08-01T12:00:00Z'), until: null, level: SEVERE, source: 'GB' }];
     const placed = chartLayout(
       { scheme: 'uk-terror', schemeLevels: UK_LEVELS, steps: ukSteps, now: ms('2024-12-31T00:00:00Z') },
       { width, labelWidth: 90, rowHeight: 20, tickWidth: () => 50 },
@@ -257,7 +260,7 @@ describe('chartLayout', () => {
       {
         scheme: 'uk-terror',
         schemeLevels: UK_LEVELS,
-        steps: [{ from: start, until: null, level: SEVERE }],
+        steps: [{ from: start, until: null, level: SEVERE, source: 'GB' }],
         now: start + 1000,
       },
       { width: 400, labelWidth: 80, rowHeight: 20, tickWidth: () => 30 },
@@ -275,9 +278,16 @@ describe('describing the chart', () => {
   it('says a step’s level and dates, or since when it holds', () => {
     expect(describeStep(steps[1], 'uk-terror')).toMatch(/^Critical: Aug 10, 2006, .+ – Aug 14, 2006, .+$/);
     expect(describeStep(steps[4], 'uk-terror')).toMatch(/^Severe: since Jul 4, 2007/);
-    expect(describeStep({ from: steps[0].from, until: steps[0].until, level: null }, 'x')).toMatch(
-      /^No level: /,
+    expect(describeStep({ ...steps[0], level: null, source: null }, 'x')).toMatch(/^No level: /);
+  });
+
+  it('says that a region’s step was declared for its country, and nothing of the kind on its own', () => {
+    const fromCountry = { ...steps[1], source: 'GB' };
+    expect(describeStep(fromCountry, 'uk-terror', 'GB-ENG')).toMatch(/ · countrywide \(GB\)$/);
+    expect(describeStep({ ...fromCountry, source: 'GB-ENG' }, 'uk-terror', 'GB-ENG')).not.toContain(
+      'countrywide',
     );
+    expect(describeStep(fromCountry, 'uk-terror', 'GB')).not.toContain('countrywide');
   });
 
   it('summarises the number of changes, the span and the level now, in the pages’ language', () => {
@@ -300,8 +310,8 @@ describe('describing the chart', () => {
     const ended = {
       ...input,
       steps: [
-        { from: steps[0].from, until: steps[0].until, level: SEVERE },
-        { from: steps[0].until!, until: null, level: null },
+        { ...steps[0], level: SEVERE },
+        { from: steps[0].until!, until: null, level: null, source: null },
       ],
     };
     expect(describeChart(ended, 'UK', 'United Kingdom')).toContain('now No level.');

@@ -15,6 +15,8 @@ export interface Step {
   /** null while it is still in force. */
   until: number | null;
   level: Level | null;
+  /** The area the level was declared for: the area charted or, for a region, its country. */
+  source: string | null;
 }
 
 /** Each scheme's steps, oldest first, from a history in any order (the API sends it newest first). */
@@ -34,6 +36,7 @@ export function stepsByScheme(changes: readonly LevelChange[]): Map<string, Step
         from: Date.parse(change.at),
         until: i + 1 < ordered.length ? Date.parse(ordered[i + 1].at) : null,
         level: change.current && levelOf(change.current),
+        source: change.current?.source ?? null,
       })),
     );
   }
@@ -147,6 +150,8 @@ export interface ChartInput {
   now: number;
   /** The left edge, where charts are read against each other (a country's and its regions'); else the first step. */
   since?: number;
+  /** The area charted: a step declared for another (a region's from its country) is drawn thinner and says so. */
+  area?: string;
 }
 
 export interface Geometry {
@@ -239,13 +244,23 @@ const rowName = (level: Level | null, scheme: string): string =>
 const shortened = (text: string): string =>
   text.length > MAX_LABEL_CHARS ? `${text.slice(0, MAX_LABEL_CHARS - 1)}…` : text;
 
-/** "Severe: 14 Aug 2006, 01:00 – 30 Jun 2007, 01:00", or "Substantial: since 9 Feb 2022, 00:00". */
-export function describeStep(step: Step, scheme: string): string {
+const fromElsewhere = (step: Step, area: string | undefined): boolean =>
+  area !== undefined && step.source !== null && step.source !== area;
+
+/**
+ * "Severe: 14 Aug 2006, 01:00 – 30 Jun 2007, 01:00", or "Substantial: since 9 Feb 2022, 00:00"; with
+ * " · countrywide (KZ)" on a region's step that its country declared.
+ */
+export function describeStep(step: Step, scheme: string, area?: string): string {
   const level = rowName(step.level, scheme);
   const from = formatDateTime(new Date(step.from));
-  return step.until === null
-    ? t('web.chart.stepSince', { level, from })
-    : t('web.chart.stepFromUntil', { level, from, until: formatDateTime(new Date(step.until)) });
+  const text =
+    step.until === null
+      ? t('web.chart.stepSince', { level, from })
+      : t('web.chart.stepFromUntil', { level, from, until: formatDateTime(new Date(step.until)) });
+  return fromElsewhere(step, area)
+    ? `${text} · ${t('web.country.countrywide', { source: step.source })}`
+    : text;
 }
 
 /**
@@ -345,12 +360,18 @@ export function levelChartSvg(input: ChartInput, width: number, summary: string)
       svg(
         'g',
         {
-          class: color ? 'step' : 'step step-none',
+          class: [
+            'step',
+            color ? '' : 'step-none',
+            fromElsewhere(placed.step, input.area) ? 'step-countrywide' : '',
+          ]
+            .filter(Boolean)
+            .join(' '),
           'data-level': placed.step.level?.code ?? 'none',
           'data-from': new Date(placed.step.from).toISOString(),
           'data-color': color ?? 'none',
         },
-        svg('title', {}, describeStep(placed.step, input.scheme)),
+        svg('title', {}, describeStep(placed.step, input.scheme, input.area)),
         svg('line', {
           x1: placed.x1,
           x2: Math.max(placed.x2, placed.x1 + 1),
@@ -387,7 +408,7 @@ export function levelChartFigure(
     list.className = 'sr-only';
     for (const step of input.steps) {
       const item = document.createElement('li');
-      item.textContent = describeStep(step, input.scheme);
+      item.textContent = describeStep(step, input.scheme, input.area);
       list.append(item);
     }
     figure.append(list);

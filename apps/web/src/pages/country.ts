@@ -173,7 +173,7 @@ function levelCharts(country: AreaHistory, regions: AreaHistory[]): HTMLElement[
     const firsts = [own, ...ofRegions.map((r) => r.steps)].flatMap((m) => m.get(scheme)?.[0]?.from ?? []);
     const since = Math.min(...firsts);
     const figure = (of: 'country' | 'region', history: AreaHistory, steps: Step[]) => {
-      const input = { scheme, schemeLevels, steps, now, since };
+      const input = { scheme, schemeLevels, steps, now, since, area: history.area.code };
       const chart = levelChartFigure(
         input,
         t('web.area.withCode', { name: history.name, code: history.area.code }),
