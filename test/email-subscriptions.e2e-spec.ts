@@ -72,6 +72,8 @@ describe('email subscriptions', () => {
       immediateMinRank: null,
       digestHour: 8,
       digestWeekday: 1,
+      activeFrom: null,
+      activeUntil: null,
     });
     const row = await rowOf('desk@ngo.example');
     expect(row).toMatchObject({
@@ -133,6 +135,8 @@ describe('email subscriptions', () => {
       digestHour: 8,
       digestWeekday: 1,
       nextDigestAt: null,
+      activeFrom: null,
+      activeUntil: null,
     });
     expect((await rowOf('desk@ngo.example')).status).toBe('unsubscribed');
     await test.http.post(relative(unsubscribeLink)).expect(200);
@@ -175,6 +179,8 @@ describe('email subscriptions', () => {
       digestHour: 8,
       digestWeekday: 1,
       nextDigestAt: null,
+      activeFrom: null,
+      activeUntil: null,
     });
     // Still pending, so no alert can reach the address (the audience of an alert is confirmed rows only).
     expect(await rowOf('scanned@ngo.example')).toMatchObject({ status: 'pending', confirmedAt: null });
@@ -194,6 +200,8 @@ describe('email subscriptions', () => {
       digestHour: 8,
       digestWeekday: 1,
       nextDigestAt: null,
+      activeFrom: null,
+      activeUntil: null,
     });
     expect(await rowOf('scanned@ngo.example')).toMatchObject({
       status: 'confirmed',

@@ -171,7 +171,7 @@ describe('DigestService', () => {
     expect(digests.settled).toEqual([]);
   });
 
-  it('skips what an unsubscribed subscription held and schedules no more; a suspended one keeps its schedule', async () => {
+  it('skips what an unsubscribed or pending subscription held and schedules no more; a suspended one keeps its schedule', async () => {
     digests.subscriptions.set('sub_1', subscription({ status: 'unsubscribed' }));
     expect(await service.send(job)).toBe('not-sent');
     expect(digests.settled[0]).toMatchObject({
@@ -182,6 +182,10 @@ describe('DigestService', () => {
     digests.subscriptions.set('sub_1', subscription({ status: 'suspended' }));
     expect(await service.send(job)).toBe('not-sent');
     expect(digests.settled[1].next).toEqual(NEXT);
+    // Never confirmed: no schedule (confirming sets one).
+    digests.subscriptions.set('sub_1', subscription({ status: 'pending' }));
+    expect(await service.send(job)).toBe('not-sent');
+    expect(digests.settled[2].next).toBeNull();
     expect(mail.sent).toEqual([]);
   });
 

@@ -83,8 +83,9 @@ export class DigestService implements BeforeApplicationShutdown {
   }
 
   /**
-   * Sends one digest, if the row still says it is due at `dueAt`. A subscription no longer confirmed gets
-   * none: what it held is skipped (an unsubscribed one has no next digest). Nothing held: no email, the
+   * Sends one digest, if the row still says it is due at `dueAt`. A subscription not confirmed gets none:
+   * what it held is skipped, and an unsubscribed, pending or ended one has no next digest (a disabled or
+   * suspended one keeps its schedule for when an admin enables or resumes it). Nothing held: no email, the
    * next digest is scheduled. A mail server that refuses for now throws, for BullMQ (then the sweeps) to try
    * again; one that refuses for good (5xx) fails what was held, as an alert's delivery fails, and the next
    * digest is scheduled: retrying a dead address every sweep would go on for ever.
@@ -105,7 +106,8 @@ export class DigestService implements BeforeApplicationShutdown {
         dueAt,
         ids,
         { status: 'skipped', at: this.clock.now(), reason },
-        subscription.status === 'unsubscribed' ? null : next,
+        // No schedule for one that may never come back (confirming or signing up again sets one).
+        ['unsubscribed', 'pending', 'ended'].includes(subscription.status) ? null : next,
       );
       return 'not-sent';
     }

@@ -38,7 +38,12 @@ export class TripsRepository {
    * activeUntil has passed become `ended`. Answers the ids it ended (none twice: a row ended by another
    * sweep no longer matches). Unsubscribed, disabled and suspended ones keep their status, which says more.
    */
-  async endOverTrips(channel: TripChannel, now: Date, limit: number, tx: TripsWriter = this.db) {
+  async endOverTrips(
+    channel: TripChannel,
+    now: Date,
+    limit: number,
+    tx: TripsWriter = this.db,
+  ): Promise<string[]> {
     const rows = await queryRows<{ id: string }>(
       tx,
       sql`update ${TABLE[channel]} set status = 'ended', updated_at = ${now.toISOString()}::timestamptz

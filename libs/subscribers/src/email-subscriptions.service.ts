@@ -196,9 +196,21 @@ export class EmailSubscriptionsService {
     const subscription = await this.peekConfirm(token);
     if (subscription.status === 'confirmed') return subscription;
     const now = this.clock.now();
-    await this.repository.update(subscription.id, { status: 'confirmed', confirmedAt: now, updatedAt: now });
+    // A digest's schedule lapses while a sign-up waits (the sweep stops it): it starts again now.
+    const nextDigest = subscription.nextDigestAt ?? digestDueAfter(subscription, subscription.filter, now);
+    await this.repository.update(subscription.id, {
+      status: 'confirmed',
+      confirmedAt: now,
+      updatedAt: now,
+      nextDigestAt: nextDigest,
+    });
     this.logger.log(`subscription ${subscription.id} confirmed`);
-    const confirmed = { ...subscription, status: 'confirmed' as const, confirmedAt: now };
+    const confirmed = {
+      ...subscription,
+      status: 'confirmed' as const,
+      confirmedAt: now,
+      nextDigestAt: nextDigest,
+    };
     // A trip already begun: its summary now, not at the trip clock's next sweep (which would send it too).
     if (tripSummaryOwed(confirmed, now)) void this.enqueueTripSummary(confirmed.id);
     return confirmed;
