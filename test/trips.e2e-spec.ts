@@ -109,8 +109,8 @@ describe('trips', () => {
     // A level before the trip: the summary must show it.
     await declare('2');
 
-    const activeFrom = new Date(Math.ceil((Date.now() + 4000) / 1000) * 1000);
-    const activeUntil = new Date(activeFrom.getTime() + 5000);
+    const activeFrom = new Date(Math.ceil((Date.now() + 5000) / 1000) * 1000);
+    const activeUntil = new Date(activeFrom.getTime() + 7000);
     const accepted = await test.http
       .post('/v1/email-subscriptions')
       .send({
@@ -159,6 +159,12 @@ describe('trips', () => {
     const sentAt = (await test.http.get(`/v1/email-subscriptions/${row.id}`).set(test.as()).expect(200)).body
       .tripSummarySentAt;
     expect(sentAt).toEqual(expect.any(String));
+    // The manage page shows the trip, in the traveller's language and zone.
+    const manageUrl = linkIn(summary, `${PUBLIC_URL}/v1/email-subscriptions/manage?token=`);
+    const path = manageUrl.slice(PUBLIC_URL.length);
+    const during = await test.http.get(path).set('accept', 'text/html').expect(200);
+    expect(during.text).toMatch(/Начало поездки: <strong>[^<]+ \(UTC\)<\/strong>/);
+    expect(during.text).toMatch(/Конец поездки: <strong>[^<]+ \(UTC\)<\/strong>/);
 
     // Inside the trip: an alert reaches the traveller too.
     await declare('2');
@@ -189,8 +195,6 @@ describe('trips', () => {
     ]);
 
     // The manage link says so, in the traveller's language; its JSON has the status.
-    const manageUrl = linkIn(summary, `${PUBLIC_URL}/v1/email-subscriptions/manage?token=`);
-    const path = manageUrl.slice(PUBLIC_URL.length);
     const page = await test.http.get(path).set('accept', 'text/html').expect(200);
     expect(page.text).toContain('<html lang="ru">');
     expect(page.text).toContain('Ваша поездка завершилась');
@@ -199,6 +203,24 @@ describe('trips', () => {
     expect((await test.http.get('/v1/email-subscriptions?status=ended').set(test.as())).body.items).toEqual([
       expect.objectContaining({ id: row.id, status: 'ended' }),
     ]);
+
+    // Signing up again is the next trip: pending until confirmed, with its own summary owed.
+    const next = {
+      activeFrom: new Date(Date.now() + 86_400_000),
+      activeUntil: new Date(Date.now() + 2 * 86_400_000),
+    };
+    await test.http
+      .post('/v1/email-subscriptions')
+      .send({ email: TRAVELLER, areas: ['IS'], activeFrom: next.activeFrom, activeUntil: next.activeUntil })
+      .expect(202);
+    expect(
+      (await test.http.get(`/v1/email-subscriptions/${row.id}`).set(test.as()).expect(200)).body,
+    ).toMatchObject({
+      status: 'pending',
+      activeFrom: next.activeFrom.toISOString(),
+      activeUntil: next.activeUntil.toISOString(),
+      tripSummarySentAt: null,
+    });
   });
 
   it('texts a number confirmed after its trip began the summary at once, and ends the trip after it', async () => {
