@@ -3,9 +3,14 @@
 // once beside it, and the digest carrying the held change arrives at the digest hour. The worker's sweep runs
 // every second (DIGEST_SWEEP_SECONDS, an operator's setting); the digest hour is reached by a test clock: the
 // app's Clock port (libs/config), moved forward past the subscriber's next_digest_at.
+import { AddressInfo } from 'node:net';
 import { Clock } from '@tocsin/config';
-import { ParsedMail } from 'mailparser';
+import { tables } from '@tocsin/database';
+import { eq } from 'drizzle-orm';
+import { ParsedMail, simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
 import { eventually } from './support/eventually';
+import { MAIN, RunningProcess, runBuilt } from './support/processes';
 import { linkIn, SmtpSink } from './support/smtp-sink';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -259,4 +264,164 @@ describe('digests', () => {
     expect(alert.subject).toContain('Алматинская область');
     expect(smtp.to(leaves)).toHaveLength(2);
   });
+});
+
+/** An SMTP server that, while `stalling`, takes a message's data and never answers it: a send in flight. */
+class StallingSmtp {
+  readonly messages: ParsedMail[] = [];
+  stalling = false;
+  /** What it took while stalling, never answered. */
+  readonly stalled: ParsedMail[] = [];
+  private readonly server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData: (stream, _session, done) => {
+      const stalling = this.stalling;
+      simpleParser(stream).then(
+        (mail) => {
+          if (stalling) return void this.stalled.push(mail);
+          this.messages.push(mail);
+          done();
+        },
+        (error: Error) => done(error),
+      );
+    },
+  });
+
+  async start(): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return this;
+  }
+
+  get url(): string {
+    return `smtp://127.0.0.1:${(this.server.server.address() as AddressInfo).port}`;
+  }
+
+  to(address: string): ParsedMail[] {
+    return this.messages.filter((m) => JSON.stringify(m.to).includes(address));
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+// The worker runs as a process of its own and is killed while its digest is in the mail server's hands: the
+// row still says the digest is owed, and a new worker sends it (DESIGN.md §5.6: no email lost).
+describe('a worker killed while it sends a digest', () => {
+  let smtp: StallingSmtp;
+  let test: TestApp;
+  const workers: RunningProcess[] = [];
+  const worker = () => {
+    const started = runBuilt(MAIN.worker, {
+      DATABASE_URL: test.config.databaseUrl!,
+      // The API's DATA_DIR, so the worker signs the links with the key the API keeps there.
+      DATA_DIR: test.config.dataDir,
+      REDIS_URL: test.config.redisUrl,
+      QUEUE_PREFIX: test.config.queuePrefix,
+      SMTP_URL: smtp.url,
+      PUBLIC_URL,
+      DIGEST_SWEEP_SECONDS: '1',
+      // The shortest job lock (15 s): a dead worker's job is taken up again soon after.
+      WEBHOOK_TIMEOUT_MS: '100',
+    });
+    workers.push(started);
+    return started;
+  };
+
+  beforeAll(async () => {
+    smtp = await new StallingSmtp().start();
+    test = await startTestApp('postgres', { SMTP_URL: smtp.url, PUBLIC_URL }, 'api');
+  });
+  afterAll(async () => {
+    for (const w of workers) w.child.kill('SIGKILL');
+    await Promise.all(workers.map((w) => w.exit));
+    await test?.close();
+    await smtp?.close();
+  });
+
+  it('sends the digest once a new worker runs, with the Message-ID the dead one used', async () => {
+    const address = 'survives@ngo.example';
+    await test.http
+      .post('/v1/email-subscriptions')
+      .send({ email: address, areas: ['KZ-75'], scheme: 'kz-terror', delivery: 'daily', immediateMinRank: 3 })
+      .expect(202);
+    const [confirmation] = await eventually(
+      () => smtp.to(address),
+      (mails) => mails.length === 1,
+      { what: 'the confirmation' },
+    );
+    const confirm = linkIn(confirmation, `${PUBLIC_URL}/v1/email-subscriptions/confirm?token=`);
+    await test.http
+      .post('/v1/email-subscriptions/confirm')
+      .send({ token: tokenOf(confirm) })
+      .expect(200);
+
+    const first = worker();
+    await test.http
+      .post('/v1/declarations')
+      .set(test.as())
+      .send({
+        scheme: 'kz-terror',
+        level: 'yellow',
+        areas: ['KZ-75'],
+        effectiveAt: new Date(Date.now() - 60_000).toISOString(),
+        headline: 'Moderate terrorism threat level in Almaty',
+        summary: 'Stay alert.',
+        measures: [],
+        authority: 'Anti-Terrorist Centre',
+      })
+      .expect(201);
+    const { deliveries, emailSubscriptions } = tables;
+    const [held] = await eventually(
+      () => test.db.select().from(deliveries).where(eq(deliveries.status, 'held')),
+      (rows) => rows.length === 1,
+      { timeoutMs: 15_000, what: 'the held delivery' },
+    );
+
+    // The digest hour comes (the row says so, as at 08:00), and the mail server takes the digest's data
+    // without ever answering it: the worker is then killed in the middle of the send.
+    smtp.stalling = true;
+    const dueAt = new Date(Math.floor(Date.now() / 1000) * 1000);
+    await test.db
+      .update(emailSubscriptions)
+      .set({ nextDigestAt: dueAt })
+      .where(eq(emailSubscriptions.id, held.emailSubscriptionId!));
+    const [inFlight] = await eventually(
+      () => smtp.stalled,
+      (mails) => mails.length === 1,
+      { timeoutMs: 15_000, what: 'the digest in the mail server' },
+    );
+    first.child.kill('SIGKILL');
+    expect((await first.exit).signal).toBe('SIGKILL');
+    expect(smtp.to(address)).toHaveLength(1);
+    const [still] = await test.db.select().from(deliveries).where(eq(deliveries.id, held.id));
+    expect(still.status).toBe('held');
+
+    // A new worker: the job the dead one held is taken up again once its lock lapses (BullMQ's stalled-job
+    // check, twice 15 s at most), and the digest arrives.
+    smtp.stalling = false;
+    worker();
+    const [, digest] = await eventually(
+      () => smtp.to(address),
+      (mails) => mails.length === 2,
+      { timeoutMs: 80_000, intervalMs: 200, what: 'the digest after the restart' },
+    );
+    expect(digest.subject).toBe('Tocsin digest: 1 threat-level change');
+    expect(digest.messageId).toBe(inFlight.messageId);
+    expect(digest.headers.get('x-tocsin-digest-due')).toBe(dueAt.toISOString());
+    expect(digest.text).toContain('Almaty (KZ-75): no level → MODERATE (yellow)');
+    const [sent] = await eventually(
+      () => test.db.select().from(deliveries).where(eq(deliveries.id, held.id)),
+      ([row]) => row.status === 'delivered',
+      { what: 'the held delivery recorded delivered' },
+    );
+    expect(sent.attempts).toBe(1);
+    const [row] = await test.db
+      .select()
+      .from(emailSubscriptions)
+      .where(eq(emailSubscriptions.id, held.emailSubscriptionId!));
+    expect(row.nextDigestAt!.getTime()).toBeGreaterThan(dueAt.getTime());
+  }, 120_000);
 });
