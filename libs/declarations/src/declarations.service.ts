@@ -256,6 +256,8 @@ export class DeclarationsService {
         currentRank: c.current?.rank ?? null,
         direction: c.direction,
       })),
+      // Trips are held to the instant the change takes effect, as the fan-out holds them.
+      request.effectiveAt ?? this.clock.now(),
     );
     return { changes, audience };
   }
