@@ -224,6 +224,8 @@ describe('digests', () => {
     expect(page.text).toContain('<option value="daily" selected>Ежедневная сводка</option>');
     expect(page.text).toContain('<option value="8" selected>08:00</option>');
     expect(page.text).toContain('понедельник');
+    // When the next digest goes: 08:00 in Almaty, written for the reader.
+    expect(page.text).toMatch(/Следующая сводка: [^<]+ 08:00 \(UTC\+5\)\./);
     const manage = `/v1/email-subscriptions/manage?token=${encodeURIComponent(token)}`;
     await test.http
       .put(manage)

@@ -4,9 +4,11 @@ import { areaName, EVERYWHERE } from '@tocsin/areas';
 import { formatLongInstant, SUPPORTED_LANGUAGES, translate, UiLanguage } from '@tocsin/i18n';
 import {
   DIGEST_DELIVERIES,
+  digestZoneOf,
   EmailSubscription,
   FILTER_EVENTS,
   languageName,
+  readerOf,
   zoneFor,
 } from '@tocsin/subscribers';
 import escape from 'escape-html';
@@ -154,6 +156,15 @@ const DELIVERY_LABELS = {
   weekly: 'email.page.deliveryWeekly',
 } as const;
 
+/** When the next digest goes out, in the subscriber's words and zone; nothing for immediate delivery. */
+function nextDigestLine(ui: UiLanguage, subscription: EmailSubscription): string {
+  if (!subscription.nextDigestAt) return '';
+  const { locale } = readerOf(subscription.language, ui);
+  const zone = digestZoneOf(subscription.timeZone, subscription.filter.areas);
+  const when = formatLongInstant(subscription.nextDigestAt, locale, zone);
+  return `<p class="hint">${escape(translate(ui, 'email.page.nextDigest', { when }))}</p>`;
+}
+
 /** The digest's fields of the manage form: how alerts come, the threshold, the hour and the weekday. */
 function digestFields(ui: UiLanguage, subscription: EmailSubscription): string {
   const t = (key: string) => escape(translate(ui, key));
@@ -173,6 +184,7 @@ function digestFields(ui: UiLanguage, subscription: EmailSubscription): string {
   return `<label for="delivery">${t('email.page.delivery')}</label>
 <select id="delivery" name="delivery" aria-describedby="delivery-hint">${deliveries}</select>
 <p class="hint" id="delivery-hint">${t('email.page.deliveryHint')}</p>
+${nextDigestLine(ui, subscription)}
 <label for="immediateMinRank">${t('email.page.immediateMinRank')}</label>
 <input type="number" id="immediateMinRank" name="immediateMinRank" min="1" max="20" value="${subscription.immediateMinRank ?? ''}">
 <label for="digestHour">${t('email.page.digestHour')}</label>
