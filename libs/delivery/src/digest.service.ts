@@ -6,11 +6,13 @@ import { DIGEST_SWEEP_JOB_ID, JOB, JobData, JobQueues, jobOptions, QUEUE_OF } fr
 import { SchemesService, StoredScheme } from '@tocsin/schemes';
 import { digestZoneOf, EmailSubscriptionsService, nextDigestAt } from '@tocsin/subscribers';
 import { digestEmail } from './digest-email';
-import { DigestsRepository } from './digests.repository';
+import { DigestsRepository, DueDigest } from './digests.repository';
 import { changesFor } from './subscriber-changes';
 
-/** Digests enqueued per sweep at most: the next sweep takes the rest. */
+/** Due digests read and enqueued at once; a sweep reads pages until none is left, up to MAX_PAGES. */
 const PAGE = 1000;
+/** 100,000 digests a sweep at most (a whole zone's 08:00 on a large install): the next sweep takes the rest. */
+const MAX_PAGES = 100;
 
 /** What one digest job came to. */
 export type DigestResult = 'sent' | 'refused' | 'nothing-held' | 'not-sent' | 'skipped';
@@ -72,14 +74,22 @@ export class DigestService implements BeforeApplicationShutdown {
       );
   }
 
-  /** Enqueues the digests due now; answers how many. */
+  /** Enqueues the digests due now, page by page; answers how many. */
   async sweep(): Promise<number> {
-    const due = await this.digests.due(this.clock.now(), PAGE);
-    await this.queues.addBulk(
-      JOB.sendDigest,
-      due.map((d) => ({ data: { subscriptionId: d.subscriptionId, dueAt: d.dueAt.toISOString() } })),
-    );
-    return due.length;
+    const now = this.clock.now();
+    let count = 0;
+    let after: DueDigest | undefined;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const due = await this.digests.due(now, PAGE, after);
+      await this.queues.addBulk(
+        JOB.sendDigest,
+        due.map((d) => ({ data: { subscriptionId: d.subscriptionId, dueAt: d.dueAt.toISOString() } })),
+      );
+      count += due.length;
+      if (due.length < PAGE) break;
+      after = due[due.length - 1];
+    }
+    return count;
   }
 
   /**

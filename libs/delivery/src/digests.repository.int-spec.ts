@@ -120,6 +120,21 @@ describe.each(DATABASE_DRIVERS)('digests on %s', (driver) => {
     expect(due.every((d) => d.dueAt.getTime() === DUE.getTime())).toBe(true);
   });
 
+  it('pages the due subscriptions by due instant and id, the longest due first', async () => {
+    const earlier = new Date(DUE.getTime() - 3_600_000);
+    await database.db
+      .update(emailSubscriptions)
+      .set({ nextDigestAt: earlier })
+      .where(eq(emailSubscriptions.id, 'sub_weekly_2'));
+    const first = await digests.due(DUE, 2);
+    expect(first).toEqual([
+      { subscriptionId: 'sub_weekly_2', dueAt: earlier },
+      { subscriptionId: 'sub_daily_3', dueAt: DUE },
+    ]);
+    expect(await digests.due(DUE, 2, first[1])).toEqual([{ subscriptionId: 'sub_daily_none', dueAt: DUE }]);
+    expect(await digests.due(DUE, 2, { subscriptionId: 'sub_daily_none', dueAt: DUE })).toEqual([]);
+  });
+
   it('reads what a subscription holds with its events, and settles a digest once', async () => {
     await fanOut.createPage('email', EVENT.data.eventId, [change('KZ-75', null, 1)], '', 1000);
     const held = await digests.held('sub_daily_3');

@@ -45,13 +45,23 @@ export type DigestOutcome =
 export class DigestsRepository {
   constructor(@Inject(DATABASE) private readonly db: Database) {}
 
-  /** Subscriptions whose digest is due by `now`, the longest due first (the partial index on next_digest_at). */
-  async due(now: Date, limit: number): Promise<DueDigest[]> {
+  /**
+   * Subscriptions whose digest is due by `now`, the longest due first (the partial index on next_digest_at),
+   * a page of `limit` after `after` (the last of the page before).
+   */
+  async due(now: Date, limit: number, after?: DueDigest): Promise<DueDigest[]> {
+    const s = emailSubscriptions;
     const rows = await this.db
-      .select({ subscriptionId: emailSubscriptions.id, dueAt: emailSubscriptions.nextDigestAt })
-      .from(emailSubscriptions)
-      .where(and(isNotNull(emailSubscriptions.nextDigestAt), lte(emailSubscriptions.nextDigestAt, now)))
-      .orderBy(asc(emailSubscriptions.nextDigestAt))
+      .select({ subscriptionId: s.id, dueAt: s.nextDigestAt })
+      .from(s)
+      .where(
+        and(
+          isNotNull(s.nextDigestAt),
+          lte(s.nextDigestAt, now),
+          after && sql`(${s.nextDigestAt}, ${s.id}) > (${after.dueAt}, ${after.subscriptionId})`,
+        ),
+      )
+      .orderBy(asc(s.nextDigestAt), asc(s.id))
       .limit(limit);
     return rows.map((row) => ({ subscriptionId: row.subscriptionId, dueAt: row.dueAt! }));
   }
