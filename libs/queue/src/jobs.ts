@@ -154,9 +154,15 @@ export function jobOptions<N extends JobName>(name: N, data: JobData[N], delayMs
     case JOB.sweepDigests:
       return { ...common, jobId: DIGEST_SWEEP_JOB_ID };
     case JOB.sendDigest: {
-      // One job per digest: sweeps that find it due again while it runs add nothing.
+      // One job per digest: sweeps that find it due again while it runs add nothing. Prioritised below every
+      // job without a priority (BullMQ takes those first), so that a zone's 08:00 wave of digests on the
+      // delivery queue never holds up an alert: a change at the threshold never waits (DESIGN.md §5.6).
       const { subscriptionId, dueAt } = data as JobData['send-digest'];
-      return { ...common, jobId: `${JOB_ID_PREFIX[name]}.${subscriptionId}.${Date.parse(dueAt)}` };
+      return {
+        ...common,
+        jobId: `${JOB_ID_PREFIX[name]}.${subscriptionId}.${Date.parse(dueAt)}`,
+        priority: 10,
+      };
     }
     default:
       throw new Error(`no options for job ${String(name)}`);
