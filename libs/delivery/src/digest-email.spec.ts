@@ -1,6 +1,6 @@
 import type { LevelChangedEvent } from '@tocsin/declarations';
 import { BUILTIN_SCHEMES, Scheme } from '@tocsin/schemes';
-import { digestEmail, DigestEmailInput, digestMessageId } from './digest-email';
+import { digestEmail, DigestEmailInput, digestMessageId, MAX_DIGEST_ENTRIES } from './digest-email';
 
 const KZ_TERROR = BUILTIN_SCHEMES.find((s) => s.id === 'kz-terror') as Scheme;
 const YELLOW = { code: 'yellow', rank: 1, name: 'Moderate', color: '#fbc02d', declarationId: 'dcl_1' };
@@ -104,5 +104,20 @@ describe('digestEmail', () => {
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
       'X-Tocsin-Event-Ids': 'evt_1 evt_2',
     });
+  });
+
+  it('lists the latest changes of a long digest, and counts the earlier ones in a line', () => {
+    const events = Array.from({ length: MAX_DIGEST_ENTRIES + 3 }, (_, i) =>
+      almaty(`evt_${i}`, new Date(Date.UTC(2026, 11, 1, 0, i)).toISOString(), YELLOW, ORANGE),
+    );
+    const email = digestEmail(
+      input({ items: events.map((event) => ({ event, changes: event.data.changes, scheme: KZ_TERROR })) }),
+    );
+    expect(email.subject).toBe(`Tocsin digest: ${MAX_DIGEST_ENTRIES + 3} threat-level changes`);
+    expect(email.text).toContain('3 earlier changes are not listed here');
+    expect(email.text).not.toContain('Almaty <evt_2>');
+    expect(email.text).toContain('Almaty <evt_3>');
+    expect(email.text).toContain(`Almaty <evt_${MAX_DIGEST_ENTRIES + 2}>`);
+    expect(email.html).toContain('3 earlier changes are not listed here');
   });
 });

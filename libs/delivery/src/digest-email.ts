@@ -54,6 +54,12 @@ export function digestMessageId(subscriptionId: string, dueAt: Date, messageIdHo
   return `<digest.${hash.slice(0, 24)}@${messageIdHost}>`;
 }
 
+/**
+ * Entries a digest lists at most: the latest ones, the earlier counted in one line (a weekly digest of every
+ * area could hold hundreds; the country pages show every level over time).
+ */
+export const MAX_DIGEST_ENTRIES = 100;
+
 const FONT = "font-family: system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif";
 const BADGE =
   'display: inline-block; padding: 2px 10px; border-radius: 4px; font-weight: bold; white-space: nowrap';
@@ -76,7 +82,10 @@ export function digestEmail(input: DigestEmailInput): AlertEmail {
   const whenLabel = t('email.digest.when');
   const details = t('email.alert.details');
 
-  const entries = items.map(({ event, changes, scheme }) => {
+  const shown = items.slice(-MAX_DIGEST_ENTRIES);
+  const earlier = count - shown.reduce((sum, item) => sum + item.changes.length, 0);
+  const earlierLine = earlier ? t('email.digest.earlier', { count: earlier }) : null;
+  const entries = shown.map(({ event, changes, scheme }) => {
     const zone = zoneFor(input.timeZone, changes[0]?.area.code);
     const when = formatLongInstant(new Date(event.timestamp), locale, zone);
     const words = levelWordsIn(ui, language, scheme);
@@ -104,6 +113,7 @@ export function digestEmail(input: DigestEmailInput): AlertEmail {
     '',
     intro,
     '',
+    ...(earlierLine ? [earlierLine, ''] : []),
     ...entries.flatMap((e) => [
       `${whenLabel}: ${e.when}`,
       e.title,
@@ -123,7 +133,7 @@ export function digestEmail(input: DigestEmailInput): AlertEmail {
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="max-width: 600px; background-color: #ffffff; border: 1px solid #dddddd; ${FONT}; font-size: 16px; line-height: 1.5; color: #1a1a1a"><tr><td style="padding: 20px 24px">
 <h1 style="margin: 0 0 12px; font-size: 22px; line-height: 1.3">${escape(heading)}</h1>
 <p style="margin: 0 0 16px">${escape(intro)}</p>
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="margin: 0 0 16px">
+${earlierLine ? `<p style="margin: 0 0 16px"><em>${escape(earlierLine)}</em></p>\n` : ''}<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="margin: 0 0 16px">
 ${entries
   .map(
     (e) =>
