@@ -265,6 +265,34 @@ describe('digests', () => {
     const [, , , alert] = await smtp.waitFor(stays, 4, 20_000);
     expect(alert.subject).toContain('Алматинская область');
     expect(smtp.to(leaves)).toHaveLength(2);
+
+    // The page's form, as a browser posts it, makes it weekly: Fridays at 18:00 in Almaty, rank 2 at once.
+    await test.http
+      .post(manage)
+      .set('accept', 'text/html')
+      .type('form')
+      .send({
+        areas: 'KZ-19',
+        scheme: 'travel-advisory',
+        minRank: '',
+        events: ['escalated', 'deescalated'],
+        language: 'ru',
+        timeZone: 'Asia/Almaty',
+        delivery: 'weekly',
+        immediateMinRank: '2',
+        digestHour: '18',
+        digestWeekday: '5',
+      })
+      .expect(200);
+    const weekly = (await test.http.get(manage).expect(200)).body;
+    expect(weekly).toMatchObject({
+      delivery: 'weekly',
+      immediateMinRank: 2,
+      digestHour: 18,
+      digestWeekday: 5,
+    });
+    const friday = new Date(weekly.nextDigestAt);
+    expect([friday.getUTCDay(), friday.getUTCHours(), friday.getUTCMinutes()]).toEqual([5, 13, 0]);
   });
 });
 
