@@ -2,9 +2,14 @@ import { NotFoundException } from '@nestjs/common';
 import { findArea } from '@tocsin/areas';
 import { loadConfig } from '@tocsin/config';
 import type { EffectiveLevel, LevelsService } from '@tocsin/declarations';
-import type { MailMessage, MailTransport } from '@tocsin/mail';
+import { MailError, type MailMessage, type MailTransport } from '@tocsin/mail';
 import { BUILTIN_SCHEMES, SchemesService } from '@tocsin/schemes';
-import type { SmsSubscriptionsService, SmsTransport } from '@tocsin/sms';
+import {
+  SmsSendError,
+  type SmsSubscription,
+  type SmsSubscriptionsService,
+  type SmsTransport,
+} from '@tocsin/sms';
 import type { EmailSubscription, EmailSubscriptionsService } from '@tocsin/subscribers';
 import { StoppedClock } from './testing/fakes';
 import { TripSummaries } from './trip-summaries.service';
@@ -79,8 +84,38 @@ function subscription(changes: Partial<EmailSubscription> = {}): EmailSubscripti
   };
 }
 
-function summaries(row: EmailSubscription | null, { crashOnRecord = 0 } = {}) {
+function smsSubscription(): SmsSubscription {
+  return {
+    id: 'sms_1',
+    phone: '+77010000001',
+    filter: { areas: ['KZ'], schemeId: null, minRank: null, events: null },
+    exercises: false,
+    status: 'confirmed',
+    language: 'en',
+    codeHash: null,
+    codeSentAt: null,
+    codesToday: 0,
+    wrongCodes: 0,
+    lockedUntil: null,
+    createdAt: activeFrom,
+    updatedAt: activeFrom,
+    confirmedAt: activeFrom,
+    unsubscribedAt: null,
+    activeFrom,
+    activeUntil: null,
+    tripSummarySentAt: null,
+  };
+}
+
+interface Failures {
+  crashOnRecord?: number;
+  /** What the mail server or the SMSC answers instead of taking the message. */
+  refusal?: Error;
+}
+
+function summaries(row: EmailSubscription | null, { crashOnRecord = 0, refusal }: Failures = {}) {
   const sent: MailMessage[] = [];
+  const texted: string[] = [];
   const recorded: unknown[][] = [];
   let crashes = crashOnRecord;
   const trips = {
@@ -101,22 +136,34 @@ function summaries(row: EmailSubscription | null, { crashOnRecord = 0 } = {}) {
   } as unknown as EmailSubscriptionsService;
   const mail = {
     async send(message: MailMessage) {
+      if (refusal) throw refusal;
       sent.push(message);
       return { messageId: message.messageId!, via: 'smtp' };
     },
   } as unknown as MailTransport;
+  const smsSubscriptions = {
+    async get() {
+      return smsSubscription();
+    },
+  } as unknown as SmsSubscriptionsService;
+  const sms = {
+    async submit(_phone: string, text: string) {
+      if (refusal) throw refusal;
+      texted.push(text);
+    },
+  } as unknown as SmsTransport;
   const service = new TripSummaries(
     trips,
     emailSubscriptions,
-    {} as SmsSubscriptionsService,
+    smsSubscriptions,
     levels,
     schemes,
     mail,
-    {} as SmsTransport,
+    sms,
     new StoppedClock(now),
     loadConfig({ PUBLIC_URL: 'https://tocsin.example' }),
   );
-  return { service, sent, recorded };
+  return { service, sent, texted, recorded };
 }
 
 describe('TripSummaries', () => {
@@ -148,6 +195,42 @@ describe('TripSummaries', () => {
     expect(await service.send(job)).toBe('sent');
     expect(sent.map((m) => m.messageId)).toEqual([sent[0].messageId, sent[0].messageId]);
     expect(recorded).toHaveLength(1);
+  });
+
+  it('records the summary settled, and does not throw, when the mail server refuses it for good (5xx)', async () => {
+    const refusal = new MailError('550 5.1.1 no such mailbox', 550);
+    const { service, recorded } = summaries(subscription(), { refusal });
+    expect(await service.send(job)).toBe('refused');
+    expect(recorded).toEqual([['email', 'sub_1', activeFrom, now]]);
+  });
+
+  it.each([
+    ['a 4xx', new MailError('421 try again later', 421)],
+    ['no server reached', new MailError('connect ECONNREFUSED', null)],
+    ['not a mail error', new Error('the database went away')],
+  ])('throws, for a retry, and records nothing when the failure is temporary: %s', async (_, refusal) => {
+    const { service, recorded } = summaries(subscription(), { refusal });
+    await expect(service.send(job)).rejects.toBe(refusal);
+    expect(recorded).toEqual([]);
+  });
+
+  it('texts the summary, and records it settled when the SMSC refuses it for good', async () => {
+    const sms = { channel: 'sms', subscriptionId: 'sms_1' } as const;
+    const sent = summaries(subscription());
+    expect(await sent.service.send(sms)).toBe('sent');
+    expect(sent.texted).toHaveLength(1);
+    expect(sent.recorded).toEqual([['sms', 'sms_1', activeFrom, now]]);
+
+    const refused = summaries(subscription(), {
+      refusal: new SmsSendError('invalid destination', false, 0x0b),
+    });
+    expect(await refused.service.send(sms)).toBe('refused');
+    expect(refused.recorded).toEqual([['sms', 'sms_1', activeFrom, now]]);
+
+    const throttled = new SmsSendError('throttled', true, 0x58);
+    const retried = summaries(subscription(), { refusal: throttled });
+    await expect(retried.service.send(sms)).rejects.toBe(throttled);
+    expect(retried.recorded).toEqual([]);
   });
 
   it.each([

@@ -1,12 +1,12 @@
 import { Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { EVERYWHERE } from '@tocsin/areas';
-import { AppConfig, Clock } from '@tocsin/config';
+import { AppConfig, Clock, describeError } from '@tocsin/config';
 import { ChangedLevel, EffectiveLevel, LevelsService } from '@tocsin/declarations';
 import { UiLanguage, uiLanguageOf } from '@tocsin/i18n';
-import { MailTransport } from '@tocsin/mail';
+import { MailError, MailTransport } from '@tocsin/mail';
 import { JobData } from '@tocsin/queue';
 import { Scheme, SchemesService } from '@tocsin/schemes';
-import { SmsSubscriptionsService, SmsTransport } from '@tocsin/sms';
+import { SmsSendError, SmsSubscriptionsService, SmsTransport } from '@tocsin/sms';
 import {
   EmailSubscriptionsService,
   SubscriptionFilter,
@@ -17,7 +17,8 @@ import { TripAreaSituation, tripSummaryEmail } from './trip-summary-email';
 import { tripSummarySms } from './trip-summary-sms';
 import { TripsRepository } from './trips.repository';
 
-export type TripSummaryOutcome = 'sent' | 'skipped';
+/** `refused`: the server refused it for good (an SMTP 5xx, a permanent SMSC status); settled, not retried. */
+export type TripSummaryOutcome = 'sent' | 'refused' | 'skipped';
 
 const changedLevel = (level: EffectiveLevel): { schemeId: string; level: ChangedLevel } => ({
   schemeId: level.schemeId,
@@ -77,8 +78,14 @@ export class TripSummaries {
       unsubscribeUrl: links.unsubscribeUrl,
       messageIdHost: this.messageIdHost,
     });
-    // A failure throws: the job's own retries, then the trip clock's next sweep, try again.
-    await this.mail.send({ to: subscription.email, ...email });
+    // A temporary failure throws: the job's own retries, then the trip clock's next sweep, try again. A
+    // permanent refusal settles the summary: the same email to the same address would be refused all trip.
+    try {
+      await this.mail.send({ to: subscription.email, ...email });
+    } catch (error) {
+      if (!(error instanceof MailError) || error.transient) throw error;
+      return this.refused('email', id, subscription.activeFrom, now, error);
+    }
     await this.trips.markSummarySent('email', id, subscription.activeFrom, now);
     this.logger.log(`trip summary sent to subscription ${id}`);
     return 'sent';
@@ -96,10 +103,30 @@ export class TripSummaries {
       fallbackLanguage: this.fallbackLanguage,
       publicUrl: this.publicUrl,
     });
-    await this.sms.submit(subscription.phone, text);
+    try {
+      await this.sms.submit(subscription.phone, text);
+    } catch (error) {
+      if (!(error instanceof SmsSendError) || error.transient) throw error;
+      return this.refused('sms', id, subscription.activeFrom, now, error);
+    }
     await this.trips.markSummarySent('sms', id, subscription.activeFrom, now);
     this.logger.log(`trip summary texted to subscription ${id}`);
     return 'sent';
+  }
+
+  /** Records a summary refused for good as settled, so neither BullMQ nor the trip clock sends it again. */
+  private async refused(
+    channel: JobData['send-trip-summary']['channel'],
+    id: string,
+    activeFrom: Date,
+    now: Date,
+    error: Error,
+  ): Promise<TripSummaryOutcome> {
+    await this.trips.markSummarySent(channel, id, activeFrom, now);
+    this.logger.warn(
+      `trip summary to subscription ${id} refused for good (${channel}): ${describeError(error)}`,
+    );
+    return 'refused';
   }
 
   /**
