@@ -41,9 +41,12 @@ export function newDeliveryStatus(
  */
 export function newDeliveryStatusSql(subscriber: string, changeRows: SQL, matches: SQL): SQL {
   const s = (column: string) => sql.raw(`${subscriber}.${column}`);
-  return sql`(case when ${s('delivery')} = 'immediate' or exists (
+  // CASE decides in order: an immediate subscriber (most of them) costs no look at the changes.
+  return sql`(case when ${s('delivery')} = 'immediate' then 'pending'
+    when ${s('immediate_min_rank')} is null then 'held'
+    when exists (
       select 1 from ${changeRows}
-      where ${matches} and ${s('immediate_min_rank')} is not null
+      where ${matches}
         and greatest(coalesce(ch.previous_rank, 0), coalesce(ch.current_rank, 0)) >= ${s('immediate_min_rank')}
     ) then 'pending' else 'held' end)`;
 }
