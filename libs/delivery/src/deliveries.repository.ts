@@ -696,7 +696,7 @@ export interface DeclarationDeliveryCounts {
   /** When its first delivery row was made. */
   startedAt: Date | null;
   lastDeliveredAt: Date | null;
-  /** When the last of them came to a status other than pending. */
+  /** When the last of them came to a status other than pending (or held for a digest). */
   lastSettledAt: Date | null;
   /** Deliveries that came to delivered or failed after `recentSince`. */
   recent: number;
