@@ -14,7 +14,6 @@ import { Positioned } from '@tocsin/database';
 import { canonicalLanguage, UiLanguage, uiLanguageOf } from '@tocsin/i18n';
 import { JOB, JobQueues } from '@tocsin/queue';
 import {
-  checkedTripWindow,
   FilterInput,
   FilterInputs,
   InstanceSecrets,
@@ -22,8 +21,8 @@ import {
   signUpLanguage,
   SubscriptionFilter,
   TripWindow,
+  requestedTrip,
   TripWindowInput,
-  TripWindowProblem,
   tripSummaryOwed,
 } from '@tocsin/subscribers';
 import { uuidv7 } from 'uuidv7';
@@ -109,7 +108,7 @@ export class SmsSubscriptionsService {
         settings.language ?? signUpLanguage(settings.acceptLanguage, this.config.defaultLanguage),
       ),
       exercises: settings.exercises ?? false,
-      ...tripOf(settings.trip ?? {}, this.clock.now()),
+      ...requestedTrip(settings.trip ?? {}, this.clock.now()),
     };
     await this.record(phone, filter, wished);
     return wished;
@@ -286,16 +285,6 @@ export class SmsSubscriptionsService {
 function checkPhone(phone: string): void {
   if (!E164_PHONE.test(phone))
     throw new BadRequestException('phone must be an E.164 number such as +77012345678.');
-}
-
-/** The trip a request asks for; a window that cannot be one is a 400 saying why. */
-function tripOf(input: TripWindowInput, now: Date): TripWindow {
-  try {
-    return checkedTripWindow(input, now);
-  } catch (error) {
-    if (error instanceof TripWindowProblem) throw new BadRequestException(error.message);
-    throw error;
-  }
 }
 
 function checkedLanguage(tag: string): string {

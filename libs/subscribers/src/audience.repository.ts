@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DATABASE, Database, queryRows } from '@tocsin/database';
 import { SQL, sql } from 'drizzle-orm';
 import { FilteredChange, subscriberMatchesChangeSql } from './subscription-filter';
-import { instantInTripSql } from './trip-window-sql';
+import { inTripSql } from './trip-window-sql';
 
 /** How many subscribers an event's changes would reach, per channel. */
 export interface Audience {
@@ -35,7 +35,7 @@ export class AudienceRepository {
           )
           select
             (select count(*) from webhook_endpoints s where s.enabled and ${matchesAny('s')})::int as webhooks,
-            (select count(*) from email_subscriptions s where s.status = 'confirmed' and ${instantInTripSql('s', at)} and ${matchesAny('s')})::int as emails`,
+            (select count(*) from email_subscriptions s where s.status = 'confirmed' and ${inTripSql('s', sql`${at.toISOString()}::timestamptz`)} and ${matchesAny('s')})::int as emails`,
     );
     return { webhooks: Number(row.webhooks), emails: Number(row.emails) };
   }

@@ -39,14 +39,8 @@ import { linkTokenMatches, makeLinkToken, subscriptionIdOf, TokenPurpose } from 
 import { CONFIRMATION_VALID_MS, signupMailAllowance } from './signup-limits';
 import { alreadySubscribedEmail, confirmationEmail, SubscriberEmail } from './subscriber-emails';
 import { readerOf, signUpLanguage } from './subscriber-language';
-import {
-  checkedTripWindow,
-  movedTrip,
-  TripWindow,
-  TripWindowInput,
-  TripWindowProblem,
-  tripSummaryOwed,
-} from './trip-window';
+import { requestedTrip } from './trip-request';
+import { movedTrip, TripWindow, TripWindowInput, tripSummaryOwed } from './trip-window';
 
 const LINK_SECRET = 'email-link-hmac';
 
@@ -123,7 +117,7 @@ export class EmailSubscriptionsService {
         timeZone: settings.timeZone ?? null,
       }),
       exercises: settings.exercises ?? false,
-      ...tripOf(settings.trip ?? {}, this.clock.now()),
+      ...requestedTrip(settings.trip ?? {}, this.clock.now()),
       ...checkedDelivery({ ...IMMEDIATE_DELIVERY, ...settings.delivery }),
     };
     await this.record(normalizeEmail(emailInput), filter, wished);
@@ -287,7 +281,7 @@ export class EmailSubscriptionsService {
     const exercises = settings.exercises ?? subscription.exercises;
     const trip = movedTrip(
       subscription,
-      tripOf(
+      requestedTrip(
         {
           activeFrom:
             settings.trip?.activeFrom === undefined ? subscription.activeFrom : settings.trip.activeFrom,
@@ -483,16 +477,6 @@ function checkedSettings(settings: ReadingSettings): ReadingSettings {
   if (timeZone === null)
     throw new BadRequestException(`timeZone ${JSON.stringify(settings.timeZone)} is not an IANA time zone.`);
   return { language, timeZone };
-}
-
-/** The trip a request asks for; a window that cannot be one is a 400 saying why. */
-function tripOf(input: TripWindowInput, now: Date): TripWindow {
-  try {
-    return checkedTripWindow(input, now);
-  } catch (error) {
-    if (error instanceof TripWindowProblem) throw new BadRequestException(error.message);
-    throw error;
-  }
 }
 
 /** A subscription's delivery settings alone. */

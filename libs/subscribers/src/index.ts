@@ -37,7 +37,8 @@ export {
   TripWindowInput,
   TripWindowProblem,
 } from './trip-window';
-export { eventInTripSql, instantInTripSql } from './trip-window-sql';
+export { requestedTrip } from './trip-request';
+export { eventInTripSql, inTripSql } from './trip-window-sql';
 export {
   FILTER_EVENTS,
   FILTER_EXPLANATION,

@@ -3,6 +3,7 @@ import { E164_PHONE, SMS_SUBSCRIPTION_STATUSES, SmsSubscription, SmsSubscription
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, Matches, ValidateIf } from 'class-validator';
 import { IsLanguageTag, toCanonicalLanguage } from '../declarations/declaration-languages.dto';
+import { renderTrip } from '../email-subscriptions/email-subscription.dto';
 import { IsInstant, PageQuery } from '../http/shared.dto';
 import { renderFilter, SubscriptionFilterDto, SubscriptionFilterView } from '../http/subscription-filter.dto';
 
@@ -166,12 +167,6 @@ export const renderSmsSubscription = (s: SmsSubscription): SmsSubscriptionDto =>
   createdAt: s.createdAt.toISOString(),
   confirmedAt: s.confirmedAt?.toISOString() ?? null,
   unsubscribedAt: s.unsubscribedAt?.toISOString() ?? null,
-  ...renderSmsTrip(s),
+  ...renderTrip(s),
   tripSummarySentAt: s.tripSummarySentAt?.toISOString() ?? null,
-});
-
-/** A trip's bounds as the API shows them. */
-export const renderSmsTrip = (s: Pick<SmsSubscription, 'activeFrom' | 'activeUntil'>) => ({
-  activeFrom: s.activeFrom?.toISOString() ?? null,
-  activeUntil: s.activeUntil?.toISOString() ?? null,
 });

@@ -23,13 +23,13 @@ import {
 } from '@nestjs/swagger';
 import { Caller, Principal, RequireRole } from '@tocsin/auth';
 import { SmsSubscriptionsService } from '@tocsin/sms';
+import { renderTrip } from '../email-subscriptions/email-subscription.dto';
 import { SignUpThrottle, SIGNUPS_PER_CLIENT_PER_HOUR } from '../email-subscriptions/sign-up-throttle.guard';
 import { page } from '../http/cursor';
 import { ProblemDto } from '../http/shared.dto';
 import { renderFilter } from '../http/subscription-filter.dto';
 import {
   renderSmsSubscription,
-  renderSmsTrip,
   SmsAcceptedDto,
   SmsConfirmDto,
   SmsSetEnabledDto,
@@ -74,7 +74,7 @@ export class SmsSubscriptionsController {
       status: 'accepted',
       message: 'If this number can receive alerts, an SMS with a code is on its way; confirm with it.',
       ...wishes,
-      ...renderSmsTrip(wishes),
+      ...renderTrip(wishes),
     };
   }
 
@@ -99,7 +99,7 @@ export class SmsSubscriptionsController {
       filter: renderFilter(subscription.filter),
       language: subscription.language,
       exercises: subscription.exercises,
-      ...renderSmsTrip(subscription),
+      ...renderTrip(subscription),
     };
   }
 
