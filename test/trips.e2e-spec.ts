@@ -79,6 +79,27 @@ describe('trips', () => {
   }
   const travellerMail = () => smtp.to(TRAVELLER).filter((m) => isAlert(m) || isSummary(m));
 
+  /**
+   * The declaration's delivery counts once its fan-out is done: every matching subscriber has its delivery
+   * row and none can follow, so "none for the traveller" is then a fact, not a moment before one arrives.
+   */
+  async function fannedOut(declarationId: string) {
+    const summary = await eventually(
+      async () =>
+        (
+          await test.http
+            .get(`/v1/declarations/${declarationId}/deliveries/summary`)
+            .set(test.as())
+            .expect(200)
+        ).body,
+      (body) => body.fannedOut === true,
+      { timeoutMs: 10_000, what: `the fan-out of ${declarationId}` },
+    );
+    return summary.byChannel as Record<'email' | 'sms' | 'webhook', { total: number }>;
+  }
+  const emailDeliveriesTo = (id: string) =>
+    test.db.select().from(tables.deliveries).where(eq(tables.deliveries.emailSubscriptionId, id));
+
   it('refuses a window that cannot be a trip, with a problem saying why, and records nothing', async () => {
     const signUp = (window: Record<string, unknown>) =>
       test.http
@@ -135,9 +156,11 @@ describe('trips', () => {
       .from(tables.emailSubscriptions)
       .where(eq(tables.emailSubscriptions.email, TRAVELLER));
 
-    // Before the trip: an alert reaches the desk, not the traveller.
-    await declare('3');
+    // Before the trip: an alert reaches the desk, not the traveller (its fan-out done: the desk's delivery only).
+    const beforeTrip = await declare('3');
     expect(Date.now()).toBeLessThan(activeFrom.getTime());
+    expect((await fannedOut(beforeTrip)).email.total).toBe(1);
+    expect(await emailDeliveriesTo(row.id)).toEqual([]);
     expect(travellerMail()).toEqual([]);
 
     // At its start: one summary, in Russian, with the level now (3, declared before the trip).
@@ -167,10 +190,11 @@ describe('trips', () => {
     expect(during.text).toMatch(/Конец поездки: <strong>[^<]+ \(UTC\)<\/strong>/);
 
     // Inside the trip: an alert reaches the traveller too.
-    await declare('2');
+    const insideTrip = await declare('2');
     expect(Date.now()).toBeLessThan(activeUntil.getTime());
     const [alert] = await smtp.waitFor(TRAVELLER, 3).then((all) => all.filter(isAlert));
-    expect(alert.headers.get('x-tocsin-declaration-id')).toEqual(expect.any(String));
+    expect(alert.headers.get('x-tocsin-declaration-id')).toBe(insideTrip);
+    expect((await fannedOut(insideTrip)).email.total).toBe(2);
 
     // After it: ended (by the clock, not only on read), audited, and nothing more.
     const ended = await eventually(
@@ -183,7 +207,16 @@ describe('trips', () => {
       activeUntil: activeUntil.toISOString(),
       tripSummarySentAt: sentAt,
     });
-    await declare('3');
+    // After the trip: the fan-out done with the desk's delivery only, none for the traveller, and no mail.
+    const afterTrip = await declare('3');
+    expect((await fannedOut(afterTrip)).email.total).toBe(1);
+    const travellers = await emailDeliveriesTo(row.id);
+    expect(travellers).toHaveLength(1);
+    const [{ declarationId }] = await test.db
+      .select()
+      .from(tables.outbox)
+      .where(eq(tables.outbox.eventId, travellers[0].eventId));
+    expect(declarationId).toBe(insideTrip);
     expect(travellerMail().map((m) => (isSummary(m) ? 'summary' : 'alert'))).toEqual(['summary', 'alert']);
     const audit = await test.http.get('/v1/audit?action=subscriber.ended').set(test.as()).expect(200);
     expect(audit.body.items).toEqual([
@@ -264,7 +297,12 @@ describe('trips', () => {
       activeUntil: activeUntil.toISOString(),
       tripSummarySentAt: expect.any(String),
     });
-    await declare('2');
+    // After the trip: the fan-out done with no SMS delivery (the number is the only one for IS), none to it.
+    const afterTrip = await declare('2');
+    expect((await fannedOut(afterTrip)).sms.total).toBe(0);
+    expect(
+      await test.db.select().from(tables.deliveries).where(eq(tables.deliveries.smsSubscriptionId, row.id)),
+    ).toEqual([]);
     expect(texts()).toHaveLength(2);
   });
 });
