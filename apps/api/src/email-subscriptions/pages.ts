@@ -9,7 +9,6 @@ import {
   FILTER_EVENTS,
   languageName,
   readerOf,
-  zoneFor,
 } from '@tocsin/subscribers';
 import escape from 'escape-html';
 import { cspHash, pageSecurityHeaders } from '../web/security-headers';
@@ -118,10 +117,14 @@ export function unsubscribeQuestionPage(
   );
 }
 
-/** A trip's bounds for its reader, in the subscription's zone (or its first area's), labelled. */
+/**
+ * A trip's bounds for its reader, labelled: written as its mails write dates (the reader's locale, in its
+ * zone or its first real area's; `*` has no zone of its own).
+ */
 function tripLines(ui: UiLanguage, subscription: EmailSubscription, endLabel: string): string {
-  const zone = zoneFor(subscription.timeZone, subscription.filter.areas[0]);
-  const when = (at: Date) => formatLongInstant(at, subscription.language, zone);
+  const { locale } = readerOf(subscription.language, ui);
+  const zone = digestZoneOf(subscription.timeZone, subscription.filter.areas);
+  const when = (at: Date) => formatLongInstant(at, locale, zone);
   const lines: [string, Date][] = [];
   if (subscription.activeFrom) lines.push([translate(ui, 'email.page.tripFrom'), subscription.activeFrom]);
   if (subscription.activeUntil) lines.push([translate(ui, endLabel), subscription.activeUntil]);
