@@ -4,6 +4,7 @@
 import { tables } from '@tocsin/database';
 import { createTestDatabase, DATABASE_DRIVERS, TestDatabase } from '@tocsin/database/testing';
 import { EventChange, OutboxRepository } from '@tocsin/declarations';
+import { filterMatches } from '@tocsin/subscribers';
 import { eq } from 'drizzle-orm';
 import { DeliveriesRepository } from './deliveries.repository';
 import { newDeliveryStatus } from './digest-hold';
@@ -16,16 +17,22 @@ const at = new Date('2022-01-07T09:00:00Z');
 const EVENT = levelChangedEvent('evt_digest', ['KZ-75']);
 const DUE = new Date('2022-01-08T03:00:00Z');
 
-/** Email subscribers to KZ: delivery, threshold. */
+/**
+ * Email subscribers: areas, delivery, threshold. One of them is subscribed to the Almaty region (KZ-19) alone,
+ * so that a change elsewhere reaching its threshold must not send its event at once: the threshold reads only
+ * the changes its filter matches.
+ */
 const SUBSCRIBERS: Record<
   string,
-  { delivery: 'immediate' | 'daily' | 'weekly'; immediateMinRank: number | null }
+  { areas: string[]; delivery: 'immediate' | 'daily' | 'weekly'; immediateMinRank: number | null }
 > = {
-  sub_immediate: { delivery: 'immediate', immediateMinRank: null },
-  sub_daily_3: { delivery: 'daily', immediateMinRank: 3 },
-  sub_daily_none: { delivery: 'daily', immediateMinRank: null },
-  sub_weekly_2: { delivery: 'weekly', immediateMinRank: 2 },
+  sub_immediate: { areas: ['KZ'], delivery: 'immediate', immediateMinRank: null },
+  sub_daily_3: { areas: ['KZ'], delivery: 'daily', immediateMinRank: 3 },
+  sub_daily_none: { areas: ['KZ'], delivery: 'daily', immediateMinRank: null },
+  sub_daily_region_3: { areas: ['KZ-19'], delivery: 'daily', immediateMinRank: 3 },
+  sub_weekly_2: { areas: ['KZ'], delivery: 'weekly', immediateMinRank: 2 },
 };
+const filterOf = (areas: string[]) => ({ areas, schemeId: null, minRank: null, events: null });
 
 const change = (areaCode: string, previousRank: number | null, currentRank: number | null): EventChange => ({
   areaCode,
@@ -50,10 +57,7 @@ describe.each(DATABASE_DRIVERS)('digests on %s', (driver) => {
       await database.db.insert(emailSubscriptions).values({
         id,
         email: `${id}@example.org`,
-        areas: ['KZ'],
-        schemeId: null,
-        minRank: null,
-        events: null,
+        ...filterOf(settings.areas),
         status: 'confirmed',
         ...settings,
         nextDigestAt: settings.delivery === 'immediate' ? null : DUE,
@@ -83,11 +87,17 @@ describe.each(DATABASE_DRIVERS)('digests on %s', (driver) => {
     ['a rise to rank 3', [change('KZ-75', 2, 3)]],
     ['a drop from rank 3', [change('KZ-75', 3, 1)]],
     ['two areas, one of them reaching rank 3', [change('KZ-19', null, 1), change('KZ-75', 2, 3)]],
+    ['two areas, the other one reaching rank 3', [change('KZ-19', 2, 3), change('KZ-75', null, 1)]],
   ])('holds %s for exactly the subscribers the rule says, and answers only the rest', async (_, changes) => {
     const page = await fanOut.createPage('email', EVENT.data.eventId, changes, '', 1000);
+    // A subscriber none of whose areas changed gets no delivery; the rest as the rule says of what they match.
     const want = Object.fromEntries(
-      Object.entries(SUBSCRIBERS).map(([id, settings]) => [id, newDeliveryStatus(settings, changes)]),
+      Object.entries(SUBSCRIBERS).flatMap(([id, settings]) => {
+        const matching = changes.filter((c) => filterMatches(filterOf(settings.areas), c));
+        return matching.length ? [[id, newDeliveryStatus(settings, matching)]] : [];
+      }),
     );
+    if (changes.some((c) => c.areaCode === 'KZ-19')) expect(want).toHaveProperty('sub_daily_region_3');
     expect(await statuses()).toEqual(want);
     const pendingIds = (await database.db.select().from(deliveries))
       .filter((d) => d.status === 'pending')
@@ -115,6 +125,7 @@ describe.each(DATABASE_DRIVERS)('digests on %s', (driver) => {
     expect(due.map((d) => d.subscriptionId).sort()).toEqual([
       'sub_daily_3',
       'sub_daily_none',
+      'sub_daily_region_3',
       'sub_weekly_2',
     ]);
     expect(due.every((d) => d.dueAt.getTime() === DUE.getTime())).toBe(true);
@@ -131,8 +142,12 @@ describe.each(DATABASE_DRIVERS)('digests on %s', (driver) => {
       { subscriptionId: 'sub_weekly_2', dueAt: earlier },
       { subscriptionId: 'sub_daily_3', dueAt: DUE },
     ]);
-    expect(await digests.due(DUE, 2, first[1])).toEqual([{ subscriptionId: 'sub_daily_none', dueAt: DUE }]);
-    expect(await digests.due(DUE, 2, { subscriptionId: 'sub_daily_none', dueAt: DUE })).toEqual([]);
+    const second = await digests.due(DUE, 2, first[1]);
+    expect(second).toEqual([
+      { subscriptionId: 'sub_daily_none', dueAt: DUE },
+      { subscriptionId: 'sub_daily_region_3', dueAt: DUE },
+    ]);
+    expect(await digests.due(DUE, 2, second[1])).toEqual([]);
   });
 
   it('reads what a subscription holds with its events, and settles a digest once', async () => {
