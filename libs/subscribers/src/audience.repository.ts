@@ -24,9 +24,10 @@ export class AudienceRepository {
 
   /**
    * Enabled webhook endpoints and confirmed email subscriptions that match at least one of `changes`, and
-   * whose trip holds `at`, the instant the changes take effect (default now).
+   * whose trip holds `at`, the instant the changes take effect (the caller's, from its Clock: never the
+   * machine's own, so a test clock or a scheduled declaration counts as the fan-out will).
    */
-  async count(changes: FilteredChange[], at: Date = new Date()): Promise<Audience> {
+  async count(changes: FilteredChange[], at: Date): Promise<Audience> {
     if (!changes.length) return { webhooks: 0, emails: 0 };
     const [row] = await queryRows<{ webhooks: number; emails: number }>(
       this.db,
