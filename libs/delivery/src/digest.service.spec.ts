@@ -6,6 +6,7 @@ import type { EmailSubscriptionsService } from '@tocsin/subscribers';
 import { DigestService } from './digest.service';
 import type {
   DigestOutcome,
+  DigestRead,
   DigestsRepository,
   DigestSubscription,
   HeldDelivery,
@@ -38,8 +39,7 @@ class FakeDigests {
     return this.heldRows.get(id) ?? [];
   }
   async settle(
-    subscriptionId: string,
-    dueAt: Date,
+    { subscriptionId, status, dueAt }: DigestRead,
     ids: string[],
     outcome: DigestOutcome,
     next: Date | null,
@@ -54,7 +54,8 @@ class FakeDigests {
       (this.heldRows.get(subscriptionId) ?? []).filter((d) => !ids.includes(d.id)),
     );
     const subscription = this.subscriptions.get(subscriptionId)!;
-    if (subscription.nextDigestAt?.getTime() !== dueAt.getTime()) return false;
+    if (subscription.nextDigestAt?.getTime() !== dueAt.getTime() || subscription.status !== status)
+      return false;
     subscription.nextDigestAt = next;
     return true;
   }

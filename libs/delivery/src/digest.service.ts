@@ -109,11 +109,11 @@ export class DigestService implements BeforeApplicationShutdown {
     const next = nextDigestAt(subscription, zone, this.clock.now());
     const held = await this.digests.held(subscriptionId);
     const ids = held.map((d) => d.id);
+    const read = { subscriptionId, status: subscription.status, dueAt };
     if (subscription.status !== 'confirmed') {
       const reason = `not sent: the subscription is ${subscription.status}`;
       await this.digests.settle(
-        subscriptionId,
-        dueAt,
+        read,
         ids,
         { status: 'skipped', at: this.clock.now(), reason },
         // No schedule for one that may never come back (confirming or signing up again sets one).
@@ -122,13 +122,7 @@ export class DigestService implements BeforeApplicationShutdown {
       return 'not-sent';
     }
     if (!held.length) {
-      await this.digests.settle(
-        subscriptionId,
-        dueAt,
-        [],
-        { status: 'delivered', at: this.clock.now() },
-        next,
-      );
+      await this.digests.settle(read, [], { status: 'delivered', at: this.clock.now() }, next);
       return 'nothing-held';
     }
     const schemes = new Map<string, Promise<StoredScheme>>();
@@ -166,17 +160,11 @@ export class DigestService implements BeforeApplicationShutdown {
         reason: describeError(error),
         statusCode: error.responseCode,
       };
-      await this.digests.settle(subscriptionId, dueAt, ids, outcome, next);
+      await this.digests.settle(read, ids, outcome, next);
       this.logger.warn(`digest of ${subscriptionId} due ${due} refused: ${outcome.reason}`);
       return 'refused';
     }
-    await this.digests.settle(
-      subscriptionId,
-      dueAt,
-      ids,
-      { status: 'delivered', at: this.clock.now() },
-      next,
-    );
+    await this.digests.settle(read, ids, { status: 'delivered', at: this.clock.now() }, next);
     this.logger.log(`digest of ${subscriptionId} due ${due}: ${ids.length} deliveries in one email`);
     return 'sent';
   }

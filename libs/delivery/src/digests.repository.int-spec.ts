@@ -76,6 +76,9 @@ describe.each(DATABASE_DRIVERS)('digests on %s', (driver) => {
         .where(eq(emailSubscriptions.id, id));
   });
 
+  /** A digest due at DUE as its job read a confirmed subscription. */
+  const read = (subscriptionId: string, status = 'confirmed') => ({ subscriptionId, status, dueAt: DUE });
+
   const statuses = async () =>
     Object.fromEntries(
       (await database.db.select().from(deliveries)).map((d) => [d.emailSubscriptionId, d.status]),
@@ -165,7 +168,7 @@ describe.each(DATABASE_DRIVERS)('digests on %s', (driver) => {
     const sentAt = new Date('2022-01-08T03:00:05Z');
     const next = new Date('2022-01-09T03:00:00Z');
     const ids = held.map((d) => d.id);
-    expect(await digests.settle('sub_daily_3', DUE, ids, { status: 'delivered', at: sentAt }, next)).toBe(
+    expect(await digests.settle(read('sub_daily_3'), ids, { status: 'delivered', at: sentAt }, next)).toBe(
       true,
     );
     const [row] = await database.db.select().from(deliveries).where(eq(deliveries.id, ids[0]));
@@ -174,7 +177,7 @@ describe.each(DATABASE_DRIVERS)('digests on %s', (driver) => {
     expect(await digests.held('sub_daily_3')).toEqual([]);
 
     // A second run of the same digest (a worker that died after the commit) finds it settled.
-    expect(await digests.settle('sub_daily_3', DUE, ids, { status: 'delivered', at: sentAt }, next)).toBe(
+    expect(await digests.settle(read('sub_daily_3'), ids, { status: 'delivered', at: sentAt }, next)).toBe(
       false,
     );
     expect((await digests.subscription('sub_daily_3'))?.nextDigestAt).toEqual(next);
@@ -185,7 +188,7 @@ describe.each(DATABASE_DRIVERS)('digests on %s', (driver) => {
     const ids = (await digests.held('sub_daily_none')).map((d) => d.id);
     const reason = 'not sent: the subscription is unsubscribed';
     expect(
-      await digests.settle('sub_daily_none', DUE, ids, { status: 'skipped', at: DUE, reason }, null),
+      await digests.settle(read('sub_daily_none'), ids, { status: 'skipped', at: DUE, reason }, null),
     ).toBe(true);
     const [row] = await database.db.select().from(deliveries).where(eq(deliveries.id, ids[0]));
     expect(row).toMatchObject({ status: 'skipped', attempts: 0, lastError: reason, deliveredAt: null });
@@ -201,11 +204,28 @@ describe.each(DATABASE_DRIVERS)('digests on %s', (driver) => {
       .update(emailSubscriptions)
       .set({ nextDigestAt: moved })
       .where(eq(emailSubscriptions.id, 'sub_weekly_2'));
-    expect(await digests.settle('sub_weekly_2', DUE, ids, { status: 'delivered', at: DUE }, null)).toBe(
+    expect(await digests.settle(read('sub_weekly_2'), ids, { status: 'delivered', at: DUE }, null)).toBe(
       false,
     );
     expect(await digests.held('sub_weekly_2')).toEqual([]);
     expect((await digests.subscription('sub_weekly_2'))?.nextDigestAt).toEqual(moved);
+  });
+
+  it('leaves the schedule of a sign-up confirmed while its digest was being settled', async () => {
+    // The job read the row pending and due at DUE; the confirmation kept DUE as its next digest.
+    await database.db
+      .update(emailSubscriptions)
+      .set({ status: 'pending' })
+      .where(eq(emailSubscriptions.id, 'sub_daily_none'));
+    const job = read('sub_daily_none', 'pending');
+    await database.db
+      .update(emailSubscriptions)
+      .set({ status: 'confirmed' })
+      .where(eq(emailSubscriptions.id, 'sub_daily_none'));
+    const reason = 'not sent: the subscription is pending';
+    expect(await digests.settle(job, [], { status: 'skipped', at: DUE, reason }, null)).toBe(false);
+    expect((await digests.subscription('sub_daily_none'))?.nextDigestAt).toEqual(DUE);
+    expect((await digests.due(DUE, 10)).map((d) => d.subscriptionId)).toContain('sub_daily_none');
   });
 
   it('fails what a digest held when the mail server refuses it for good, keeping its answer', async () => {
@@ -213,7 +233,7 @@ describe.each(DATABASE_DRIVERS)('digests on %s', (driver) => {
     const ids = (await digests.held('sub_daily_3')).map((d) => d.id);
     const next = new Date('2022-01-09T03:00:00Z');
     const outcome = { status: 'failed' as const, at: DUE, reason: '550 no such mailbox', statusCode: 550 };
-    expect(await digests.settle('sub_daily_3', DUE, ids, outcome, next)).toBe(true);
+    expect(await digests.settle(read('sub_daily_3'), ids, outcome, next)).toBe(true);
     const [row] = await database.db.select().from(deliveries).where(eq(deliveries.id, ids[0]));
     expect(row).toMatchObject({
       status: 'failed',

@@ -24,6 +24,13 @@ export interface DigestSubscription extends DeliverySettings {
   nextDigestAt: Date | null;
 }
 
+/** A digest as its job read the subscription: the compare-and-set of its settling is on these. */
+export interface DigestRead {
+  subscriptionId: string;
+  status: string;
+  dueAt: Date;
+}
+
 /** A delivery held for a digest, with its event. */
 export interface HeldDelivery {
   id: string;
@@ -111,12 +118,13 @@ export class DigestsRepository {
 
   /**
    * Settles a digest in one transaction: the deliveries it held (still held) come to `outcome`, and the
-   * subscription's next digest becomes `next` if it was still due at `dueAt`. Answers whether it was: false
-   * when the settings changed meanwhile (their own next digest stands) or another run settled it first.
+   * subscription's next digest becomes `next` if the row is still as the job `read` it, due at the same
+   * instant and in the same status. Answers whether it was: false when the settings changed meanwhile
+   * (their own next digest stands), another run settled it first, or the status moved (a confirmation that
+   * kept the due instant must not have its schedule replaced by a pending sign-up's null).
    */
   async settle(
-    subscriptionId: string,
-    dueAt: Date,
+    read: DigestRead,
     deliveryIds: string[],
     outcome: DigestOutcome,
     next: Date | null,
@@ -134,7 +142,13 @@ export class DigestsRepository {
       const moved = await tx
         .update(emailSubscriptions)
         .set({ nextDigestAt: next })
-        .where(and(eq(emailSubscriptions.id, subscriptionId), eq(emailSubscriptions.nextDigestAt, dueAt)))
+        .where(
+          and(
+            eq(emailSubscriptions.id, read.subscriptionId),
+            eq(emailSubscriptions.nextDigestAt, read.dueAt),
+            eq(emailSubscriptions.status, read.status),
+          ),
+        )
         .returning({ id: emailSubscriptions.id });
       return moved.length > 0;
     });

@@ -190,8 +190,11 @@ export class EmailSubscriptionsService {
     const subscription = await this.peekConfirm(token);
     if (subscription.status === 'confirmed') return subscription;
     const now = this.clock.now();
-    // A digest's schedule lapses while a sign-up waits (the sweep stops it): it starts again now.
-    const nextDigest = subscription.nextDigestAt ?? digestDueAfter(subscription, subscription.filter, now);
+    // A digest's schedule lapses while a sign-up waits (the sweep stops it): it starts again now. One already
+    // due is not kept: the sweep's job may have read the row pending and be about to settle that instant.
+    const stored = subscription.nextDigestAt;
+    const nextDigest =
+      stored && stored > now ? stored : digestDueAfter(subscription, subscription.filter, now);
     await this.repository.update(subscription.id, {
       status: 'confirmed',
       confirmedAt: now,
