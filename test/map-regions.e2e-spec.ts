@@ -27,6 +27,7 @@ describe('region shapes on the world map, in Chromium', () => {
   let test: TestApp;
   let browser: Browser;
   let base: string;
+  let publisher: string;
   const colours = new Map<string, string>();
 
   beforeAll(async () => {
@@ -36,7 +37,7 @@ describe('region shapes on the world map, in Chromium', () => {
     base = (await test.app.getUrl()).replace('[::1]', '127.0.0.1');
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 
-    const publisher = await createKey(test, 'publisher', 'KNB duty desk');
+    publisher = await createKey(test, 'publisher', 'KNB duty desk');
     // The levels of 13 January 2022, from the moment they were set then, in force from now.
     const january13 = JANUARY_2022_STEPS.filter((step) => step.effectiveAt === LIFTED_13_JAN);
     for (const { scheme, level, areas } of january13) {
@@ -143,12 +144,31 @@ describe('region shapes on the world map, in Chromium', () => {
       viewport: { width: 1280, height: 860 },
       deviceScaleFactor: 6,
     });
+    // Russia has 83 regions: Primorsky Krai is the 54th, so its Russian name shows the map reads the whole
+    // list of areas (GET /v1/areas answers it in one page), not a first page of 50.
+    await test.http
+      .post('/v1/declarations')
+      .set(test.as(publisher))
+      .send({
+        scheme: 'travel-advisory',
+        level: '2',
+        areas: ['RU-PRI'],
+        headline: 'Exercise increased caution in Primorsky Krai',
+        summary: 'Flooding.',
+        authority: 'Foreign Office',
+      })
+      .expect(201);
     const page = await context.newPage();
     await page.goto(`${base}/?lang=ru`);
     const kostanay = page.locator('.world-map path.region[data-code="KZ-39"]');
     await kostanay.waitFor({ state: 'attached', timeout: 15_000 });
     expect(await kostanay.locator('xpath=../*[local-name()="title"]').textContent()).toBe(
       'Костанайская область: уровень не объявлен',
+    );
+    const primorsky = page.locator('.world-map path.region[data-code="RU-PRI"]');
+    await primorsky.waitFor({ state: 'attached', timeout: 15_000 });
+    expect(await primorsky.locator('xpath=../*[local-name()="title"]').textContent()).toMatch(
+      /^Приморский край: /,
     );
     expect(await page.locator('.map-credit').textContent()).toBe(
       'Границы стран и регионов: Made with Natural Earth.',
