@@ -94,6 +94,7 @@ describe('DigestService', () => {
   let mail: FakeMail;
   let queues: FakeQueues;
   let service: DigestService;
+  let clock: StoppedClock;
   const job = { subscriptionId: 'sub_1', dueAt: DUE.toISOString() };
 
   beforeEach(() => {
@@ -116,17 +117,39 @@ describe('DigestService', () => {
       schemes as unknown as SchemesService,
       mail as unknown as MailTransport,
       queues.port,
-      new StoppedClock(NOW),
+      (clock = new StoppedClock(NOW)),
       config as unknown as AppConfig,
     );
   });
 
-  it('enqueues one job per due digest, named by subscription and due instant, once however many sweeps', async () => {
+  it('enqueues one job per due subscription, named by it, once however many sweeps and due instants', async () => {
     digests.subscriptions.set('sub_2', subscription({ id: 'sub_2', nextDigestAt: NEXT }));
     expect(await service.sweep()).toBe(1);
     expect(await service.sweep()).toBe(1);
-    expect([...queues.jobs.keys()]).toEqual([`digest.sub_1.${DUE.getTime()}`]);
+    // The settings moved the digest while its job waits on a slow mail server: no second job for it.
+    digests.subscriptions.get('sub_1')!.nextDigestAt = new Date(DUE.getTime() + 1000);
+    expect(await service.sweep()).toBe(1);
+    expect([...queues.jobs.keys()]).toEqual(['digest.sub_1']);
     expect(queues.of(JOB.sendDigest)).toEqual([{ data: job, delayMs: 0 }]);
+  });
+
+  it('sends the digest the row says is due when a finished job is run again with its first data', async () => {
+    expect(await service.send(job)).toBe('sent');
+    // A day later the sweep finds it due at NEXT; BullMQ runs the finished job again, its dueAt still DUE.
+    clock.at = new Date(NEXT.getTime() + 5000);
+    digests.heldRows.set('sub_1', [
+      { id: 'dlv_3', eventId: 'evt_3', payload: levelChangedEvent('evt_3', ['KZ-75']) },
+    ]);
+    expect(await service.send(job)).toBe('sent');
+    expect(mail.sent[1].headers).toMatchObject({ 'X-Tocsin-Digest-Due': NEXT.toISOString() });
+    expect(mail.sent[1].messageId).not.toBe(mail.sent[0].messageId);
+    expect(digests.settled[1]).toMatchObject({ ids: ['dlv_3'], next: new Date('2026-12-06T03:00:00.000Z') });
+  });
+
+  it('does nothing for a job run before its row is due', async () => {
+    expect(await service.send(job)).toBe('sent');
+    expect(await service.send({ subscriptionId: 'sub_1', dueAt: NEXT.toISOString() })).toBe('skipped');
+    expect(mail.sent).toHaveLength(1);
   });
 
   it('mails what is held in one email, then records it delivered with the next digest', async () => {

@@ -19,8 +19,8 @@ export type DigestResult = 'sent' | 'refused' | 'nothing-held' | 'not-sent' | 's
 
 /**
  * Daily and weekly digests (DESIGN.md §5.6). A BullMQ job scheduler sweeps every DIGEST_SWEEP_SECONDS for
- * subscriptions whose `next_digest_at` has come and enqueues one job per digest, its id the subscription's
- * and the due instant's; the job mails what is held in one email and, once the mail server took it, records
+ * subscriptions whose `next_digest_at` has come and enqueues one job per subscription (its id the
+ * subscription's: one digest of it runs at a time); the job mails what is held in one email and, once the mail server took it, records
  * the deliveries delivered and the next due instant in one transaction. The row says a digest is owed until
  * then: a worker that dies before recording it leaves the row due, and the next sweep runs it again (with the
  * same Message-ID, so a receiver can tell the repeat).
@@ -93,17 +93,21 @@ export class DigestService implements BeforeApplicationShutdown {
   }
 
   /**
-   * Sends one digest, if the row still says it is due at `dueAt`. A subscription not confirmed gets none:
+   * Sends the subscription's digest, if its row says one is due by now. The due instant is the row's, not the
+   * job's `dueAt` (what the sweep found, kept for the log): the job's id is the subscription's, so that two
+   * digests of one subscription never run at once, and a finished job that a later sweep runs again keeps
+   * the data of its first run. A subscription not confirmed gets none:
    * what it held is skipped, and an unsubscribed, pending or ended one has no next digest (a disabled or
    * suspended one keeps its schedule for when an admin enables or resumes it). Nothing held: no email, the
    * next digest is scheduled. A mail server that refuses for now throws, for BullMQ (then the sweeps) to try
    * again; one that refuses for good (5xx) fails what was held, as an alert's delivery fails, and the next
    * digest is scheduled: retrying a dead address every sweep would go on for ever.
    */
-  async send({ subscriptionId, dueAt: due }: JobData['send-digest']): Promise<DigestResult> {
-    const dueAt = new Date(due);
+  async send({ subscriptionId }: JobData['send-digest']): Promise<DigestResult> {
     const subscription = await this.digests.subscription(subscriptionId);
-    if (!subscription || subscription.nextDigestAt?.getTime() !== dueAt.getTime()) return 'skipped';
+    const dueAt = subscription?.nextDigestAt;
+    if (!subscription || !dueAt || dueAt > this.clock.now()) return 'skipped';
+    const due = dueAt.toISOString();
     const zone = digestZoneOf(subscription.timeZone, subscription.filter.areas);
     // After now, not after the due instant: a worker away for days sends one digest, not one per day missed.
     const next = nextDigestAt(subscription, zone, this.clock.now());

@@ -28,7 +28,7 @@ export const JOB = {
   sendTripSummary: 'send-trip-summary',
   /** data: {} — the digests' sweep (a job scheduler): enqueue a send-digest for each subscription now due. */
   sweepDigests: 'sweep-digests',
-  /** data: { subscriptionId, dueAt } — one subscriber's digest due at dueAt, if the row still says so. */
+  /** data: { subscriptionId, dueAt } — a subscriber's digest, if its row says one is due (dueAt: what the sweep saw). */
   sendDigest: 'send-digest',
 } as const;
 export type JobName = (typeof JOB)[keyof typeof JOB];
@@ -154,15 +154,13 @@ export function jobOptions<N extends JobName>(name: N, data: JobData[N], delayMs
     case JOB.sweepDigests:
       return { ...common, jobId: DIGEST_SWEEP_JOB_ID };
     case JOB.sendDigest: {
-      // One job per digest: sweeps that find it due again while it runs add nothing. Prioritised below every
-      // job without a priority (BullMQ takes those first), so that a zone's 08:00 wave of digests on the
-      // delivery queue never holds up an alert: a change at the threshold never waits (DESIGN.md §5.6).
-      const { subscriptionId, dueAt } = data as JobData['send-digest'];
-      return {
-        ...common,
-        jobId: `${JOB_ID_PREFIX[name]}.${subscriptionId}.${Date.parse(dueAt)}`,
-        priority: 10,
-      };
+      // One job per subscription, not per due instant: settings changed while a digest waits on a slow mail
+      // server move the due instant, and a second job would mail the same held rows before the first
+      // settled. A finished one run again keeps its old data: the job reads the row's due instant. Prioritised
+      // below every job without a priority (BullMQ takes those first), so that a zone's 08:00 wave of digests
+      // on the delivery queue never holds up an alert: a change at the threshold never waits (DESIGN.md §5.6).
+      const { subscriptionId } = data as JobData['send-digest'];
+      return { ...common, jobId: `${JOB_ID_PREFIX[name]}.${subscriptionId}`, priority: 10 };
     }
     default:
       throw new Error(`no options for job ${String(name)}`);
