@@ -6,6 +6,7 @@
 // on a local port), a number confirmed after its trip began is texted the summary at once, and ends with it.
 import { tables } from '@tocsin/database';
 import { decodeSmsParts } from '@tocsin/sms';
+import { EmailSubscriptionsService } from '@tocsin/subscribers';
 import { eq } from 'drizzle-orm';
 import { ParsedMail } from 'mailparser';
 import { uuidv7 } from 'uuidv7';
@@ -304,5 +305,53 @@ describe('trips', () => {
       await test.db.select().from(tables.deliveries).where(eq(tables.deliveries.smsSubscriptionId, row.id)),
     ).toEqual([]);
     expect(texts()).toHaveLength(2);
+  });
+});
+
+// The trip clock has not swept yet (no worker here): a confirmed trip whose end has passed is still
+// `confirmed`, and its manage link must still take a change that leaves the end alone.
+describe('a trip past its end, not yet swept, from its manage link', () => {
+  let test: TestApp;
+
+  beforeAll(async () => {
+    test = await startTestApp('postgres', { PUBLIC_URL }, 'api');
+  });
+  afterAll(() => test?.close());
+
+  it('changes its language, and refuses only an end moved into the past', async () => {
+    const now = Date.now();
+    const id = `sub_${uuidv7()}`;
+    await test.db.insert(tables.emailSubscriptions).values({
+      id,
+      email: 'late@ngo.example',
+      areas: ['IS'],
+      status: 'confirmed',
+      activeFrom: new Date(now - 86_400_000),
+      activeUntil: new Date(now - 60_000),
+      tripSummarySentAt: new Date(now - 86_400_000),
+      createdAt: new Date(now - 2 * 86_400_000),
+      updatedAt: new Date(now - 2 * 86_400_000),
+      confirmedAt: new Date(now - 2 * 86_400_000),
+    });
+    const { manageUrl } = await test.app.get(EmailSubscriptionsService).linksFor({ id, tokenVersion: 1 });
+    const path = manageUrl.slice(PUBLIC_URL.length);
+
+    const saved = await test.http
+      .put(path)
+      .send({ areas: ['IS'], language: 'ru' })
+      .expect(200);
+    expect(saved.body).toMatchObject({ language: 'ru', status: 'confirmed' });
+
+    const refused = await test.http
+      .put(path)
+      .send({ areas: ['IS'], activeUntil: new Date(now - 1000).toISOString() })
+      .expect(400);
+    expect(refused.headers['content-type']).toContain('application/problem+json');
+    expect(JSON.stringify(refused.body)).toMatch(/already past/);
+    const [row] = await test.db
+      .select()
+      .from(tables.emailSubscriptions)
+      .where(eq(tables.emailSubscriptions.id, id));
+    expect(row).toMatchObject({ language: 'ru', activeUntil: new Date(now - 60_000) });
   });
 });

@@ -39,7 +39,7 @@ import { linkTokenMatches, makeLinkToken, subscriptionIdOf, TokenPurpose } from 
 import { CONFIRMATION_VALID_MS, signupMailAllowance } from './signup-limits';
 import { alreadySubscribedEmail, confirmationEmail, SubscriberEmail } from './subscriber-emails';
 import { readerOf, signUpLanguage } from './subscriber-language';
-import { requestedTrip } from './trip-request';
+import { requestedTrip, requestedTripChange } from './trip-request';
 import { movedTrip, TripWindow, TripWindowInput, tripSummaryOwed } from './trip-window';
 
 const LINK_SECRET = 'email-link-hmac';
@@ -282,18 +282,7 @@ export class EmailSubscriptionsService {
       timeZone: settings.timeZone === undefined ? subscription.timeZone : settings.timeZone,
     });
     const exercises = settings.exercises ?? subscription.exercises;
-    const trip = movedTrip(
-      subscription,
-      requestedTrip(
-        {
-          activeFrom:
-            settings.trip?.activeFrom === undefined ? subscription.activeFrom : settings.trip.activeFrom,
-          activeUntil:
-            settings.trip?.activeUntil === undefined ? subscription.activeUntil : settings.trip.activeUntil,
-        },
-        now,
-      ),
-    );
+    const trip = movedTrip(subscription, requestedTripChange(subscription, settings.trip ?? {}, now));
     const delivery = checkedDelivery({ ...deliveryOf(subscription), ...settings.delivery });
     const nextDigest = rescheduledDigest(subscription, { ...delivery, ...checked, filter }, now);
     const changes = {

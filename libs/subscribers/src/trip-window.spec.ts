@@ -1,4 +1,5 @@
 import {
+  changedTripWindow,
   checkedTripWindow,
   inTrip,
   movedTrip,
@@ -51,6 +52,33 @@ describe('checkedTripWindow', () => {
   ])('refuses %j', (input, message) => {
     expect(() => checkedTripWindow(input, now)).toThrow(TripWindowProblem);
     expect(() => checkedTripWindow(input, now)).toThrow(message);
+  });
+});
+
+describe('changedTripWindow', () => {
+  const over = { activeFrom: at('2027-02-20T00:00:00Z'), activeUntil: at('2027-03-01T00:00:00Z') };
+
+  it('keeps the bounds a change leaves out, even an end passed and not yet swept', () => {
+    expect(changedTripWindow(over, {}, now)).toEqual(over);
+    expect(changedTripWindow(over, { activeUntil: over.activeUntil.toISOString() }, now)).toEqual(over);
+  });
+
+  it('takes the bounds it gives, checked as a sign-up’s', () => {
+    expect(changedTripWindow(trip, { activeUntil: '2027-03-12T00:00:00+03:00' }, now)).toEqual({
+      activeFrom: trip.activeFrom,
+      activeUntil: at('2027-03-11T21:00:00Z'),
+    });
+    expect(changedTripWindow(trip, { activeFrom: null }, now)).toEqual({ ...trip, activeFrom: null });
+  });
+
+  it('refuses an end it moves into the past, and a start it moves past the end', () => {
+    expect(() =>
+      changedTripWindow({ ...trip, activeFrom: null }, { activeUntil: '2027-03-01T11:00:00Z' }, now),
+    ).toThrow(/already past/);
+    expect(() => changedTripWindow(over, { activeFrom: '2027-03-01T00:00:00Z' }, now)).toThrow(
+      /must be before activeUntil/,
+    );
+    expect(() => changedTripWindow(trip, { activeUntil: 'soon' }, now)).toThrow(TripWindowProblem);
   });
 });
 

@@ -30,11 +30,34 @@ export class TripWindowProblem extends Error {}
 export function checkedTripWindow(input: TripWindowInput, now: Date): TripWindow {
   const activeFrom = boundOf('activeFrom', input.activeFrom, now);
   const activeUntil = boundOf('activeUntil', input.activeUntil, now);
+  return checkedBounds(activeFrom, activeUntil, now, true);
+}
+
+/**
+ * The window a change to the trip `current` asks for: a bound `input` leaves out keeps its value. Checked as
+ * checkedTripWindow, except that an end the change does not move is not required to be ahead: a confirmed
+ * trip whose end has passed, not yet swept, may still change its language or its areas.
+ */
+export function changedTripWindow(current: TripWindow, input: TripWindowInput, now: Date): TripWindow {
+  const activeFrom =
+    input.activeFrom === undefined ? current.activeFrom : boundOf('activeFrom', input.activeFrom, now);
+  const activeUntil =
+    input.activeUntil === undefined ? current.activeUntil : boundOf('activeUntil', input.activeUntil, now);
+  const endMoved = (activeUntil?.getTime() ?? null) !== (current.activeUntil?.getTime() ?? null);
+  return checkedBounds(activeFrom, activeUntil, now, endMoved);
+}
+
+function checkedBounds(
+  activeFrom: Date | null,
+  activeUntil: Date | null,
+  now: Date,
+  endMustBeAhead: boolean,
+): TripWindow {
   if (activeFrom && activeUntil && activeFrom >= activeUntil)
     throw new TripWindowProblem(
       `activeFrom (${activeFrom.toISOString()}) must be before activeUntil (${activeUntil.toISOString()}).`,
     );
-  if (activeUntil && activeUntil <= now)
+  if (endMustBeAhead && activeUntil && activeUntil <= now)
     throw new TripWindowProblem(
       `activeUntil (${activeUntil.toISOString()}) is already past: a trip must end in the future.`,
     );
