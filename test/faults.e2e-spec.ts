@@ -49,14 +49,18 @@ function started(worker: RunningProcess): Promise<string> {
 }
 
 /** The jobs still to run in every queue; none once the work is done. */
+/** Jobs waiting, running or delayed, but for the next runs of the workers' job schedulers (the clocks). */
 async function jobsLeft(test: TestApp): Promise<number> {
   const queues = test.app.get(JobQueues);
   const counts = await Promise.all(
-    Object.values(QUEUE).map((name) =>
-      queues.queue(name).getJobCounts('waiting', 'active', 'delayed', 'prioritized'),
-    ),
+    Object.values(QUEUE).map(async (name) => {
+      const queue = queues.queue(name);
+      const { waiting, active, prioritized } = await queue.getJobCounts('waiting', 'active', 'prioritized');
+      const delayed = (await queue.getDelayed()).filter((job) => !job.repeatJobKey).length;
+      return waiting + active + prioritized + delayed;
+    }),
   );
-  return counts.flatMap((count) => Object.values(count)).reduce((sum, n) => sum + n, 0);
+  return counts.reduce((sum, n) => sum + n, 0);
 }
 
 function workerEnv(test: TestApp, redisUrl: string): Record<string, string> {
