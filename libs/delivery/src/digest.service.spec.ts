@@ -213,6 +213,24 @@ describe('DigestService', () => {
     expect(mail.sent).toEqual([]);
   });
 
+  it('sends what an ended trip held in its last digest, and schedules no more', async () => {
+    digests.subscriptions.set('sub_1', subscription({ status: 'ended' }));
+    expect(await service.send(job)).toBe('sent');
+    expect(mail.sent).toHaveLength(1);
+    expect(digests.settled).toEqual([
+      {
+        subscriptionId: 'sub_1',
+        ids: ['dlv_1', 'dlv_2'],
+        outcome: { status: 'delivered', at: NOW },
+        next: null,
+      },
+    ]);
+    digests.heldRows.set('sub_1', []);
+    digests.subscriptions.set('sub_1', subscription({ status: 'ended' }));
+    expect(await service.send(job)).toBe('nothing-held');
+    expect(digests.subscriptions.get('sub_1')?.nextDigestAt).toBeNull();
+  });
+
   it('sends what is held once more after going back to immediate, and schedules no more', async () => {
     digests.subscriptions.set('sub_1', subscription({ delivery: 'immediate' }));
     expect(await service.send(job)).toBe('sent');

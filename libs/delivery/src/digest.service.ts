@@ -96,9 +96,10 @@ export class DigestService implements BeforeApplicationShutdown {
    * Sends the subscription's digest, if its row says one is due by now. The due instant is the row's, not the
    * job's `dueAt` (what the sweep found, kept for the log): the job's id is the subscription's, so that two
    * digests of one subscription never run at once, and a finished job that a later sweep runs again keeps
-   * the data of its first run. A subscription not confirmed gets none:
-   * what it held is skipped, and an unsubscribed, pending or ended one has no next digest (a disabled or
-   * suspended one keeps its schedule for when an admin enables or resumes it). Nothing held: no email, the
+   * the data of its first run. A subscription whose trip ended gets its last digest (what was held within
+   * the trip; the trip clock made it due) and no next one. Any other not confirmed gets none: what it held
+   * is skipped, and an unsubscribed or pending one has no next digest (a disabled or suspended one keeps its
+   * schedule for when an admin enables or resumes it). Nothing held: no email, the
    * next digest is scheduled. A mail server that refuses for now throws, for BullMQ (then the sweeps) to try
    * again; one that refuses for good (5xx) fails what was held, as an alert's delivery fails, and the next
    * digest is scheduled: retrying a dead address every sweep would go on for ever.
@@ -109,19 +110,21 @@ export class DigestService implements BeforeApplicationShutdown {
     if (!subscription || !dueAt || dueAt > this.clock.now()) return 'skipped';
     const due = dueAt.toISOString();
     const zone = digestZoneOf(subscription.timeZone, subscription.filter.areas);
+    // An ended trip's last digest: what was held within the trip is sent, and none is scheduled after it.
+    const ended = subscription.status === 'ended';
     // After now, not after the due instant: a worker away for days sends one digest, not one per day missed.
-    const next = nextDigestAt(subscription, zone, this.clock.now());
+    const next = ended ? null : nextDigestAt(subscription, zone, this.clock.now());
     const held = await this.digests.held(subscriptionId);
     const ids = held.map((d) => d.id);
     const read = { subscriptionId, status: subscription.status, dueAt };
-    if (subscription.status !== 'confirmed') {
+    if (!ended && subscription.status !== 'confirmed') {
       const reason = `not sent: the subscription is ${subscription.status}`;
       await this.digests.settle(
         read,
         ids,
         { status: 'skipped', at: this.clock.now(), reason },
         // No schedule for one that may never come back (confirming or signing up again sets one).
-        ['unsubscribed', 'pending', 'ended'].includes(subscription.status) ? null : next,
+        ['unsubscribed', 'pending'].includes(subscription.status) ? null : next,
       );
       return 'not-sent';
     }

@@ -82,4 +82,19 @@ describe.each(DATABASE_DRIVERS)('TripClock.sweep on %s', (driver) => {
     expect(await clock.sweep()).toEqual({ ended: 0, summariesQueued: 0 });
     expect(queues.jobs.size).toBe(0);
   });
+
+  it("makes an ended trip's digest due at once, for what was held within it; one due earlier stays", async () => {
+    const over = { areas: ['KZ'], status: 'confirmed', createdAt: now, updatedAt: now, activeUntil: now };
+    await database.db.insert(emailSubscriptions).values([
+      { id: 'sub_daily', email: 'daily@example.org', ...over, delivery: 'daily', nextDigestAt: shifted(DAY) },
+      { id: 'sub_due', email: 'due@example.org', ...over, delivery: 'daily', nextDigestAt: shifted(-60_000) },
+    ]);
+    expect(await clock.sweep()).toMatchObject({ ended: 3 });
+    const digestOf = async (id: string) =>
+      (await database.db.select().from(emailSubscriptions)).find((s) => s.id === id)!;
+    expect(await digestOf('sub_daily')).toMatchObject({ status: 'ended', nextDigestAt: now });
+    expect(await digestOf('sub_due')).toMatchObject({ status: 'ended', nextDigestAt: shifted(-60_000) });
+    // Immediate delivery: no digest owed, none made.
+    expect(await digestOf('sub_over')).toMatchObject({ status: 'ended', nextDigestAt: null });
+  });
 });

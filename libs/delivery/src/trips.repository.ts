@@ -17,6 +17,15 @@ export interface OwedTripSummary {
   subscriptionId: string;
 }
 
+/**
+ * An email trip that ends owes its digest what was held within the trip: due at once (the next digest sweep
+ * sends an ended subscription's last digest and schedules none); one due earlier is owed already and stays.
+ * None without a digest schedule.
+ */
+const lastDigestDue = (now: Date) =>
+  sql`, next_digest_at = case when next_digest_at is not null
+      then least(next_digest_at, ${now.toISOString()}::timestamptz) end`;
+
 /** The database or the transaction of a sweep: trips ended and their audit entries commit together. */
 export type TripsWriter = Pick<Database, 'execute' | 'insert'>;
 
@@ -47,6 +56,7 @@ export class TripsRepository {
     const rows = await queryRows<{ id: string }>(
       tx,
       sql`update ${TABLE[channel]} set status = 'ended', updated_at = ${now.toISOString()}::timestamptz
+          ${channel === 'email' ? lastDigestDue(now) : sql``}
           where id in (
             select id from ${TABLE[channel]}
             where active_until is not null and status <> 'ended'
