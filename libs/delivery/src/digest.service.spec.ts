@@ -32,6 +32,13 @@ class FakeDigests {
       .filter((s) => s.nextDigestAt && s.nextDigestAt <= now)
       .map((s) => ({ subscriptionId: s.id, dueAt: s.nextDigestAt! }));
   }
+  async dueStrandedHeld(now: Date) {
+    const stranded = [...this.subscriptions.values()].filter(
+      (s) => !s.nextDigestAt && this.heldRows.get(s.id)?.length,
+    );
+    for (const s of stranded) s.nextDigestAt = now;
+    return stranded.map((s) => s.id);
+  }
   async subscription(id: string) {
     return this.subscriptions.get(id) ?? null;
   }
@@ -229,6 +236,20 @@ describe('DigestService', () => {
     digests.subscriptions.set('sub_1', subscription({ status: 'ended' }));
     expect(await service.send(job)).toBe('nothing-held');
     expect(digests.subscriptions.get('sub_1')?.nextDigestAt).toBeNull();
+  });
+
+  it('sends a delivery held after the last digest scheduled none: the next sweep makes one due', async () => {
+    digests.subscriptions.set('sub_1', subscription({ delivery: 'immediate' }));
+    expect(await service.send(job)).toBe('sent');
+    expect(digests.subscriptions.get('sub_1')?.nextDigestAt).toBeNull();
+    // A fan-out page that read the subscription still daily inserts its held row now.
+    digests.heldRows.set('sub_1', [
+      { id: 'dlv_3', eventId: 'evt_3', payload: levelChangedEvent('evt_3', ['KZ-75']) },
+    ]);
+    expect(await service.sweep()).toBe(1);
+    expect(await service.send(job)).toBe('sent');
+    expect(digests.settled[1]).toMatchObject({ ids: ['dlv_3'], next: null });
+    expect(await service.sweep()).toBe(0);
   });
 
   it('sends what is held once more after going back to immediate, and schedules no more', async () => {

@@ -77,6 +77,8 @@ export class DigestService implements BeforeApplicationShutdown {
   /** Enqueues the digests due now, page by page; answers how many. */
   async sweep(): Promise<number> {
     const now = this.clock.now();
+    for (const id of await this.digests.dueStrandedHeld(now))
+      this.logger.warn(`subscription ${id} held a delivery with no digest due: its digest is due now`);
     let count = 0;
     let after: DueDigest | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {

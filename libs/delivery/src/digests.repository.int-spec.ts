@@ -5,7 +5,7 @@ import { tables } from '@tocsin/database';
 import { createTestDatabase, DATABASE_DRIVERS, TestDatabase } from '@tocsin/database/testing';
 import { EventChange, OutboxRepository } from '@tocsin/declarations';
 import { filterMatches } from '@tocsin/subscribers';
-import { eq } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { DeliveriesRepository } from './deliveries.repository';
 import { newDeliveryStatus } from './digest-hold';
 import { DigestsRepository } from './digests.repository';
@@ -243,6 +243,25 @@ describe.each(DATABASE_DRIVERS)('digests on %s', (driver) => {
       deliveredAt: null,
     });
     expect((await digests.subscription('sub_daily_3'))?.nextDigestAt).toEqual(next);
+  });
+
+  it('makes a digest due for a subscription holding a recent delivery with none due, and only for it', async () => {
+    await fanOut.createPage('email', EVENT.data.eventId, [change('KZ-75', null, 1)], '', 1000);
+    // A page in flight as two left the digest inserted their held rows after their last digests read.
+    await database.db
+      .update(emailSubscriptions)
+      .set({ nextDigestAt: null })
+      .where(inArray(emailSubscriptions.id, ['sub_daily_3', 'sub_daily_none']));
+    // One of them an hour and more ago: not this backstop's (nothing strands a row that long).
+    await database.db.execute(sql`update deliveries set created_at = now() - interval '61 minutes'
+      where email_subscription_id = 'sub_daily_none'`);
+    const now = new Date('2022-01-08T04:00:00Z');
+    expect(await digests.dueStrandedHeld(now)).toEqual(['sub_daily_3']);
+    expect((await digests.subscription('sub_daily_3'))?.nextDigestAt).toEqual(now);
+    expect((await digests.subscription('sub_daily_none'))?.nextDigestAt).toBeNull();
+    // sub_weekly_2 holds one too, with its digest due: left as it is. Nothing left to do the second time.
+    expect((await digests.subscription('sub_weekly_2'))?.nextDigestAt).toEqual(DUE);
+    expect(await digests.dueStrandedHeld(now)).toEqual([]);
   });
 
   it('answers null for an erased subscription', async () => {

@@ -73,6 +73,27 @@ export class DigestsRepository {
     return rows.map((row) => ({ subscriptionId: row.subscriptionId, dueAt: row.dueAt! }));
   }
 
+  /**
+   * Makes a digest due at `now` for every subscription with none due that holds a delivery made in the last
+   * hour, and answers their ids. A fan-out page that read the subscription before it left the digest (back
+   * to immediate, unsubscribed, its trip over) may insert a held row after that digest's job read what was
+   * held and scheduled none: without this, the row would wait for ever. Such a row is minutes old when its
+   * subscription comes to have no digest (a page's insert, then a digest's mail), so the last hour of held
+   * rows (deliveries_held_idx; their created_at is the database's clock) is enough, and cheap however many
+   * subscriptions there are.
+   */
+  async dueStrandedHeld(now: Date): Promise<string[]> {
+    const rows = await queryRows<{ id: string }>(
+      this.db,
+      sql`update email_subscriptions set next_digest_at = ${now.toISOString()}::timestamptz
+        where next_digest_at is null and id in (
+          select d.email_subscription_id from deliveries d
+          where d.status = 'held' and d.created_at > now() - interval '1 hour')
+        returning id`,
+    );
+    return rows.map((row) => row.id);
+  }
+
   /** The subscription; null once it is erased (its held deliveries went with it). */
   async subscription(id: string): Promise<DigestSubscription | null> {
     const [row] = await this.db.select().from(emailSubscriptions).where(eq(emailSubscriptions.id, id));

@@ -1,0 +1,1 @@
+CREATE INDEX "deliveries_held_idx" ON "deliveries" USING btree ("created_at") WHERE "deliveries"."status" = 'held';
