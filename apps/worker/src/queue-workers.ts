@@ -36,6 +36,8 @@ const CONCURRENCY: Record<QueueName, number> = {
   [QUEUE.delivery]: 8,
   // Polls wait on other authorities' servers, mostly idle: a hanging source takes one slot of many.
   [QUEUE.ingest]: 16,
+  // A sweep a minute each; two slots so that a long one does not hold up the other.
+  [QUEUE.clock]: 2,
 };
 
 /**

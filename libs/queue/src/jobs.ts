@@ -6,6 +6,8 @@ export const QUEUE = {
   fanOut: 'fanout',
   delivery: 'delivery',
   ingest: 'ingest',
+  /** The clocks' sweeps (trips, digests): apart, so that the delivery queue holds only sends, and its counts say so. */
+  clock: 'clock',
 } as const;
 export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
 
@@ -59,11 +61,11 @@ export const QUEUE_OF: Record<JobName, QueueName> = {
   [JOB.notifyApprovers]: QUEUE.delivery,
   // Sign-up codes go out on the worker's one SMPP bind, beside the alerts.
   [JOB.sendSmsCode]: QUEUE.delivery,
-  // A sweep of two indexed queries, and a message now and then: beside the alerts.
-  [JOB.tripClock]: QUEUE.delivery,
+  // The sweeps on the clock queue; what they find to send (a message now and then, an email a subscriber
+  // a day at most) beside the alerts.
+  [JOB.tripClock]: QUEUE.clock,
   [JOB.sendTripSummary]: QUEUE.delivery,
-  // One indexed query a sweep, and an email a subscriber a day at most: beside the alerts.
-  [JOB.sweepDigests]: QUEUE.delivery,
+  [JOB.sweepDigests]: QUEUE.clock,
   [JOB.sendDigest]: QUEUE.delivery,
 };
 
