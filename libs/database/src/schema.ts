@@ -462,6 +462,8 @@ export const deliveries = pgTable(
     createdAt: instant('created_at').notNull().defaultNow(),
     updatedAt: instant('updated_at').notNull().defaultNow(),
     deliveredAt: instant('delivered_at'),
+    /** The due instant of the digest that settled it (DESIGN.md §5.6): one email for all its rows; else null. */
+    digestDueAt: instant('digest_due_at'),
   },
   // Every index here costs each delivery an entry at its insert and another at its update (which cannot be
   // HOT: `status` changes, and the pending index names it), so a row is in as few as it must be (migration

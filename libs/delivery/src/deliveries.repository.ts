@@ -493,7 +493,8 @@ export class DeliveriesRepository {
    * The latest `count` settled (delivered, sent or failed) email deliveries of each subscription, newest
    * first by creation, across events: the bounce rule's input, for a whole batch in one statement. Pending
    * and skipped ones say nothing about the address. Only deliveries created since the subscription last
-   * changed count, so an admin's resume (or a confirmation) starts the count afresh. Each subscription's
+   * changed count, so an admin's resume (or a confirmation) starts the count afresh. The rows one digest
+   * settled (the same digest_due_at) were one email: they count once, as its newest. Each subscription's
    * rows are read through its delivery index (a lateral `limit`), never a scan of the table.
    */
   async latestSettledEmailDeliveries(
@@ -511,9 +512,14 @@ export class DeliveriesRepository {
       this.db,
       sql`select s.id as subscription_id, d.status, d.last_status_code, d.last_error
         from email_subscriptions s, lateral (
-          select d.id, d.status, d.last_status_code, d.last_error, d.created_at from deliveries d
-          where d.email_subscription_id = s.id and d.status in ('delivered', 'sent', 'failed')
-            and d.created_at > s.updated_at
+          select d.id, d.status, d.last_status_code, d.last_error, d.created_at from (
+            select d.id, d.status, d.last_status_code, d.last_error, d.created_at, d.digest_due_at,
+              row_number() over (partition by d.digest_due_at order by d.created_at desc, d.id desc) as nth
+            from deliveries d
+            where d.email_subscription_id = s.id and d.status in ('delivered', 'sent', 'failed')
+              and d.created_at > s.updated_at
+          ) d
+          where d.digest_due_at is null or d.nth = 1
           order by d.created_at desc, d.id desc limit ${count}
         ) d
         where s.id = any(${idArray(subscriptionIds)})

@@ -4,6 +4,7 @@ import { JOB } from '@tocsin/queue';
 import { BUILTIN_SCHEMES, SchemesService } from '@tocsin/schemes';
 import type { EmailSubscriptionsService } from '@tocsin/subscribers';
 import { DigestService } from './digest.service';
+import type { EmailBounces } from './email-bounces.service';
 import type {
   DigestOutcome,
   DigestRead,
@@ -102,10 +103,14 @@ describe('DigestService', () => {
   let queues: FakeQueues;
   let service: DigestService;
   let clock: StoppedClock;
+  /** The subscriptions the bounce rule was asked to look at, in turn. */
+  let reviewed: string[][];
+  const bounces = { reviewBounced: async (ids: string[]) => void reviewed.push(ids) };
   const job = { subscriptionId: 'sub_1', dueAt: DUE.toISOString() };
 
   beforeEach(() => {
     digests = new FakeDigests();
+    reviewed = [];
     mail = new FakeMail();
     queues = new FakeQueues();
     digests.subscriptions.set('sub_1', subscription());
@@ -123,6 +128,7 @@ describe('DigestService', () => {
       links as unknown as EmailSubscriptionsService,
       schemes as unknown as SchemesService,
       mail as unknown as MailTransport,
+      bounces as unknown as EmailBounces,
       queues.port,
       (clock = new StoppedClock(NOW)),
       config as unknown as AppConfig,
@@ -264,6 +270,8 @@ describe('DigestService', () => {
     expect(digests.settled).toEqual([]);
     mail.refusals = [550];
     expect(await service.send(job)).toBe('refused');
+    // One refused email: the bounce rule looks at the address once, as after an alert's.
+    expect(reviewed).toEqual([['sub_1']]);
     expect(digests.settled[0]).toMatchObject({
       ids: ['dlv_1', 'dlv_2'],
       outcome: { status: 'failed', statusCode: 550 },

@@ -7,6 +7,8 @@ import { SchemesService, StoredScheme } from '@tocsin/schemes';
 import { digestZoneOf, EmailSubscriptionsService, nextDigestAt } from '@tocsin/subscribers';
 import { digestEmail } from './digest-email';
 import { DigestsRepository, DueDigest } from './digests.repository';
+import { isPermanentSmtpFailure } from './email-bounces';
+import { EmailBounces } from './email-bounces.service';
 import { changesFor } from './subscriber-changes';
 
 /** Due digests read and enqueued at once; a sweep reads pages until none is left, up to MAX_PAGES. */
@@ -36,6 +38,7 @@ export class DigestService implements BeforeApplicationShutdown {
     private readonly subscriptions: EmailSubscriptionsService,
     private readonly schemes: SchemesService,
     private readonly mail: MailTransport,
+    private readonly bounces: EmailBounces,
     private readonly queues: JobQueues,
     private readonly clock: Clock,
     private readonly config: AppConfig,
@@ -171,6 +174,8 @@ export class DigestService implements BeforeApplicationShutdown {
       };
       await this.digests.settle(read, ids, outcome, next);
       this.logger.warn(`digest of ${subscriptionId} due ${due} refused: ${outcome.reason}`);
+      // One refused email, as an alert's is: the third in a row suspends the address.
+      if (isPermanentSmtpFailure(outcome.statusCode)) await this.bounces.reviewBounced([subscriptionId]);
       return 'refused';
     }
     await this.digests.settle(read, ids, { status: 'delivered', at: this.clock.now() }, next);

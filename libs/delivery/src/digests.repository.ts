@@ -138,7 +138,8 @@ export class DigestsRepository {
   }
 
   /**
-   * Settles a digest in one transaction: the deliveries it held (still held) come to `outcome`, and the
+   * Settles a digest in one transaction: the deliveries it held (still held) come to `outcome`, marked as
+   * this digest's (digest_due_at: one email for them all, as the bounce rule counts it), and the
    * subscription's next digest becomes `next` if the row is still as the job `read` it, due at the same
    * instant and in the same status. Answers whether it was: false when the settings changed meanwhile
    * (their own next digest stands), another run settled it first, or the status moved (a confirmation that
@@ -157,7 +158,8 @@ export class DigestsRepository {
             attempts = attempts + ${outcome.status === 'skipped' ? 0 : 1},
             delivered_at = ${outcome.status === 'delivered' ? outcome.at : null},
             last_status_code = ${codeOf(outcome)},
-            last_error = ${outcome.status === 'delivered' ? null : outcome.reason}
+            last_error = ${outcome.status === 'delivered' ? null : outcome.reason},
+            digest_due_at = ${read.dueAt.toISOString()}::timestamptz
           where id = any(array(select jsonb_array_elements_text(${JSON.stringify(deliveryIds)}::jsonb)))
             and status = 'held'`);
       const moved = await tx

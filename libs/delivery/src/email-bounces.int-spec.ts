@@ -35,8 +35,10 @@ describe.each(DATABASE_DRIVERS)('latest settled email deliveries on %s', (driver
     n: number,
     status: string,
     lastStatusCode: number | null = null,
+    digestDueAt: Date | null = null,
   ) =>
     database.db.insert(deliveries).values({
+      digestDueAt,
       id: `dlv_${++made}`,
       eventId: EVENTS[n - 1],
       channel: 'email',
@@ -127,6 +129,23 @@ describe.each(DATABASE_DRIVERS)('latest settled email deliveries on %s', (driver
       .set({ updatedAt: later(10) })
       .where(eq(emailSubscriptions.id, 'sub_a'));
     expect((await repository.latestSettledEmailDeliveries(['sub_a'], 3)).size).toBe(0);
+  });
+
+  it('counts the deliveries one refused digest held as one failure, the newest of them', async () => {
+    await subscription('sub_digest');
+    const digest = later(60);
+    for (const n of [1, 2, 3]) await delivery('sub_digest', n, 'failed', 550, digest);
+    await delivery('sub_digest', 4, 'failed', 550);
+    const latest = (await repository.latestSettledEmailDeliveries(['sub_digest'], 3)).get('sub_digest');
+    expect(latest?.map((d) => d.error)).toEqual(['550 from the server (4)', '550 from the server (3)']);
+    // Another digest refused: three emails refused in a row now.
+    await delivery('sub_digest', 5, 'failed', 550, later(120));
+    const after = (await repository.latestSettledEmailDeliveries(['sub_digest'], 3)).get('sub_digest');
+    expect(after?.map((d) => d.error)).toEqual([
+      '550 from the server (5)',
+      '550 from the server (4)',
+      '550 from the server (3)',
+    ]);
   });
 
   it('answers nothing for no subscriptions, without asking the database', async () => {

@@ -34,8 +34,16 @@ export class EmailBounces {
     for (const { row, outcome, decision } of attempts)
       if (row.channel === 'email' && decision.kind === 'failed' && isPermanentSmtpFailure(outcome.statusCode))
         bounced.add(row.subscription.id);
-    if (!bounced.size) return;
-    const latest = await this.deliveries.latestSettledEmailDeliveries([...bounced], BOUNCES_TO_SUSPEND);
+    await this.reviewBounced([...bounced]);
+  }
+
+  /** After deliveries of these subscriptions failed permanently (a batch's, or a refused digest's). */
+  async reviewBounced(subscriptionIds: readonly string[]): Promise<void> {
+    if (!subscriptionIds.length) return;
+    const latest = await this.deliveries.latestSettledEmailDeliveries(
+      [...subscriptionIds],
+      BOUNCES_TO_SUSPEND,
+    );
     const reasons = new Map<string, string>();
     for (const [subscriptionId, settled] of latest)
       if (bouncedTooOften(settled)) reasons.set(subscriptionId, suspensionReason(settled));

@@ -1,0 +1,1 @@
+ALTER TABLE "deliveries" ADD COLUMN "digest_due_at" timestamp with time zone;
