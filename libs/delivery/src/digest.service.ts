@@ -2,7 +2,7 @@ import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { AppConfig, Clock, describeError } from '@tocsin/config';
 import { uiLanguageOf } from '@tocsin/i18n';
 import { MailError, MailTransport } from '@tocsin/mail';
-import { DIGEST_SWEEP_JOB_ID, JOB, JobData, JobQueues, jobOptions, QUEUE_OF } from '@tocsin/queue';
+import { JOB, JobData, JobQueues, KeptJobScheduler } from '@tocsin/queue';
 import { SchemesService, StoredScheme } from '@tocsin/schemes';
 import { digestZoneOf, EmailSubscriptionsService, nextDigestAt } from '@tocsin/subscribers';
 import { digestEmail } from './digest-email';
@@ -30,7 +30,7 @@ export type DigestResult = 'sent' | 'refused' | 'nothing-held' | 'not-sent' | 's
 @Injectable()
 export class DigestService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(DigestService.name);
-  private timer: NodeJS.Timeout | null = null;
+  private readonly scheduler: KeptJobScheduler;
   private readonly messageIdHost: string;
 
   constructor(
@@ -44,37 +44,21 @@ export class DigestService implements BeforeApplicationShutdown {
     private readonly config: AppConfig,
   ) {
     this.messageIdHost = new URL(config.publicUrl).hostname;
+    this.scheduler = new KeptJobScheduler(
+      queues,
+      JOB.sweepDigests,
+      config.digestSweepSeconds * 1000,
+      (error) => this.logger.warn(`could not schedule the digests' sweep: ${describeError(error)}`),
+    );
   }
 
-  /** Puts the sweep's scheduler in place, and again now and then, lest a Redis restarted empty lose it. */
+  /** Puts the sweep's scheduler in place, and keeps it there (KeptJobScheduler). */
   async start(): Promise<void> {
-    if (this.timer) return;
-    this.timer = setInterval(
-      () =>
-        void this.schedule().catch((error: unknown) =>
-          this.logger.warn(`could not schedule the digests' sweep: ${describeError(error)}`),
-        ),
-      Math.max(60_000, 10 * this.config.digestSweepSeconds * 1000),
-    );
-    await this.schedule();
+    await this.scheduler.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-  }
-
-  private async schedule(): Promise<void> {
-    const data = {};
-    // The scheduler names its own jobs; the fixed id is the scheduler's.
-    const opts = { ...jobOptions(JOB.sweepDigests, data), jobId: undefined };
-    await this.queues
-      .queue(QUEUE_OF[JOB.sweepDigests])
-      .upsertJobScheduler(
-        DIGEST_SWEEP_JOB_ID,
-        { every: this.config.digestSweepSeconds * 1000 },
-        { name: JOB.sweepDigests, data, opts },
-      );
+    this.scheduler.stop();
   }
 
   /** Enqueues the digests due now, page by page; answers how many. */

@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { AuditLogRepository, SYSTEM_ACTOR } from '@tocsin/audit';
 import { AppConfig, Clock, describeError } from '@tocsin/config';
-import { JOB, JobQueues, jobOptions, QUEUE_OF, TRIP_CLOCK_JOB_ID } from '@tocsin/queue';
+import { JOB, JobQueues, KeptJobScheduler } from '@tocsin/queue';
 import { TRIP_CHANNELS, TripChannel, TripsRepository } from './trips.repository';
 
 /** Trips ended, and summaries enqueued, per sweep at most: the next sweep takes the rest. */
@@ -28,46 +28,27 @@ export interface TripSweep {
 @Injectable()
 export class TripClock implements BeforeApplicationShutdown {
   private readonly logger = new Logger(TripClock.name);
-  private timer: NodeJS.Timeout | null = null;
+  private readonly scheduler: KeptJobScheduler;
 
   constructor(
     private readonly trips: TripsRepository,
     private readonly audit: AuditLogRepository,
     private readonly queues: JobQueues,
     private readonly clock: Clock,
-    private readonly config: AppConfig,
-  ) {}
-
-  /** Puts the scheduler in place, and again every ten ticks (at least each minute). */
-  async start(): Promise<void> {
-    if (this.timer) return;
-    const everyMs = this.config.tripClockSeconds * 1000;
-    this.timer = setInterval(
-      () =>
-        void this.schedule().catch((error: unknown) =>
-          this.logger.warn(`could not schedule the trip clock: ${describeError(error)}`),
-        ),
-      Math.max(60_000, 10 * everyMs),
+    config: AppConfig,
+  ) {
+    this.scheduler = new KeptJobScheduler(queues, JOB.tripClock, config.tripClockSeconds * 1000, (error) =>
+      this.logger.warn(`could not schedule the trip clock: ${describeError(error)}`),
     );
-    await this.schedule();
+  }
+
+  /** Puts the clock's scheduler in place, and keeps it there (KeptJobScheduler). */
+  async start(): Promise<void> {
+    await this.scheduler.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-  }
-
-  private async schedule(): Promise<void> {
-    const data = {};
-    // The scheduler names its own jobs; the fixed id is the scheduler's.
-    const opts = { ...jobOptions(JOB.tripClock, data), jobId: undefined };
-    await this.queues
-      .queue(QUEUE_OF[JOB.tripClock])
-      .upsertJobScheduler(
-        TRIP_CLOCK_JOB_ID,
-        { every: this.config.tripClockSeconds * 1000 },
-        { name: JOB.tripClock, data, opts },
-      );
+    this.scheduler.stop();
   }
 
   async sweep(): Promise<TripSweep> {

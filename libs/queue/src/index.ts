@@ -11,6 +11,7 @@ export {
   QueueName,
   TRIP_CLOCK_JOB_ID,
 } from './jobs';
+export { KeptJobScheduler, SweepJob } from './kept-job-scheduler';
 export { QueueModule, REDIS } from './queue.module';
 export { connectRedis, withinMs } from './redis';
 export { LiveEventMessage, liveEventsChannel } from './live-events';
