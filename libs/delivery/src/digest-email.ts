@@ -4,7 +4,7 @@
 // the period (raised, then lowered again) stays in the list in its place: the order and the times tell it.
 import { createHash } from 'node:crypto';
 import { areaName } from '@tocsin/areas';
-import type { ChangedLevel, LevelChangedEvent } from '@tocsin/declarations';
+import type { LevelChangedEvent } from '@tocsin/declarations';
 import { textIn } from '@tocsin/declarations';
 import { formatLongInstant, translate, UiLanguage } from '@tocsin/i18n';
 import { Scheme, schemeText } from '@tocsin/schemes';
@@ -13,11 +13,12 @@ import escape from 'escape-html';
 import {
   AlertEmail,
   alertModeOf,
-  badgeColors,
+  badgeHtml,
   countryPageUrl,
   levelWordsIn,
   subjectMarker,
 } from './alert-email';
+import { emailCardHtml } from './email-card';
 
 type Change = LevelChangedEvent['data']['changes'][number];
 
@@ -59,17 +60,6 @@ export function digestMessageId(subscriptionId: string, dueAt: Date, messageIdHo
  * area could hold hundreds; the country pages show every level over time).
  */
 export const MAX_DIGEST_ENTRIES = 100;
-
-const FONT = "font-family: system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif";
-const BADGE =
-  'display: inline-block; padding: 2px 10px; border-radius: 4px; font-weight: bold; white-space: nowrap';
-
-function badgeHtml(level: ChangedLevel | null, words: string): string {
-  if (!level)
-    return `<span style="${BADGE}; border: 1px dashed #757575; color: #424242; font-weight: normal">${escape(words)}</span>`;
-  const colors = badgeColors(level.color);
-  return `<span class="level-badge" style="${BADGE}; background-color: ${colors.background}; color: ${colors.text}">${escape(words)}</span>`;
-}
 
 export function digestEmail(input: DigestEmailInput): AlertEmail {
   const { items, language } = input;
@@ -126,12 +116,10 @@ export function digestEmail(input: DigestEmailInput): AlertEmail {
     `${t('email.link.unsubscribe')}: ${input.unsubscribeUrl}`,
   ].join('\n');
 
-  const html = `<!doctype html>
-<html lang="${ui}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escape(subject)}</title></head>
-<body style="margin: 0; padding: 0; background-color: #f4f4f4">
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="background-color: #f4f4f4"><tr><td align="center" style="padding: 16px 8px">
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="max-width: 600px; background-color: #ffffff; border: 1px solid #dddddd; ${FONT}; font-size: 16px; line-height: 1.5; color: #1a1a1a"><tr><td style="padding: 20px 24px">
-<h1 style="margin: 0 0 12px; font-size: 22px; line-height: 1.3">${escape(heading)}</h1>
+  const html = emailCardHtml({
+    lang: ui,
+    title: subject,
+    body: `<h1 style="margin: 0 0 12px; font-size: 22px; line-height: 1.3">${escape(heading)}</h1>
 <p style="margin: 0 0 16px">${escape(intro)}</p>
 ${earlierLine ? `<p style="margin: 0 0 16px"><em>${escape(earlierLine)}</em></p>\n` : ''}<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="margin: 0 0 16px">
 ${entries
@@ -143,11 +131,12 @@ ${e.lines.map((l) => `<p style="margin: 0 0 6px; font-size: 17px"><strong>${esca
 <p style="margin: 4px 0 0; font-size: 14px"><a href="${escape(e.link)}" style="color: #1a237e">${escape(details)}</a></p></td></tr>`,
   )
   .join('\n')}
-</table>
-<p style="margin: 0; padding-top: 12px; border-top: 1px solid #e0e0e0; font-size: 14px; color: #444444"><a href="${escape(input.manageUrl)}" style="color: #1a237e">${escape(t('email.link.manage'))}</a> · <a href="${escape(input.unsubscribeUrl)}" style="color: #1a237e">${escape(t('email.link.unsubscribe'))}</a></p>
-</td></tr></table>
-</td></tr></table>
-</body></html>`;
+</table>`,
+    manageUrl: input.manageUrl,
+    manageLabel: t('email.link.manage'),
+    unsubscribeUrl: input.unsubscribeUrl,
+    unsubscribeLabel: t('email.link.unsubscribe'),
+  });
 
   return {
     subject,

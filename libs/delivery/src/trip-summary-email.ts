@@ -9,7 +9,8 @@ import { formatLongInstant, translate, UiLanguage } from '@tocsin/i18n';
 import { Scheme, schemeText } from '@tocsin/schemes';
 import { readerOf, zoneFor } from '@tocsin/subscribers';
 import escape from 'escape-html';
-import { AlertEmail, badgeHtml, countryPageUrl, FONT, levelWordsIn } from './alert-email';
+import { AlertEmail, badgeHtml, countryPageUrl, levelWordsIn } from './alert-email';
+import { emailCardHtml } from './email-card';
 
 /** One area of the subscription as it stands: its level in each scheme that has one (none: no level). */
 export interface TripAreaSituation {
@@ -115,12 +116,10 @@ export function tripSummaryEmail(input: TripSummaryInput): AlertEmail {
           .join('<br>')}</td></tr>`,
     )
     .join('\n');
-  const html = `<!doctype html>
-<html lang="${ui}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escape(subject)}</title></head>
-<body style="margin: 0; padding: 0; background-color: #f4f4f4">
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="background-color: #f4f4f4"><tr><td align="center" style="padding: 16px 8px">
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="max-width: 600px; background-color: #ffffff; border: 1px solid #dddddd; ${FONT}; font-size: 16px; line-height: 1.5; color: #1a1a1a"><tr><td style="padding: 20px 24px">
-<h1 style="margin: 0 0 12px; font-size: 22px; line-height: 1.3">${escape(t('email.trip.heading'))}</h1>
+  const html = emailCardHtml({
+    lang: ui,
+    title: subject,
+    body: `<h1 style="margin: 0 0 12px; font-size: 22px; line-height: 1.3">${escape(t('email.trip.heading'))}</h1>
 <p style="margin: 0 0 12px">${escape(t('email.trip.intro'))}</p>
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="margin: 0 0 16px">
 ${rows}
@@ -128,11 +127,12 @@ ${rows}
 <table role="presentation" cellpadding="0" cellspacing="0" border="0" style="margin: 0 0 16px">
 ${labelled.map(([label, value]) => `<tr><td style="padding: 2px 12px 2px 0; color: #555555; vertical-align: top">${escape(label)}</td><td style="padding: 2px 0; font-weight: bold">${escape(value)}</td></tr>`).join('\n')}
 </table>
-<p style="margin: 0 0 20px"><a href="${escape(detailsUrl)}" style="display: inline-block; padding: 10px 20px; border-radius: 4px; background-color: #1a237e; color: #ffffff; font-weight: bold; text-decoration: none">${escape(details)}</a></p>
-<p style="margin: 0; padding-top: 12px; border-top: 1px solid #e0e0e0; font-size: 14px; color: #444444"><a href="${escape(input.manageUrl)}" style="color: #1a237e">${escape(manage)}</a> · <a href="${escape(input.unsubscribeUrl)}" style="color: #1a237e">${escape(unsubscribe)}</a></p>
-</td></tr></table>
-</td></tr></table>
-</body></html>`;
+<p style="margin: 0 0 20px"><a href="${escape(detailsUrl)}" style="display: inline-block; padding: 10px 20px; border-radius: 4px; background-color: #1a237e; color: #ffffff; font-weight: bold; text-decoration: none">${escape(details)}</a></p>`,
+    manageUrl: input.manageUrl,
+    manageLabel: manage,
+    unsubscribeUrl: input.unsubscribeUrl,
+    unsubscribeLabel: unsubscribe,
+  });
   return {
     subject,
     text,
