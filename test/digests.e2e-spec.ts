@@ -30,6 +30,7 @@ describe('digests', () => {
       SMTP_URL: smtp.url,
       PUBLIC_URL,
       DIGEST_SWEEP_SECONDS: '1',
+      TRIP_CLOCK_SECONDS: '1',
     });
     clock = test.app.get(Clock);
     const realNow = clock.now.bind(clock);
@@ -293,6 +294,50 @@ describe('digests', () => {
     });
     const friday = new Date(weekly.nextDigestAt);
     expect([friday.getUTCDay(), friday.getUTCHours(), friday.getUTCMinutes()]).toEqual([5, 13, 0]);
+  });
+
+  it('a trip that ends sends what was held within it in a last digest, and schedules none', async () => {
+    const address = 'traveller@ngo.example';
+    const activeUntil = new Date(clock.now().getTime() + 3_600_000);
+    await subscribed(address, {
+      areas: ['KZ-11'],
+      scheme: 'travel-advisory',
+      language: 'en',
+      timeZone: 'Asia/Almaty',
+      delivery: 'daily',
+      activeUntil: activeUntil.toISOString(),
+    });
+    const { nextDigestAt } = await subscriptionOf(address);
+    expect(new Date(nextDigestAt!).getTime()).toBeGreaterThan(activeUntil.getTime());
+    const declared = await test.http
+      .post('/v1/declarations')
+      .set(test.as())
+      .send({
+        scheme: 'travel-advisory',
+        level: '2',
+        areas: ['KZ-11'],
+        effectiveAt: new Date(clock.now().getTime() - 60_000).toISOString(),
+        headline: 'High level in Akmola region',
+        summary: 'Stay alert.',
+        measures: [],
+        authority: 'Anti-Terrorist Centre',
+      })
+      .expect(201);
+    expect(await summaryOf(declared.body.id)).toMatchObject({ held: 1 });
+
+    // The trip is over before its digest hour: the trip clock ends it, and the held change goes out now.
+    passed(activeUntil);
+    const [, digest] = await smtp.waitFor(address, 2, 20_000);
+    expect(digest.subject).toBe('Tocsin digest: 1 threat-level change');
+    expect(digest.text).toContain('High level in Akmola region');
+    await eventually(
+      () => subscriptionOf(address),
+      (s) => s.nextDigestAt === null,
+      { what: "the ended trip's last digest settled" },
+    );
+    expect(await summaryOf(declared.body.id)).toMatchObject({ held: 0, delivered: 1 });
+    const { body } = await test.http.get(`/v1/email-subscriptions?q=${address}`).set(test.as()).expect(200);
+    expect(body.items[0].status).toBe('ended');
   });
 });
 
