@@ -373,6 +373,12 @@ describe('the web pages, in Chromium', () => {
     await page
       .getByLabel('Only when the level is at least')
       .selectOption({ label: 'High (orange) or higher' });
+    // A weekly digest, Fridays at 18:00, critical changes still at once: the digest's fields show with it.
+    expect(await page.getByLabel('Digest time (in the time zone above)').isVisible()).toBe(false);
+    await page.getByLabel('How alerts reach you').selectOption('weekly');
+    await page.getByLabel('Still sent at once').selectOption({ label: 'Critical (red) or higher' });
+    await page.getByLabel('Digest time (in the time zone above)').selectOption('18:00');
+    await page.getByLabel('Day of a weekly digest').selectOption('Friday');
     await page.getByRole('button', { name: 'Send me a confirmation email' }).click();
     await page.getByRole('heading', { name: 'Check your inbox' }).waitFor();
 
@@ -389,6 +395,10 @@ describe('the web pages, in Chromium', () => {
       schemeId: 'kz-terror',
       minRank: 2,
       events: null,
+      delivery: 'weekly',
+      immediateMinRank: 3,
+      digestHour: 18,
+      digestWeekday: 5,
     });
 
     // The link only asks (mail scanners open links); the button confirms.
@@ -435,8 +445,9 @@ describe('the web pages, in Chromium', () => {
     expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(
       'Remove France (FR)',
     );
-    // scheme, threshold, two boxes, the emails' language and time zone, the button
-    for (let i = 0; i < 7; i++) await page.keyboard.press('Tab');
+    // scheme, threshold, two boxes, the emails' language and time zone, the delivery (the digest's fields
+    // hidden with immediate delivery), the button
+    for (let i = 0; i < 8; i++) await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(
       'Send me a confirmation email',
     );
@@ -999,13 +1010,25 @@ describe('the web pages, in Chromium', () => {
       await page.getByRole('button', { name: 'Добавить', exact: true }).click();
       await page.getByRole('button', { name: 'Убрать: Казахстан (KZ)' }).waitFor();
       expect(await page.getByLabel('Язык писем', { exact: true }).inputValue()).toBe('ru');
+      await page.getByLabel('Как присылать оповещения').selectOption({ label: 'Ежедневная сводка' });
+      // Weekdays in the page's language, for a weekly one.
+      await page.getByLabel('Как присылать оповещения').selectOption({ label: 'Еженедельная сводка' });
+      expect(await page.locator('#digest-weekday option').first().textContent()).toBe('понедельник');
+      await page.getByLabel('Как присылать оповещения').selectOption({ label: 'Ежедневная сводка' });
       await page.getByRole('button', { name: 'Отправить письмо для подтверждения' }).click();
       await page.getByRole('heading', { name: 'Проверьте почту' }).waitFor();
       const [row] = await test.db
         .select()
         .from(tables.emailSubscriptions)
         .where(eq(tables.emailSubscriptions.email, 'ru-reader@ngo.example'));
-      expect(row).toMatchObject({ areas: ['KZ'], language: 'ru', timeZone: null });
+      expect(row).toMatchObject({
+        areas: ['KZ'],
+        language: 'ru',
+        timeZone: null,
+        delivery: 'daily',
+        immediateMinRank: null,
+        digestHour: 8,
+      });
     });
   });
 });

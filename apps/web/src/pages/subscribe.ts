@@ -28,10 +28,16 @@ export async function subscribePage(): Promise<void> {
     ...schemes.map((s) => h('option', { value: s.id }, schemeName(s))),
   );
   const threshold = h('select', { id: 'threshold', name: 'threshold', 'aria-describedby': 'threshold-hint' });
+  // With a digest: what is still sent at once, in the chosen scheme's levels as the threshold is.
+  const atOnce = h('select', { id: 'immediate-min-rank', name: 'immediateMinRank' });
   const fillThreshold = () => {
     const chosen = schemes.find((s) => s.id === scheme.value);
     threshold.replaceChildren(
       h('option', { value: '' }, t('web.subscribe.anyLevel')),
+      ...thresholdOptions(chosen),
+    );
+    atOnce.replaceChildren(
+      h('option', { value: '' }, t('web.subscribe.nothingAtOnce')),
       ...thresholdOptions(chosen),
     );
   };
@@ -58,6 +64,7 @@ export async function subscribePage(): Promise<void> {
     h('option', { value: '' }, t('web.subscribe.zoneOfArea')),
     zone ? h('option', { value: zone }, t('web.subscribe.zoneMine', { zone })) : null,
   );
+  const digest = digestFields(atOnce);
   const submit = h('button', { type: 'submit' }, t('web.subscribe.submit'));
 
   const fieldError = (element: HTMLElement, input: HTMLElement, message: string | null) => {
@@ -99,6 +106,7 @@ export async function subscribePage(): Promise<void> {
       h('p', { class: 'hint', id: 'time-zone-hint' }, t('web.subscribe.timeZoneHint')),
       timeZone,
     ),
+    digest.element,
     submit,
   );
 
@@ -131,6 +139,7 @@ export async function subscribePage(): Promise<void> {
           events: events.length === 2 || events.length === 0 ? null : events,
           language: emailLanguage.value,
           timeZone: timeZone.value || null,
+          ...digest.settings(),
         },
       });
       form.hidden = true;
@@ -178,4 +187,70 @@ function thresholdOptions(scheme: Scheme | undefined): HTMLOptionElement[] {
       );
   }
   return [2, 3, 4].map((rank) => h('option', { value: rank }, t('web.subscribe.rankOrHigher', { rank })));
+}
+
+/**
+ * How alerts reach the subscriber (DESIGN.md §5.6): each at once, or a daily or weekly digest with what is
+ * still sent at once, its hour and, for a weekly one, its day. The digest's fields show only with a digest.
+ */
+function digestFields(atOnce: HTMLSelectElement) {
+  const delivery = h(
+    'select',
+    { id: 'delivery', name: 'delivery', 'aria-describedby': 'delivery-hint' },
+    h('option', { value: 'immediate' }, t('web.subscribe.deliveryImmediate')),
+    h('option', { value: 'daily' }, t('web.subscribe.deliveryDaily')),
+    h('option', { value: 'weekly' }, t('web.subscribe.deliveryWeekly')),
+  );
+  const hour = h(
+    'select',
+    { id: 'digest-hour', name: 'digestHour' },
+    ...Array.from({ length: 24 }, (_, n) =>
+      h('option', { value: n, selected: n === 8 }, `${String(n).padStart(2, '0')}:00`),
+    ),
+  );
+  // ISO weekdays, 1 = Monday, named in the page's language: 1 January 2024 was a Monday.
+  const dayName = new Intl.DateTimeFormat(language(), { weekday: 'long', timeZone: 'UTC' });
+  const weekday = h(
+    'select',
+    { id: 'digest-weekday', name: 'digestWeekday' },
+    ...Array.from({ length: 7 }, (_, n) =>
+      h('option', { value: n + 1 }, dayName.format(Date.UTC(2024, 0, 1 + n))),
+    ),
+  );
+  const field = (id: string, label: string, control: HTMLElement) =>
+    h('div', { class: 'field' }, h('label', { for: id }, label), control);
+  const weekdayField = field('digest-weekday', t('web.subscribe.digestWeekday'), weekday);
+  const digestOnly = h(
+    'div',
+    { class: 'stack' },
+    field('immediate-min-rank', t('web.subscribe.immediateMinRank'), atOnce),
+    field('digest-hour', t('web.subscribe.digestHour'), hour),
+    weekdayField,
+  );
+  const show = () => {
+    digestOnly.hidden = delivery.value === 'immediate';
+    weekdayField.hidden = delivery.value !== 'weekly';
+  };
+  delivery.addEventListener('change', show);
+  show();
+  return {
+    element: h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'delivery' }, t('web.subscribe.delivery')),
+      h('p', { class: 'hint', id: 'delivery-hint' }, t('web.subscribe.deliveryHint')),
+      delivery,
+      digestOnly,
+    ),
+    /** What the sign-up sends: nothing of a digest for immediate delivery (the API's defaults). */
+    settings: () =>
+      delivery.value === 'immediate'
+        ? {}
+        : {
+            delivery: delivery.value,
+            immediateMinRank: atOnce.value ? Number(atOnce.value) : null,
+            digestHour: Number(hour.value),
+            digestWeekday: Number(weekday.value),
+          },
+  };
 }
