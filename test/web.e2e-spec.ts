@@ -256,6 +256,7 @@ describe('the web pages, in Chromium', () => {
       .set('cookie', cookie.split(';')[0])
       .expect(200);
     expect(queues.body.queues.map((q: { name: string }) => q.name).sort()).toEqual([
+      'clock',
       'delivery',
       'fanout',
       'ingest',
