@@ -3,6 +3,7 @@
 // Bytes, a Buffer of UTF-8: a string would be measured for Content-Length and encoded again on every send,
 // a cost the machine does not have to pay (DESIGN.md §5.7: the ceiling is the best it does).
 // `/serialised` serialises the same JSON on every request, as the app did before it kept that list.
+import { Buffer } from 'node:buffer';
 import Fastify from 'fastify';
 import { serve } from './peer.mjs';
 

@@ -75,9 +75,7 @@ describe('WebhookChannel', () => {
     for (const row of rows) expect(await channel.send(row, AT)).toMatchObject({ ok: true });
     const bodies = sent.map((m) => JSON.parse(m.body));
     expect(bodies[0]).toEqual(bodies[1]);
-    expect(bodies[0].attachments[0].blocks[2].text.text).toBe(
-      '<https://tocsin.example/country/KZ|Details>',
-    );
+    expect(bodies[0].attachments[0].blocks[2].text.text).toBe('<https://tocsin.example/country/KZ|Details>');
     expect(bodies[2].attachments[0].contentType).toBe('application/vnd.microsoft.card.adaptive');
     expect(bodies[3].allowed_mentions).toEqual({ parse: [] });
     expect(bodies.slice(4).map((b) => b.chat_id)).toEqual([42, '@tocsin_alerts']);
