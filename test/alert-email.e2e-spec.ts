@@ -5,21 +5,14 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatLongInstant } from '@tocsin/i18n';
 import { ParsedMail } from 'mailparser';
-import { Browser, chromium } from 'playwright-core';
+import { Browser } from 'playwright-core';
 import { linkIn, SmtpSink } from './support/smtp-sink';
 import { startTestApp, TestApp } from './support/test-app';
+import { ARTIFACTS, launchChromium } from './support/browser';
 
 declare function getComputedStyle(element: unknown): { color: string; backgroundColor: string };
 
-const ARTIFACTS = join(__dirname, '..', 'test-artifacts');
 const PUBLIC_URL = 'https://alerts.tocsin.test';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-];
 const tokenOf = (link: string) => new URL(link).searchParams.get('token')!;
 
 // 7 January 2022 03:00 UTC: 09:00 in Almaty (UTC+6 then), 08:30 in Kolkata (UTC+5:30).
@@ -51,7 +44,7 @@ describe('alert emails', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     smtp = await SmtpSink.start();
     test = await startTestApp('postgres', { SMTP_URL: smtp.url, PUBLIC_URL });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

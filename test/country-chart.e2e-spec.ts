@@ -3,10 +3,11 @@
 // the chart as in the history table. Screenshots go to test-artifacts/country-chart-*.png.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Browser, BrowserContext, BrowserContextOptions, chromium, Page } from 'playwright-core';
+import { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { JANUARY_2022_STEPS } from './support/kazakhstan-2022';
 import { createKey, startTestApp, TestApp } from './support/test-app';
 import { UK_THREAT_LEVELS_2006_2024 } from './support/uk-threat-levels';
+import { ARTIFACTS, launchChromium } from './support/browser';
 
 // The few browser globals the callbacks run in the page use (the backend's tsconfig has no DOM lib).
 interface ChartElement {
@@ -17,14 +18,6 @@ interface ChartElement {
   getBoundingClientRect(): { width: number };
 }
 
-const ARTIFACTS = join(__dirname, '..', 'test-artifacts');
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-];
 const DESKTOP = { width: 1280, height: 860 };
 const PHONE = { width: 390, height: 844 };
 
@@ -82,7 +75,7 @@ describe('the country page’s level chart, in Chromium', () => {
     test = await startTestApp('postgres');
     await test.app.listen(0, '127.0.0.1');
     base = (await test.app.getUrl()).replace('[::1]', '127.0.0.1');
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
 
     // Published after the fact, oldest first, as a publisher records a history.
     const publisher = await createKey(test, 'publisher', 'JTAC desk');

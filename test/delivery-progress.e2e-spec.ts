@@ -4,21 +4,14 @@
 // scheduled declaration's under Declarations from its start.
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import { Browser, BrowserContext, Page } from 'playwright-core';
 import { eventually } from './support/eventually';
 import { createKey, startTestApp, TestApp } from './support/test-app';
 import { WebhookReceiver } from './support/webhook-receiver';
+import { ARTIFACTS, launchChromium } from './support/browser';
 
 declare const sessionStorage: { setItem(key: string, value: string): void };
 
-const ARTIFACTS = join(__dirname, '..', 'test-artifacts');
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-];
 const DESKTOP = { width: 1280, height: 860 };
 const STATUSES = ['pending', 'sent', 'delivered', 'failed', 'skipped'] as const;
 
@@ -89,7 +82,7 @@ describe('the progress of a fan-out', () => {
     test = await startTestApp('postgres');
     await test.app.listen(0, '127.0.0.1');
     base = (await test.app.getUrl()).replace('[::1]', '127.0.0.1');
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     integrator = await createKey(test, 'integrator', 'partner');
     // Almaty: 300 endpoints, 10 of them the integrator's; Astana: 50 for the console's publishing.
     await endpoints('KZ-75', 290);

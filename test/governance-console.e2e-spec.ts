@@ -4,21 +4,14 @@
 // urgent red goes at once; an exercise carries its banner wherever a declaration is shown.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import { Browser, BrowserContext, Page } from 'playwright-core';
 import { stillAfter } from './support/eventually';
 import { ADMIN_KEY, createKey, startTestApp, TestApp } from './support/test-app';
 import { WebhookReceiver } from './support/webhook-receiver';
+import { ARTIFACTS, launchChromium } from './support/browser';
 
 declare const sessionStorage: { setItem(key: string, value: string): void };
 
-const ARTIFACTS = join(__dirname, '..', 'test-artifacts');
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-];
 const DESKTOP = { width: 1280, height: 860 };
 
 interface Caller {
@@ -43,7 +36,7 @@ describe('governance in the console, in Chromium', () => {
     test = await startTestApp('postgres');
     await test.app.listen(0, '127.0.0.1');
     base = (await test.app.getUrl()).replace('[::1]', '127.0.0.1');
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     keyA = await createKey(test, 'publisher', 'desk A');
     keyB = await createKey(test, 'publisher', 'desk B');
     // Red (rank 3) needs a second key in Kazakhstan's scheme.

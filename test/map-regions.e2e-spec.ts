@@ -3,18 +3,11 @@
 // Debian's Chromium (playwright-core) against the whole app on a real port. Screenshots go to test-artifacts/.
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Browser, chromium } from 'playwright-core';
+import { Browser } from 'playwright-core';
 import { JANUARY_2022_STEPS, LIFTED_13_JAN } from './support/kazakhstan-2022';
 import { createKey, startTestApp, TestApp } from './support/test-app';
+import { ARTIFACTS, launchChromium } from './support/browser';
 
-const ARTIFACTS = join(__dirname, '..', 'test-artifacts');
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-];
 // A region file is a Vite asset named by its country: /assets/KZ-<hash>.json.
 const REGION_FILE = /\/assets\/([A-Z]{2})-[\w-]+\.json$/;
 
@@ -35,7 +28,7 @@ describe('region shapes on the world map, in Chromium', () => {
     test = await startTestApp('postgres');
     await test.app.listen(0, '127.0.0.1');
     base = (await test.app.getUrl()).replace('[::1]', '127.0.0.1');
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
 
     publisher = await createKey(test, 'publisher', 'KNB duty desk');
     // The levels of 13 January 2022, from the moment they were set then, in force from now.

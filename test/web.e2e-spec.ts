@@ -6,9 +6,10 @@ import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { tables } from '@tocsin/database';
 import { eq } from 'drizzle-orm';
-import { Browser, BrowserContext, BrowserContextOptions, chromium, Page } from 'playwright-core';
+import { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { linkIn, SmtpSink } from './support/smtp-sink';
 import { ADMIN_KEY, createKey, startTestApp, TestApp } from './support/test-app';
+import { ARTIFACTS, launchChromium } from './support/browser';
 
 // The few browser globals that the callbacks run in the page use (the backend's tsconfig has no DOM lib).
 interface PageElement {
@@ -26,15 +27,7 @@ declare const sessionStorage: { getItem(key: string): string | null };
 declare const localStorage: { length: number };
 declare function getComputedStyle(element: unknown): { color: string; backgroundColor: string };
 
-const ARTIFACTS = join(__dirname, '..', 'test-artifacts');
 const PUBLIC_URL = 'https://alerts.tocsin.test';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-];
 const DESKTOP = { width: 1280, height: 860 };
 const PHONE = { width: 390, height: 844 };
 // Live updates arrive by the stream at once, or by polling within 5 s where the stream is missing.
@@ -97,7 +90,7 @@ describe('the web pages, in Chromium', () => {
     test = await startTestApp('postgres', { SMTP_URL: smtp.url, PUBLIC_URL });
     await test.app.listen(0, '127.0.0.1');
     base = (await test.app.getUrl()).replace('[::1]', '127.0.0.1');
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
