@@ -31,6 +31,13 @@ describe('CapFetcher', () => {
         return void res.end();
       }
       if (req.url === '/slow') return; // never answers
+      if (req.url === '/trickle') {
+        // Answers at once, then a byte every 100 ms for ever: no gap is long enough to time out.
+        res.writeHead(200);
+        const drip = setInterval(() => res.write('x'), 100);
+        res.on('close', () => clearInterval(drip));
+        return;
+      }
       if (req.url === '/moved') return void res.writeHead(302, { location: '/doc' }).end();
       res.writeHead(404).end();
     });
@@ -71,6 +78,16 @@ describe('CapFetcher', () => {
       error: 'no answer within 500 ms',
     });
     expect(await f.get(`${base}/moved`)).toEqual({ kind: 'failed', status: 302, error: 'answered 302' });
+    await f.onModuleDestroy();
+  });
+
+  it('ends an answer that trickles in within twice the timeout, saying it came incomplete', async () => {
+    const f = fetcher();
+    expect(await f.get(`${base}/trickle`)).toEqual({
+      kind: 'failed',
+      status: null,
+      error: 'no complete answer within 1000 ms',
+    });
     await f.onModuleDestroy();
   });
 

@@ -42,6 +42,9 @@ export class CapFetcher implements OnModuleDestroy {
     };
     if (validators?.etag) headers['if-none-match'] = validators.etag;
     if (validators?.lastModified) headers['if-modified-since'] = validators.lastModified;
+    // Whether the headers came: a deadline that fires before them is a source that did not answer at all,
+    // whichever of the two timers (undici's headers timeout, this deadline) happened to fire first.
+    let answered = false;
     try {
       // A source that trickles its answer byte by byte still ends within twice the timeout.
       const answer = await request(checked.url, {
@@ -50,6 +53,7 @@ export class CapFetcher implements OnModuleDestroy {
         headers,
         signal: AbortSignal.timeout(timeoutMs * 2),
       });
+      answered = true;
       if (answer.statusCode === 304) {
         await answer.body.dump();
         return { kind: 'not-modified', status: 304 };
@@ -87,9 +91,11 @@ export class CapFetcher implements OnModuleDestroy {
       return {
         kind: 'failed',
         status: null,
-        error: timedOut
-          ? `no complete answer within ${timeoutMs * 2} ms`
-          : describeSendError(error, timeoutMs),
+        error: !timedOut
+          ? describeSendError(error, timeoutMs)
+          : answered
+            ? `no complete answer within ${timeoutMs * 2} ms`
+            : `no answer within ${timeoutMs} ms`,
       };
     }
   }
