@@ -81,19 +81,22 @@ export interface WebhookDeliveryToSend extends PendingDelivery {
   };
 }
 
+/** What mailing an email subscription needs to know of it: an alert, a digest, a trip's summary. */
+export interface EmailRecipient {
+  id: string;
+  address: string;
+  status: string;
+  tokenVersion: number;
+  filter: SubscriptionFilter;
+  /** BCP 47 tag and IANA zone (null: the area's) its mails are written in. */
+  language: string;
+  timeZone: string | null;
+}
+
 /** An email delivery to send, with its subscription. */
 export interface EmailDeliveryToSend extends PendingDelivery {
   channel: 'email';
-  subscription: {
-    id: string;
-    address: string;
-    status: string;
-    tokenVersion: number;
-    filter: SubscriptionFilter;
-    /** BCP 47 tag and IANA zone (null: the area's) its alerts are written in. */
-    language: string;
-    timeZone: string | null;
-  };
+  subscription: EmailRecipient;
 }
 
 /** An SMS delivery to send, with its subscription. */

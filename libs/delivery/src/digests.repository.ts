@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DATABASE, Database, queryRows, tables } from '@tocsin/database';
 import type { LevelChangedEvent } from '@tocsin/declarations';
-import { DeliverySettings, DigestDelivery, FilterEvent, SubscriptionFilter } from '@tocsin/subscribers';
+import { DeliverySettings, DigestDelivery, FilterEvent } from '@tocsin/subscribers';
 import { and, asc, eq, isNotNull, lte, sql } from 'drizzle-orm';
+import type { EmailRecipient } from './deliveries.repository';
 
 const { emailSubscriptions } = tables;
 
@@ -13,14 +14,7 @@ export interface DueDigest {
 }
 
 /** What sending a subscription's digest needs to know of it. */
-export interface DigestSubscription extends DeliverySettings {
-  id: string;
-  address: string;
-  status: string;
-  tokenVersion: number;
-  filter: SubscriptionFilter;
-  language: string;
-  timeZone: string | null;
+export interface DigestSubscription extends DeliverySettings, EmailRecipient {
   nextDigestAt: Date | null;
 }
 
