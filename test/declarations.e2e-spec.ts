@@ -1,4 +1,5 @@
 import { tables } from '@tocsin/database';
+import { JOB, jobOptions, JobQueues, QUEUE } from '@tocsin/queue';
 import { eq } from 'drizzle-orm';
 import { eventually } from './support/eventually';
 import { createKey, startTestApp, TestApp } from './support/test-app';
@@ -231,5 +232,60 @@ describe('declarations over HTTP', () => {
       .send(body({ areas: ['KZ-59'] }))
       .expect(201);
     expect(response.body.createdBy).toBe('bootstrap admin (ADMIN_API_KEY)');
+  });
+});
+
+describe('declarations hand their events to the queue', () => {
+  // The API alone: no relay runs, so a fan-out job in the queue is one the act itself added.
+  let test: TestApp;
+  beforeAll(async () => {
+    test = await startTestApp('postgres', {}, 'api');
+  });
+  afterAll(() => test?.close());
+
+  const fanOutJobOf = async (declarationId: string) => {
+    const events = await test.db
+      .select()
+      .from(tables.outbox)
+      .where(eq(tables.outbox.declarationId, declarationId));
+    const queue = test.app.get(JobQueues).queue(QUEUE.fanOut);
+    return Promise.all(
+      events.map(async (event) => ({
+        cause: event.cause,
+        relayed: event.relayedAt !== null,
+        job: await queue.getJob(jobOptions(JOB.fanOut, { eventId: event.eventId }).jobId!),
+      })),
+    );
+  };
+
+  it('adds the fan-out of an event due now once it commits, leaving its start and expiry to the relay', async () => {
+    const now = await test.http
+      .post('/v1/declarations')
+      .set(test.as())
+      .send(body({ areas: ['KZ-75'], expiresAt: inSeconds(3600) }))
+      .expect(201);
+    const later = await test.http
+      .post('/v1/declarations')
+      .set(test.as())
+      .send(body({ areas: ['KZ-71'], effectiveAt: inSeconds(3600), expiresAt: inSeconds(7200) }))
+      .expect(201);
+    // The hand-off is not awaited by the act: the job follows within moments.
+    const events = await eventually(
+      () => fanOutJobOf(now.body.id),
+      (events) => events.some((e) => e.cause === 'declared' && e.job),
+      { what: 'the fan-out job of the declared event' },
+    );
+    expect(events.map((e) => [e.cause, e.relayed, e.job?.data ?? null]).sort()).toEqual([
+      ['declared', false, { eventId: expect.stringMatching(/^evt_/) }],
+      ['expired', false, null],
+    ]);
+    expect((await fanOutJobOf(later.body.id)).map((e) => e.job ?? null)).toEqual([null, null]);
+
+    await test.http.post(`/v1/declarations/${now.body.id}/cancel`).set(test.as()).send({}).expect(200);
+    await eventually(
+      () => fanOutJobOf(now.body.id),
+      (events) => events.some((e) => e.cause === 'cancelled' && e.job),
+      { what: 'the fan-out job of the cancellation' },
+    );
   });
 });

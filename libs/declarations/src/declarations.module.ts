@@ -7,10 +7,11 @@ import { ApprovalNotices } from './approval-notices';
 import { DeclarationsRepository } from './declarations.repository';
 import { DeclarationsService } from './declarations.service';
 import { DueEventsService } from './due-events.service';
+import { FanOutHandOff } from './fan-out-hand-off';
 import { LevelsService } from './levels.service';
 import { OutboxRepository } from './outbox.repository';
 
-// JobQueues (the approval emails' jobs) comes from the global QueueModule the host brings.
+// JobQueues (the approval emails' and the handed-off fan-outs' jobs) comes from the global QueueModule the host brings.
 @Module({
   imports: [SchemesModule, AudienceModule, AuditModule, MailModule],
   providers: [
@@ -20,6 +21,7 @@ import { OutboxRepository } from './outbox.repository';
     DueEventsService,
     LevelsService,
     ApprovalNotices,
+    FanOutHandOff,
   ],
   // The outbox's one owner: the relay, the fan-out and the stream read and mark it through OutboxRepository.
   exports: [DeclarationsService, DueEventsService, LevelsService, OutboxRepository, ApprovalNotices],

@@ -36,6 +36,7 @@ import {
   TimelineEntry,
 } from './effective-level';
 import { AreaChange, buildLevelChangedEvent } from './level-changed-event';
+import { FanOutHandOff } from './fan-out-hand-off';
 import { NewOutboxEvent, OutboxRepository } from './outbox.repository';
 
 export interface PublishRequest {
@@ -103,6 +104,7 @@ export class DeclarationsService {
     private readonly config: AppConfig,
     private readonly audit: AuditLogRepository,
     private readonly notices: ApprovalNotices,
+    private readonly handOff: FanOutHandOff,
     @Inject(DATABASE) private readonly db: Database,
   ) {}
 
@@ -131,9 +133,9 @@ export class DeclarationsService {
       cancelRequest: null,
     };
 
-    await this.repository.inLevelWriteTransaction(async (tx) => {
+    const announced = await this.repository.inLevelWriteTransaction(async (tx) => {
       await this.repository.insert(tx, id, declaration, actor, now);
-      if (published.approval !== 'pending') await this.announce(tx, published, now);
+      const announced = published.approval !== 'pending' ? await this.announce(tx, published, now) : [];
       await this.record(
         tx,
         actor,
@@ -149,7 +151,9 @@ export class DeclarationsService {
           ...(published.urgentReason ? { urgentReason: published.urgentReason } : {}),
         },
       );
+      return announced;
     });
+    this.handOff.handOff(announced);
     if (published.approval === 'pending') this.notices.tell({ declarationId: id, asked: 'publication' });
     return (await this.repository.findById(id, this.clock.now())) ?? published;
   }
@@ -161,7 +165,7 @@ export class DeclarationsService {
    */
   async approve(id: string, actor: Actor): Promise<Declaration> {
     const now = this.clock.now();
-    await this.repository.inLevelWriteTransaction(async (tx) => {
+    const announced = await this.repository.inLevelWriteTransaction(async (tx) => {
       const declaration = await this.awaitingDecision(tx, id, actor, now);
       if (declaration.approval === 'pending') {
         const timing = approvalTiming(declaration, now);
@@ -176,7 +180,7 @@ export class DeclarationsService {
           approval: 'approved',
           effectiveAt: timing.effectiveAt,
         };
-        await this.announce(tx, approved, now);
+        const announced = await this.announce(tx, approved, now);
         await this.record(tx, actor, 'declaration.approved', id, now, {
           requestedBy: declaration.createdBy,
           ...(timing.kind === 'starts-now'
@@ -186,16 +190,18 @@ export class DeclarationsService {
               }
             : {}),
         });
-      } else {
-        const request = declaration.cancelRequest!;
-        await this.cancelNow(tx, declaration, actor, request.reason, now);
-        await this.record(tx, actor, 'declaration.cancelled', id, now, {
-          reason: request.reason,
-          requestedBy: request.requestedBy.name,
-          approvedBy: actor.name,
-        });
+        return announced;
       }
+      const request = declaration.cancelRequest!;
+      const announced = await this.cancelNow(tx, declaration, actor, request.reason, now);
+      await this.record(tx, actor, 'declaration.cancelled', id, now, {
+        reason: request.reason,
+        requestedBy: request.requestedBy.name,
+        approvedBy: actor.name,
+      });
+      return announced;
     });
+    this.handOff.handOff(announced);
     return (await this.repository.findById(id, this.clock.now()))!;
   }
 
@@ -314,7 +320,7 @@ export class DeclarationsService {
     // The scheme is read before the transaction: PGlite runs one connection, which the transaction holds.
     const scheme = await this.schemes.find((await this.get(id)).schemeId);
     const now = this.clock.now();
-    const requested = await this.repository.inLevelWriteTransaction(async (tx) => {
+    const { requested, announced } = await this.repository.inLevelWriteTransaction(async (tx) => {
       const declaration = await this.repository.findById(id, now, tx);
       if (!declaration) throw new NotFoundException(`There is no declaration "${id}".`);
       if (
@@ -335,27 +341,31 @@ export class DeclarationsService {
         }
         await this.repository.markCancelRequested(tx, id, actor, reason, now);
         await this.record(tx, actor, 'declaration.cancel_requested', id, now, { reason });
-        return true;
+        return { requested: true, announced: [] };
       }
-      await this.cancelNow(tx, declaration, actor, reason, now);
+      const announced = await this.cancelNow(tx, declaration, actor, reason, now);
       await this.record(tx, actor, 'declaration.cancelled', id, now, {
         reason,
         ...(declaration.approval === 'pending' ? { withdrawn: 'before approval' } : {}),
       });
-      return false;
+      return { requested: false, announced };
     });
+    this.handOff.handOff(announced);
     if (requested) this.notices.tell({ declarationId: id, asked: 'cancellation' });
     return (await this.repository.findById(id, this.clock.now()))!;
   }
 
-  /** Cancels in `tx`: its rows, the event of any level that changes now, and its events not yet due dropped. */
+  /**
+   * Cancels in `tx`: its rows, the event of any level that changes now, and its events not yet due dropped.
+   * Answers the event ids it made due now, to hand to the queue once `tx` commits.
+   */
   private async cancelNow(
     tx: Queryable,
     declaration: Declaration,
     actor: Actor,
     reason: string | null,
     now: Date,
-  ): Promise<void> {
+  ): Promise<string[]> {
     const before = await this.timelineFor(tx, declaration, now);
     await this.repository.markCancelled(tx, declaration.id, actor, reason, now);
     // An exercise's end returns to the actual levels: it overlays them, it never supersedes them.
@@ -368,14 +378,16 @@ export class DeclarationsService {
     const event = await this.eventFor(tx, 'cancelled', declaration, before, after, now);
     await this.outbox.dropNotYetDue(tx, declaration.id, now);
     await this.outbox.append(tx, event ? [event] : []);
+    return event ? [event.eventId] : [];
   }
 
   /**
    * Announces a declaration that takes effect (published without approval, or approved): the event of any
    * level it changes now, and events due at a start or expiry still to come. Recording history (a validity
-   * wholly in the past) announces nothing.
+   * wholly in the past) announces nothing. Answers the event ids it made due now, to hand to the queue once
+   * `tx` commits.
    */
-  private async announce(tx: Queryable, declaration: Declaration, now: Date): Promise<void> {
+  private async announce(tx: Queryable, declaration: Declaration, now: Date): Promise<string[]> {
     const { id, effectiveAt, expiresAt } = declaration;
     const mode = declaration.mode ?? 'actual';
     const before = await this.timelineFor(tx, declaration, now, id);
@@ -386,6 +398,7 @@ export class DeclarationsService {
     if (effectiveAt > now) events.push(dueEvent(id, 'declared', effectiveAt, mode));
     if (expiresAt && expiresAt > now) events.push(dueEvent(id, 'expired', expiresAt, mode));
     await this.outbox.append(tx, events);
+    return immediate ? [immediate.eventId] : [];
   }
 
   /**

@@ -177,6 +177,16 @@ describe.each(DATABASE_DRIVERS)('OutboxRepository on %s', (driver) => {
     expect(await dueIds(minute(10))).toEqual(['evt_2']);
   });
 
+  it('still lists a due event its act handed to the queue and that fanned out before it was relayed', async () => {
+    await append(rendered('evt_1', [['KZ', null, RED]]), rendered('evt_2', [['GB', null, RED]]));
+    await outbox.markFannedOut('evt_2', minute(1));
+    const due = await outbox.due(minute(10), 100);
+    expect(due.map((e) => [e.eventId, e.fannedOut])).toEqual([
+      ['evt_1', false],
+      ['evt_2', true],
+    ]);
+  });
+
   it('locks an event for rendering and reads it back; none for an unknown id', async () => {
     await append(dueLater('evt_expiry', minute(30)));
     const entry = await database.db.transaction((tx) => outbox.lock(tx, 'evt_expiry'));

@@ -35,6 +35,8 @@ export interface DueOutboxEvent {
   eventId: string;
   position: number;
   payload: LevelChangedEvent | null;
+  /** Its fan-out ran already: the act that made it handed it to the queue itself (FanOutHandOff). */
+  fannedOut: boolean;
 }
 
 /** A relayed event with its outbox position (the `id:` of its SSE message). */
@@ -154,7 +156,12 @@ export class OutboxRepository {
   /** Events due by `now` and not yet relayed nor skipped, in the order they fell due. */
   async due(now: Date, limit: number): Promise<DueOutboxEvent[]> {
     const rows = await this.db
-      .select({ eventId: outbox.eventId, position: outbox.position, payload: outbox.payload })
+      .select({
+        eventId: outbox.eventId,
+        position: outbox.position,
+        payload: outbox.payload,
+        fannedOut: sql<boolean>`${outbox.fannedOutAt} is not null`,
+      })
       .from(outbox)
       .where(and(isNull(outbox.relayedAt), isNull(outbox.skippedReason), lte(outbox.dueAt, now)))
       .orderBy(asc(outbox.dueAt), asc(outbox.position))

@@ -13,7 +13,8 @@ export const RELAY_INTERVAL_MS = 250;
 const RELAY_PAGE = 200;
 
 /**
- * Moves due outbox events to the queue as fan-out jobs. An event written ahead of time (a scheduled start,
+ * Moves due outbox events to the queue as fan-out jobs (an act hands its own events now to it first, see
+ * FanOutHandOff; this is what relays them if that failed). An event written ahead of time (a scheduled start,
  * an expiry) is rendered when it falls due. If Redis is away nothing is marked relayed, and the next pass
  * tries again: an accepted declaration is delivered once Redis is back. Several relays may run (one per
  * worker); the fan-out job id is the event id, so they never fan out twice.
@@ -94,7 +95,11 @@ export class OutboxRelay implements BeforeApplicationShutdown {
       const due = await this.outbox.due(this.clock.now(), RELAY_PAGE);
       if (!due.length) return relayed;
       const ready: LiveEventMessage<LevelChangedEvent>[] = [];
-      for (const { eventId, position, payload } of due) {
+      // Fanned out already: the act handed it to the queue itself (FanOutHandOff). Adding it again would run
+      // its finished job again; it is still marked relayed and announced.
+      const fannedOut = new Set<string>();
+      for (const { eventId, position, payload, fannedOut: done } of due) {
+        if (done) fannedOut.add(eventId);
         if (payload) ready.push({ position, event: payload });
         else {
           const rendered = await this.dueEvents.render(eventId);
@@ -104,7 +109,9 @@ export class OutboxRelay implements BeforeApplicationShutdown {
       try {
         await this.queues.addBulk(
           JOB.fanOut,
-          ready.map(({ event }) => ({ data: { eventId: event.data.eventId } })),
+          ready
+            .filter(({ event }) => !fannedOut.has(event.data.eventId))
+            .map(({ event }) => ({ data: { eventId: event.data.eventId } })),
         );
       } catch (error) {
         const reason = describeError(error);
