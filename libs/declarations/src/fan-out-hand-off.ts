@@ -19,7 +19,7 @@ export class FanOutHandOff {
   handOff(eventIds: readonly string[]): void {
     if (!eventIds.length) return;
     this.queues
-      .addBulk(
+      .addNew(
         JOB.fanOut,
         eventIds.map((eventId) => ({ data: { eventId } })),
       )

@@ -10,6 +10,12 @@ import { JOB, JobQueues, LiveEventMessage, liveEventsChannel, REDIS } from '@toc
  * An event written for now does not wait for it: its transaction notifies the relays when it commits.
  */
 export const RELAY_INTERVAL_MS = 250;
+/**
+ * How long a pass woken by a commit waits: the act handed its events to the queue itself, so this pass only
+ * marks them relayed and announces them live, and waiting keeps it off the event loop while this worker
+ * makes a small fan-out's first attempts (it also finds them fanned out, and adds nothing).
+ */
+export const AFTER_COMMIT_MS = 20;
 const RELAY_PAGE = 200;
 
 /**
@@ -62,12 +68,13 @@ export class OutboxRelay implements BeforeApplicationShutdown {
       .catch((error: unknown) => this.logger.error(`relay pass failed: ${describeError(error)}`))
       .finally(() => {
         this.running = null;
-        if (this.timer) this.timer = setTimeout(() => this.tick(), this.woken ? 0 : RELAY_INTERVAL_MS);
+        if (this.timer)
+          this.timer = setTimeout(() => this.tick(), this.woken ? AFTER_COMMIT_MS : RELAY_INTERVAL_MS);
         this.woken = false;
       });
   }
 
-  /** An outbox event was committed: look now rather than at the next poll. */
+  /** An outbox event was committed: look in a moment rather than at the next poll. */
   private wake(): void {
     if (!this.timer) return; // stopping
     if (this.running) {
@@ -75,7 +82,7 @@ export class OutboxRelay implements BeforeApplicationShutdown {
       return;
     }
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.tick(), 0);
+    this.timer = setTimeout(() => this.tick(), AFTER_COMMIT_MS);
   }
 
   /** Tells live consumers (the SSE stream of every API process); one that misses it catches up from the database. */

@@ -95,6 +95,22 @@ describe('JobQueues on Redis: re-adding a job whose id is taken', () => {
     expect(await delivery().getJobCounts('completed', 'waiting')).toEqual({ completed: 0, waiting: 1 });
   });
 
+  it('adds new work with the same no-op for a waiting id, and leaves a finished one finished', async () => {
+    await queues.addNew(JOB.deliverOne, [{ data: retryOf('dlv_new') }, { data: retryOf('dlv_new') }]);
+    expect(await delivery().getJobCounts('waiting')).toEqual({ waiting: 1 });
+    startWorker();
+    await eventually(
+      () => delivery().getJobState(idOf('dlv_new')),
+      (state) => state === 'completed',
+      'the job completed',
+    );
+    await stopWorker();
+
+    // Only addBulk runs finished work again: addNew is for ids nothing can have run under yet.
+    await queues.addNew(JOB.deliverOne, [{ data: retryOf('dlv_new') }]);
+    expect(await delivery().getJobCounts('completed', 'waiting')).toEqual({ completed: 1, waiting: 0 });
+  });
+
   it('gives each job of a bulk add its own delay', async () => {
     await queues.addBulk(JOB.deliverOne, [
       { data: retryOf('dlv_now') },

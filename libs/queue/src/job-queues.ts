@@ -70,6 +70,18 @@ export class JobQueues implements OnApplicationShutdown {
   }
 
   /**
+   * Adds jobs for work that is new (an event just committed): no job can have finished under its id, so
+   * this skips `addBulk`'s look for finished ones, a round trip on an alert's path. A job waiting or active
+   * under the id still makes the add a no-op.
+   */
+  async addNew<N extends JobName>(name: N, items: readonly JobToAdd<N>[]): Promise<void> {
+    if (!items.length) return;
+    await this.queue(QUEUE_OF[name]).addBulk(
+      items.map(({ data, delayMs }) => ({ name, data, opts: jobOptions(name, data, delayMs) })),
+    );
+  }
+
+  /**
    * Moves the finished jobs among `ids` back to wait, attempts reset. BullMQ's retry is one script that acts
    * only while the job is still in its finished set, so of two producers re-adding one id at once, one moves
    * it and the other finds it waiting and leaves it: never two live jobs for one id. A finished job keeps
