@@ -40,6 +40,7 @@ export {
   AnnouncedOutboxEvent,
   DueOutboxEvent,
   EventChange,
+  eventChangeRowsSql,
   NewOutboxEvent,
   OutboxRepository,
 } from './outbox.repository';

@@ -30,6 +30,16 @@ export interface OutboxEntry {
   skippedReason: string | null;
 }
 
+/**
+ * The change rows of an event (area_code, scheme_id, previous_rank, current_rank, direction), by area, as a
+ * query for a statement of another repository to read them in, without a round trip of its own (the
+ * fan-out's first page, which an alert waits for); `changesOf` answers the same.
+ */
+export function eventChangeRowsSql(eventId: string): SQL {
+  return sql`select area_code, scheme_id, previous_rank, current_rank, direction from outbox_changes
+    where event_id = ${eventId} order by area_code, scheme_id`;
+}
+
 /** An event due to be relayed; `payload` null = still to be rendered (see DueEventsService). */
 export interface DueOutboxEvent {
   eventId: string;

@@ -155,18 +155,28 @@ describe.each(DATABASE_DRIVERS)('DeliveriesRepository on %s', (driver) => {
     });
 
     it('creates the first page of every channel in one go, as createPage would, and again harmlessly', async () => {
-      const pages = await repository.createFirstPages(EVENT.data.eventId, CHANGES, 2);
-      expect(pages).toEqual({
+      const first = await repository.createFirstPages(EVENT.data.eventId, 2);
+      // The event's changes as the outbox holds them (changesOf), read in the same statement.
+      expect(first.changes).toEqual(CHANGES);
+      expect(first.pages).toEqual({
         webhook: { last: 'whk_b', firstAttempts: [await idOf('whk_a'), await idOf('whk_b')], full: true },
         email: { last: 'sub_pending', firstAttempts: [await idOf('sub_kz')], full: true },
         sms: null,
       });
       await set(await idOf('whk_a'), { status: 'delivered', attempts: 1 });
-      expect(await repository.createFirstPages(EVENT.data.eventId, CHANGES, 2)).toEqual({
-        ...pages,
+      expect((await repository.createFirstPages(EVENT.data.eventId, 2)).pages).toEqual({
+        ...first.pages,
         webhook: { last: 'whk_b', firstAttempts: [await idOf('whk_b')], full: true },
       });
       expect(await rows()).toHaveLength(3);
+    });
+
+    it('creates no first pages for an event with no changes: not rendered, or not there', async () => {
+      expect(await repository.createFirstPages('evt_unknown', 2)).toEqual({
+        changes: [],
+        pages: { webhook: null, email: null, sms: null },
+      });
+      expect(await rows()).toHaveLength(0);
     });
 
     it('run again, answers only the rows of the page not yet attempted, by subscriber', async () => {

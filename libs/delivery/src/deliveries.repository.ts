@@ -10,7 +10,7 @@ import {
   queryRows,
   tables,
 } from '@tocsin/database';
-import { EventChange, LevelChangedEvent, OutboxRepository } from '@tocsin/declarations';
+import { EventChange, eventChangeRowsSql, LevelChangedEvent, OutboxRepository } from '@tocsin/declarations';
 import {
   eventInTripSql,
   FilterEvent,
@@ -219,14 +219,24 @@ interface PageRow {
   first_attempts: string[];
 }
 
+/** The first pages of a fan-out, with the event's changes they were made for (none: nothing to fan out). */
+export interface FirstPages {
+  changes: EventChange[];
+  pages: Record<ChannelName, FanOutPage | null>;
+}
+
+// The first pages' statement reads the event's changes itself (its owner's query), once for every channel.
+const FIRST_PAGE_CHANGES = sql.raw('event_change ch');
+
 /**
  * One page of a fan-out for one channel as common table expressions named after the channel (so that a
- * statement may hold one for each), and the select that answers it as one row.
+ * statement may hold one for each), and the select that answers it as one row. `changeRows` is the event's
+ * changes as a FROM item aliased `ch`.
  */
 function pageOf(
   channel: ChannelName,
   eventId: string,
-  changes: EventChange[],
+  changeRows: SQL,
   after: string,
   size: number,
 ): { ctes: SQL; answer: SQL } {
@@ -251,10 +261,10 @@ function pageOf(
   // A digest subscriber's delivery of changes below its threshold is held for its digest (digest-hold.ts).
   const status =
     channel === 'email'
-      ? newDeliveryStatusSql('s', eventChanges(changes), subscriberMatchesChangeSql('s', 'ch'))
+      ? newDeliveryStatusSql('s', changeRows, subscriberMatchesChangeSql('s', 'ch'))
       : sql`'pending'`;
   const ctes = sql`${areaKey} as (
-      select distinct k from ${eventChanges(changes)}, ${changeAreaKeys} as k
+      select distinct k from ${changeRows}, ${changeAreaKeys} as k
     ), ${candidate} as (
       select distinct c.subscriber_id from ${areaKey} area_key, lateral (
         select a.subscriber_id from ${areaKeys} a
@@ -268,7 +278,7 @@ function pageOf(
         where s.id = c.subscriber_id and ${eligible}
           and (s.exercises or (select o.mode = 'actual' from outbox o where o.event_id = ${eventId}))
           ${channel === 'webhook' ? sql`` : sql`and ${eventInTripSql('s', eventId)}`}
-          and exists (select 1 from ${eventChanges(changes)} where ${subscriberMatchesChangeSql('s', 'ch')})
+          and exists (select 1 from ${changeRows} where ${subscriberMatchesChangeSql('s', 'ch')})
         limit 1
       ) s
     ), ${inserted} as (
@@ -289,6 +299,25 @@ function pageOf(
            union all select * from ${unattempted}) f),
         '[]'::json) as first_attempts`;
   return { ctes, answer };
+}
+
+/** A change row as the first pages' statement answers it. */
+interface ChangeRow {
+  area_code: string;
+  scheme_id: string;
+  previous_rank: number | null;
+  current_rank: number | null;
+  direction: EventChange['direction'];
+}
+
+function eventChangeOf(row: ChangeRow): EventChange {
+  return {
+    areaCode: row.area_code,
+    schemeId: row.scheme_id,
+    previousRank: row.previous_rank,
+    currentRank: row.current_rank,
+    direction: row.direction,
+  };
 }
 
 /** A page as the fan-out sees it; null when it had no candidates (there are no more). */
@@ -320,36 +349,41 @@ export class DeliveriesRepository {
     after: string,
     size: number,
   ): Promise<FanOutPage | null> {
-    const page = pageOf(channel, eventId, changes, after, size);
+    const page = pageOf(channel, eventId, eventChanges(changes), after, size);
     const [row] = await queryPrepared<PageRow>(this.db, sql`with ${page.ctes} ${page.answer}`);
     return fanOutPageOf(row, size);
   }
 
   /**
-   * The first page of every channel (`createPage` from the start), in one statement: a small fan-out waits
-   * for one round trip, not one a channel. Each channel's page is the same query as `createPage`'s, planned
-   * on its own, so a page costs what it did alone however many subscribers there are.
+   * The first page of every channel (`createPage` from the start) and the event's changes they were made
+   * for, in one statement: a small fan-out waits for one round trip, not one a channel and one for the
+   * changes. Each channel's page is the same query as `createPage`'s, planned on its own, so a page costs
+   * what it did alone however many subscribers there are. An event with no changes (not rendered, or not
+   * there) gets no deliveries.
    */
-  async createFirstPages(
-    eventId: string,
-    changes: EventChange[],
-    size: number,
-  ): Promise<Record<ChannelName, FanOutPage | null>> {
-    const pages = CHANNELS.map((channel) => pageOf(channel, eventId, changes, '', size));
-    const rows = await queryPrepared<PageRow & { channel: ChannelName }>(
+  async createFirstPages(eventId: string, size: number): Promise<FirstPages> {
+    const pages = CHANNELS.map((channel) => pageOf(channel, eventId, FIRST_PAGE_CHANGES, '', size));
+    const rows = await queryPrepared<PageRow & { channel: ChannelName; changes: ChangeRow[] | null }>(
       this.db,
-      sql`with ${sql.join(
+      sql`with event_change as materialized (${eventChangeRowsSql(eventId)}), ${sql.join(
         pages.map((p) => p.ctes),
         sql`, `,
       )} ${sql.join(
-        pages.map((p) => p.answer),
+        pages.map(
+          (p, i) =>
+            // The changes once, on the first channel's row.
+            sql`${p.answer}, ${i === 0 ? sql`(select json_agg(event_change order by area_code, scheme_id) from event_change)` : sql`null::json`} as changes`,
+        ),
         sql` union all `,
       )}`,
     );
     const byChannel = new Map(rows.map((row) => [row.channel, row]));
-    return Object.fromEntries(
-      CHANNELS.map((channel) => [channel, fanOutPageOf(byChannel.get(channel), size)]),
-    ) as Record<ChannelName, FanOutPage | null>;
+    return {
+      changes: (rows.find((row) => row.changes)?.changes ?? []).map(eventChangeOf),
+      pages: Object.fromEntries(
+        CHANNELS.map((channel) => [channel, fanOutPageOf(byChannel.get(channel), size)]),
+      ) as Record<ChannelName, FanOutPage | null>,
+    };
   }
 
   /**

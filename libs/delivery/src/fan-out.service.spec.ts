@@ -19,8 +19,8 @@ describe('FanOutService', () => {
 
   beforeEach(() => {
     clock = new StoppedClock(AT);
-    deliveries = new FakeDeliveryTable(clock);
     outbox = new FakeOutbox().add('evt_1');
+    deliveries = new FakeDeliveryTable(clock, outbox);
     queues = new FakeQueues();
     sender = new FakeBatchSender(deliveries);
     fanOut = new FanOutService(

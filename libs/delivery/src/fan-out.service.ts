@@ -43,17 +43,17 @@ export class FanOutService {
    * delivered.
    */
   async fanOut(eventId: string): Promise<FanOutReport> {
-    // Read once for every page: an event not rendered (or not there) has no changes and nothing to fan out.
-    const changes = await this.outbox.changesOf(eventId);
-    if (!changes.length) return { deliveries: 0, batches: 0, sent: 0 };
     const timer = this.metrics.fanOutDuration.startTimer();
+    // The first page of every channel and the event's changes in one statement: a small fan-out waits for
+    // one round trip. The rest follow channel by channel with the changes read here, so that a re-run cuts
+    // the same batches (their job ids).
+    const { changes, pages: firstPages } = await this.deliveries.createFirstPages(eventId, FAN_OUT_PAGE);
+    // An event not rendered (or not there) has no changes and nothing to fan out.
+    if (!changes.length) return { deliveries: 0, batches: 0, sent: 0 };
     let batches = 0;
     let deliveries = 0;
     // First attempts not handed to a batch job yet: this job makes them if the fan-out stays this small.
     let held: string[] = [];
-    // The first page of every channel in one statement: a small fan-out waits for one round trip, not one a
-    // channel. The rest follow channel by channel, so that a re-run cuts the same batches (their job ids).
-    const firstPages = await this.deliveries.createFirstPages(eventId, changes, FAN_OUT_PAGE);
     for (const channel of CHANNELS) {
       for (let page = firstPages[channel]; page !== null;) {
         deliveries += page.firstAttempts.length;

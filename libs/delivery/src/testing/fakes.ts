@@ -10,6 +10,7 @@ import type {
   EmailDeliveryToSend,
   SmsDeliveryToSend,
   FanOutPage,
+  FirstPages,
   ReopenedDelivery,
   WebhookDeliveryToSend,
 } from '../deliveries.repository';
@@ -171,7 +172,11 @@ export class FakeDeliveryTable {
   readonly rows: FakeDelivery[] = [];
   readonly subscribers: Record<ChannelName, string[]> = { webhook: [], email: [], sms: [] };
 
-  constructor(private readonly clock: Clock) {}
+  /** `outbox`: where the first pages read the event's changes (none given: Kazakhstan to red). */
+  constructor(
+    private readonly clock: Clock,
+    private readonly outbox?: FakeOutbox,
+  ) {}
 
   async createPage(
     channel: ChannelName,
@@ -208,15 +213,14 @@ export class FakeDeliveryTable {
     return last === undefined ? null : { last, firstAttempts, full: page.length >= size };
   }
 
-  async createFirstPages(
-    eventId: string,
-    changes: unknown,
-    size: number,
-  ): Promise<Record<ChannelName, FanOutPage | null>> {
+  async createFirstPages(eventId: string, size: number): Promise<FirstPages> {
+    // As the statement does: the changes are the outbox's, and an event with none reaches no one.
+    const changes = (await this.outbox?.changesOf(eventId)) ?? KZ_TO_RED;
+    const page = async (channel: ChannelName) =>
+      changes.length ? this.createPage(channel, eventId, changes, '', size) : null;
     return {
-      webhook: await this.createPage('webhook', eventId, changes, '', size),
-      email: await this.createPage('email', eventId, changes, '', size),
-      sms: await this.createPage('sms', eventId, changes, '', size),
+      changes,
+      pages: { webhook: await page('webhook'), email: await page('email'), sms: await page('sms') },
     };
   }
 
