@@ -1,5 +1,6 @@
 import { tables } from '@tocsin/database';
-import { JOB, jobOptions, JobQueues, QUEUE } from '@tocsin/queue';
+import { JOB, jobOptions, JobQueues, liveEventsChannel, QUEUE } from '@tocsin/queue';
+import Redis from 'ioredis';
 import { eq } from 'drizzle-orm';
 import { eventually } from './support/eventually';
 import { createKey, startTestApp, TestApp } from './support/test-app';
@@ -235,8 +236,8 @@ describe('declarations over HTTP', () => {
   });
 });
 
-describe('declarations hand their events to the queue', () => {
-  // The API alone: no relay runs, so a fan-out job in the queue is one the act itself added.
+describe('declarations hand their events on', () => {
+  // The API alone: no relay runs, so a fan-out job in the queue (and the relayed mark) is the act's own.
   let test: TestApp;
   beforeAll(async () => {
     test = await startTestApp('postgres', {}, 'api');
@@ -258,7 +259,7 @@ describe('declarations hand their events to the queue', () => {
     );
   };
 
-  it('adds the fan-out of an event due now once it commits, leaving its start and expiry to the relay', async () => {
+  it('queues the fan-out of an event due now and marks it relayed once it commits, leaving what is due later to the relay', async () => {
     const now = await test.http
       .post('/v1/declarations')
       .set(test.as())
@@ -269,22 +270,45 @@ describe('declarations hand their events to the queue', () => {
       .set(test.as())
       .send(body({ areas: ['KZ-71'], effectiveAt: inSeconds(3600), expiresAt: inSeconds(7200) }))
       .expect(201);
-    // The hand-off is not awaited by the act: the job follows within moments.
+    // The hand-off is not awaited by the act: the job and the mark follow within moments.
     const events = await eventually(
       () => fanOutJobOf(now.body.id),
-      (events) => events.some((e) => e.cause === 'declared' && e.job),
-      { what: 'the fan-out job of the declared event' },
+      (events) => events.some((e) => e.cause === 'declared' && e.job && e.relayed),
+      { what: 'the declared event queued and marked relayed' },
     );
     expect(events.map((e) => [e.cause, e.relayed, e.job?.data ?? null]).sort()).toEqual([
-      ['declared', false, { eventId: expect.stringMatching(/^evt_/) }],
+      ['declared', true, { eventId: expect.stringMatching(/^evt_/) }],
       ['expired', false, null],
     ]);
     expect((await fanOutJobOf(later.body.id)).map((e) => e.job ?? null)).toEqual([null, null]);
 
-    await test.http.post(`/v1/declarations/${now.body.id}/cancel`).set(test.as()).send({}).expect(200);
+    // Announced live by the hand-off, as a relay would: its position is the one a stream resumes from.
+    const declared = events.find((e) => e.cause === 'declared')!;
+    const [{ position }] = await test.db
+      .select({ position: tables.outbox.position })
+      .from(tables.outbox)
+      .where(eq(tables.outbox.eventId, declared.job!.data.eventId));
+    const live = new Redis(test.config.redisUrl);
+    const heard: { position: number; event: { data: { eventId: string } } }[] = [];
+    try {
+      await live.subscribe(liveEventsChannel(test.config.queuePrefix));
+      live.on('message', (_channel, message: string) => heard.push(JSON.parse(message)));
+      await test.http.post(`/v1/declarations/${now.body.id}/cancel`).set(test.as()).send({}).expect(200);
+      await eventually(
+        () => heard,
+        (messages) => messages.length > 0,
+        { what: 'the cancellation announced live' },
+      );
+    } finally {
+      live.disconnect();
+    }
+    expect(heard).toEqual([
+      { position: expect.any(Number), event: expect.objectContaining({ type: 'threat_level.changed' }) },
+    ]);
+    expect(heard[0].position).toBeGreaterThan(Number(position));
     await eventually(
       () => fanOutJobOf(now.body.id),
-      (events) => events.some((e) => e.cause === 'cancelled' && e.job),
+      (events) => events.some((e) => e.cause === 'cancelled' && e.job && e.relayed),
       { what: 'the fan-out job of the cancellation' },
     );
   });

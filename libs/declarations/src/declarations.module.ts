@@ -7,11 +7,11 @@ import { ApprovalNotices } from './approval-notices';
 import { DeclarationsRepository } from './declarations.repository';
 import { DeclarationsService } from './declarations.service';
 import { DueEventsService } from './due-events.service';
-import { FanOutHandOff } from './fan-out-hand-off';
+import { EventHandOff } from './event-hand-off';
 import { LevelsService } from './levels.service';
 import { OutboxRepository } from './outbox.repository';
 
-// JobQueues (the approval emails' and the handed-off fan-outs' jobs) comes from the global QueueModule the host brings.
+// JobQueues (the approval emails' and the handed-off events' jobs) comes from the global QueueModule the host brings.
 @Module({
   imports: [SchemesModule, AudienceModule, AuditModule, MailModule],
   providers: [
@@ -21,9 +21,16 @@ import { OutboxRepository } from './outbox.repository';
     DueEventsService,
     LevelsService,
     ApprovalNotices,
-    FanOutHandOff,
+    EventHandOff,
   ],
   // The outbox's one owner: the relay, the fan-out and the stream read and mark it through OutboxRepository.
-  exports: [DeclarationsService, DueEventsService, LevelsService, OutboxRepository, ApprovalNotices],
+  exports: [
+    DeclarationsService,
+    DueEventsService,
+    LevelsService,
+    OutboxRepository,
+    ApprovalNotices,
+    EventHandOff,
+  ],
 })
 export class DeclarationsModule {}

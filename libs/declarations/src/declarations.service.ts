@@ -36,8 +36,8 @@ import {
   TimelineEntry,
 } from './effective-level';
 import { AreaChange, buildLevelChangedEvent } from './level-changed-event';
-import { FanOutHandOff } from './fan-out-hand-off';
-import { NewOutboxEvent, OutboxRepository } from './outbox.repository';
+import { EventHandOff } from './event-hand-off';
+import { AnnouncedOutboxEvent, NewOutboxEvent, OutboxRepository } from './outbox.repository';
 
 export interface PublishRequest {
   scheme: string;
@@ -104,7 +104,7 @@ export class DeclarationsService {
     private readonly config: AppConfig,
     private readonly audit: AuditLogRepository,
     private readonly notices: ApprovalNotices,
-    private readonly handOff: FanOutHandOff,
+    private readonly handOff: EventHandOff,
     @Inject(DATABASE) private readonly db: Database,
   ) {}
 
@@ -357,7 +357,7 @@ export class DeclarationsService {
 
   /**
    * Cancels in `tx`: its rows, the event of any level that changes now, and its events not yet due dropped.
-   * Answers the event ids it made due now, to hand to the queue once `tx` commits.
+   * Answers the events it made due now, to hand on once `tx` commits.
    */
   private async cancelNow(
     tx: Queryable,
@@ -365,7 +365,7 @@ export class DeclarationsService {
     actor: Actor,
     reason: string | null,
     now: Date,
-  ): Promise<string[]> {
+  ): Promise<AnnouncedOutboxEvent[]> {
     const before = await this.timelineFor(tx, declaration, now);
     await this.repository.markCancelled(tx, declaration.id, actor, reason, now);
     // An exercise's end returns to the actual levels: it overlays them, it never supersedes them.
@@ -377,17 +377,19 @@ export class DeclarationsService {
         : before.filter((e) => e.declarationId !== declaration.id);
     const event = await this.eventFor(tx, 'cancelled', declaration, before, after, now);
     await this.outbox.dropNotYetDue(tx, declaration.id, now);
-    await this.outbox.append(tx, event ? [event] : []);
-    return event ? [event.eventId] : [];
+    return this.outbox.append(tx, event ? [event] : []);
   }
 
   /**
    * Announces a declaration that takes effect (published without approval, or approved): the event of any
    * level it changes now, and events due at a start or expiry still to come. Recording history (a validity
-   * wholly in the past) announces nothing. Answers the event ids it made due now, to hand to the queue once
-   * `tx` commits.
+   * wholly in the past) announces nothing. Answers the events it made due now, to hand on once `tx` commits.
    */
-  private async announce(tx: Queryable, declaration: Declaration, now: Date): Promise<string[]> {
+  private async announce(
+    tx: Queryable,
+    declaration: Declaration,
+    now: Date,
+  ): Promise<AnnouncedOutboxEvent[]> {
     const { id, effectiveAt, expiresAt } = declaration;
     const mode = declaration.mode ?? 'actual';
     const before = await this.timelineFor(tx, declaration, now, id);
@@ -397,8 +399,7 @@ export class DeclarationsService {
     if (immediate) events.push(immediate);
     if (effectiveAt > now) events.push(dueEvent(id, 'declared', effectiveAt, mode));
     if (expiresAt && expiresAt > now) events.push(dueEvent(id, 'expired', expiresAt, mode));
-    await this.outbox.append(tx, events);
-    return immediate ? [immediate.eventId] : [];
+    return this.outbox.append(tx, events);
   }
 
   /**

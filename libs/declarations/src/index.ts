@@ -18,6 +18,7 @@ export {
 export { declarationLanguages, LocalisedText, textIn } from './declaration-text';
 export { DeclarationsModule } from './declarations.module';
 export { DueEventOutcome, DueEventsService } from './due-events.service';
+export { EventHandOff } from './event-hand-off';
 export {
   DeclarationPreview,
   DeclarationQuery,

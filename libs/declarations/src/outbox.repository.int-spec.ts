@@ -111,13 +111,16 @@ describe.each(DATABASE_DRIVERS)('OutboxRepository on %s', (driver) => {
   afterAll(() => database?.close());
 
   it('appends rendered events with their changes, and events due later without any', async () => {
-    await append(
+    const handedOn = await append(
       rendered('evt_now', [
         ['KZ-75', ORANGE, RED],
         ['KZ', null, RED],
       ]),
       dueLater('evt_expiry', minute(30)),
     );
+    // The rendered one, to hand on once the transaction commits, with the position the relay would read.
+    const [due] = await outbox.due(minute(10), 100);
+    expect(handedOn).toEqual([{ position: due.position, event: due.payload }]);
     expect(await outbox.changesOf('evt_now')).toEqual([
       { areaCode: 'KZ', schemeId: 'kz-terror', previousRank: null, currentRank: 3, direction: 'escalated' },
       { areaCode: 'KZ-75', schemeId: 'kz-terror', previousRank: 2, currentRank: 3, direction: 'escalated' },
@@ -135,7 +138,7 @@ describe.each(DATABASE_DRIVERS)('OutboxRepository on %s', (driver) => {
   });
 
   it('appends nothing for no events', async () => {
-    await append();
+    expect(await append()).toEqual([]);
     expect(await database.db.select().from(tables.outbox)).toEqual([]);
   });
 
@@ -172,9 +175,15 @@ describe.each(DATABASE_DRIVERS)('OutboxRepository on %s', (driver) => {
 
   it('no longer lists as due the events marked relayed', async () => {
     await append(rendered('evt_1', [['KZ', null, RED]]), rendered('evt_2', [['GB', null, RED]]));
-    await outbox.markRelayed(['evt_1'], minute(1));
-    await outbox.markRelayed([], minute(1));
+    expect(await outbox.markRelayed(['evt_1'], minute(1))).toEqual(['evt_1']);
+    expect(await outbox.markRelayed([], minute(1))).toEqual([]);
     expect(await dueIds(minute(10))).toEqual(['evt_2']);
+  });
+
+  it('marks an event relayed once: a second hand-off of it marks nothing, and so announces nothing', async () => {
+    await append(rendered('evt_1', [['KZ', null, RED]]), rendered('evt_2', [['GB', null, RED]]));
+    await outbox.markRelayed(['evt_1'], minute(1));
+    expect((await outbox.markRelayed(['evt_1', 'evt_2'], minute(2))).sort()).toEqual(['evt_2']);
   });
 
   it('still lists a due event its act handed to the queue and that fanned out before it was relayed', async () => {

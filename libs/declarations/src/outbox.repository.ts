@@ -45,7 +45,7 @@ export interface DueOutboxEvent {
   eventId: string;
   position: number;
   payload: LevelChangedEvent | null;
-  /** Its fan-out ran already: the act that made it handed it to the queue itself (FanOutHandOff). */
+  /** Its fan-out ran already: the act that made it handed it on itself (EventHandOff). */
   fannedOut: boolean;
 }
 
@@ -90,10 +90,11 @@ export class OutboxRepository {
 
   /**
    * Appends events in the caller's transaction, with the changes of those already rendered, and wakes the
-   * relays when it commits.
+   * relays when it commits. Answers the rendered ones (those due now) with their positions, to hand on
+   * once it commits (EventHandOff).
    */
-  async append(tx: Queryable, events: NewOutboxEvent[]): Promise<void> {
-    if (!events.length) return;
+  async append(tx: Queryable, events: NewOutboxEvent[]): Promise<AnnouncedOutboxEvent[]> {
+    if (!events.length) return [];
     const rows = events.map((e) => ({
       eventId: e.eventId,
       type: eventTypeOf(e.mode ?? 'actual'),
@@ -107,14 +108,16 @@ export class OutboxRepository {
     // One statement (the transaction holds the level-write lock meanwhile): the events in the order given,
     // so that their positions follow it, their changes (checked against them at the end of the statement),
     // and the notification, sent when the transaction commits.
-    await tx.execute(sql`
+    const [appended] = await queryRows<{ positions: Record<string, number | string> }>(
+      tx,
+      sql`
       with event as (
         insert into outbox (event_id, type, mode, declaration_id, cause, due_at, payload)
         select e->>'eventId', e->>'type', e->>'mode', e->>'declarationId', e->>'cause',
           (e->>'dueAt')::timestamptz, nullif(e->'payload', 'null'::jsonb)
         from jsonb_array_elements(${JSON.stringify(rows)}::jsonb) with ordinality as given(e, n)
         order by n
-        returning 1
+        returning event_id, position
       ), change as (
         insert into outbox_changes
           (event_id, area_code, country_code, scheme_id, previous_rank, current_rank, direction)
@@ -125,7 +128,11 @@ export class OutboxRepository {
           "currentRank" int, direction text)
         returning 1
       )
-      ${notify(OUTBOX_CHANNEL)}`);
+      ${notify(OUTBOX_CHANNEL)}, (select json_object_agg(event_id, position) from event) as positions`,
+    );
+    return events.flatMap((e) =>
+      e.payload ? [{ position: Number(appended.positions[e.eventId]), event: e.payload }] : [],
+    );
   }
 
   /** Drops the not-yet-due events of a declaration (its start or expiry) once it is cancelled. */
@@ -179,10 +186,18 @@ export class OutboxRepository {
     return rows.map((row) => ({ ...row, position: Number(row.position), payload: eventIn(row.payload) }));
   }
 
-  /** The events were handed to the queue as fan-out jobs. */
-  async markRelayed(eventIds: string[], now: Date): Promise<void> {
-    if (!eventIds.length) return;
-    await this.db.update(outbox).set({ relayedAt: now }).where(inArray(outbox.eventId, eventIds));
+  /**
+   * The events were handed to the queue as fan-out jobs. Answers those it marked: not marked before, by the
+   * act's hand-off or another relay, so that of two who handed an event on, one announces it.
+   */
+  async markRelayed(eventIds: string[], now: Date): Promise<string[]> {
+    if (!eventIds.length) return [];
+    const rows = await this.db
+      .update(outbox)
+      .set({ relayedAt: now })
+      .where(and(inArray(outbox.eventId, eventIds), isNull(outbox.relayedAt)))
+      .returning({ eventId: outbox.eventId });
+    return rows.map((row) => row.eventId);
   }
 
   /** Every matching subscriber of the event has its delivery row. */

@@ -1,9 +1,8 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
-import { AppConfig, Clock, describeError } from '@tocsin/config';
+import { Clock, describeError } from '@tocsin/config';
 import { DATABASE_NOTIFICATIONS, DatabaseNotifications, OUTBOX_CHANNEL } from '@tocsin/database';
-import type Redis from 'ioredis';
-import { DueEventsService, LevelChangedEvent, OutboxRepository } from '@tocsin/declarations';
-import { JOB, JobQueues, LiveEventMessage, liveEventsChannel, REDIS } from '@tocsin/queue';
+import { AnnouncedOutboxEvent, DueEventsService, EventHandOff, OutboxRepository } from '@tocsin/declarations';
+import { JOB, JobQueues } from '@tocsin/queue';
 
 /**
  * How often the relay looks for due events: the outbox row is also the timer, so this is its precision.
@@ -11,16 +10,16 @@ import { JOB, JobQueues, LiveEventMessage, liveEventsChannel, REDIS } from '@toc
  */
 export const RELAY_INTERVAL_MS = 250;
 /**
- * How long a pass woken by a commit waits: the act handed its events to the queue itself, so this pass only
- * marks them relayed and announces them live, and waiting keeps it off the event loop while this worker
- * makes a small fan-out's first attempts (it also finds them fanned out, and adds nothing).
+ * How long a pass woken by a commit waits: the act hands its events on itself (EventHandOff), so this pass
+ * mostly finds nothing, and waiting keeps it off the event loop while this worker makes a small fan-out's
+ * first attempts.
  */
 export const AFTER_COMMIT_MS = 20;
 const RELAY_PAGE = 200;
 
 /**
- * Moves due outbox events to the queue as fan-out jobs (an act hands its own events now to it first, see
- * FanOutHandOff; this is what relays them if that failed). An event written ahead of time (a scheduled start,
+ * Moves due outbox events to the queue as fan-out jobs (an act hands its own events now on itself, see
+ * EventHandOff; this is what relays them if that failed). An event written ahead of time (a scheduled start,
  * an expiry) is rendered when it falls due. If Redis is away nothing is marked relayed, and the next pass
  * tries again: an accepted declaration is delivered once Redis is back. Several relays may run (one per
  * worker); the fan-out job id is the event id, so they never fan out twice.
@@ -32,6 +31,8 @@ export class OutboxRelay implements BeforeApplicationShutdown {
   private running: Promise<unknown> | null = null;
   /** A notification came during a pass: what it announced may have been written after the pass looked. */
   private woken = false;
+  /** The pass now scheduled is a woken one: a later commit must not push it back (commits may never pause). */
+  private passSoon = false;
   private listening: Promise<() => Promise<void>> | null = null;
   /** The last failure to enqueue, so that a Redis outage is logged once, not four times a second. */
   private lastError: string | null = null;
@@ -41,8 +42,7 @@ export class OutboxRelay implements BeforeApplicationShutdown {
     private readonly dueEvents: DueEventsService,
     private readonly queues: JobQueues,
     private readonly clock: Clock,
-    private readonly config: AppConfig,
-    @Inject(REDIS) private readonly redis: Redis,
+    private readonly handOff: EventHandOff,
     @Inject(DATABASE_NOTIFICATIONS) private readonly notifications: DatabaseNotifications,
   ) {}
 
@@ -64,12 +64,15 @@ export class OutboxRelay implements BeforeApplicationShutdown {
   }
 
   private tick(): void {
+    this.passSoon = false;
     this.running = this.relayDue()
       .catch((error: unknown) => this.logger.error(`relay pass failed: ${describeError(error)}`))
       .finally(() => {
         this.running = null;
-        if (this.timer)
+        if (this.timer) {
+          this.passSoon = this.woken;
           this.timer = setTimeout(() => this.tick(), this.woken ? AFTER_COMMIT_MS : RELAY_INTERVAL_MS);
+        }
         this.woken = false;
       });
   }
@@ -81,18 +84,10 @@ export class OutboxRelay implements BeforeApplicationShutdown {
       this.woken = true;
       return;
     }
+    if (this.passSoon) return;
     clearTimeout(this.timer);
+    this.passSoon = true;
     this.timer = setTimeout(() => this.tick(), AFTER_COMMIT_MS);
-  }
-
-  /** Tells live consumers (the SSE stream of every API process); one that misses it catches up from the database. */
-  private async announce(messages: LiveEventMessage<LevelChangedEvent>[]): Promise<void> {
-    const channel = liveEventsChannel(this.config.queuePrefix);
-    for (const message of messages) {
-      await this.redis.publish(channel, JSON.stringify(message)).catch((error: Error) => {
-        this.logger.warn(`could not announce event ${message.event.data.eventId} live: ${error.message}`);
-      });
-    }
   }
 
   /** One pass: relays every event due by now; returns how many went to the queue. */
@@ -101,9 +96,9 @@ export class OutboxRelay implements BeforeApplicationShutdown {
     for (;;) {
       const due = await this.outbox.due(this.clock.now(), RELAY_PAGE);
       if (!due.length) return relayed;
-      const ready: LiveEventMessage<LevelChangedEvent>[] = [];
-      // Fanned out already: the act handed it to the queue itself (FanOutHandOff). Adding it again would run
-      // its finished job again; it is still marked relayed and announced.
+      const ready: AnnouncedOutboxEvent[] = [];
+      // Fanned out already: the act handed it to the queue itself (EventHandOff) and its mark did not follow
+      // yet. Adding it again would run its finished job again.
       const fannedOut = new Set<string>();
       for (const { eventId, position, payload, fannedOut: done } of due) {
         if (done) fannedOut.add(eventId);
@@ -129,12 +124,8 @@ export class OutboxRelay implements BeforeApplicationShutdown {
       }
       if (this.lastError) this.logger.log('the queue takes events again');
       this.lastError = null;
-      await this.outbox.markRelayed(
-        ready.map(({ event }) => event.data.eventId),
-        this.clock.now(),
-      );
-      // The live stream is public: an exercise or test reaches only the subscribers who opted into them.
-      await this.announce(ready.filter(({ event }) => event.type !== 'threat_level.exercise'));
+      // Marked relayed, and announced live by whichever of this pass and the act's hand-off marked it.
+      await this.handOff.relayed(ready);
       relayed += ready.length;
       if (due.length < RELAY_PAGE) return relayed;
     }
