@@ -148,6 +148,18 @@ describe.each(DATABASE_DRIVERS)('DeclarationsRepository on %s', (driver) => {
     ]);
     expect(second.get('KZ')).toBe(2);
     expect(other.get('KZ')).toBe(1);
+    // Seventeen regions in one statement, in the order asked, each numbered on from its own last.
+    const regions = ['KZ-75', ...Array.from({ length: 16 }, (_, i) => `KZ-${String(10 + i)}`), 'KZ'];
+    const many = await repository.inLevelWriteTransaction((tx) =>
+      repository.nextSequences(tx, 'kz-terror', regions),
+    );
+    expect([...many.keys()]).toEqual(regions);
+    expect(many.get('KZ-75')).toBe(2);
+    expect(many.get('KZ')).toBe(3);
+    expect(many.get('KZ-10')).toBe(1);
+    expect(
+      await repository.inLevelWriteTransaction((tx) => repository.nextSequences(tx, 'kz-terror', [])),
+    ).toEqual(new Map());
   });
 
   it('stores the language and translations and reads them back exactly, also once cancelled', async () => {

@@ -23,7 +23,7 @@ import {
 } from './declaration';
 import { TimelineEntry } from './effective-level';
 
-const { declarations, declarationAreas, areaSequences } = tables;
+const { declarations, declarationAreas } = tables;
 
 /** A transaction or the database: repository methods run in either. */
 export type Queryable = Pick<Database, '_' | 'execute' | 'insert' | 'update' | 'delete' | 'select'>;
@@ -240,21 +240,21 @@ export class DeclarationsRepository {
       where id = ${id} and cancelled_at is null`);
   }
 
-  /** Next sequence numbers of the given (area, scheme) pairs, in the order given. */
+  /**
+   * Next sequence numbers of the given (area, scheme) pairs, in the order given. One statement however many
+   * areas: it runs under the level-write lock, which every publisher waits for.
+   */
   async nextSequences(tx: Queryable, schemeId: string, areaCodes: string[]): Promise<Map<string, number>> {
-    const sequences = new Map<string, number>();
-    for (const areaCode of areaCodes) {
-      const [row] = await tx
-        .insert(areaSequences)
-        .values({ areaCode, schemeId, sequence: 1 })
-        .onConflictDoUpdate({
-          target: [areaSequences.areaCode, areaSequences.schemeId],
-          set: { sequence: sql`${areaSequences.sequence} + 1` },
-        })
-        .returning({ sequence: areaSequences.sequence });
-      sequences.set(areaCode, row.sequence);
-    }
-    return sequences;
+    if (!areaCodes.length) return new Map();
+    const rows = await queryRows<{ area_code: string; sequence: number }>(
+      tx,
+      sql`insert into area_sequences (area_code, scheme_id, sequence)
+        select distinct a, ${schemeId}, 1 from jsonb_array_elements_text(${JSON.stringify(areaCodes)}::jsonb) a
+        on conflict (area_code, scheme_id) do update set sequence = area_sequences.sequence + 1
+        returning area_code, sequence`,
+    );
+    const numbered = new Map(rows.map((row) => [row.area_code, Number(row.sequence)]));
+    return new Map(areaCodes.map((areaCode) => [areaCode, numbered.get(areaCode)!]));
   }
 
   /**
