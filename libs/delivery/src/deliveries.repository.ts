@@ -301,25 +301,6 @@ function pageOf(
   return { ctes, answer };
 }
 
-/** A change row as the first pages' statement answers it. */
-interface ChangeRow {
-  area_code: string;
-  scheme_id: string;
-  previous_rank: number | null;
-  current_rank: number | null;
-  direction: EventChange['direction'];
-}
-
-function eventChangeOf(row: ChangeRow): EventChange {
-  return {
-    areaCode: row.area_code,
-    schemeId: row.scheme_id,
-    previousRank: row.previous_rank,
-    currentRank: row.current_rank,
-    direction: row.direction,
-  };
-}
-
 /** A page as the fan-out sees it; null when it had no candidates (there are no more). */
 function fanOutPageOf(row: PageRow | undefined, size: number): FanOutPage | null {
   return row?.last_id
@@ -363,7 +344,7 @@ export class DeliveriesRepository {
    */
   async createFirstPages(eventId: string, size: number): Promise<FirstPages> {
     const pages = CHANNELS.map((channel) => pageOf(channel, eventId, FIRST_PAGE_CHANGES, '', size));
-    const rows = await queryPrepared<PageRow & { channel: ChannelName; changes: ChangeRow[] | null }>(
+    const rows = await queryPrepared<PageRow & { channel: ChannelName; changes: EventChange[] | null }>(
       this.db,
       sql`with event_change as materialized (${eventChangeRowsSql(eventId)}), ${sql.join(
         pages.map((p) => p.ctes),
@@ -372,14 +353,20 @@ export class DeliveriesRepository {
         pages.map(
           (p, i) =>
             // The changes once, on the first channel's row.
-            sql`${p.answer}, ${i === 0 ? sql`(select json_agg(event_change order by area_code, scheme_id) from event_change)` : sql`null::json`} as changes`,
+            sql`${p.answer}, ${
+              i === 0
+                ? sql`(select json_agg(json_build_object('areaCode', area_code, 'schemeId', scheme_id,
+                  'previousRank', previous_rank, 'currentRank', current_rank, 'direction', direction)
+                  order by area_code, scheme_id) from event_change)`
+                : sql`null::json`
+            } as changes`,
         ),
         sql` union all `,
       )}`,
     );
     const byChannel = new Map(rows.map((row) => [row.channel, row]));
     return {
-      changes: (rows.find((row) => row.changes)?.changes ?? []).map(eventChangeOf),
+      changes: rows.find((row) => row.changes)?.changes ?? [],
       pages: Object.fromEntries(
         CHANNELS.map((channel) => [channel, fanOutPageOf(byChannel.get(channel), size)]),
       ) as Record<ChannelName, FanOutPage | null>,
