@@ -31,7 +31,10 @@ export class OutboxRelay implements BeforeApplicationShutdown {
   private running: Promise<unknown> | null = null;
   /** A notification came during a pass: what it announced may have been written after the pass looked. */
   private woken = false;
-  /** The pass now scheduled is a woken one: a later commit must not push it back (commits may never pause). */
+  /**
+   * The pass now scheduled is a woken one: a later commit must not push it back (under a steady stream of
+   * commits it would never run).
+   */
   private passSoon = false;
   private listening: Promise<() => Promise<void>> | null = null;
   /** The last failure to enqueue, so that a Redis outage is logged once, not four times a second. */
