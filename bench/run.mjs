@@ -8,6 +8,7 @@
 //   node bench/run.mjs --size=5000     one number for the main size of each benchmark
 //   node bench/run.mjs --only=webhook-fanout,latency --db=postgres
 //   node bench/run.mjs --cpu-prof      the app's processes write .cpuprofile files (path printed)
+//   node bench/run.mjs --only=latency --trace   where an alert's time goes, phase by phase (not saved)
 //   node bench/run.mjs --wait-quiet    before each benchmark, wait (up to 10 min) for the CPUs to be idle
 //   node bench/run.mjs --table         the README table from the latest saved results
 import { execFileSync } from 'node:child_process';
@@ -38,6 +39,7 @@ function parseArgs(argv) {
     cpuProf: false,
     table: false,
     waitQuiet: false,
+    trace: false,
   };
   for (const arg of argv) {
     const [key, value] = arg.replace(/^--/, '').split('=');
@@ -51,14 +53,16 @@ function parseArgs(argv) {
     else if (key === 'cpu-prof') options.cpuProf = true;
     else if (key === 'table') options.table = true;
     else if (key === 'wait-quiet') options.waitQuiet = true;
+    else if (key === 'trace') options.trace = true;
     else throw new Error(`unknown option ${arg} (see the top of bench/run.mjs)`);
   }
   if (typeof options.size === 'string' && !['tiny', 'quick', 'full'].includes(options.size))
     throw new Error(`--size is tiny, quick, full or a number, not ${options.size}`);
   const unknown = (options.only ?? []).filter((name) => !BENCHMARKS.some((b) => b.name === name));
   if (unknown.length) throw new Error(`no benchmark ${unknown.join(', ')}: ${BENCHMARKS.map((b) => b.name)}`);
-  // Tiny runs are checks that the benchmarks still work, not measurements worth keeping.
-  options.save ??= options.size !== 'tiny';
+  // Tiny runs are checks that the benchmarks still work, not measurements worth keeping; traced runs are
+  // slowed by their stamps.
+  options.save ??= options.size !== 'tiny' && !options.trace;
   return options;
 }
 
@@ -146,7 +150,7 @@ async function main() {
     process.stderr.write(`bench: ${label} …\n`);
     const started = Date.now();
     try {
-      const result = await benchmark.run({ n, driver, execArgv });
+      const result = await benchmark.run({ n, driver, execArgv, trace: options.trace });
       const line = {
         name: benchmark.name,
         date: new Date().toISOString(),

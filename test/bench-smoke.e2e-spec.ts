@@ -8,8 +8,8 @@ const ROOT = resolve(__dirname, '..');
 
 type Line = Record<string, unknown> & { name: string };
 
-function runTiny(): Promise<{ code: number | null; lines: Line[]; stderr: string }> {
-  const child = spawn(process.execPath, [join(ROOT, 'bench/run.mjs'), '--size=tiny'], {
+function runTiny(...args: string[]): Promise<{ code: number | null; lines: Line[]; stderr: string }> {
+  const child = spawn(process.execPath, [join(ROOT, 'bench/run.mjs'), '--size=tiny', ...args], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -145,4 +145,31 @@ describe('benchmarks at a tiny size', () => {
       machine,
     });
   });
+});
+
+describe('the latency benchmark traced', () => {
+  it('says where an alert spent its time, phase by phase, every phase found', async () => {
+    const run = await runTiny('--only=latency', '--trace');
+    expect(run.code).toBe(0);
+    const { medianMsFromPost: phases, queriesAndCommandsPerRound } = (
+      run.lines.find((l) => l.name === 'latency') as unknown as {
+        traced: { medianMsFromPost: Record<string, number | null>; queriesAndCommandsPerRound: object };
+      }
+    ).traced;
+    // A phase is found by its statement's text: a renamed statement shows here as null.
+    const chain = [
+      'request received',
+      'transaction begun',
+      'committed',
+      'first pages sent',
+      'first pages answered',
+      'batch read',
+      'received',
+    ];
+    expect(Object.keys(phases)).toEqual([...chain, 'POST answered']);
+    for (const name of Object.keys(phases)) expect([name, phases[name]]).toEqual([name, number]);
+    const offsets = chain.map((name) => phases[name]!);
+    expect(offsets).toEqual([...offsets].sort((a, b) => a - b));
+    expect(queriesAndCommandsPerRound).toEqual({ api: number, worker: number });
+  }, 120_000);
 });
