@@ -135,7 +135,7 @@ export class DeclarationsService {
 
     const announced = await this.repository.inLevelWriteTransaction(async (tx) => {
       await this.repository.insert(tx, id, declaration, actor, now);
-      const announced = published.approval !== 'pending' ? await this.announce(tx, published, now) : [];
+      const events = published.approval !== 'pending' ? await this.announce(tx, published, now) : [];
       await this.record(
         tx,
         actor,
@@ -151,7 +151,7 @@ export class DeclarationsService {
           ...(published.urgentReason ? { urgentReason: published.urgentReason } : {}),
         },
       );
-      return announced;
+      return events;
     });
     this.handOff.handOff(announced);
     if (published.approval === 'pending') this.notices.tell({ declarationId: id, asked: 'publication' });
@@ -180,7 +180,7 @@ export class DeclarationsService {
           approval: 'approved',
           effectiveAt: timing.effectiveAt,
         };
-        const announced = await this.announce(tx, approved, now);
+        const events = await this.announce(tx, approved, now);
         await this.record(tx, actor, 'declaration.approved', id, now, {
           requestedBy: declaration.createdBy,
           ...(timing.kind === 'starts-now'
@@ -190,16 +190,16 @@ export class DeclarationsService {
               }
             : {}),
         });
-        return announced;
+        return events;
       }
       const request = declaration.cancelRequest!;
-      const announced = await this.cancelNow(tx, declaration, actor, request.reason, now);
+      const events = await this.cancelNow(tx, declaration, actor, request.reason, now);
       await this.record(tx, actor, 'declaration.cancelled', id, now, {
         reason: request.reason,
         requestedBy: request.requestedBy.name,
         approvedBy: actor.name,
       });
-      return announced;
+      return events;
     });
     this.handOff.handOff(announced);
     return (await this.repository.findById(id, this.clock.now()))!;
@@ -343,12 +343,12 @@ export class DeclarationsService {
         await this.record(tx, actor, 'declaration.cancel_requested', id, now, { reason });
         return { requested: true, announced: [] };
       }
-      const announced = await this.cancelNow(tx, declaration, actor, reason, now);
+      const events = await this.cancelNow(tx, declaration, actor, reason, now);
       await this.record(tx, actor, 'declaration.cancelled', id, now, {
         reason,
         ...(declaration.approval === 'pending' ? { withdrawn: 'before approval' } : {}),
       });
-      return { requested: false, announced };
+      return { requested: false, announced: events };
     });
     this.handOff.handOff(announced);
     if (requested) this.notices.tell({ declarationId: id, asked: 'cancellation' });
