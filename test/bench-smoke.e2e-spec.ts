@@ -163,7 +163,6 @@ describe('the latency benchmark traced', () => {
       'committed',
       'first pages sent',
       'first pages answered',
-      'batch read',
       'received',
     ];
     expect(Object.keys(phases)).toEqual([...chain, 'POST answered']);

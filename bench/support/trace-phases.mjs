@@ -17,7 +17,6 @@ const PHASES = [
   ['committed', (e, api) => e.pid === api && e.kind === 'pg' && e.what === 'commit', 't1'],
   ['first pages sent', (e) => e.kind === 'pg' && e.what.includes('event_change as materialized'), 't0'],
   ['first pages answered', (e) => e.kind === 'pg' && e.what.includes('event_change as materialized'), 't1'],
-  ['batch read', (e) => e.kind === 'pg' && e.what.startsWith('with batch as materialized'), 't1'],
   ['received', (e) => e.kind === 'received', 't0'],
   ['POST answered', (e, api) => e.pid === api && e.kind === 'http', 't1'],
 ];

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
-import { MIGRATIONS_FOLDER, openDatabase, queryPrepared, queryRows } from './database';
+import { compiledStatement, MIGRATIONS_FOLDER, openDatabase, queryPrepared, queryRows } from './database';
 import { createTestDatabase, DATABASE_DRIVERS, TEST_POSTGRES_URL } from './testing/test-database';
 
 describe.each(DATABASE_DRIVERS)('database on %s', (driver) => {
@@ -90,6 +90,30 @@ describe.each(DATABASE_DRIVERS)('queryPrepared on %s', (driver) => {
         expect(await queryPrepared(test.db, query(n))).toEqual(await queryRows(test.db, query(n)));
       const inside = await test.db.transaction((tx) => queryPrepared<{ next: number }>(tx, query(41)));
       expect(inside).toEqual([{ next: 42, label: 'text 41' }]);
+    } finally {
+      await test.close();
+    }
+  });
+});
+
+describe.each(DATABASE_DRIVERS)('compiledStatement on %s', (driver) => {
+  it('builds its text once and answers each run for the values given, in and out of a transaction', async () => {
+    const test = await createTestDatabase(driver);
+    try {
+      const build = jest.fn(
+        () =>
+          sql`select ${sql.placeholder('n')}::int + 1 as next, ${sql.placeholder('label')}::text as label`,
+      );
+      const statement = compiledStatement<{ next: number; label: string }, { n: number; label: string }>(
+        build,
+      );
+      for (const n of [1, 2, 3, 4, 5, 6, 7])
+        expect(await statement(test.db, { n, label: `text ${n}` })).toEqual([
+          { next: n + 1, label: `text ${n}` },
+        ]);
+      const inside = await test.db.transaction((tx) => statement(tx, { n: 41, label: "it's" }));
+      expect(inside).toEqual([{ next: 42, label: "it's" }]);
+      expect(build).toHaveBeenCalledTimes(1);
     } finally {
       await test.close();
     }

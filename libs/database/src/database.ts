@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
-import { SQL, sql } from 'drizzle-orm';
+import { type Query, SQL, sql } from 'drizzle-orm';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
 import { PgDialect, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -210,14 +210,33 @@ const MAX_STATEMENT_NAMES = 500;
  * `= any(array)` in such a text, or `queryRows`.
  */
 export async function queryPrepared<T>(db: Pick<Database, '_'>, query: SQL): Promise<T[]> {
-  const compiled = dialect.sqlToQuery(query);
+  return runCompiled<T>(db, dialect.sqlToQuery(query), {});
+}
+
+/** A statement built once, run with its placeholders' values: see `compiledStatement`. */
+export type CompiledStatement<T, V> = (db: Pick<Database, '_'>, values: V) => Promise<T[]>;
+
+/**
+ * A hot statement whose text is built once, at its first run, and whose values are named in it with
+ * `sql.placeholder(name)` and given at each run: `queryPrepared` without building the text again. The
+ * fan-out's first pages, three channels' pages in one text, took 0.5–0.8 ms of JS to build, on the path
+ * from a declaration to its first webhook. `build` must not depend on anything but its placeholders.
+ */
+export function compiledStatement<T, V extends Record<string, unknown>>(
+  build: () => SQL,
+): CompiledStatement<T, V> {
+  let compiled: Query | undefined;
+  return (db, values) => runCompiled<T>(db, (compiled ??= dialect.sqlToQuery(build())), values);
+}
+
+async function runCompiled<T>(db: Pick<Database, '_'>, compiled: Query, values: Record<string, unknown>) {
   let name = statementNames.get(compiled.sql);
   // Past the bound, a text runs unnamed: so many texts are a caller's mistake, not one to fill servers with.
   if (name === undefined && statementNames.size < MAX_STATEMENT_NAMES) {
     name = `tocsin_${createHash('sha1').update(compiled.sql).digest('hex').slice(0, 20)}`;
     statementNames.set(compiled.sql, name);
   }
-  const result = (await db._.session.prepareQuery(compiled, undefined, name, false).execute()) as {
+  const result = (await db._.session.prepareQuery(compiled, undefined, name, false).execute(values)) as {
     rows: T[];
   };
   return result.rows;

@@ -1,4 +1,6 @@
 export {
+  CompiledStatement,
+  compiledStatement,
   Database,
   notify,
   openDatabase,

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { countryCodeOf } from '@tocsin/areas';
 import { DATABASE, Database, notify, OUTBOX_CHANNEL, queryRows, tables } from '@tocsin/database';
-import { and, asc, eq, gt, inArray, isNotNull, isNull, lt, lte, SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNotNull, isNull, lt, lte, Placeholder, SQL, sql } from 'drizzle-orm';
 import type { Queryable } from './declarations.repository';
 import { DeclarationMode } from './declaration';
 import { ChangeCause, Direction } from './effective-level';
@@ -33,9 +33,10 @@ export interface OutboxEntry {
 /**
  * The change rows of an event (area_code, scheme_id, previous_rank, current_rank, direction), by area, as a
  * query for a statement of another repository to read them in, without a round trip of its own (the
- * fan-out's first page, which an alert waits for); `changesOf` answers the same.
+ * fan-out's first page, which an alert waits for); `changesOf` answers the same. `eventId` may be a
+ * placeholder of a compiled statement.
  */
-export function eventChangeRowsSql(eventId: string): SQL {
+export function eventChangeRowsSql(eventId: string | Placeholder): SQL {
   return sql`select area_code, scheme_id, previous_rank, current_rank, direction from outbox_changes
     where event_id = ${eventId} order by area_code, scheme_id`;
 }

@@ -155,26 +155,45 @@ describe.each(DATABASE_DRIVERS)('DeliveriesRepository on %s', (driver) => {
     });
 
     it('creates the first page of every channel in one go, as createPage would, and again harmlessly', async () => {
-      const first = await repository.createFirstPages(EVENT.data.eventId, 2);
+      const first = await repository.createFirstPages(EVENT.data.eventId, 2, 100);
       // The event's changes as the outbox holds them (changesOf), read in the same statement.
       expect(first.changes).toEqual(CHANGES);
+      // Full pages: there may be more, so the fan-out is not known to be small, and nothing comes to send.
+      expect(first.toSend).toBeNull();
       expect(first.pages).toEqual({
         webhook: { last: 'whk_b', firstAttempts: [await idOf('whk_a'), await idOf('whk_b')], full: true },
         email: { last: 'sub_pending', firstAttempts: [await idOf('sub_kz')], full: true },
         sms: null,
       });
       await set(await idOf('whk_a'), { status: 'delivered', attempts: 1 });
-      expect((await repository.createFirstPages(EVENT.data.eventId, 2)).pages).toEqual({
+      expect((await repository.createFirstPages(EVENT.data.eventId, 2, 100)).pages).toEqual({
         ...first.pages,
         webhook: { last: 'whk_b', firstAttempts: [await idOf('whk_b')], full: true },
       });
       expect(await rows()).toHaveLength(3);
     });
 
+    it('answers a whole small fan-out ready to send, as toSend reads its rows, and only up to sendUpTo', async () => {
+      const first = await repository.createFirstPages(EVENT.data.eventId, 1000, 4);
+      const ids = [...first.pages.webhook!.firstAttempts, ...first.pages.email!.firstAttempts];
+      expect(ids).toHaveLength(4);
+      expect(first.toSend).toEqual(await repository.toSend(ids, 1));
+      // Shared as toSend shares them: one parsed payload, one JSON text.
+      expect(new Set(first.toSend!.map((row) => row.payload)).size).toBe(1);
+
+      // Run again with one attempted: only the other three come, and with a bound below them, none.
+      await set(await idOf('whk_a'), { status: 'delivered', attempts: 1 });
+      const again = await repository.createFirstPages(EVENT.data.eventId, 1000, 4);
+      expect(again.toSend!.map((row) => row.id).sort()).toEqual(ids.filter((id) => id !== ids[0]).sort());
+      expect((await repository.createFirstPages(EVENT.data.eventId, 1000, 2)).toSend).toBeNull();
+      expect(await rows()).toHaveLength(4);
+    });
+
     it('creates no first pages for an event with no changes: not rendered, or not there', async () => {
-      expect(await repository.createFirstPages('evt_unknown', 2)).toEqual({
+      expect(await repository.createFirstPages('evt_unknown', 2, 100)).toEqual({
         changes: [],
         pages: { webhook: null, email: null, sms: null },
+        toSend: [],
       });
       expect(await rows()).toHaveLength(0);
     });

@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  CompiledStatement,
+  compiledStatement,
   DATABASE,
   Database,
   KeysetWindow,
@@ -19,7 +21,7 @@ import {
 } from '@tocsin/subscribers';
 import type { SealedSigningSecrets } from '@tocsin/webhooks';
 import { newDeliveryStatusSql } from './digest-hold';
-import { and, asc, eq, getTableColumns, gt, gte, lt, max, min, or, SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, gt, gte, lt, max, min, or, Placeholder, SQL, sql } from 'drizzle-orm';
 
 export const CHANNELS = ['webhook', 'email', 'sms'] as const;
 export type ChannelName = (typeof CHANNELS)[number];
@@ -167,9 +169,12 @@ const idArray = (ids: string[]) =>
   sql`array(select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`;
 
 // The event's changes (read from their owner, OutboxRepository.changesOf) as rows `ch`, for the one filter
-// rule in SQL: one JSON parameter however many areas.
-const eventChanges = (changes: EventChange[]) =>
-  sql`jsonb_to_recordset(${JSON.stringify(
+// rule in SQL: one JSON parameter however many areas (`changesJson`).
+const eventChanges = (changes: Placeholder) =>
+  sql`jsonb_to_recordset(${changes}::jsonb)
+    as ch(area_code text, scheme_id text, previous_rank int, current_rank int, direction text)`;
+const changesJson = (changes: EventChange[]) =>
+  JSON.stringify(
     changes.map((c) => ({
       area_code: c.areaCode,
       scheme_id: c.schemeId,
@@ -177,7 +182,7 @@ const eventChanges = (changes: EventChange[]) =>
       current_rank: c.currentRank,
       direction: c.direction,
     })),
-  )}::jsonb) as ch(area_code text, scheme_id text, previous_rank int, current_rank int, direction text)`;
+  );
 
 const SUBSCRIBERS: Record<ChannelName, { table: SQL; areaKeys: SQL; column: SQL; eligible: SQL }> = {
   webhook: {
@@ -223,31 +228,36 @@ interface PageRow {
 export interface FirstPages {
   changes: EventChange[];
   pages: Record<ChannelName, FanOutPage | null>;
+  /** The pages' first attempts ready to send, when the pages are the whole fan-out and these few. */
+  toSend: DeliveryToSend[] | null;
 }
 
-// The first pages' statement reads the event's changes itself (its owner's query), once for every channel.
-const FIRST_PAGE_CHANGES = sql.raw('event_change ch');
+/** The values of a page's statement, placeholders of a compiled statement (`compiledStatement`). */
+const PAGE = {
+  eventId: sql.placeholder('eventId'),
+  changes: sql.placeholder('changes'),
+  after: sql.placeholder('after'),
+  size: sql.placeholder('size'),
+};
+type PageValues = { eventId: string; changes: string; after: string; size: number };
 
 /**
  * One page of a fan-out for one channel as common table expressions named after the channel (so that a
  * statement may hold one for each), and the select that answers it as one row. `changeRows` is the event's
- * changes as a FROM item aliased `ch`.
+ * changes as a FROM item aliased `ch`; the event, the cursor and the page's size are the placeholders of
+ * PAGE, so that the text is built once.
  */
-function pageOf(
-  channel: ChannelName,
-  eventId: string,
-  changeRows: SQL,
-  after: string,
-  size: number,
-): { ctes: SQL; answer: SQL } {
+function pageOf(channel: ChannelName, changeRows: SQL, after: SQL | Placeholder): { ctes: SQL; answer: SQL } {
+  const { eventId, size } = PAGE;
   const { table, areaKeys, column, eligible } = SUBSCRIBERS[channel];
   const name = (cte: string) => sql.raw(`${cte}_${channel}`);
-  const [areaKey, candidate, page, inserted, unattempted] = [
+  const [areaKey, candidate, page, inserted, unattempted, firstAttempt] = [
     'area_key',
     'candidate',
     'page',
     'inserted',
     'unattempted',
+    'first_attempt',
   ].map(name);
   // A page is the next `size` candidates by id: the subscribers under the changes' area keys, each key's
   // index range read from the cursor on, at most `size` from each. Only then are the candidates joined to
@@ -289,15 +299,14 @@ function pageOf(
     ), ${unattempted} as (
       select d.id, d.${column} as subscriber_id from deliveries d join ${page} page on d.${column} = page.id
       where d.event_id = ${eventId} and d.status = 'pending' and d.attempts = 0
+    ), ${firstAttempt} as (
+      select id, subscriber_id from ${inserted} where status = 'pending' union all select * from ${unattempted}
     )`;
   const answer = sql`select ${channel}::text as channel,
       (select max(subscriber_id) from ${candidate}) as last_id,
       (select count(*)::int from ${candidate}) as size,
-      coalesce(
-        (select json_agg(f.id order by f.subscriber_id)
-         from (select id, subscriber_id from ${inserted} where status = 'pending'
-           union all select * from ${unattempted}) f),
-        '[]'::json) as first_attempts`;
+      coalesce((select json_agg(f.id order by f.subscriber_id) from ${firstAttempt} f), '[]'::json)
+        as first_attempts`;
   return { ctes, answer };
 }
 
@@ -306,6 +315,109 @@ function fanOutPageOf(row: PageRow | undefined, size: number): FanOutPage | null
   return row?.last_id
     ? { last: row.last_id, firstAttempts: row.first_attempts, full: row.size >= size }
     : null;
+}
+
+// The first pages' statement reads the event's changes itself (its owner's query), once for every channel.
+const FIRST_PAGE_CHANGES = sql.raw('event_change ch');
+
+/** A later page of one channel's fan-out, one compiled statement a channel. */
+const PAGE_STATEMENTS = Object.fromEntries(
+  CHANNELS.map((channel) => [
+    channel,
+    compiledStatement<PageRow, PageValues>(() => {
+      const page = pageOf(channel, eventChanges(PAGE.changes), PAGE.after);
+      return sql`with ${page.ctes} ${page.answer}`;
+    }),
+  ]),
+) as Record<ChannelName, CompiledStatement<PageRow, PageValues>>;
+
+/** A first page's row: the page, and on the first channel's the event's changes and what to send. */
+type FirstPageRow = PageRow & {
+  channel: ChannelName;
+  changes: EventChange[] | null;
+  to_send: (ToSendRow & { payload: LevelChangedEvent | null })[] | null;
+};
+
+/**
+ * Every channel's first page, with the event's changes they were made for, in one statement; when the
+ * pages are the whole fan-out and their first attempts no more than `sendUpTo`, these too, ready to send
+ * (`toSend`'s rows): an alert to a few subscribers waits for no second round trip before its first send.
+ */
+const FIRST_PAGES_STATEMENT = compiledStatement<
+  FirstPageRow,
+  { eventId: string; size: number; sendUpTo: number }
+>(() => {
+  const pages = CHANNELS.map((channel) => pageOf(channel, FIRST_PAGE_CHANGES, sql`''`));
+  const subscriberColumns = (channel: ChannelName) =>
+    sql.join(
+      CHANNELS.map(
+        (c) => sql`${c === channel ? sql`f.subscriber_id` : sql`null::text`} as ${SUBSCRIBERS[c].column}`,
+      ),
+      sql`, `,
+    );
+  // The first attempts as rows of `deliveries` would read, and the event, for the select toSend makes.
+  const firstBatch = sql`first_batch as (${sql.join(
+    CHANNELS.map(
+      (channel) => sql`select f.id, ${PAGE.eventId}::text as event_id, ${channel}::text as channel,
+        0 as attempts, ${subscriberColumns(channel)}
+        from ${sql.raw(`first_attempt_${channel}`)} f`,
+    ),
+    sql` union all `,
+  )}), first_event as materialized (
+    select o.event_id, o.payload from outbox o where o.event_id = ${PAGE.eventId} and o.payload is not null
+  )`;
+  const small = sql`(select count(*) from first_batch) <= ${sql.placeholder('sendUpTo')} and ${sql.join(
+    CHANNELS.map((channel) => sql`(select count(*) from ${sql.raw(`candidate_${channel}`)}) < ${PAGE.size}`),
+    sql` and `,
+  )}`;
+  return sql`with event_change as materialized (${eventChangeRowsSql(PAGE.eventId)}), ${sql.join(
+    pages.map((p) => p.ctes),
+    sql`, `,
+  )}, ${firstBatch} ${sql.join(
+    pages.map((p, i) =>
+      // The changes and what to send once, on the first channel's row.
+      i === 0
+        ? sql`${p.answer},
+            (select json_agg(json_build_object('areaCode', area_code, 'schemeId', scheme_id,
+              'previousRank', previous_rank, 'currentRank', current_rank, 'direction', direction)
+              order by area_code, scheme_id) from event_change) as changes,
+            case when ${small} then coalesce(
+              (select json_agg(t) from (${toSendSql(sql`first_batch`, sql`first_event`)} order by d.id) t),
+              '[]'::json) end as to_send`
+        : sql`${p.answer}, null::json as changes, null::json as to_send`,
+    ),
+    sql` union all `,
+  )}`;
+});
+
+// What sending a delivery needs, for rows of `deliveries` in `batch` and their events' payloads in
+// `events`: toSend's select, and the first pages' for their own first attempts. Each event's payload comes
+// on its first row only: a batch of a hundred rows of one event carries and parses it once.
+const toSendSql = (batch: SQL, events: SQL) => sql`select d.id, d.event_id, d.channel, d.attempts,
+    d.webhook_endpoint_id, d.email_subscription_id, d.sms_subscription_id,
+    m.phone, m.status as sms_status, m.areas as sms_areas, m.scheme_id as sms_scheme_id,
+    m.min_rank as sms_min_rank, m.events as sms_events, m.language as sms_language,
+    w.url, w.enabled, w.format, w.telegram_chat_id, w.secret, w.previous_secret, w.previous_secret_expires_at,
+    e.email, e.status as subscription_status, e.token_version, e.areas, e.scheme_id, e.min_rank, e.events,
+    e.language, e.time_zone,
+    case when row_number() over (partition by d.event_id order by d.id) = 1 then ev.payload end as payload
+  from ${batch} d
+  left join webhook_endpoints w on w.id = d.webhook_endpoint_id
+  left join email_subscriptions e on e.id = d.email_subscription_id
+  left join sms_subscriptions m on m.id = d.sms_subscription_id
+  left join ${events} ev on ev.event_id = d.event_id`;
+
+/** toSend's rows as deliveries to send, each event's payload parsed and serialised once. */
+function deliveriesToSend(rows: (ToSendRow & { payload: LevelChangedEvent | null })[]): DeliveryToSend[] {
+  const events = new Map<string, { payload: LevelChangedEvent; payloadJson: string }>();
+  for (const { event_id: eventId, payload } of rows)
+    if (payload) events.set(eventId, { payload, payloadJson: JSON.stringify(payload) });
+  return rows.map((r) => {
+    const event = events.get(r.event_id);
+    // A delivery references its outbox row (a foreign key), so this is a broken database, not a race.
+    if (!event) throw new Error(`delivery ${r.id} has no outbox event ${r.event_id}`);
+    return toSendOf(r, event.payload, event.payloadJson);
+  });
 }
 
 @Injectable()
@@ -330,8 +442,12 @@ export class DeliveriesRepository {
     after: string,
     size: number,
   ): Promise<FanOutPage | null> {
-    const page = pageOf(channel, eventId, eventChanges(changes), after, size);
-    const [row] = await queryPrepared<PageRow>(this.db, sql`with ${page.ctes} ${page.answer}`);
+    const [row] = await PAGE_STATEMENTS[channel](this.db, {
+      eventId,
+      changes: changesJson(changes),
+      after,
+      size,
+    });
     return fanOutPageOf(row, size);
   }
 
@@ -340,33 +456,16 @@ export class DeliveriesRepository {
    * for, in one statement: a small fan-out waits for one round trip, not one a channel and one for the
    * changes. Each channel's page is the same query as `createPage`'s, planned on its own, so a page costs
    * what it did alone however many subscribers there are. An event with no changes (not rendered, or not
-   * there) gets no deliveries.
+   * there) gets no deliveries. When no page is full and they make at most `sendUpTo` first attempts, these
+   * come as `toSend` would answer them, so that a small fan-out sends them without asking again.
    */
-  async createFirstPages(eventId: string, size: number): Promise<FirstPages> {
-    const pages = CHANNELS.map((channel) => pageOf(channel, eventId, FIRST_PAGE_CHANGES, '', size));
-    const rows = await queryPrepared<PageRow & { channel: ChannelName; changes: EventChange[] | null }>(
-      this.db,
-      sql`with event_change as materialized (${eventChangeRowsSql(eventId)}), ${sql.join(
-        pages.map((p) => p.ctes),
-        sql`, `,
-      )} ${sql.join(
-        pages.map(
-          (p, i) =>
-            // The changes once, on the first channel's row.
-            sql`${p.answer}, ${
-              i === 0
-                ? sql`(select json_agg(json_build_object('areaCode', area_code, 'schemeId', scheme_id,
-                  'previousRank', previous_rank, 'currentRank', current_rank, 'direction', direction)
-                  order by area_code, scheme_id) from event_change)`
-                : sql`null::json`
-            } as changes`,
-        ),
-        sql` union all `,
-      )}`,
-    );
+  async createFirstPages(eventId: string, size: number, sendUpTo: number): Promise<FirstPages> {
+    const rows = await FIRST_PAGES_STATEMENT(this.db, { eventId, size, sendUpTo });
     const byChannel = new Map(rows.map((row) => [row.channel, row]));
+    const toSend = byChannel.get(CHANNELS[0])?.to_send ?? null;
     return {
-      changes: rows.find((row) => row.changes)?.changes ?? [],
+      changes: byChannel.get(CHANNELS[0])?.changes ?? [],
+      toSend: toSend && deliveriesToSend(toSend),
       pages: Object.fromEntries(
         CHANNELS.map((channel) => [channel, fanOutPageOf(byChannel.get(channel), size)]),
       ) as Record<ChannelName, FanOutPage | null>,
@@ -383,8 +482,7 @@ export class DeliveriesRepository {
     // The batch is fetched by primary key before its rows are filtered: given `status = 'pending'` beside
     // the ids, the planner goes by the status index on statistics taken before the fan-out, and reads every
     // pending delivery for each batch (10 ms a batch at 5,000 deliveries, growing with the fan-out).
-    // The events' payloads (the outbox's, as OutboxRepository.payloadsOf reads them) come on the first row
-    // of each event only: a batch of a hundred rows of one event carries and parses it once.
+    // The events' payloads are the outbox's, as OutboxRepository.payloadsOf reads them.
     const rows = await queryPrepared<ToSendRow & { payload: LevelChangedEvent | null }>(
       this.db,
       sql`with batch as materialized (select * from deliveries where id = any(${idArray(ids)})),
@@ -392,31 +490,11 @@ export class DeliveriesRepository {
             select o.event_id, o.payload from outbox o
             where o.event_id in (select distinct event_id from batch) and o.payload is not null
           )
-          select d.id, d.event_id, d.channel, d.attempts, d.webhook_endpoint_id, d.email_subscription_id,
-            d.sms_subscription_id, m.phone, m.status as sms_status, m.areas as sms_areas,
-            m.scheme_id as sms_scheme_id, m.min_rank as sms_min_rank, m.events as sms_events,
-            m.language as sms_language,
-            w.url, w.enabled, w.format, w.telegram_chat_id, w.secret, w.previous_secret, w.previous_secret_expires_at,
-            e.email, e.status as subscription_status, e.token_version, e.areas, e.scheme_id, e.min_rank, e.events,
-            e.language, e.time_zone,
-            case when row_number() over (partition by d.event_id order by d.id) = 1 then ev.payload end as payload
-          from batch d
-          left join webhook_endpoints w on w.id = d.webhook_endpoint_id
-          left join email_subscriptions e on e.id = d.email_subscription_id
-          left join sms_subscriptions m on m.id = d.sms_subscription_id
-          left join event ev on ev.event_id = d.event_id
+          ${toSendSql(sql`batch`, sql`event`)}
           where d.status = 'pending' ${attempt === undefined ? sql`` : sql`and d.attempts = ${attempt - 1}`}
           order by d.event_id, d.id`,
     );
-    const events = new Map<string, { payload: LevelChangedEvent; payloadJson: string }>();
-    for (const { event_id: eventId, payload } of rows)
-      if (payload) events.set(eventId, { payload, payloadJson: JSON.stringify(payload) });
-    return rows.map((r) => {
-      const event = events.get(r.event_id);
-      // A delivery references its outbox row (a foreign key), so this is a broken database, not a race.
-      if (!event) throw new Error(`delivery ${r.id} has no outbox event ${r.event_id}`);
-      return toSendOf(r, event.payload, event.payloadJson);
-    });
+    return deliveriesToSend(rows);
   }
 
   /**

@@ -47,6 +47,11 @@ export class DeliveryService {
     return this.deliver(deliveryIds.length, await this.deliveries.toSend(deliveryIds, 1));
   }
 
+  /** First attempts read already, as `toSend` answers them (a small fan-out's, with its first pages). */
+  async deliverFirstAttempts(rows: DeliveryToSend[]): Promise<DeliveryReport> {
+    return this.deliver(rows.length, rows);
+  }
+
   /** Attempt number `attempt` of one delivery; a stale or duplicate job finds nothing to do. */
   async deliverOne(deliveryId: string, attempt: number): Promise<DeliveryReport> {
     return this.deliver(1, await this.deliveries.toSend([deliveryId], attempt));

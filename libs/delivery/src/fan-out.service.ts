@@ -44,12 +44,22 @@ export class FanOutService {
    */
   async fanOut(eventId: string): Promise<FanOutReport> {
     const timer = this.metrics.fanOutDuration.startTimer();
-    // The first page of every channel and the event's changes in one statement: a small fan-out waits for
-    // one round trip. The rest follow channel by channel with the changes read here, so that a re-run cuts
-    // the same batches (their job ids).
-    const { changes, pages: firstPages } = await this.deliveries.createFirstPages(eventId, FAN_OUT_PAGE);
+    // The first page of every channel and the event's changes in one statement, and for a small fan-out
+    // its first attempts ready to send: it waits for one round trip before its first send. The rest follow
+    // channel by channel with the changes read here, so that a re-run cuts the same batches (their job ids).
+    const first = await this.deliveries.createFirstPages(eventId, FAN_OUT_PAGE, SENT_BY_FAN_OUT);
+    const { changes, pages: firstPages } = first;
     // An event not rendered (or not there) has no changes and nothing to fan out.
     if (!changes.length) return { deliveries: 0, batches: 0, sent: 0 };
+    if (first.toSend) {
+      // A crash while sending leaves the rows pending and the event not fanned out, as below.
+      await this.delivery.deliverFirstAttempts(first.toSend);
+      return this.done(eventId, timer, {
+        deliveries: first.toSend.length,
+        batches: 0,
+        sent: first.toSend.length,
+      });
+    }
     let batches = 0;
     let deliveries = 0;
     // First attempts not handed to a batch job yet: this job makes them if the fan-out stays this small.
@@ -71,12 +81,16 @@ export class FanOutService {
     // A crash while sending leaves the rows pending and the event not fanned out: BullMQ's retry of this
     // job, or the reconciler, runs it again, and it makes the attempts that were not written back.
     if (held.length) await this.delivery.deliverBatch(held);
+    return this.done(eventId, timer, { deliveries, batches, sent: held.length });
+  }
+
+  private async done(eventId: string, timer: () => void, report: FanOutReport): Promise<FanOutReport> {
     await this.outbox.markFannedOut(eventId, this.clock.now());
     timer();
     this.logger.log(
-      `event ${eventId}: ${deliveries} deliveries, ${batches} batches, ${held.length} sent by the fan-out`,
+      `event ${eventId}: ${report.deliveries} deliveries, ${report.batches} batches, ${report.sent} sent by the fan-out`,
     );
-    return { deliveries, batches, sent: held.length };
+    return report;
   }
 
   /** Hands first attempts to batch jobs of DELIVERY_BATCH; answers how many jobs. */

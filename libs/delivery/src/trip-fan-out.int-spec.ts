@@ -63,7 +63,7 @@ describe.each(DATABASE_DRIVERS)('trip windows in the fan-out on %s', (driver) =>
   afterAll(() => database?.close());
 
   const reached = async () => {
-    const { pages } = await repository.createFirstPages(EVENT.data.eventId, 1000);
+    const { pages } = await repository.createFirstPages(EVENT.data.eventId, 1000, 0);
     const rows = await database.db.select().from(deliveries);
     return {
       email: rows.flatMap((r) => (r.emailSubscriptionId ? [r.emailSubscriptionId.slice(4)] : [])).sort(),

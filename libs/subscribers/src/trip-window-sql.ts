@@ -1,4 +1,4 @@
-import { SQL, sql } from 'drizzle-orm';
+import { Placeholder, SQL, sql } from 'drizzle-orm';
 
 /**
  * Whether the subscription `alias`'s trip (DESIGN.md §5.6) holds `instant`, an SQL timestamptz: it lies in
@@ -14,9 +14,9 @@ export function inTripSql(alias: string, instant: SQL): SQL {
 /**
  * Whether the event `eventId` reaches the subscription `alias` by its trip: at the instant the change took
  * effect (the outbox row's `due_at`, not now()), so a late retry of a fan-out or a reconciler pass decides
- * the same as the first run.
+ * the same as the first run. `eventId` may be a placeholder of a compiled statement.
  */
-export function eventInTripSql(alias: string, eventId: string): SQL {
+export function eventInTripSql(alias: string, eventId: string | Placeholder): SQL {
   return sql`exists (select 1 from outbox trip_event where trip_event.event_id = ${eventId}
     and ${inTripSql(alias, sql`trip_event.due_at`)})`;
 }

@@ -7,6 +7,7 @@ import type {
   ChannelName,
   DeliveriesRepository,
   DeliveryStatus,
+  DeliveryToSend,
   EmailDeliveryToSend,
   SmsDeliveryToSend,
   FanOutPage,
@@ -213,14 +214,20 @@ export class FakeDeliveryTable {
     return last === undefined ? null : { last, firstAttempts, full: page.length >= size };
   }
 
-  async createFirstPages(eventId: string, size: number): Promise<FirstPages> {
+  async createFirstPages(eventId: string, size: number, sendUpTo: number): Promise<FirstPages> {
     // As the statement does: the changes are the outbox's, and an event with none reaches no one.
     const changes = (await this.outbox?.changesOf(eventId)) ?? KZ_TO_RED;
     const page = async (channel: ChannelName) =>
       changes.length ? this.createPage(channel, eventId, changes, '', size) : null;
+    const pages = { webhook: await page('webhook'), email: await page('email'), sms: await page('sms') };
+    const all = Object.values(pages);
+    const firstAttempts = all.flatMap((p) => p?.firstAttempts ?? []);
+    // The whole fan-out and few enough: its rows to send, as far as the fan-out looks at them (their ids).
+    const small = firstAttempts.length <= sendUpTo && all.every((p) => !p?.full);
     return {
       changes,
-      pages: { webhook: await page('webhook'), email: await page('email'), sms: await page('sms') },
+      pages,
+      toSend: small ? firstAttempts.map((id) => ({ id }) as DeliveryToSend) : null,
     };
   }
 
@@ -257,6 +264,10 @@ export class FakeBatchSender {
   dies = false;
 
   constructor(private readonly table: FakeDeliveryTable) {}
+
+  async deliverFirstAttempts(rows: DeliveryToSend[]): Promise<{ attempted: number; skipped: number }> {
+    return this.deliverBatch(rows.map((row) => row.id));
+  }
 
   async deliverBatch(deliveryIds: string[]): Promise<{ attempted: number; skipped: number }> {
     this.batches.push(deliveryIds);
