@@ -110,6 +110,18 @@ describe.each(DATABASE_DRIVERS)('OutboxRepository on %s', (driver) => {
   beforeEach(() => database.db.delete(tables.outbox));
   afterAll(() => database?.close());
 
+  it('leaves to their act, since an instant, the events it wrote for now, and never those due later', async () => {
+    await append(rendered('evt_acted', [['KZ', null, RED]], minute(5)));
+    await append(rendered('evt_earlier', [['GB', null, RED]], minute(2)));
+    await append(dueLater('evt_start', minute(4)));
+    const dueSince = async (since: Date) => (await outbox.due(minute(10), 100, since)).map((e) => e.eventId);
+
+    // Written for minute 5, it is its act's to hand on until then; one due later has no act to wait for.
+    expect(await dueSince(minute(3))).toEqual(['evt_earlier', 'evt_start']);
+    expect(await dueSince(minute(5))).toEqual(['evt_earlier', 'evt_start', 'evt_acted']);
+    expect(await dueIds(minute(10))).toEqual(['evt_earlier', 'evt_start', 'evt_acted']);
+  });
+
   it('appends rendered events with their changes, and events due later without any', async () => {
     const handedOn = await append(
       rendered('evt_now', [

@@ -1,7 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { countryCodeOf } from '@tocsin/areas';
 import { DATABASE, Database, notify, OUTBOX_CHANNEL, queryRows, tables } from '@tocsin/database';
-import { and, asc, eq, gt, inArray, isNotNull, isNull, lt, lte, Placeholder, SQL, sql } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  eq,
+  gt,
+  inArray,
+  isNotNull,
+  isNull,
+  lt,
+  lte,
+  or,
+  Placeholder,
+  SQL,
+  sql,
+} from 'drizzle-orm';
 import type { Queryable } from './declarations.repository';
 import { DeclarationMode } from './declaration';
 import { ChangeCause, Direction } from './effective-level';
@@ -171,8 +185,13 @@ export class OutboxRepository {
     await tx.update(outbox).set({ skippedReason: reason }).where(eq(outbox.eventId, eventId));
   }
 
-  /** Events due by `now` and not yet relayed nor skipped, in the order they fell due. */
-  async due(now: Date, limit: number): Promise<DueOutboxEvent[]> {
+  /**
+   * Events due by `now` and not yet relayed nor skipped, in the order they fell due. With `handOffSince`,
+   * not those an act wrote for an instant since then, with their payload (for now): that act hands them on
+   * itself (EventHandOff), and a relay taking them meanwhile would only do its work twice. Instants are the
+   * app's clock, as `due_at` is.
+   */
+  async due(now: Date, limit: number, handOffSince?: Date): Promise<DueOutboxEvent[]> {
     const rows = await this.db
       .select({
         eventId: outbox.eventId,
@@ -181,7 +200,14 @@ export class OutboxRepository {
         fannedOut: sql<boolean>`${outbox.fannedOutAt} is not null`,
       })
       .from(outbox)
-      .where(and(isNull(outbox.relayedAt), isNull(outbox.skippedReason), lte(outbox.dueAt, now)))
+      .where(
+        and(
+          isNull(outbox.relayedAt),
+          isNull(outbox.skippedReason),
+          lte(outbox.dueAt, now),
+          handOffSince ? or(isNull(outbox.payload), lte(outbox.dueAt, handOffSince)) : undefined,
+        ),
+      )
       .orderBy(asc(outbox.dueAt), asc(outbox.position))
       .limit(limit);
     return rows.map((row) => ({ ...row, position: Number(row.position), payload: eventIn(row.payload) }));

@@ -7,7 +7,7 @@ import type {
   OutboxRepository,
 } from '@tocsin/declarations';
 import { JOB } from '@tocsin/queue';
-import { AFTER_COMMIT_MS, OutboxRelay, RELAY_INTERVAL_MS } from './outbox-relay.service';
+import { AFTER_COMMIT_MS, HAND_OFF_GRACE_MS, OutboxRelay, RELAY_INTERVAL_MS } from './outbox-relay.service';
 import { FakeQueues, StoppedClock } from './testing/fakes';
 import { levelChangedEvent } from './testing/level-changed-event';
 
@@ -16,6 +16,7 @@ const AT = new Date('2022-01-07T09:00:00Z');
 describe('OutboxRelay', () => {
   let due: DueOutboxEvent[];
   let passes: number[];
+  let handOffSince: (Date | undefined)[];
   let handedOn: AnnouncedOutboxEvent[][];
   let queues: FakeQueues;
   let notify: () => void;
@@ -25,11 +26,13 @@ describe('OutboxRelay', () => {
     jest.useFakeTimers({ now: 0 });
     due = [];
     passes = [];
+    handOffSince = [];
     handedOn = [];
     queues = new FakeQueues();
     const outbox = {
-      due: async () => {
+      due: async (_now: Date, _limit: number, since?: Date) => {
         passes.push(Date.now());
+        handOffSince.push(since);
         return due.splice(0);
       },
     } as unknown as OutboxRepository;
@@ -74,6 +77,8 @@ describe('OutboxRelay', () => {
     // Quiet again: the poll's interval.
     await jest.advanceTimersByTimeAsync(RELAY_INTERVAL_MS);
     expect(passes).toEqual([0, 10 + AFTER_COMMIT_MS, 10 + AFTER_COMMIT_MS + RELAY_INTERVAL_MS]);
+    // Every pass leaves to their acts what they wrote for now within the grace: they hand it on themselves.
+    expect(handOffSince).toEqual(passes.map(() => new Date(AT.getTime() - HAND_OFF_GRACE_MS)));
   });
 
   it('queues the due events not fanned out yet, and hands every one on to be marked and announced', async () => {

@@ -6,15 +6,22 @@ import { JOB, JobQueues } from '@tocsin/queue';
 
 /**
  * How often the relay looks for due events: the outbox row is also the timer, so this is its precision.
- * An event written for now does not wait for it: its transaction notifies the relays when it commits.
+ * An event written for now does not wait for it: its act hands it on itself (EventHandOff), and its
+ * transaction notifies the relays, which take it if the act could not.
  */
 export const RELAY_INTERVAL_MS = 250;
 /**
- * How long a pass woken by a commit waits: the act hands its events on itself (EventHandOff), so this pass
- * mostly finds nothing, and waiting keeps it off the event loop while this worker makes a small fan-out's
- * first attempts.
+ * How long the events an act wrote for now are left to it: the act hands them on itself (EventHandOff), in
+ * a few milliseconds; a pass taking them meanwhile would queue, mark and announce them a second time, beside
+ * the fan-out it is about to start (under a stream of alerts, every alert's).
  */
-export const AFTER_COMMIT_MS = 20;
+export const HAND_OFF_GRACE_MS = 200;
+/**
+ * How long a pass woken by a commit waits: until what woke it is no longer the act's to hand on, so that a
+ * pass finds what the act could not hand on (Redis away, the process killed), and a stream of alerts
+ * wakes a pass every so often rather than one an alert.
+ */
+export const AFTER_COMMIT_MS = HAND_OFF_GRACE_MS;
 const RELAY_PAGE = 200;
 
 /**
@@ -97,7 +104,8 @@ export class OutboxRelay implements BeforeApplicationShutdown {
   async relayDue(): Promise<number> {
     let relayed = 0;
     for (;;) {
-      const due = await this.outbox.due(this.clock.now(), RELAY_PAGE);
+      const now = this.clock.now();
+      const due = await this.outbox.due(now, RELAY_PAGE, new Date(now.getTime() - HAND_OFF_GRACE_MS));
       if (!due.length) return relayed;
       const ready: AnnouncedOutboxEvent[] = [];
       // Fanned out already: the act handed it to the queue itself (EventHandOff) and its mark did not follow
