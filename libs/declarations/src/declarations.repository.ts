@@ -241,12 +241,12 @@ export class DeclarationsRepository {
   }
 
   /**
-   * Next sequence numbers of the given (area, scheme) pairs, in the order given. One statement however many
-   * areas: it runs under the level-write lock, which every publisher waits for.
+   * Next sequence numbers of the given (area, scheme) pairs, in the order given. One prepared statement
+   * however many areas: it runs under the level-write lock, which every publisher waits for.
    */
   async nextSequences(tx: Queryable, schemeId: string, areaCodes: string[]): Promise<Map<string, number>> {
     if (!areaCodes.length) return new Map();
-    const rows = await queryRows<{ area_code: string; sequence: number }>(
+    const rows = await queryPrepared<{ area_code: string; sequence: number }>(
       tx,
       sql`insert into area_sequences (area_code, scheme_id, sequence)
         select distinct a, ${schemeId}, 1 from jsonb_array_elements_text(${JSON.stringify(areaCodes)}::jsonb) a

@@ -1,6 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { countryCodeOf } from '@tocsin/areas';
-import { DATABASE, Database, notify, OUTBOX_CHANNEL, queryRows, tables } from '@tocsin/database';
+import {
+  DATABASE,
+  Database,
+  notify,
+  OUTBOX_CHANNEL,
+  queryPrepared,
+  queryRows,
+  tables,
+} from '@tocsin/database';
 import {
   and,
   asc,
@@ -122,8 +130,9 @@ export class OutboxRepository {
     const changes = events.flatMap((e) => (e.payload ? changeRows(e.payload) : []));
     // One statement (the transaction holds the level-write lock meanwhile): the events in the order given,
     // so that their positions follow it, their changes (checked against them at the end of the statement),
-    // and the notification, sent when the transaction commits.
-    const [appended] = await queryRows<{ positions: Record<string, number | string> }>(
+    // and the notification, sent when the transaction commits. Prepared: its text is the same whatever the
+    // events, and parsing and planning it took 0.26 ms of its 0.43 at every publish.
+    const [appended] = await queryPrepared<{ positions: Record<string, number | string> }>(
       tx,
       sql`
       with event as (
