@@ -187,6 +187,14 @@ export async function ping(db: Database): Promise<void> {
   await db.execute(sql`select 1`);
 }
 
+/**
+ * `values` as an SQL text array built from one JSON parameter: one parameter however many values (drizzle
+ * builds a list of a hundred parameters slowly), the same text whatever their number (a prepared statement
+ * stays one), and `column = any(…)` of it is planned as an index lookup.
+ */
+export const textArray = (values: readonly string[]): SQL =>
+  sql`array(select jsonb_array_elements_text(${JSON.stringify(values)}::jsonb))`;
+
 /** Runs raw SQL and returns its rows; both drivers answer `{ rows }`. */
 export async function queryRows<T>(db: Pick<Database, 'execute'>, query: SQL): Promise<T[]> {
   const result = (await db.execute(query)) as unknown as { rows: T[] };

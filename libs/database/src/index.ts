@@ -10,6 +10,7 @@ export {
   pgliteDirIn,
   queryPrepared,
   queryRows,
+  textArray,
 } from './database';
 export { DATABASE, DATABASE_NOTIFICATIONS, DatabaseModule, DatabaseNotifications } from './database.module';
 export {

@@ -11,6 +11,7 @@ import {
   queryPrepared,
   queryRows,
   tables,
+  textArray,
 } from '@tocsin/database';
 import { EventChange, eventChangeRowsSql, LevelChangedEvent, OutboxRepository } from '@tocsin/declarations';
 import {
@@ -160,13 +161,6 @@ const { deliveries, deliveryAttempts, webhookEndpoints } = tables;
 // (webhook_endpoint_id, created_at) serves one endpoint's log; the whole log (admins) and an integrator's
 // (by owner) have no index on (created_at, id).
 const byCreation = newestFirst(deliveries.createdAt, deliveries.id);
-
-/**
- * `ids` as a SQL array built from one JSON parameter: one parameter however many ids (drizzle builds a list
- * of a hundred parameters slowly), and `id = any(…)` of it is planned as a primary-key lookup.
- */
-const idArray = (ids: string[]) =>
-  sql`array(select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`;
 
 // The event's changes (read from their owner, OutboxRepository.changesOf) as rows `ch`, for the one filter
 // rule in SQL: one JSON parameter however many areas (`changesJson`).
@@ -485,7 +479,7 @@ export class DeliveriesRepository {
     // The events' payloads are the outbox's, as OutboxRepository.payloadsOf reads them.
     const rows = await queryPrepared<ToSendRow & { payload: LevelChangedEvent | null }>(
       this.db,
-      sql`with batch as materialized (select * from deliveries where id = any(${idArray(ids)})),
+      sql`with batch as materialized (select * from deliveries where id = any(${textArray(ids)})),
           event as materialized (
             select o.event_id, o.payload from outbox o
             where o.event_id in (select distinct event_id from batch) and o.payload is not null
@@ -522,7 +516,7 @@ export class DeliveriesRepository {
           response_excerpt = v."responseExcerpt", updated_at = v.at,
           delivered_at = case when v.status = 'delivered' then v.at else d.delivered_at end
         from v
-        where d.id = any(${idArray(outcomes.map((o) => o.deliveryId))})
+        where d.id = any(${textArray(outcomes.map((o) => o.deliveryId))})
           and d.id = v."deliveryId" and d.attempts = v.attempt - 1
         returning v.*
       ), parts as (
@@ -546,7 +540,7 @@ export class DeliveriesRepository {
     if (!ids.length) return;
     await this.db.execute(sql`
       update deliveries set status = 'skipped', last_error = ${reason}, updated_at = ${now}, next_attempt_at = null
-      where id = any(${idArray(ids)}) and status = 'pending'`);
+      where id = any(${textArray(ids)}) and status = 'pending'`);
   }
 
   /**
@@ -624,7 +618,7 @@ export class DeliveriesRepository {
           where d.digest_due_at is null or d.nth = 1
           order by d.created_at desc, d.id desc limit ${count}
         ) d
-        where s.id = any(${idArray(subscriptionIds)})
+        where s.id = any(${textArray(subscriptionIds)})
         order by s.id, d.created_at desc, d.id desc`,
     );
     for (const row of rows) {

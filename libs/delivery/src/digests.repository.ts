@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DATABASE, Database, queryRows, tables } from '@tocsin/database';
+import { DATABASE, Database, queryRows, tables, textArray } from '@tocsin/database';
 import type { LevelChangedEvent } from '@tocsin/declarations';
 import { DeliverySettings, DigestDelivery, FilterEvent } from '@tocsin/subscribers';
 import { and, asc, eq, isNotNull, lte, sql } from 'drizzle-orm';
@@ -154,7 +154,7 @@ export class DigestsRepository {
             last_status_code = ${codeOf(outcome)},
             last_error = ${outcome.status === 'delivered' ? null : outcome.reason},
             digest_due_at = ${read.dueAt.toISOString()}::timestamptz
-          where id = any(array(select jsonb_array_elements_text(${JSON.stringify(deliveryIds)}::jsonb)))
+          where id = any(${textArray(deliveryIds)})
             and status = 'held'`);
       const moved = await tx
         .update(emailSubscriptions)
