@@ -239,9 +239,14 @@ type PageValues = { eventId: string; changes: string; after: string; size: numbe
  * One page of a fan-out for one channel as common table expressions named after the channel (so that a
  * statement may hold one for each), and the select that answers it as one row. `changeRows` is the event's
  * changes as a FROM item aliased `ch`; the event, the cursor and the page's size are the placeholders of
- * PAGE, so that the text is built once.
+ * PAGE, so that the text is built once. Also answers the names of its candidates' and first attempts'
+ * expressions, for a statement that reads them further (the first pages').
  */
-function pageOf(channel: ChannelName, changeRows: SQL, after: SQL | Placeholder): { ctes: SQL; answer: SQL } {
+function pageOf(
+  channel: ChannelName,
+  changeRows: SQL,
+  after: SQL | Placeholder,
+): { ctes: SQL; answer: SQL; candidate: SQL; firstAttempt: SQL } {
   const { eventId, size } = PAGE;
   const { table, areaKeys, column, eligible } = SUBSCRIBERS[channel];
   const name = (cte: string) => sql.raw(`${cte}_${channel}`);
@@ -301,7 +306,7 @@ function pageOf(channel: ChannelName, changeRows: SQL, after: SQL | Placeholder)
       (select count(*)::int from ${candidate}) as size,
       coalesce((select json_agg(f.id order by f.subscriber_id) from ${firstAttempt} f), '[]'::json)
         as first_attempts`;
-  return { ctes, answer };
+  return { ctes, answer, candidate, firstAttempt };
 }
 
 /** A page as the fan-out sees it; null when it had no candidates (there are no more). */
@@ -352,16 +357,16 @@ const FIRST_PAGES_STATEMENT = compiledStatement<
   // The first attempts as rows of `deliveries` would read, and the event, for the select toSend makes.
   const firstBatch = sql`first_batch as (${sql.join(
     CHANNELS.map(
-      (channel) => sql`select f.id, ${PAGE.eventId}::text as event_id, ${channel}::text as channel,
+      (channel, i) => sql`select f.id, ${PAGE.eventId}::text as event_id, ${channel}::text as channel,
         0 as attempts, ${subscriberColumns(channel)}
-        from ${sql.raw(`first_attempt_${channel}`)} f`,
+        from ${pages[i].firstAttempt} f`,
     ),
     sql` union all `,
   )}), first_event as materialized (
     select o.event_id, o.payload from outbox o where o.event_id = ${PAGE.eventId} and o.payload is not null
   )`;
   const small = sql`(select count(*) from first_batch) <= ${sql.placeholder('sendUpTo')} and ${sql.join(
-    CHANNELS.map((channel) => sql`(select count(*) from ${sql.raw(`candidate_${channel}`)}) < ${PAGE.size}`),
+    pages.map((p) => sql`(select count(*) from ${p.candidate}) < ${PAGE.size}`),
     sql` and `,
   )}`;
   return sql`with event_change as materialized (${eventChangeRowsSql(PAGE.eventId)}), ${sql.join(
