@@ -5,11 +5,10 @@
 // with the rows already written (a scan per page, an index that degrades, a list that is searched) shows
 // here as a spread, however fast one run looks. Judged: largest over smallest, flat within 20 %.
 import { fileURLToPath, URL } from 'node:url';
-import { startTocsin } from './support/app.mjs';
+import { advisoryDeclaration, startTocsin } from './support/app.mjs';
 import { startPeer } from './support/peer.mjs';
-import { endpointSecretSql } from './support/secrets.mjs';
 import { round } from './support/stats.mjs';
-import { fanOut } from './webhook-fanout.mjs';
+import { fanOut, seedEndpointGroup, WARM_UP_COUNTRY } from './webhook-fanout.mjs';
 
 export const name = 'cost-growth';
 /** The largest size; the others are a tenth and a hundredth of it. */
@@ -20,28 +19,7 @@ export const target = 1.2;
 const RECEIVER = fileURLToPath(new URL('./support/webhook-receiver.mjs', import.meta.url));
 /** The processes that do the fan-out: the worker and its database backends (the API only takes the POST). */
 const FAN_OUT_PROCESSES = ['worker', 'database'];
-const WARM_UP_COUNTRY = 'IT';
 const COUNTRIES = ['FR', 'DE', 'JP'];
-
-/** `count` endpoints for `country`, numbered from `first` (the receiver's path and the secret follow it). */
-const seedGroup = (receiverUrl, country, first, count) => async (query) => {
-  await query(
-    `insert into webhook_endpoints (id, owner_key_id, url, areas, enabled, secret, created_at, updated_at)
-     select 'whk_bench_' || lpad(g::text, 7, '0'), 'key_bench', $1 || '/e/' || g, array[$2::text], true,
-            ${endpointSecretSql('g')}, now(), now()
-     from generate_series($3::int, $3::int + $4::int - 1) g`,
-    [receiverUrl, country, first, count],
-  );
-};
-
-const advisory = (country) => ({
-  scheme: 'travel-advisory',
-  level: '2',
-  areas: [country],
-  headline: `Exercise increased caution in ${country}`,
-  summary: 'A benchmark advisory.',
-  authority: 'Tocsin benchmark',
-});
 
 export async function run({ n, driver = 'postgres', execArgv = [] }) {
   const counts = [Math.round(n / 100), Math.round(n / 10), n];
@@ -54,7 +32,7 @@ export async function run({ n, driver = 'postgres', execArgv = [] }) {
   const seed = async (query) => {
     let first = 1;
     for (const { country, count } of groups) {
-      await seedGroup(receiverUrl, country, first, count)(query);
+      await seedEndpointGroup(receiverUrl, country, first, count)(query);
       first += count;
     }
     await query('analyze webhook_endpoints, webhook_endpoint_area_keys');
@@ -67,7 +45,7 @@ export async function run({ n, driver = 'postgres', execArgv = [] }) {
         app,
         receiver,
         n: count,
-        declaration: advisory(country),
+        declaration: advisoryDeclaration(country),
       });
       if (i === 0) continue; // the warm-up
       runs.push({

@@ -2,11 +2,21 @@
 // match, timed from `POST /v1/declarations` to the last receipt. In the same run, the ceiling: the best of a
 // plain undici loop POSTing N signed bodies of the same size to the same receiver, swept over concurrencies
 // 50 to 800 (DESIGN.md §5.7: the machine's best, whatever Tocsin's own setting); and, for context, what raw
-// BullMQ reaches with no-op jobs and with one POST per job.
+// BullMQ reaches with no-op jobs and with one POST per job. Each side is timed warm, as a service that has
+// been running is: the app after an unmeasured fan-out to a tenth as many endpoints of another country, the
+// ceiling after an unmeasured loop of a tenth as many POSTs.
 import { Buffer } from 'node:buffer';
 import { fileURLToPath, URL } from 'node:url';
 import { Agent } from 'undici';
-import { almatyDeclaration, declare, sampleMemory, startTocsin, untilAllRecorded } from './support/app.mjs';
+import {
+  advisoryDeclaration,
+  almatyDeclaration,
+  declare,
+  sampleMemory,
+  startTocsin,
+  untilAllRecorded,
+  WARM_UP_SHARE,
+} from './support/app.mjs';
 import { bestUndiciCeiling, bullmqCeiling, signedPost, undiciCeiling } from './support/ceilings.mjs';
 import { cpuAccount } from './support/machine.mjs';
 import { startPeer } from './support/peer.mjs';
@@ -23,17 +33,31 @@ const BULLMQ_CONCURRENCY = 100;
 
 const RECEIVER = fileURLToPath(new URL('./support/webhook-receiver.mjs', import.meta.url));
 
-/** N enabled endpoints `…/e/1` … `…/e/N`, all for Kazakhstan, each with the secret its number derives. */
-export const seedEndpoints = (receiverUrl, n) => async (query) => {
+/** The country of the warm-up fan-out's endpoints, reached by a travel advisory. */
+export const WARM_UP_COUNTRY = 'IT';
+
+/**
+ * `count` enabled endpoints for `country`, numbered from `first`: `…/e/<number>`, each with the secret its
+ * number derives (the receiver checks the signature by it).
+ */
+export const seedEndpointGroup = (receiverUrl, country, first, count) => async (query) => {
   await query(
     `insert into webhook_endpoints (id, owner_key_id, url, areas, enabled, secret, created_at, updated_at)
-     select 'whk_bench_' || lpad(g::text, 7, '0'), 'key_bench', $1 || '/e/' || g, '{KZ}', true,
+     select 'whk_bench_' || lpad(g::text, 7, '0'), 'key_bench', $1 || '/e/' || g, array[$2::text], true,
             ${endpointSecretSql('g')}, now(), now()
-     from generate_series(1, $2::int) g`,
-    [receiverUrl, n],
+     from generate_series($3::int, $3::int + $4::int - 1) g`,
+    [receiverUrl, country, first, count],
   );
-  await query('analyze webhook_endpoints, webhook_endpoint_area_keys');
 };
+
+/** N endpoints `…/e/1` … `…/e/N` for Kazakhstan, and `warmUp` more after them for the warm-up country. */
+export const seedEndpoints =
+  (receiverUrl, n, warmUp = 0) =>
+  async (query) => {
+    await seedEndpointGroup(receiverUrl, 'KZ', 1, n)(query);
+    if (warmUp) await seedEndpointGroup(receiverUrl, WARM_UP_COUNTRY, n + 1, warmUp)(query);
+    await query('analyze webhook_endpoints, webhook_endpoint_area_keys');
+  };
 
 /**
  * Fans one declaration out to `n` endpoints: the receipts' timing, the worker's memory, and the CPU each
@@ -69,7 +93,9 @@ export async function run({ n, driver = 'postgres', execArgv = [] }) {
   const receiverUrl = `http://127.0.0.1:${receiver.port}`;
   let app = null;
   try {
-    app = await startTocsin({ driver, seed: seedEndpoints(receiverUrl, n), execArgv });
+    const warmUp = Math.ceil(n * WARM_UP_SHARE);
+    app = await startTocsin({ driver, seed: seedEndpoints(receiverUrl, n, warmUp), execArgv });
+    await fanOut({ app, receiver, n: warmUp, declaration: advisoryDeclaration(WARM_UP_COUNTRY) });
     const { seen, rss, answeredMs, recordedMs, othersCpuPercent, cpuUsPerDelivery } = await fanOut({
       app,
       receiver,

@@ -328,6 +328,22 @@ export const almatyDeclaration = (level = 'red') => ({
   authority: 'Anti-Terrorist Centre of the Republic of Kazakhstan',
 });
 
+/**
+ * The size of the unmeasured run each side of a throughput benchmark makes first, as a share of the measured
+ * one: a service that has been running is warm, and so is a client that has sent before.
+ */
+export const WARM_UP_SHARE = 0.1;
+
+/** A level-2 travel advisory for one country: the fan-out of every endpoint subscribed to it. */
+export const advisoryDeclaration = (country) => ({
+  scheme: 'travel-advisory',
+  level: '2',
+  areas: [country],
+  headline: `Exercise increased caution in ${country}`,
+  summary: 'A benchmark advisory.',
+  authority: 'Tocsin benchmark',
+});
+
 export { dist };
 
 /** Samples a process's resident memory every `everyMs` until `stop()`, which answers the peaks in MB. */
