@@ -5,10 +5,11 @@ import { DATABASE, tables } from '@tocsin/database';
 import { createTestDatabase, DATABASE_DRIVERS, TestDatabase } from '@tocsin/database/testing';
 import { QueueModule } from '@tocsin/queue';
 import { SchemesService } from '@tocsin/schemes';
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { DeclarationsModule } from './declarations.module';
 import { DeclarationsService, PublishRequest } from './declarations.service';
 import { DueEventsService } from './due-events.service';
+import { LevelChangedEvent } from './level-changed-event';
 import { LevelsService } from './levels.service';
 
 class TestClock extends Clock {
@@ -117,6 +118,41 @@ describe.each(DATABASE_DRIVERS)('DeclarationsService, four eyes and modes, on %s
       ['declaration.approved', 'officer B'],
     ]);
     await expect(declarations.approve(pending.id, officerB)).rejects.toBeInstanceOf(ConflictException);
+  });
+
+  it('serialises publishes made at once: each event starts from the level the one before it left', async () => {
+    // Starts a second apart, all past: the latest start is in force, whatever order they commit in.
+    const startsAgo = (seconds: number) => new Date(clock.now().getTime() - seconds * 1000);
+    const published = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        declarations.publish(
+          red(['KZ-47'], { level: i % 2 ? 'orange' : 'yellow', effectiveAt: startsAgo(10 - i) }),
+          officerA,
+        ),
+      ),
+    );
+    const events = (
+      await database.db
+        .select()
+        .from(tables.outbox)
+        .where(
+          inArray(
+            tables.outbox.declarationId,
+            published.map((d) => d.id),
+          ),
+        )
+    ).sort((a, b) => a.position - b.position);
+    expect(events.length).toBeGreaterThan(0);
+    let inForce: string | null = null;
+    let sequence = 0;
+    for (const event of events) {
+      const [change] = (event.payload as LevelChangedEvent).data.changes;
+      expect(change.previous?.declarationId ?? null).toBe(inForce);
+      expect(change.sequence).toBe(++sequence);
+      inForce = change.current?.declarationId ?? null;
+    }
+    expect(inForce).toBe(published[7].id);
+    expect(await levelIn('KZ-47')).toBe('orange');
   });
 
   it('refuses to approve what expired while it waited, and writes nothing', async () => {

@@ -133,26 +133,31 @@ export class DeclarationsService {
       cancelRequest: null,
     };
 
-    const announced = await this.repository.inLevelWriteTransaction(async (tx) => {
-      await this.repository.insert(tx, id, declaration, actor, now);
-      const events = published.approval !== 'pending' ? await this.announce(tx, published, now) : [];
-      await this.record(
-        tx,
-        actor,
-        published.approval === 'urgent' ? 'declaration.published_urgent' : 'declaration.published',
-        id,
-        now,
-        {
-          scheme: published.schemeId,
-          level: published.level.code,
-          areas: published.areaCodes,
-          mode: published.mode,
-          approval: published.approval,
-          ...(published.urgentReason ? { urgentReason: published.urgentReason } : {}),
-        },
-      );
-      return events;
-    });
+    const announced = await this.repository.insertInLevelWriteTransaction(
+      id,
+      declaration,
+      actor,
+      now,
+      async (tx) => {
+        const events = published.approval !== 'pending' ? await this.announce(tx, published, now) : [];
+        await this.record(
+          tx,
+          actor,
+          published.approval === 'urgent' ? 'declaration.published_urgent' : 'declaration.published',
+          id,
+          now,
+          {
+            scheme: published.schemeId,
+            level: published.level.code,
+            areas: published.areaCodes,
+            mode: published.mode,
+            approval: published.approval,
+            ...(published.urgentReason ? { urgentReason: published.urgentReason } : {}),
+          },
+        );
+        return events;
+      },
+    );
     this.handOff.handOff(announced);
     if (published.approval === 'pending') this.notices.tell({ declarationId: id, asked: 'publication' });
     return (await this.repository.findById(id, this.clock.now())) ?? published;
