@@ -8,7 +8,7 @@ import {
   positioned,
   tables,
 } from '@tocsin/database';
-import { and, eq, getTableColumns, isNull } from 'drizzle-orm';
+import { and, eq, getTableColumns, isNull, sql } from 'drizzle-orm';
 import { Role } from './api-key';
 
 const { apiKeys } = tables;
@@ -30,7 +30,16 @@ export interface StoredApiKey {
 
 @Injectable()
 export class ApiKeysRepository {
-  constructor(@Inject(DATABASE) private readonly db: Database) {}
+  /** Built once: every authenticated request runs it. */
+  private readonly activeByHash;
+
+  constructor(@Inject(DATABASE) private readonly db: Database) {
+    this.activeByHash = db
+      .select()
+      .from(apiKeys)
+      .where(and(eq(apiKeys.keyHash, sql.placeholder('keyHash')), isNull(apiKeys.revokedAt)))
+      .prepare('tocsin_api_key_by_hash');
+  }
 
   /** Runs `work` in one transaction. */
   transaction<T>(work: (tx: ApiKeysWriter) => Promise<T>): Promise<T> {
@@ -51,10 +60,7 @@ export class ApiKeysRepository {
   }
 
   async findActiveByHash(keyHash: string): Promise<StoredApiKey | null> {
-    const [row] = await this.db
-      .select()
-      .from(apiKeys)
-      .where(and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt)));
+    const [row] = await this.activeByHash.execute({ keyHash });
     return row ? toKey(row) : null;
   }
 

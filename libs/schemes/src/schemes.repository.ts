@@ -26,7 +26,18 @@ export interface StoredScheme extends Scheme {
 
 @Injectable()
 export class SchemesRepository {
-  constructor(@Inject(DATABASE) private readonly db: Database) {}
+  /** Built once: every declaration published reads it before it writes, and every batch before it sends. */
+  private readonly byId;
+
+  constructor(@Inject(DATABASE) private readonly db: Database) {
+    this.byId = db
+      .select({ scheme: schemes, level: schemeLevels })
+      .from(schemes)
+      .leftJoin(schemeLevels, eq(schemeLevels.schemeId, schemes.id))
+      .where(eq(schemes.id, sql.placeholder('id')))
+      .orderBy(asc(schemeLevels.rank))
+      .prepare('tocsin_scheme_by_id');
+  }
 
   /**
    * Inserts the schemes that are missing; never overwrites one an admin may have edited. A built-in seeded
@@ -131,14 +142,9 @@ export class SchemesRepository {
     );
   }
 
-  /** The scheme with its levels in one statement: every declaration published reads it before it writes. */
+  /** The scheme with its levels in one statement. */
   async findById(id: string): Promise<StoredScheme | null> {
-    const rows = await this.db
-      .select({ scheme: schemes, level: schemeLevels })
-      .from(schemes)
-      .leftJoin(schemeLevels, eq(schemeLevels.schemeId, schemes.id))
-      .where(eq(schemes.id, id))
-      .orderBy(asc(schemeLevels.rank));
+    const rows = await this.byId.execute({ id });
     if (!rows.length) return null;
     return toScheme(
       rows[0].scheme,
