@@ -9,7 +9,6 @@ import {
   positioned,
   queryPrepared,
   queryRows,
-  tables,
   textArray,
 } from '@tocsin/database';
 import { SQL, sql } from 'drizzle-orm';
@@ -24,8 +23,6 @@ import {
   NewDeclaration,
 } from './declaration';
 import { TimelineEntry } from './effective-level';
-
-const { declarations, declarationAreas } = tables;
 
 /** A transaction or the database: repository methods run in either. */
 export type Queryable = Pick<Database, '_' | 'execute' | 'insert' | 'update' | 'delete' | 'select'>;
