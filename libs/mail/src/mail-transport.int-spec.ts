@@ -1,4 +1,5 @@
 import type { AppConfig } from '@tocsin/config';
+import type { Transporter } from 'nodemailer';
 import { SMTPServer, SMTPServerSession } from 'smtp-server';
 import { MailTransport, SMTP_POOL_CONNECTIONS } from './mail-transport';
 
@@ -85,6 +86,35 @@ describe('MailTransport over SMTP', () => {
       await Promise.all(burst);
       expect(server.received).toHaveLength(burst.length);
       expect(server.connections()).toBe(expected);
+    } finally {
+      transport.onApplicationShutdown();
+      await server.close();
+    }
+  });
+
+  it('hands nodemailer twice the pool’s connections at once, the rest as those finish', async () => {
+    const server = await startServer({ secure: false, disableStartTls: true });
+    const transport = transportFor(`smtp://127.0.0.1:${server.port}?maxConnections=3`);
+    // nodemailer composes what it is handed: the count of messages handed over and not yet sent.
+    const { transporter } = transport as unknown as { transporter: Transporter };
+    const sendMail = transporter.sendMail.bind(transporter);
+    let handedOver = 0;
+    let most = 0;
+    transporter.sendMail = (async (mail: Parameters<typeof sendMail>[0]) => {
+      most = Math.max(most, ++handedOver);
+      try {
+        return await sendMail(mail);
+      } finally {
+        handedOver -= 1;
+      }
+    }) as typeof transporter.sendMail;
+    try {
+      const burst = Array.from({ length: 40 }, (_unused, i) =>
+        transport.send({ to: `reader${i}@ngo.example`, subject: 's', text: 't', html: '<p>t</p>' }),
+      );
+      await Promise.all(burst);
+      expect(server.received).toHaveLength(40);
+      expect(most).toBe(6);
     } finally {
       transport.onApplicationShutdown();
       await server.close();

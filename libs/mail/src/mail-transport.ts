@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@tocsin/config';
 import { createTransport, Transporter } from 'nodemailer';
+import pLimit from 'p-limit';
 import { parseConnectionUrl } from 'nodemailer/lib/shared';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
 
@@ -46,28 +47,40 @@ export class MailTransport implements OnApplicationShutdown {
   private readonly logger = new Logger(MailTransport.name);
   private readonly transporter: Transporter;
   private readonly outboxDir: string | null;
+  /**
+   * Messages handed to nodemailer at once: twice the pool's connections, so that one is always ready when
+   * a connection frees. nodemailer composes a message when it is handed over, and the delivery batches have
+   * hundreds in flight: composed all at once, they held the first of them back (the first email of a
+   * 5,000-subscriber fan-out arrived 360 ms after the POST rather than 100–230) and stayed in memory.
+   */
+  private readonly handOver: ReturnType<typeof pLimit>;
 
   constructor(private readonly config: AppConfig) {
     if (config.smtpUrl) {
-      this.transporter = createTransport(smtpPoolOptions(config.smtpUrl));
+      const options = smtpPoolOptions(config.smtpUrl);
+      this.transporter = createTransport(options);
+      this.handOver = pLimit(2 * (Number(options.maxConnections) || SMTP_POOL_CONNECTIONS));
       this.outboxDir = null;
     } else {
       this.transporter = createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+      this.handOver = pLimit(2 * SMTP_POOL_CONNECTIONS);
       this.outboxDir = join(resolve(config.dataDir), 'outbox');
     }
   }
 
   async send(message: MailMessage): Promise<SentMail> {
     try {
-      const info = await this.transporter.sendMail({
-        from: this.config.mailFrom,
-        to: message.to,
-        subject: message.subject,
-        text: message.text,
-        html: message.html,
-        messageId: message.messageId,
-        headers: message.headers,
-      });
+      const info = await this.handOver(() =>
+        this.transporter.sendMail({
+          from: this.config.mailFrom,
+          to: message.to,
+          subject: message.subject,
+          text: message.text,
+          html: message.html,
+          messageId: message.messageId,
+          headers: message.headers,
+        }),
+      );
       if (!this.outboxDir) return { messageId: info.messageId, via: 'smtp' };
       await mkdir(this.outboxDir, { recursive: true });
       const file = join(
