@@ -43,7 +43,7 @@ export async function run({ n, driver = 'postgres', execArgv = [] }) {
     for (const [i, { country, count }] of groups.entries()) {
       const { seen, cpuUsPerDelivery, othersCpuPercent } = await fanOut({
         app,
-        receiver,
+        peer: receiver,
         n: count,
         declaration: advisoryDeclaration(country),
       });

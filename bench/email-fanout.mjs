@@ -5,21 +5,12 @@
 // side is timed warm: the app after an unmeasured fan-out to a tenth as many subscribers of another
 // country, the ceiling after sending a tenth of the messages unmeasured.
 import { fileURLToPath, URL } from 'node:url';
-import {
-  advisoryDeclaration,
-  almatyDeclaration,
-  declare,
-  dist,
-  sampleMemory,
-  startTocsin,
-  untilAllRecorded,
-  WARM_UP_SHARE,
-} from './support/app.mjs';
+import { advisoryDeclaration, almatyDeclaration, dist, startTocsin, WARM_UP_SHARE } from './support/app.mjs';
 import { bestSmtpCeiling, smtpCeiling } from './support/ceilings.mjs';
 import { cpuAccount } from './support/machine.mjs';
 import { startPeer } from './support/peer.mjs';
-import { nowMs, ratio, round } from './support/stats.mjs';
-import { APP_CONCURRENCY, WARM_UP_COUNTRY } from './webhook-fanout.mjs';
+import { ratio, round } from './support/stats.mjs';
+import { APP_CONCURRENCY, fanOut, WARM_UP_COUNTRY } from './webhook-fanout.mjs';
 
 export const name = 'email-fanout';
 export const sizes = { tiny: 50, quick: 5_000, full: 20_000 };
@@ -44,21 +35,6 @@ const seedSubscribers = (n, warmUp) => async (query) => {
   await seedSubscriberGroup(query, WARM_UP_COUNTRY, n + 1, warmUp);
   await query('analyze email_subscriptions, email_subscription_area_keys');
 };
-
-/** Sends `declaration` and waits for `n` emails and every delivery written back. */
-async function fanOut({ app, sink, n, declaration }) {
-  await sink.call('reset');
-  const memory = sampleMemory(app.delivererPid);
-  const cpu = await cpuAccount({ ...app.cpuGroups, sink: () => [sink.pid] });
-  const t0 = nowMs();
-  await declare(app.url, declaration);
-  const seen = await sink.call('collect', { expected: n, t0, timeoutMs: Math.max(60_000, n * 20) });
-  const usage = await cpu.stop(n);
-  const rss = memory.stop();
-  if (!seen.complete) throw new Error(`only ${seen.count} of ${n} emails arrived`);
-  await untilAllRecorded(app.url);
-  return { seen, usage, rss };
-}
 
 /** The messages the app sent, rendered again with its own code, one per subscriber. */
 async function sameMessages(app, n) {
@@ -104,8 +80,10 @@ export async function run({ n, execArgv = [] }) {
       env: { SMTP_URL: `smtp://127.0.0.1:${sink.port}`, MAIL_FROM },
       execArgv,
     });
-    await fanOut({ app, sink, n: warmUp, declaration: advisoryDeclaration(WARM_UP_COUNTRY) });
-    const { seen, usage, rss } = await fanOut({ app, sink, n, declaration: almatyDeclaration() });
+    const sinkFanOut = (count, declaration) =>
+      fanOut({ app, peer: sink, peerName: 'sink', msPerDelivery: 20, n: count, declaration });
+    await sinkFanOut(warmUp, advisoryDeclaration(WARM_UP_COUNTRY));
+    const { seen, rss, othersCpuPercent, cpuUsPerDelivery } = await sinkFanOut(n, almatyDeclaration());
     const messages = await sameMessages(app, n);
     await app.close();
     app = null;
@@ -136,8 +114,8 @@ export async function run({ n, execArgv = [] }) {
       messageBytes: seen.messageBytes,
       duplicates: seen.duplicates,
       workerPeakRssMb: rss.vmHwmMb,
-      cpuUsPerEmail: usage.usPer,
-      othersCpuPercent: { tocsin: usage.othersPercent, ceiling: ceilingUsage.othersPercent },
+      cpuUsPerEmail: cpuUsPerDelivery,
+      othersCpuPercent: { tocsin: othersCpuPercent, ceiling: ceilingUsage.othersPercent },
     };
   } finally {
     await app?.close();

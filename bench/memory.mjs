@@ -21,7 +21,7 @@ export async function run({ n, execArgv = [] }) {
       seed: seedEndpoints(`http://127.0.0.1:${receiver.port}`, n),
       execArgv,
     });
-    const { seen, rss, cpuUsPerDelivery, othersCpuPercent } = await fanOut({ app, receiver, n });
+    const { seen, rss, cpuUsPerDelivery, othersCpuPercent } = await fanOut({ app, peer: receiver, n });
     return {
       database: 'postgres',
       sizes: { subscriptions: n },

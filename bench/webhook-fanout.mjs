@@ -60,24 +60,36 @@ export const seedEndpoints =
   };
 
 /**
- * Fans one declaration out to `n` endpoints: the receipts' timing, the worker's memory, and the CPU each
- * process spent per delivery (which varies far less than throughput when other work shares the machine).
+ * Fans one declaration out to `n` subscribers of `peer` (the webhook receiver, or the SMTP sink with
+ * `peerName: 'sink'`): the receipts' timing, the worker's memory, and the CPU each process spent per
+ * delivery (which varies far less than throughput when other work shares the machine).
  */
-export async function fanOut({ app, receiver, n, declaration = almatyDeclaration() }) {
-  await receiver.call('reset');
+export async function fanOut({
+  app,
+  peer,
+  n,
+  declaration = almatyDeclaration(),
+  peerName = 'receiver',
+  msPerDelivery = 2,
+}) {
+  await peer.call('reset');
   const memory = sampleMemory(app.delivererPid);
-  const cpu = await cpuAccount({ ...app.cpuGroups, receiver: () => [receiver.pid] });
+  const cpu = await cpuAccount({ ...app.cpuGroups, [peerName]: () => [peer.pid] });
   const t0 = nowMs();
   await declare(app.url, declaration);
   const answeredMs = nowMs() - t0;
-  const seen = await receiver.call('collect', { expected: n, t0, timeoutMs: Math.max(60_000, n * 2) });
+  const seen = await peer.call('collect', {
+    expected: n,
+    t0,
+    timeoutMs: Math.max(60_000, n * msPerDelivery),
+  });
   const { othersPercent, usPer } = await cpu.stop(n);
-  if (!seen.complete) throw new Error(`only ${seen.count} of ${n} webhooks arrived`);
+  if (!seen.complete) throw new Error(`only ${seen.count} of ${n} deliveries arrived at the ${peerName}`);
   // The rows are the truth: every delivery must also be written back as delivered.
   const recordedMs = round((await untilAllRecorded(app.url)) - t0);
   const rss = memory.stop();
   // Asked again once all is written back, so that a repeat sent after the last first receipt counts too.
-  const { duplicates } = await receiver.call('collect', { expected: n, t0 });
+  const { duplicates } = await peer.call('collect', { expected: n, t0 });
   return {
     seen: { ...seen, duplicates },
     rss,
@@ -95,10 +107,10 @@ export async function run({ n, driver = 'postgres', execArgv = [] }) {
   try {
     const warmUp = Math.ceil(n * WARM_UP_SHARE);
     app = await startTocsin({ driver, seed: seedEndpoints(receiverUrl, n, warmUp), execArgv });
-    await fanOut({ app, receiver, n: warmUp, declaration: advisoryDeclaration(WARM_UP_COUNTRY) });
+    await fanOut({ app, peer: receiver, n: warmUp, declaration: advisoryDeclaration(WARM_UP_COUNTRY) });
     const { seen, rss, answeredMs, recordedMs, othersCpuPercent, cpuUsPerDelivery } = await fanOut({
       app,
-      receiver,
+      peer: receiver,
       n,
     });
     await app.close();
