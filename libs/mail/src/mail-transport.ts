@@ -50,8 +50,9 @@ export class MailTransport implements OnApplicationShutdown {
   /**
    * Messages handed to nodemailer at once: twice the pool's connections, so that one is always ready when
    * a connection frees. nodemailer composes a message when it is handed over, and the delivery batches have
-   * hundreds in flight: composed all at once, they held the first of them back (the first email of a
-   * 5,000-subscriber fan-out arrived 360 ms after the POST rather than 100–230) and stayed in memory.
+   * hundreds in flight: composed all at once, they stayed in memory until a connection took them, and
+   * mostly held the first of them back (first email of a 5,000-subscriber fan-out, six runs each: a median
+   * of 345 ms after the POST unbounded, 196 ms bounded).
    */
   private readonly handOver: ReturnType<typeof pLimit>;
 
