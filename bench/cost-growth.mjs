@@ -5,10 +5,10 @@
 // with the rows already written (a scan per page, an index that degrades, a list that is searched) shows
 // here as a spread, however fast one run looks. Judged: largest over smallest, flat within 20 %.
 import { fileURLToPath, URL } from 'node:url';
-import { advisoryDeclaration, startTocsin } from './support/app.mjs';
+import { advisoryDeclaration, startTocsin, WARM_UP_COUNTRY } from './support/app.mjs';
 import { startPeer } from './support/peer.mjs';
 import { round } from './support/stats.mjs';
-import { fanOut, seedEndpointGroup, WARM_UP_COUNTRY } from './webhook-fanout.mjs';
+import { fanOut, seedEndpointGroup } from './webhook-fanout.mjs';
 
 export const name = 'cost-growth';
 /** The largest size; the others are a tenth and a hundredth of it. */

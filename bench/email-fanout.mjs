@@ -5,12 +5,19 @@
 // side is timed warm: the app after an unmeasured fan-out to a tenth as many subscribers of another
 // country, the ceiling after sending a tenth of the messages unmeasured.
 import { fileURLToPath, URL } from 'node:url';
-import { advisoryDeclaration, almatyDeclaration, dist, startTocsin, WARM_UP_SHARE } from './support/app.mjs';
+import {
+  advisoryDeclaration,
+  almatyDeclaration,
+  dist,
+  startTocsin,
+  WARM_UP_COUNTRY,
+  WARM_UP_SHARE,
+} from './support/app.mjs';
 import { bestSmtpCeiling, smtpCeiling } from './support/ceilings.mjs';
 import { cpuAccount } from './support/machine.mjs';
 import { startPeer } from './support/peer.mjs';
 import { ratio, round } from './support/stats.mjs';
-import { APP_CONCURRENCY, fanOut, WARM_UP_COUNTRY } from './webhook-fanout.mjs';
+import { APP_CONCURRENCY, fanOut } from './webhook-fanout.mjs';
 
 export const name = 'email-fanout';
 export const sizes = { tiny: 50, quick: 5_000, full: 20_000 };

@@ -15,6 +15,7 @@ import {
   sampleMemory,
   startTocsin,
   untilAllRecorded,
+  WARM_UP_COUNTRY,
   WARM_UP_SHARE,
 } from './support/app.mjs';
 import { bestUndiciCeiling, bullmqCeiling, signedPost, undiciCeiling } from './support/ceilings.mjs';
@@ -32,9 +33,6 @@ export const APP_CONCURRENCY = 800;
 const BULLMQ_CONCURRENCY = 100;
 
 const RECEIVER = fileURLToPath(new URL('./support/webhook-receiver.mjs', import.meta.url));
-
-/** The country of the warm-up fan-out's endpoints, reached by a travel advisory. */
-export const WARM_UP_COUNTRY = 'IT';
 
 /**
  * `count` enabled endpoints for `country`, numbered from `first`: `…/e/<number>`, each with the secret its

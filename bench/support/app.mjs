@@ -334,6 +334,9 @@ export const almatyDeclaration = (level = 'red') => ({
  */
 export const WARM_UP_SHARE = 0.1;
 
+/** The country of the warm-up fan-out's subscribers, reached by `advisoryDeclaration`. */
+export const WARM_UP_COUNTRY = 'IT';
+
 /** A level-2 travel advisory for one country: the fan-out of every endpoint subscribed to it. */
 export const advisoryDeclaration = (country) => ({
   scheme: 'travel-advisory',
